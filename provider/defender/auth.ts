@@ -1,0 +1,226 @@
+/**
+ * Tokens for the Defender API, through @azure/identity only.
+ *
+ * - tenantId + clientId + clientSecret → ClientSecretCredential; none of them → DefaultAzureCredential
+ *   (environment, workload identity, managed identity, Azure CLI...); an injected credential is used as is.
+ * - A login host other than the cloud's own sets `authorityHost` and `disableInstanceDiscovery: true`,
+ *   so no request ever goes to the public instance-discovery endpoint.
+ * - Credentials are shared per process, keyed by (login host, tenant, client id, sha256 of the secret):
+ *   every client in the process shares one token cache.
+ * - After a 401 the token is refreshed once, bypassing the cache: MSAL keeps its token cache inside the
+ *   credential instance, so a fresh instance (same settings) is built, replaces the shared one, and
+ *   asks Entra for a new token. Concurrent 401s share that one refresh.
+ */
+import { createHash } from "node:crypto";
+import { ClientSecretCredential, DefaultAzureCredential, type AccessToken, type TokenCredential } from "@azure/identity";
+import { defenderApiError } from "./errors";
+import { redact } from "./redaction";
+
+export interface CredentialOptions {
+    /** Directory (tenant) id or domain; with clientId and clientSecret selects ClientSecretCredential. */
+    tenantId?: string;
+    /** Application (client) id, a GUID. */
+    clientId?: string;
+    /** Client secret. Never logged, never put in an error. */
+    clientSecret?: string;
+    /** A credential to use instead (tests, certificates, custom flows). tenantId/clientId then only key the pacing. */
+    credential?: TokenCredential;
+}
+
+export interface CredentialSettings extends CredentialOptions {
+    authorityHost: string;
+    /** True when authorityHost is not the cloud's own login host. */
+    customAuthorityHost: boolean;
+    scope: string;
+}
+
+export interface TokenSource {
+    /** A bearer token, from cache while it has more than a short margin of life left. */
+    getToken(): Promise<string>;
+    /** After the API refused `rejected` with 401: a token not served from the credential's cache (once per rejected token). */
+    refreshToken(rejected: string): Promise<string>;
+    /** `text` without the client secret or any token this source handed out. */
+    redact(text: string): string;
+    /** Which credential answers: for messages and tests. */
+    readonly credentialKind: "ClientSecretCredential" | "DefaultAzureCredential" | "injected";
+}
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const TENANT = /^[A-Za-z0-9][A-Za-z0-9.-]{0,253}$/;
+const REFRESH_MARGIN_MS = 120_000;
+const REMEMBERED_TOKENS = 8;
+
+/** Problems with the credential options, each naming the field and the fix; empty when usable. */
+export function credentialProblems(opts: CredentialOptions): string[] {
+    const problems: string[] = [];
+    const keys = ["tenantId", "clientId", "clientSecret"] as const;
+    for (const key of keys) {
+        const v = opts[key];
+        if (v !== undefined && (typeof v !== "string" || v.trim() === "")) problems.push(`${key} must be a non-empty string when given`);
+    }
+    if (typeof opts.tenantId === "string" && opts.tenantId.trim() !== "" && !TENANT.test(opts.tenantId)) {
+        problems.push(`tenantId must be the directory (tenant) id, a GUID, or its domain such as contoso.onmicrosoft.com`);
+    }
+    if (typeof opts.clientId === "string" && opts.clientId.trim() !== "" && !GUID.test(opts.clientId)) {
+        problems.push(`clientId must be the application (client) id, a GUID from the app registration's overview page`);
+    }
+    if (opts.credential !== undefined) {
+        if (typeof opts.credential !== "object" || opts.credential === null || typeof (opts.credential as TokenCredential).getToken !== "function") {
+            problems.push(`credential must be a TokenCredential (an object with a getToken method), such as one from @azure/identity`);
+        }
+        if (opts.clientSecret !== undefined) problems.push(`clientSecret and credential exclude each other: pass one of them`);
+        return problems;
+    }
+    const given = keys.filter((k) => opts[k] !== undefined);
+    if (given.length > 0 && given.length < keys.length) {
+        const missing = keys.filter((k) => opts[k] === undefined);
+        problems.push(`tenantId, clientId and clientSecret go together: ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} missing (set ${missing.length > 1 ? "them" : "it"}, or remove ${given.join(" and ")} to use the ambient Azure credential)`);
+    }
+    return problems;
+}
+
+/** The @azure/identity options for these settings. */
+export function identityOptions(settings: Pick<CredentialSettings, "authorityHost" | "customAuthorityHost">): { authorityHost: string; disableInstanceDiscovery?: true } {
+    return settings.customAuthorityHost
+        ? { authorityHost: settings.authorityHost, disableInstanceDiscovery: true }
+        : { authorityHost: settings.authorityHost };
+}
+
+interface Entry {
+    kind: TokenSource["credentialKind"];
+    credential?: TokenCredential;
+    /** Builds a fresh instance (owned credentials only). */
+    make?: () => TokenCredential;
+    secret?: string;
+    tokens: Map<string, { token: AccessToken; freshUntil: number }>;
+    fetching: Map<string, Promise<string>>;
+    refreshing: Map<string, Promise<string>>;
+    handedOut: string[];
+}
+
+const owned = new Map<string, Entry>();
+const injected = new WeakMap<TokenCredential, Entry>();
+
+/** Forget every shared credential and cached token (tests). */
+export function resetCredentials(): void {
+    owned.clear();
+}
+
+/** The process-wide credential behind these settings (built on first use). */
+export function sharedCredential(settings: CredentialSettings): TokenCredential {
+    const entry = entryFor(settings);
+    entry.credential ??= entry.make?.();
+    return entry.credential as TokenCredential;
+}
+
+export function tokenSourceFor(settings: CredentialSettings): TokenSource {
+    const problems = credentialProblems(settings);
+    if (problems.length > 0) {
+        throw defenderApiError({ kind: "invalidOptions", method: "", path: "", outcomeUnknown: false, problems });
+    }
+    const entry = entryFor(settings);
+    const scope = settings.scope;
+
+    const fetchToken = async (): Promise<string> => {
+        let token: AccessToken | null;
+        try {
+            entry.credential ??= entry.make?.();
+            token = await (entry.credential as TokenCredential).getToken(scope);
+        } catch (e) {
+            throw tokenError(scope, e, entry);
+        }
+        if (!token || typeof token.token !== "string" || token.token === "") {
+            throw tokenError(scope, new Error("the credential returned no token"), entry);
+        }
+        const now = Date.now();
+        const margin = Math.min(REFRESH_MARGIN_MS, Math.max(0, (token.expiresOnTimestamp - now) / 2));
+        const freshUntil = Math.min(token.expiresOnTimestamp - margin, token.refreshAfterTimestamp ?? Infinity);
+        entry.tokens.set(scope, { token, freshUntil });
+        remember(entry, token.token);
+        return token.token;
+    };
+
+    const once = (map: Map<string, Promise<string>>, run: () => Promise<string>): Promise<string> => {
+        const running = map.get(scope);
+        if (running) return running;
+        const p = run().finally(() => map.delete(scope));
+        map.set(scope, p);
+        return p;
+    };
+
+    return {
+        credentialKind: entry.kind,
+        getToken() {
+            const cached = entry.tokens.get(scope);
+            if (cached && Date.now() < cached.freshUntil) return Promise.resolve(cached.token.token);
+            return entry.refreshing.get(scope) ?? once(entry.fetching, fetchToken);
+        },
+        refreshToken(rejected: string) {
+            const running = entry.refreshing.get(scope);
+            if (running) return running;
+            const cached = entry.tokens.get(scope);
+            // Another call already refreshed after the same 401.
+            if (cached && cached.token.token !== rejected && Date.now() < cached.freshUntil) return Promise.resolve(cached.token.token);
+            return once(entry.refreshing, async () => {
+                entry.tokens.delete(scope);
+                if (entry.make) entry.credential = entry.make();
+                return fetchToken();
+            });
+        },
+        redact(text: string) {
+            return redact(text, [...(entry.secret ? [entry.secret] : []), ...entry.handedOut]);
+        },
+    };
+}
+
+function entryFor(settings: CredentialSettings): Entry {
+    const fresh = (kind: Entry["kind"], extra: Partial<Entry> = {}): Entry => ({
+        kind,
+        tokens: new Map(),
+        fetching: new Map(),
+        refreshing: new Map(),
+        handedOut: [],
+        ...extra,
+    });
+    if (settings.credential) {
+        let entry = injected.get(settings.credential);
+        if (!entry) {
+            entry = fresh("injected", { credential: settings.credential });
+            injected.set(settings.credential, entry);
+        }
+        return entry;
+    }
+    const options = identityOptions(settings);
+    const { tenantId, clientId, clientSecret } = settings;
+    const secretHash = clientSecret === undefined ? "" : createHash("sha256").update(clientSecret).digest("hex");
+    const key = JSON.stringify([options.authorityHost, tenantId ?? "", clientId ?? "", secretHash]);
+    let entry = owned.get(key);
+    if (!entry) {
+        entry = tenantId !== undefined && clientId !== undefined && clientSecret !== undefined
+            ? fresh("ClientSecretCredential", { secret: clientSecret, make: () => new ClientSecretCredential(tenantId, clientId, clientSecret, options) })
+            : fresh("DefaultAzureCredential", { make: () => new DefaultAzureCredential(options) });
+        owned.set(key, entry);
+    }
+    return entry;
+}
+
+function remember(entry: Entry, token: string): void {
+    if (!entry.handedOut.includes(token)) entry.handedOut.push(token);
+    if (entry.handedOut.length > REMEMBERED_TOKENS) entry.handedOut.shift();
+}
+
+function tokenError(scope: string, e: unknown, entry: Entry) {
+    const name = e instanceof Error ? e.name : "Error";
+    const message = e instanceof Error ? e.message : String(e);
+    const secrets = [...(entry.secret ? [entry.secret] : []), ...entry.handedOut];
+    const hint = name === "CredentialUnavailableError" || name === "AggregateAuthenticationError"
+        ? " (no ambient Azure credential answered: set tenantId, clientId and clientSecret, or provide AZURE_* environment variables, a managed identity or an Azure CLI login)"
+        : "";
+    return defenderApiError({
+        kind: "token",
+        method: "TOKEN",
+        path: scope,
+        outcomeUnknown: false,
+        detail: `${name}: ${redact(message, secrets)}${hint}`,
+    });
+}

@@ -1,0 +1,279 @@
+/**
+ * The Defender API client: typed methods over the request funnel. Inputs are checked before any path
+ * is built, answers are parsed into plain objects, every failure is a DefenderApiError.
+ */
+import { tokenSourceFor } from "./auth";
+import { resolveEndpoints, type ResolvedEndpoints } from "./clouds";
+import { defenderApiError, invalidInputError, isDefenderApiError } from "./errors";
+import { assertActionId, assertDnsName, assertMachineId, describeValue, encodePathSegment } from "./ids";
+import {
+    ACTION_STATUSES,
+    ISOLATION_TYPES,
+    isActionStatus,
+    isIsolationType,
+    parseMachine,
+    parseMachineAction,
+    type ActionStatus,
+    type IsolationType,
+    type Machine,
+    type MachineAction,
+    type ParseResult,
+} from "./models";
+import { odataEq, odataIn } from "./odata";
+import { DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT_MS, validateClientOptions, type DefenderClientOptions } from "./options";
+import { DEFAULT_RATE_LIMITS, type ApiBucket } from "./pacing";
+import { listAll } from "./paging";
+import { resolveRetryOptions } from "./retry";
+import { createTransport } from "./transport";
+
+export interface IsolateRequest {
+    /** Why: shown in Defender's action center. Required by the API. */
+    comment: string;
+    isolationType: IsolationType;
+}
+
+export interface ListActionsFilter {
+    machineId?: string;
+    /** Action type, e.g. "Isolate". */
+    type?: string;
+    /** One status (filtered by the service) or several (filtered here). */
+    status?: ActionStatus | readonly ActionStatus[];
+    /** Only these action ids: `id in (...)`, or single reads when the service refuses `in`. */
+    ids?: readonly string[];
+    /** At most this many actions, in the order the service lists them. */
+    top?: number;
+}
+
+export interface DefenderClient {
+    readonly endpoints: ResolvedEndpoints;
+    /** POST /api/machines/{id}/isolate with `{"Comment", "IsolationType"}`. */
+    isolate(machineId: string, request: IsolateRequest): Promise<MachineAction>;
+    /** POST /api/machines/{id}/unisolate with `{"Comment"}`. */
+    unisolate(machineId: string, comment: string): Promise<MachineAction>;
+    /** POST /api/machineactions/{id}/cancel with `{"Comment"}` when a comment is given, else `{}`. */
+    cancelAction(actionId: string, comment?: string): Promise<MachineAction>;
+    /** GET /api/machineactions/{id}; a 404 is a DefenderApiError with status 404. */
+    getAction(actionId: string): Promise<MachineAction>;
+    /** GET /api/machineactions?$filter=..., every page. */
+    listActions(filter?: ListActionsFilter): Promise<MachineAction[]>;
+    /** GET /api/machines/{id}; the id must be the 40-hex device id. */
+    getMachine(machineId: string): Promise<Machine>;
+    /** GET /api/machines?$filter=computerDnsName eq '<name>': exact (case-insensitive) matches only, never substrings. */
+    findMachinesByDnsName(name: string): Promise<Machine[]>;
+}
+
+const MAX_COMMENT_LENGTH = 4000;
+const IDS_PER_REQUEST = 50;
+const MAX_TOP = 100_000;
+const ACTION_TYPE = /^[A-Za-z]{1,64}$/;
+
+export function createDefenderClient(options: DefenderClientOptions = {}): DefenderClient {
+    const problems = validateClientOptions(options);
+    if (problems.length > 0) throw defenderApiError({ kind: "invalidOptions", method: "", path: "", outcomeUnknown: false, problems });
+
+    const endpoints = resolveEndpoints(options);
+    const tokens = tokenSourceFor({ ...options, authorityHost: endpoints.authorityHost, customAuthorityHost: endpoints.customAuthorityHost, scope: endpoints.scope });
+    const transport = createTransport({
+        apiBaseUrl: endpoints.apiBaseUrl,
+        tokens,
+        pacingKey: { apiHost: new URL(endpoints.apiBaseUrl).host, tenantId: options.tenantId ?? "", clientId: options.clientId ?? "" },
+        rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS,
+        retry: resolveRetryOptions(options.retry),
+        timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        onEvent: options.onEvent,
+    });
+    const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+    /** Whether the service accepted `id in (...)`; undefined until first asked. */
+    let inOperator: boolean | undefined;
+
+    const postAction = async (bucket: ApiBucket, path: string, body: Record<string, string>, machineId?: string): Promise<MachineAction> => {
+        const res = await transport.send({ method: "POST", path, body, bucket });
+        // The action was performed but its answer is unusable: the caller must list and adopt.
+        const action = parsed(res.bodyProblem === undefined ? parseMachineAction(res.body) : { ok: false, problem: res.bodyProblem }, "POST", path, res.status, "a MachineAction", true);
+        if (machineId !== undefined && action.machineId.toLowerCase() !== machineId.toLowerCase()) {
+            throw defenderApiError({ kind: "invalidResponse", method: "POST", path, status: res.status, outcomeUnknown: true, detail: `the answer is an action for device ${action.machineId}, not ${machineId}` });
+        }
+        return action;
+    };
+
+    const getAction = async (actionId: string): Promise<MachineAction> => {
+        const template = { method: "GET", path: "/api/machineactions/{actionId}" };
+        const id = assertActionId(actionId, "actionId", template);
+        const path = `/api/machineactions/${encodePathSegment(id)}`;
+        const res = await transport.send({ method: "GET", path, bucket: "actions.read" });
+        const action = parsed(res.bodyProblem === undefined ? parseMachineAction(res.body) : { ok: false, problem: res.bodyProblem }, "GET", path, res.status, "a MachineAction", false);
+        if (action.id.toLowerCase() !== id.toLowerCase()) {
+            throw defenderApiError({ kind: "invalidResponse", method: "GET", path, status: res.status, outcomeUnknown: false, detail: `the answer is action ${action.id}, not ${id}` });
+        }
+        return action;
+    };
+
+    const listActions = async (filter: ListActionsFilter = {}): Promise<MachineAction[]> => {
+        const f = checkActionsFilter(filter);
+        const keep = (a: MachineAction) =>
+            (f.machineId === undefined || a.machineId.toLowerCase() === f.machineId.toLowerCase())
+            && (f.type === undefined || a.type === f.type)
+            && (f.statuses === undefined || f.statuses.includes(a.status))
+            && (f.ids === undefined || f.ids.has(a.id.toLowerCase()));
+        const clauses = [
+            f.machineId === undefined ? undefined : odataEq("machineId", f.machineId),
+            f.type === undefined ? undefined : odataEq("type", f.type),
+            f.statuses?.length === 1 ? odataEq("status", f.statuses[0]) : undefined,
+        ].filter((c): c is string => c !== undefined);
+        const list = (extra: string[]) => listAll(transport, {
+            path: "/api/machineactions",
+            filter: [...extra, ...clauses].join(" and ") || undefined,
+            bucket: "actions.read",
+            parseItem: parseMachineAction,
+            keep,
+            want: f.top,
+            filtersLocally: (f.statuses?.length ?? 0) > 1 || extra.length > 0,
+            pageSize,
+            maxPages,
+        });
+        if (f.ids === undefined) return list([]);
+
+        const ids = [...f.ids];
+        if (ids.length === 0) return [];
+        let found: MachineAction[] | undefined;
+        if (inOperator !== false) {
+            try {
+                found = [];
+                for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) found.push(...await list([odataIn("id", ids.slice(i, i + IDS_PER_REQUEST))]));
+                inOperator = true;
+            } catch (e) {
+                if (!(isDefenderApiError(e) && e.kind === "http" && e.status === 400 && inOperator === undefined)) throw e;
+                inOperator = false; // the service refuses `in`: single reads from now on
+                found = undefined;
+            }
+        }
+        if (found === undefined) {
+            const reads = await Promise.all(ids.map((id) => getAction(id).catch((e: unknown) => {
+                if (isDefenderApiError(e) && e.status === 404) return undefined;
+                throw e;
+            })));
+            found = reads.filter((a): a is MachineAction => a !== undefined && keep(a));
+        }
+        const unique = [...new Map(found.map((a) => [a.id.toLowerCase(), a])).values()];
+        return f.top === undefined ? unique : unique.slice(0, f.top);
+    };
+
+    return {
+        endpoints,
+
+        async isolate(machineId, request) {
+            const template = { method: "POST", path: "/api/machines/{machineId}/isolate" };
+            const id = assertMachineId(machineId, "machineId", template);
+            if (typeof request !== "object" || request === null) throw invalidInputError("isolate needs {comment, isolationType}", template);
+            const comment = checkComment(request.comment, "comment", template);
+            if (!isIsolationType(request.isolationType)) {
+                throw invalidInputError(`isolationType must be one of ${ISOLATION_TYPES.join(", ")}; got ${describeValue(request.isolationType)}`, template);
+            }
+            return postAction("isolate", `/api/machines/${encodePathSegment(id)}/isolate`, { Comment: comment, IsolationType: request.isolationType }, id);
+        },
+
+        async unisolate(machineId, comment) {
+            const template = { method: "POST", path: "/api/machines/{machineId}/unisolate" };
+            const id = assertMachineId(machineId, "machineId", template);
+            const text = checkComment(comment, "comment", template);
+            return postAction("unisolate", `/api/machines/${encodePathSegment(id)}/unisolate`, { Comment: text }, id);
+        },
+
+        async cancelAction(actionId, comment) {
+            const template = { method: "POST", path: "/api/machineactions/{actionId}/cancel" };
+            const id = assertActionId(actionId, "actionId", template);
+            const body: Record<string, string> = comment === undefined ? {} : { Comment: checkComment(comment, "comment", template) };
+            const path = `/api/machineactions/${encodePathSegment(id)}/cancel`;
+            const action = await postAction("cancel", path, body);
+            if (action.id.toLowerCase() !== id.toLowerCase()) {
+                throw defenderApiError({ kind: "invalidResponse", method: "POST", path, outcomeUnknown: true, detail: `the answer is action ${action.id}, not ${id}` });
+            }
+            return action;
+        },
+
+        getAction,
+        listActions,
+
+        async getMachine(machineId) {
+            const id = assertMachineId(machineId, "machineId", { method: "GET", path: "/api/machines/{machineId}" });
+            const path = `/api/machines/${encodePathSegment(id)}`;
+            const res = await transport.send({ method: "GET", path, bucket: "machines.read" });
+            const machine = parsed(res.bodyProblem === undefined ? parseMachine(res.body) : { ok: false, problem: res.bodyProblem }, "GET", path, res.status, "a Machine", false);
+            if (machine.id.toLowerCase() !== id.toLowerCase()) {
+                throw defenderApiError({ kind: "invalidResponse", method: "GET", path, status: res.status, outcomeUnknown: false, detail: `the answer is device ${machine.id}, not ${id}` });
+            }
+            return machine;
+        },
+
+        async findMachinesByDnsName(name) {
+            const dnsName = assertDnsName(name, "name", { method: "GET", path: "/api/machines" });
+            const lower = dnsName.toLowerCase();
+            return listAll(transport, {
+                path: "/api/machines",
+                filter: odataEq("computerDnsName", dnsName),
+                bucket: "machines.read",
+                parseItem: parseMachine,
+                keep: (m) => (m.computerDnsName ?? "").toLowerCase() === lower,
+                filtersLocally: false,
+                pageSize,
+                maxPages,
+            });
+        },
+    };
+}
+
+interface CheckedFilter {
+    machineId?: string;
+    type?: string;
+    statuses?: readonly ActionStatus[];
+    ids?: Set<string>;
+    top?: number;
+}
+
+function checkActionsFilter(filter: ListActionsFilter): CheckedFilter {
+    const template = { method: "GET", path: "/api/machineactions" };
+    if (typeof filter !== "object" || filter === null) throw invalidInputError("the listActions filter must be an object such as {machineId}", template);
+    const out: CheckedFilter = {};
+    if (filter.machineId !== undefined) out.machineId = assertMachineId(filter.machineId, "filter.machineId", template);
+    if (filter.type !== undefined) {
+        if (typeof filter.type !== "string" || !ACTION_TYPE.test(filter.type)) {
+            throw invalidInputError(`filter.type must be an action type such as Isolate or Unisolate (letters only); got ${describeValue(filter.type)}`, template);
+        }
+        out.type = filter.type;
+    }
+    if (filter.status !== undefined) {
+        const statuses: readonly unknown[] = Array.isArray(filter.status) ? filter.status : [filter.status];
+        const bad = statuses.find((s) => !isActionStatus(s));
+        if (bad !== undefined || statuses.length === 0) {
+            throw invalidInputError(`filter.status must be one or more of ${ACTION_STATUSES.join(", ")}; got ${statuses.length === 0 ? "an empty list" : describeValue(bad)}`, template);
+        }
+        out.statuses = statuses as ActionStatus[];
+    }
+    if (filter.ids !== undefined) {
+        if (!Array.isArray(filter.ids)) throw invalidInputError("filter.ids must be an array of MachineAction ids (GUIDs)", template);
+        filter.ids.forEach((id, i) => assertActionId(id, `filter.ids[${i}]`, template));
+        out.ids = new Set(filter.ids.map((id) => id.toLowerCase()));
+    }
+    if (filter.top !== undefined) {
+        if (typeof filter.top !== "number" || !Number.isInteger(filter.top) || filter.top < 1 || filter.top > MAX_TOP) {
+            throw invalidInputError(`filter.top must be a whole number from 1 to ${MAX_TOP}; got ${describeValue(filter.top)}`, template);
+        }
+        out.top = filter.top;
+    }
+    return out;
+}
+
+function checkComment(value: unknown, field: string, template: { method: string; path: string }): string {
+    if (typeof value !== "string" || value.trim() === "") {
+        throw invalidInputError(`${field} must be a non-empty text saying why (Defender requires it); got ${describeValue(value)}`, template);
+    }
+    if (value.length > MAX_COMMENT_LENGTH) throw invalidInputError(`${field} must be at most ${MAX_COMMENT_LENGTH} characters; got ${value.length}`, template);
+    return value;
+}
+
+function parsed<T>(result: ParseResult<T>, method: string, path: string, status: number, what: string, outcomeUnknown: boolean): T {
+    if (result.ok) return result.value;
+    throw defenderApiError({ kind: "invalidResponse", method, path, status, outcomeUnknown, detail: `the answer is not ${what}: ${result.problem}` });
+}
+

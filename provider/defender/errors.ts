@@ -1,0 +1,114 @@
+/**
+ * The one error type of the Defender layer. It is a plain `Error` with data fields attached, made by
+ * a factory: code that Pulumi serializes rewrites classes, and an `Error` subclass loses its message
+ * there. Nothing secret is ever stored on it: no request config, no headers, no `cause`.
+ */
+import { redact } from "./redaction";
+
+/**
+ * - `http`: the API answered with an error status.
+ * - `rateLimited`: 429s outlasted the retry options (see `retryAfterSeconds`).
+ * - `network` / `timeout`: no answer; for a POST `outcomeUnknown` is true.
+ * - `token`: no token could be obtained.
+ * - `invalidInput`: refused before anything was sent (bad machine id, bad filter...).
+ * - `invalidResponse`: the API answered 2xx with a body that is not what it documents.
+ * - `invalidOptions`: the client options are unusable (see `problems`).
+ */
+export type DefenderApiErrorKind =
+    | "http"
+    | "rateLimited"
+    | "network"
+    | "timeout"
+    | "token"
+    | "invalidInput"
+    | "invalidResponse"
+    | "invalidOptions";
+
+export interface DefenderApiErrorFields {
+    kind: DefenderApiErrorKind;
+    /** HTTP method, "TOKEN" for token requests, "" when no request was formed. */
+    method: string;
+    /** Request path with its query (never a secret); the scope for token requests. */
+    path: string;
+    status?: number;
+    /** Defender's error code, e.g. ActiveRequestAlreadyExists: match on this, never on the message. */
+    code?: string;
+    /** Defender's free-text message. */
+    defenderMessage?: string;
+    /** The error body's `target`, or a request-id header: quote it to Microsoft support. */
+    correlationId?: string;
+    /** True when a POST may or may not have been performed: list the device's actions before sending again. */
+    outcomeUnknown: boolean;
+    /** The wait the API asked for on a 429. */
+    retryAfterSeconds?: number;
+    /** Network error code or "timeout after N ms" when there was no answer. */
+    reason?: string;
+    /** What went wrong beyond the status, and what to do. */
+    detail?: string;
+    /** For `invalidOptions`: every problem, each naming the field and the fix. */
+    problems?: string[];
+}
+
+export type DefenderApiError = Error & Readonly<DefenderApiErrorFields> & { readonly name: "DefenderApiError" };
+
+const TEXT_FIELDS = ["defenderMessage", "correlationId", "reason", "detail", "code"] as const;
+
+/** Builds the error; string fields are scrubbed of anything token-shaped. Undefined fields are left out. */
+export function defenderApiError(fields: DefenderApiErrorFields): DefenderApiError {
+    const clean: DefenderApiErrorFields = { ...fields };
+    for (const key of TEXT_FIELDS) {
+        const v = clean[key];
+        if (typeof v === "string") clean[key] = oneLine(redact(v));
+    }
+    if (clean.problems) clean.problems = clean.problems.map((p) => redact(p));
+    const error = new Error(formatDefenderApiErrorMessage(clean)) as Error & Record<string, unknown>;
+    error.name = "DefenderApiError";
+    for (const [key, value] of Object.entries(clean)) {
+        if (value !== undefined) error[key] = value;
+    }
+    return error as unknown as DefenderApiError;
+}
+
+export function isDefenderApiError(e: unknown): e is DefenderApiError {
+    if (typeof e !== "object" || e === null) return false;
+    const r = e as Record<string, unknown>;
+    return r.name === "DefenderApiError" && typeof r.kind === "string" && typeof r.method === "string" && typeof r.outcomeUnknown === "boolean";
+}
+
+/**
+ * The one message format, e.g.
+ * `Defender API POST /api/machines/1e5b…/isolate failed: 400 ActiveRequestAlreadyExists — Action is already in progress (correlation id 43f4…)`
+ */
+export function formatDefenderApiErrorMessage(f: DefenderApiErrorFields): string {
+    const request = `Defender API ${[f.method, f.path].filter((s) => s !== "").join(" ")}`.trimEnd();
+    const unknown = f.outcomeUnknown ? "; the outcome is unknown" : "";
+    const detail = f.detail ? `; ${f.detail}` : "";
+    switch (f.kind) {
+        case "invalidOptions":
+            return `Defender client options are invalid: ${(f.problems ?? [f.detail ?? "unknown problem"]).join("; ")}`;
+        case "invalidInput":
+            return `${request} refused before sending: ${f.detail ?? "invalid input"}`;
+        case "token":
+            return `Defender API token request for ${f.path} failed: ${f.detail ?? "no token"}`;
+        case "network":
+        case "timeout":
+            return `${request} failed: no response (${f.reason ?? f.kind})${detail}${unknown}`;
+        default: {
+            const status = [f.status === undefined ? "" : String(f.status), f.code ?? ""].filter((s) => s !== "").join(" ");
+            const message = f.defenderMessage ? ` — ${f.defenderMessage}` : "";
+            const correlation = f.correlationId ? ` (correlation id ${f.correlationId})` : "";
+            return `${request} failed: ${status || "error"}${message}${correlation}${detail}${unknown}`;
+        }
+    }
+}
+
+/** An input refused before any request; `detail` names the field and the fix. */
+export function invalidInputError(detail: string, request: { method?: string; path?: string } = {}): DefenderApiError {
+    return defenderApiError({ kind: "invalidInput", method: request.method ?? "", path: request.path ?? "", outcomeUnknown: false, detail });
+}
+
+function oneLine(text: string): string {
+    // eslint-disable-next-line no-control-regex
+    const flat = text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+    return flat.length > 2000 ? `${flat.slice(0, 2000)}…` : flat;
+}

@@ -1,0 +1,95 @@
+/**
+ * The Defender for Endpoint API client: endpoints, credentials, the request funnel (pacing, retry,
+ * error mapping), typed models and the isolation-state rule. Knows nothing of Pulumi.
+ */
+export { createDefenderClient, type DefenderClient, type IsolateRequest, type ListActionsFilter } from "./client";
+export { validateClientOptions, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT_MS, type DefenderClientOptions } from "./options";
+export {
+    CLOUDS,
+    CLOUD_ENDPOINTS,
+    endpointProblems,
+    isLoopbackHost,
+    resolveEndpoints,
+    type Cloud,
+    type CloudEndpoints,
+    type EndpointOptions,
+    type ResolvedEndpoints,
+} from "./clouds";
+export {
+    credentialProblems,
+    identityOptions,
+    resetCredentials,
+    sharedCredential,
+    tokenSourceFor,
+    type CredentialOptions,
+    type CredentialSettings,
+    type TokenSource,
+} from "./auth";
+export {
+    API_BUCKETS,
+    DEFAULT_RATE_LIMITS,
+    pacerFor,
+    pacingSnapshot,
+    rateLimitProblems,
+    resetPacing,
+    type AcquireOptions,
+    type AcquireResult,
+    type ApiBucket,
+    type BucketPacer,
+    type BucketSnapshot,
+    type PacingKey,
+    type PacingWaitEvent,
+    type RateLimit,
+} from "./pacing";
+export {
+    DEFAULT_RETRY_OPTIONS,
+    backoffDelayMs,
+    parseRetryAfterSeconds,
+    resolveRetryOptions,
+    retryOptionProblems,
+    type RetryOptions,
+} from "./retry";
+export {
+    defenderApiError,
+    formatDefenderApiErrorMessage,
+    invalidInputError,
+    isDefenderApiError,
+    type DefenderApiError,
+    type DefenderApiErrorFields,
+    type DefenderApiErrorKind,
+} from "./errors";
+export { createTransport, requestsInFlight, type DefenderClientEvent, type RetryCause, type Transport, type TransportOptions, type TransportRequest, type TransportResponse } from "./transport";
+export {
+    ACTION_STATUSES,
+    ISOLATION_ACTION_TYPES,
+    ISOLATION_TYPES,
+    isActionStatus,
+    isIsolationType,
+    parseMachine,
+    parseMachineAction,
+    parsePage,
+    type ActionStatus,
+    type IsolationActionType,
+    type IsolationType,
+    type Machine,
+    type MachineAction,
+    type Page,
+    type ParseResult,
+} from "./models";
+export { compareActions, compareTimestamps, isolationState, type IsolationState } from "./isolationState";
+export {
+    actionIdProblem,
+    assertActionId,
+    assertDnsName,
+    assertMachineId,
+    describeValue,
+    dnsNameProblem,
+    encodePathSegment,
+    isActionId,
+    isMachineId,
+    machineIdProblem,
+    type RequestContext,
+} from "./ids";
+export { buildQuery, encodeQueryValue, odataEq, odataIn, odataString } from "./odata";
+export { redact } from "./redaction";
+export { userAgent, PACKAGE_NAME } from "./userAgent";

@@ -1,0 +1,159 @@
+/**
+ * What Defender sends back, as plain JSON objects: known fields picked, unknown ones ignored, absent
+ * optional ones left out (never `undefined`), nullable ones `null`. A body missing a field the
+ * provider relies on is refused with the field's name.
+ */
+import { isActionId, isMachineId } from "./ids";
+
+export type ActionStatus = "Pending" | "InProgress" | "Succeeded" | "Failed" | "TimeOut" | "Cancelled";
+export const ACTION_STATUSES: readonly ActionStatus[] = ["Pending", "InProgress", "Succeeded", "Failed", "TimeOut", "Cancelled"];
+
+export type IsolationType = "Full" | "Selective" | "UnManagedDevice";
+export const ISOLATION_TYPES: readonly IsolationType[] = ["Full", "Selective", "UnManagedDevice"];
+
+/** The action types this provider sends; Defender has others (e.g. RunAntiVirusScan). */
+export type IsolationActionType = "Isolate" | "Unisolate";
+export const ISOLATION_ACTION_TYPES: readonly IsolationActionType[] = ["Isolate", "Unisolate"];
+
+export interface MachineAction {
+    /** GUID. */
+    id: string;
+    /** "Isolate", "Unisolate", or another Defender action type. */
+    type: string;
+    /** "Full" / "Selective" for isolation; may be null while Pending. */
+    scope: string | null;
+    requestor: string | null;
+    requestorComment: string | null;
+    status: ActionStatus;
+    machineId: string;
+    computerDnsName: string | null;
+    /** ISO timestamp. */
+    creationDateTimeUtc: string;
+    lastUpdateDateTimeUtc: string | null;
+    cancellationRequestor: string | null;
+    cancellationComment: string | null;
+    cancellationDateTimeUtc: string | null;
+    externalId?: string;
+    requestSource?: string;
+    title?: string;
+    errorHResult?: number;
+}
+
+export interface Machine {
+    /** 40 hexadecimal characters. */
+    id: string;
+    computerDnsName: string | null;
+    osPlatform: string | null;
+    healthStatus: string | null;
+    lastSeen: string | null;
+    machineTags: string[];
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+/** One page of a collection answer. */
+export interface Page<T> {
+    items: T[];
+    /** `@odata.nextLink`, when the service sends one. */
+    nextLink?: string;
+}
+
+export function isActionStatus(value: unknown): value is ActionStatus {
+    return typeof value === "string" && (ACTION_STATUSES as readonly string[]).includes(value);
+}
+
+export function isIsolationType(value: unknown): value is IsolationType {
+    return typeof value === "string" && (ISOLATION_TYPES as readonly string[]).includes(value);
+}
+
+export function parseMachineAction(body: unknown): ParseResult<MachineAction> {
+    if (!isRecord(body)) return fail(`a MachineAction must be a JSON object; got ${kindOf(body)}`);
+    const problem = required(body, "id", isActionId, "a GUID")
+        ?? required(body, "type", isNonEmptyString, "a non-empty string")
+        ?? required(body, "status", isActionStatus, `one of ${ACTION_STATUSES.join(", ")}`)
+        ?? required(body, "machineId", isMachineId, "40 hexadecimal characters")
+        ?? required(body, "creationDateTimeUtc", isTimestamp, "an ISO timestamp");
+    if (problem) return fail(`MachineAction ${problem}`);
+    const action: MachineAction = {
+        id: body.id as string,
+        type: body.type as string,
+        scope: nullableString(body.scope),
+        requestor: nullableString(body.requestor),
+        requestorComment: nullableString(body.requestorComment),
+        status: body.status as ActionStatus,
+        machineId: body.machineId as string,
+        computerDnsName: nullableString(body.computerDnsName),
+        creationDateTimeUtc: body.creationDateTimeUtc as string,
+        lastUpdateDateTimeUtc: nullableString(body.lastUpdateDateTimeUtc),
+        cancellationRequestor: nullableString(body.cancellationRequestor),
+        cancellationComment: nullableString(body.cancellationComment),
+        cancellationDateTimeUtc: nullableString(body.cancellationDateTimeUtc),
+    };
+    for (const key of ["externalId", "requestSource", "title"] as const) {
+        const v = body[key];
+        if (typeof v === "string") action[key] = v;
+    }
+    if (typeof body.errorHResult === "number" && Number.isFinite(body.errorHResult)) action.errorHResult = body.errorHResult;
+    return { ok: true, value: action };
+}
+
+export function parseMachine(body: unknown): ParseResult<Machine> {
+    if (!isRecord(body)) return fail(`a Machine must be a JSON object; got ${kindOf(body)}`);
+    const problem = required(body, "id", isMachineId, "40 hexadecimal characters");
+    if (problem) return fail(`Machine ${problem}`);
+    return {
+        ok: true,
+        value: {
+            id: body.id as string,
+            computerDnsName: nullableString(body.computerDnsName),
+            osPlatform: nullableString(body.osPlatform),
+            healthStatus: nullableString(body.healthStatus),
+            lastSeen: nullableString(body.lastSeen),
+            machineTags: Array.isArray(body.machineTags) ? body.machineTags.filter((t): t is string => typeof t === "string") : [],
+        },
+    };
+}
+
+/** `{"value": [...], "@odata.nextLink"?: "..."}` with every item parsed; the first bad item refuses the page. */
+export function parsePage<T>(body: unknown, parseItem: (item: unknown) => ParseResult<T>): ParseResult<Page<T>> {
+    if (!isRecord(body) || !Array.isArray(body.value)) {
+        return fail(`a collection answer must be a JSON object with a "value" array; got ${isRecord(body) ? "an object without it" : kindOf(body)}`);
+    }
+    const items: T[] = [];
+    for (let i = 0; i < body.value.length; i++) {
+        const parsed = parseItem(body.value[i]);
+        if (!parsed.ok) return fail(`value[${i}]: ${parsed.problem}`);
+        items.push(parsed.value);
+    }
+    const next = body["@odata.nextLink"];
+    return { ok: true, value: typeof next === "string" && next !== "" ? { items, nextLink: next } : { items } };
+}
+
+function required(body: Record<string, unknown>, key: string, check: (v: unknown) => boolean, what: string): string | undefined {
+    if (!(key in body) || body[key] === null || body[key] === undefined) return `field "${key}" is missing`;
+    return check(body[key]) ? undefined : `field "${key}" must be ${what}; got ${JSON.stringify(body[key])?.slice(0, 80)}`;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isNonEmptyString(v: unknown): boolean {
+    return typeof v === "string" && v !== "";
+}
+
+function isTimestamp(v: unknown): boolean {
+    return typeof v === "string" && !Number.isNaN(Date.parse(v));
+}
+
+function nullableString(v: unknown): string | null {
+    return typeof v === "string" ? v : null;
+}
+
+function kindOf(v: unknown): string {
+    return v === null ? "null" : Array.isArray(v) ? "an array" : typeof v;
+}
+
+function fail<T>(problem: string): ParseResult<T> {
+    return { ok: false, problem };
+}

@@ -1,0 +1,64 @@
+/**
+ * The client's options as documented data, and their validation: every problem at once, each naming
+ * the field and the fix, with no network call, so configuration can be checked before anything runs.
+ */
+import { credentialProblems, type CredentialOptions } from "./auth";
+import { endpointProblems, type EndpointOptions } from "./clouds";
+import { rateLimitProblems, type RateLimit } from "./pacing";
+import { retryOptionProblems, type RetryOptions } from "./retry";
+import type { DefenderClientEvent } from "./transport";
+
+export interface DefenderClientOptions extends EndpointOptions, CredentialOptions {
+    /**
+     * Sliding-window limits per API, shared by every client of the process with the same API host,
+     * tenant and client id. @default [{calls:100, perSeconds:60}, {calls:1500, perSeconds:3600}]
+     */
+    rateLimits?: RateLimit[];
+    /** When requests are sent again; see RetryOptions for each field's default. @default {} */
+    retry?: Partial<RetryOptions>;
+    /** Time allowed for one HTTP request, in ms. @default 30000 */
+    timeoutMs?: number;
+    /** Items asked for per listing request ($top; Defender allows up to 10,000). @default 10000 */
+    pageSize?: number;
+    /** Listing requests one listing may make before it fails (bounds every listing). @default 20 */
+    maxPages?: number;
+    /** Progress: pacing waits and retries, for log lines. @default undefined */
+    onEvent?: (event: DefenderClientEvent) => void;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_PAGE_SIZE = 10_000;
+export const DEFAULT_MAX_PAGES = 20;
+
+const KNOWN_KEYS: ReadonlySet<string> = new Set([
+    "cloud", "apiBaseUrl", "authorityHost", "scope", "tenantId", "clientId", "clientSecret", "credential",
+    "rateLimits", "retry", "timeoutMs", "pageSize", "maxPages", "onEvent",
+]);
+
+/** Every problem with the options, each starting with the field's name; empty when usable. */
+export function validateClientOptions(options: unknown): string[] {
+    if (typeof options !== "object" || options === null || Array.isArray(options)) {
+        return ["options must be an object such as {\"tenantId\": \"…\", \"clientId\": \"…\", \"clientSecret\": \"…\"}"];
+    }
+    const o = options as Record<string, unknown>;
+    const problems: string[] = [];
+    for (const key of Object.keys(o)) {
+        if (!KNOWN_KEYS.has(key)) problems.push(`${key} is not a Defender client option; known: ${[...KNOWN_KEYS].join(", ")}`);
+    }
+    problems.push(...endpointProblems(o as EndpointOptions));
+    problems.push(...credentialProblems(o as CredentialOptions));
+    if (o.rateLimits !== undefined) problems.push(...rateLimitProblems(o.rateLimits));
+    problems.push(...retryOptionProblems(o.retry));
+    integer(o.timeoutMs, "timeoutMs", 1, 600_000, "milliseconds", problems);
+    integer(o.pageSize, "pageSize", 1, 10_000, "items", problems);
+    integer(o.maxPages, "maxPages", 1, 1000, "pages", problems);
+    if (o.onEvent !== undefined && typeof o.onEvent !== "function") problems.push("onEvent must be a function (event) => void");
+    return problems;
+}
+
+function integer(value: unknown, field: string, min: number, max: number, unit: string, problems: string[]): void {
+    if (value === undefined) return;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+        problems.push(`${field} must be a whole number of ${unit} from ${min} to ${max}; got ${JSON.stringify(value) ?? typeof value}`);
+    }
+}

@@ -1,0 +1,111 @@
+/**
+ * The incident program: the incident folder → one DeviceIsolation per declared device, and stack
+ * outputs per incident.
+ *
+ * All or nothing: the folder is read and checked in full before the first resource is declared. On any
+ * problem the program throws one error listing them all, and Pulumi changes nothing (a failed program
+ * never deletes, so no device is released because a file was unreadable).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { DeviceIsolation } from "../deviceIsolation";
+import { planDevices } from "./devicePlan";
+import { deviceLimitProblem } from "./guardrails";
+import { loadIncidentFolder } from "./incidentFolder";
+import { formatConfigProblems, readProgramConfig, resolveProgramOptions, type ConfigProblem, type IncidentProgramOptions } from "./options";
+import { describeProblems, type IncidentProblem } from "./problems";
+
+/**
+ * One device of one incident, in the stack outputs. Values from the resource are outputs at the leaves,
+ * so a preview still shows every incident and device, with only the not-yet-known values unknown.
+ */
+export interface IncidentDeviceOutput {
+    /** The DeviceIsolation resource name. */
+    name: string;
+    machineId: pulumi.Input<string> | null;
+    computerDnsName: pulumi.Input<string> | null;
+    /** The isolation applied to the device (Full wins when incidents differ), or the one asked for when not declared. */
+    isolationType: pulumi.Input<string>;
+    /** The isolate action's status, or "NotDeclared" when no open incident lists the device (the update releases it). */
+    status: pulumi.Input<string>;
+    machineActionId: pulumi.Input<string> | null;
+}
+
+export interface IncidentOutput {
+    title: string;
+    /** The incident file, as shown in messages. */
+    file: string;
+    /** ISO-8601 in UTC, or null when the incident does not expire. */
+    expiresAt: string | null;
+    expired: boolean;
+    devices: IncidentDeviceOutput[];
+}
+
+export interface IncidentProgramResult {
+    /** Per incident id, open or expired: export it as a stack output. */
+    incidents: Record<string, IncidentOutput>;
+    /** Devices declared (isolated) by this update. */
+    deviceCount: number;
+    /** The declared resources, by resource name. */
+    resources: Record<string, DeviceIsolation>;
+}
+
+export const NOT_DECLARED = "NotDeclared";
+
+/** Thrown when the configuration or the incident folder has problems; nothing has been declared. */
+export class IncidentProgramError extends pulumi.RunError {
+    constructor(message: string, readonly problems: readonly (IncidentProblem | ConfigProblem)[]) {
+        super(message);
+        this.name = "IncidentProgramError";
+    }
+}
+
+export function incidentProgram(input: IncidentProgramOptions = {}): IncidentProgramResult {
+    const { options, problems: configProblems } = resolveProgramOptions(input);
+    if (configProblems.length > 0) throw new IncidentProgramError(formatConfigProblems(configProblems), configProblems);
+
+    const folder = loadIncidentFolder(options.incidentsDir, { allowEmpty: options.allowEmpty });
+    const problems: IncidentProblem[] = [...folder.problems];
+    const plan = planDevices(folder.incidents, options.now);
+    problems.push(...plan.problems);
+    if (problems.length === 0) {
+        const limit = deviceLimitProblem(plan.devices.length, options.maxDevices, folder.folder);
+        if (limit) problems.push(limit);
+    }
+    if (problems.length > 0) throw new IncidentProgramError(describeProblems(folder.folder, problems), problems);
+
+    const resources: Record<string, DeviceIsolation> = {};
+    for (const d of plan.devices) {
+        resources[d.name] = new DeviceIsolation(d.name, {
+            ...(d.machineId ? { machineId: d.machineId } : { computerDnsName: d.computerDnsName }),
+            comment: d.comment,
+            isolationType: d.isolationType,
+            releaseComment: d.releaseComment,
+            waitForCompletion: options.waitForCompletion,
+            protectedMachineTags: options.protectedTags,
+        });
+    }
+
+    const incidents: Record<string, IncidentOutput> = {};
+    for (const incident of plan.incidents) {
+        incidents[incident.id] = {
+            title: incident.title,
+            file: incident.file,
+            expiresAt: incident.expiresAt ? incident.expiresAt.toISOString() : null,
+            expired: incident.expired,
+            devices: incident.devices.map((d): IncidentDeviceOutput => {
+                const r = resources[d.name];
+                return r
+                    ? { name: d.name, machineId: r.machineId, computerDnsName: r.computerDnsName, isolationType: r.isolationType, status: r.status, machineActionId: r.machineActionId }
+                    : { name: d.name, machineId: d.machineId ?? null, computerDnsName: d.computerDnsName ?? null, isolationType: d.isolationType, status: NOT_DECLARED, machineActionId: null };
+            }),
+        };
+    }
+    return { incidents, deviceCount: plan.devices.length, resources };
+}
+
+/** The program as the root Pulumi project runs it: options from stack config (`<project>:<key>`). */
+export function incidentProgramFromConfig(config: Readonly<Record<string, string>>, project: string): IncidentProgramResult {
+    const { options, problems } = readProgramConfig(config, project);
+    if (problems.length > 0) throw new IncidentProgramError(formatConfigProblems(problems), problems);
+    return incidentProgram(options);
+}

@@ -1,0 +1,3 @@
+/** pulumi-defender-isolation: declare Microsoft Defender for Endpoint device isolation with Pulumi. */
+export { DeviceIsolation } from "./deviceIsolation";
+export type { DeviceIsolationArgs, IsolationType } from "./deviceIsolation";

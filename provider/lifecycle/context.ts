@@ -1,0 +1,65 @@
+/**
+ * What every operation needs, shared by all resources in one provider host process: the settings
+ * from `configure`, one Defender client (so one token cache and one set of pacing windows) and one
+ * status poller (so waits are batched).
+ */
+import { createActionPoller, type ActionPoller } from "../defender/actionPoller";
+import { createDefenderClient, type DefenderClient } from "../defender";
+import { readSettings, type ProviderSettings } from "./settings";
+
+export interface Context {
+    client: DefenderClient;
+    poller: ActionPoller;
+    pollIntervalMs: number;
+}
+
+let settings: ProviderSettings | undefined;
+let configError: Error | undefined;
+let current: { key: string; context: Context } | undefined;
+
+/**
+ * Called by the host once per distinct provider text, inside its first operation. Synchronous on
+ * purpose: the host runs concurrent operations without awaiting configure. It reports a failure only
+ * to that first operation, so the error is kept and every later operation fails with it too.
+ */
+export function configure(get: (key: string) => string | undefined): void {
+    try {
+        settings = readSettings(get);
+        configError = undefined;
+    } catch (e) {
+        configError = e as Error;
+        throw e;
+    }
+}
+
+/** The process's context; rebuilt only when the settings change. */
+export function context(): Context {
+    if (configError) throw configError;
+    if (!settings) {
+        throw new Error("The provider was not configured: this is a bug in the provider host call order; run the command again.");
+    }
+    const key = JSON.stringify(settings);
+    if (current?.key !== key) {
+        const client = createDefenderClient(settings.client);
+        const pollIntervalMs = Math.round(settings.pollIntervalSeconds * 1000);
+        current = { key, context: { client, poller: createActionPoller(client, { intervalMs: pollIntervalMs }), pollIntervalMs } };
+    }
+    return current.context;
+}
+
+/**
+ * Isolate actions adopted by a create in this host process, that is in this deployment (the engine
+ * starts one host per command). When the same device is declared under a new resource name, the
+ * engine creates the new resource, which adopts the isolation, before deleting the old one: that
+ * delete must not release what the new resource now holds.
+ */
+const adoptedThisDeployment = new Set<string>();
+
+export function markAdopted(actionId: string): void {
+    adoptedThisDeployment.add(actionId.toLowerCase());
+}
+
+export function isAdoptedThisDeployment(actionId: string): boolean {
+    return adoptedThisDeployment.has(actionId.toLowerCase());
+}
+

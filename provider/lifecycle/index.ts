@@ -1,0 +1,53 @@
+/**
+ * The lifecycle: what the serialized provider object delegates to, inside the provider host.
+ *
+ *   configure → settings (no network)      check → pure validation (no network)
+ *   diff      → pure (no network)          create / read / update / delete → see each file's contract
+ *
+ * Everything returned is plain JSON.
+ */
+import { checkInputs } from "./inputs";
+import { diffDeclaration } from "./diff";
+import { configure as configureContext, context } from "./context";
+import { createIsolation } from "./create";
+import { readIsolation } from "./read";
+import { deleteIsolation } from "./remove";
+import { toDeclaration } from "./inputs";
+
+type Props = Record<string, unknown>;
+
+export async function configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
+    configureContext((key) => req.config.get(key));
+}
+
+export async function check(_olds: Props, news: Props) {
+    return checkInputs(news);
+}
+
+export async function diff(_id: string, olds: Props, news: Props) {
+    return diffDeclaration(olds, news);
+}
+
+export async function create(inputs: Props) {
+    return createIsolation(context(), inputs);
+}
+
+export async function read(id: string, props: Props) {
+    return readIsolation(context(), id, props ?? {});
+}
+
+/** State only: comments, waiting and guardrails shape future calls; no API call. */
+export async function update(_id: string, olds: Props, news: Props) {
+    const decl = toDeclaration(news);
+    const outs: Props = { ...olds };
+    for (const key of ["comment", "releaseComment", "waitForCompletion", "completionTimeoutSeconds", "protectedMachineTags"] as const) {
+        outs[key] = decl[key];
+    }
+    return { outs };
+}
+
+// `delete` is a reserved word as a function name, not as an export name.
+async function remove(id: string, props: Props): Promise<void> {
+    return deleteIsolation(context(), id, props);
+}
+export { remove as delete };

@@ -1,0 +1,21 @@
+/**
+ * Progress and warnings from inside the provider host. The Pulumi CLI shows these lines under the
+ * resource's operation; they never carry a token or secret (nothing here ever holds one).
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export const log = {
+    info: (message: string): void => void pulumi.log.info(message),
+    warn: (message: string): void => void pulumi.log.warn(message),
+};
+
+/** "2m10s", "45s": how long a wait has lasted. */
+export function elapsed(ms: number): string {
+    const s = Math.floor(ms / 1000);
+    return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}
+
+/** "3f2a1b9c…": ids shortened for log lines. */
+export function short(id: string): string {
+    return id.length > 12 ? `${id.slice(0, 8)}…` : id;
+}

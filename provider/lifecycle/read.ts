@@ -1,0 +1,61 @@
+/**
+ * read (refresh): is the declared isolation still real?
+ *
+ * Contract
+ * - The resource is gone (empty id, so the next `up` isolates again) when: the isolate action no
+ *   longer exists; it ended Failed/TimeOut/Cancelled; the device no longer exists; or the device
+ *   was released since our isolation (a newer Succeeded Unisolate, from the portal or any API client).
+ * - Otherwise the state is kept, with the action's current status and timestamps.
+ * - Any other error fails the refresh and leaves state as it was.
+ * - A release done outside the API (the local force-release tool, firewall edits) leaves no trace
+ *   in Defender and cannot be seen: a documented limitation.
+ */
+import { isDefenderApiError, isolationState, type MachineAction } from "../defender";
+import type { Context } from "./context";
+import { timeOf } from "./adopt";
+import { deviceName } from "./device";
+import { log, short } from "./log";
+import { actionOutputs, declarationFromState, toOutputs } from "./outputs";
+import { ISOLATION_TYPES, type IsolationType } from "./inputs";
+
+const notFound = (e: unknown) => isDefenderApiError(e) && e.status === 404;
+const GONE = { id: "", props: {} };
+
+export async function readIsolation(ctx: Context, id: string, state: Record<string, unknown>): Promise<{ id: string; props: Record<string, unknown> }> {
+    let ours: MachineAction;
+    try {
+        ours = await ctx.client.getAction(id);
+    } catch (e) {
+        if (notFound(e)) return gone(`the isolate action ${id} no longer exists in Defender`);
+        throw e;
+    }
+    if (ours.type !== "Isolate") {
+        throw new Error(`Refresh of DeviceIsolation ${id}: this MachineAction is of type ${ours.type}, not Isolate; a DeviceIsolation's id is the isolate action id.`);
+    }
+    const fromState = Object.keys(state).length > 0;
+    const name = deviceName({ id: ours.machineId, computerDnsName: ours.computerDnsName });
+    if (ours.status === "Failed" || ours.status === "TimeOut" || ours.status === "Cancelled") {
+        return gone(`${name}: the isolate ${short(id)} ended ${ours.status}; the device is not isolated by this declaration`);
+    }
+    try {
+        await ctx.client.getMachine(ours.machineId);
+    } catch (e) {
+        if (notFound(e)) return gone(`${name}: the device no longer exists in Defender`);
+        throw e;
+    }
+    const current = isolationState(await ctx.client.listActions({ machineId: ours.machineId })).current;
+    if (current && current.type === "Unisolate" && timeOf(current.creationDateTimeUtc) > timeOf(ours.creationDateTimeUtc)) {
+        return gone(`${name}: released since this isolation by ${current.requestor ?? "unknown"} (${short(current.id)}, ${current.lastUpdateDateTimeUtc ?? ""})`);
+    }
+
+    if (fromState) return { id, props: { ...state, ...actionOutputs(ours), computerDnsName: ours.computerDnsName ?? state.computerDnsName ?? "" } };
+    // Import by id: rebuild the state from the action itself.
+    const type = (ISOLATION_TYPES as readonly string[]).includes(ours.scope ?? "") ? (ours.scope as IsolationType) : "Full";
+    const decl = { ...declarationFromState({}), machineId: ours.machineId, isolationType: type, comment: ours.requestorComment ?? "" };
+    return { id, props: toOutputs(decl, { id: ours.machineId, computerDnsName: ours.computerDnsName }, ours) };
+}
+
+function gone(why: string): { id: string; props: Record<string, unknown> } {
+    log.warn(`${why}; the next 'pulumi up' isolates the device again`);
+    return GONE;
+}

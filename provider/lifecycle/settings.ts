@@ -1,0 +1,65 @@
+/**
+ * The provider's settings: stack config under the `defender` namespace, read through the provider's
+ * `configure` (never captured in the serialized provider, so no secret reaches `__provider`).
+ *
+ * Every problem is reported at once, each naming the key and the fix, before any network call.
+ */
+import { type DefenderClientOptions, type RateLimit, validateClientOptions } from "../defender";
+
+export interface ProviderSettings {
+    client: DefenderClientOptions;
+    /** Seconds between status polls while waiting for an action. @default 5 */
+    pollIntervalSeconds: number;
+}
+
+/** The `defender:*` keys this provider reads, in the order the README documents them. */
+export const CONFIG_KEYS = [
+    "tenantId", "clientId", "clientSecret", "cloud", "apiBaseUrl", "authorityHost", "scope",
+    "rateLimits", "pollIntervalSeconds",
+] as const;
+
+export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
+
+/**
+ * Reads and validates the settings. `get` returns a key's value (`get("defender:tenantId")`), or
+ * undefined when unset. Throws one Error listing every problem.
+ */
+export function readSettings(get: (key: string) => string | undefined): ProviderSettings {
+    const problems: string[] = [];
+    const value = (key: (typeof CONFIG_KEYS)[number]) => {
+        const v = get(`defender:${key}`);
+        return v === undefined || v.trim() === "" ? undefined : v.trim();
+    };
+
+    const client: DefenderClientOptions = {};
+    for (const key of ["tenantId", "clientId", "clientSecret", "apiBaseUrl", "authorityHost", "scope"] as const) {
+        const v = value(key);
+        if (v !== undefined) client[key] = v;
+    }
+    const cloud = value("cloud");
+    if (cloud !== undefined) client.cloud = cloud as DefenderClientOptions["cloud"];
+
+    const limits = value("rateLimits");
+    if (limits !== undefined) {
+        try {
+            client.rateLimits = JSON.parse(limits) as RateLimit[];
+        } catch {
+            problems.push(`defender:rateLimits must be a JSON array such as [{"calls":100,"perSeconds":60},{"calls":1500,"perSeconds":3600}]`);
+        }
+    }
+
+    let pollIntervalSeconds = DEFAULT_POLL_INTERVAL_SECONDS;
+    const poll = value("pollIntervalSeconds");
+    if (poll !== undefined) {
+        const n = Number(poll);
+        if (!Number.isFinite(n) || n < 0.05 || n > 300) {
+            problems.push(`defender:pollIntervalSeconds must be a number of seconds from 0.05 to 300, got "${poll}"`);
+        } else pollIntervalSeconds = n;
+    }
+
+    for (const p of validateClientOptions(client)) problems.push(p.startsWith("defender:") ? p : `defender:${p}`);
+    if (problems.length > 0) {
+        throw new Error(`Invalid provider configuration:\n  - ${problems.join("\n  - ")}\nSet keys with 'pulumi config set defender:<key> <value>' ('--secret' for defender:clientSecret).`);
+    }
+    return { client, pollIntervalSeconds };
+}
