@@ -76,7 +76,7 @@ export {
     type Page,
     type ParseResult,
 } from "./models";
-export { compareActions, compareTimestamps, isolationState, type IsolationState } from "./isolationState";
+export { compareActions, compareFinished, compareTimestamps, isolationState, type IsolationState } from "./isolationState";
 export {
     actionIdProblem,
     assertActionId,

@@ -1,6 +1,10 @@
 /**
- * Is a device isolated right now? Defender keeps no such field: the newest Succeeded Isolate or
- * Unisolate decides, and a newer Pending/InProgress one is on its way. Pure: actions in, answer out.
+ * Is a device isolated right now? Defender keeps no such field. The device is in the state its last
+ * *completed* Isolate or Unisolate left it: actions can complete out of order (isolate, isolate,
+ * unisolate, unisolate has been seen to complete as isolate, unisolate, unisolate, isolate, leaving
+ * the device isolated), so Succeeded actions are ordered by when they finished, not by when they
+ * were asked for. Every Pending/InProgress one, however old, can still change the device.
+ * Pure: actions in, answer out.
  */
 import { invalidInputError } from "./errors";
 import type { MachineAction } from "./models";
@@ -8,22 +12,20 @@ import type { MachineAction } from "./models";
 export interface IsolationState {
     /** True when the deciding action is a Succeeded Isolate. */
     isolated: boolean;
-    /** Newest Succeeded Isolate or Unisolate: it decides. */
+    /** The Succeeded Isolate or Unisolate that finished last: it decides. */
     current?: MachineAction;
-    /** Newest Pending/InProgress Isolate or Unisolate newer than `current`: on its way. */
+    /** The newest Pending/InProgress Isolate or Unisolate: on its way. */
     inFlight?: MachineAction;
-    /**
-     * Pending/InProgress Isolate or Unisolate actions older than `current`, oldest first. Defender can
-     * complete actions out of order, so these can still change the device.
-     */
-    staleInFlight?: MachineAction[];
+    /** Every Pending/InProgress Isolate or Unisolate, oldest first (present when there is one). */
+    pending?: MachineAction[];
 }
 
 const COUNTED = new Set(["Isolate", "Unisolate"]);
 
 /**
  * The isolation state of ONE device from its actions (any order; other action types are ignored).
- * Order: creationDateTimeUtc, then lastUpdateDateTimeUtc (missing sorts first), then id.
+ * Finished order: lastUpdateDateTimeUtc (creation time when missing), then creation, then id.
+ * Pending order: creationDateTimeUtc, then lastUpdateDateTimeUtc, then id.
  */
 export function isolationState(actions: readonly MachineAction[]): IsolationState {
     const counted = actions.filter((a) => COUNTED.has(a.type));
@@ -31,26 +33,21 @@ export function isolationState(actions: readonly MachineAction[]): IsolationStat
     if (machines.size > 1) {
         throw invalidInputError(`isolationState takes the actions of one device; got actions of ${machines.size} devices (${[...machines].join(", ")})`);
     }
-    const sorted = [...counted].sort(compareActions);
-    let currentIndex = -1;
-    for (let i = sorted.length - 1; i >= 0; i--) {
-        if (sorted[i].status === "Succeeded") {
-            currentIndex = i;
-            break;
-        }
+    const succeeded = counted.filter((a) => a.status === "Succeeded").sort(compareFinished);
+    const pending = counted.filter((a) => a.status === "Pending" || a.status === "InProgress").sort(compareActions);
+    const current = succeeded[succeeded.length - 1];
+    const state: IsolationState = { isolated: current?.type === "Isolate" };
+    if (current) state.current = current;
+    if (pending.length > 0) {
+        state.inFlight = pending[pending.length - 1];
+        state.pending = pending;
     }
-    const inFlightAt = (i: number) => sorted[i].status === "Pending" || sorted[i].status === "InProgress";
-    const state: IsolationState = { isolated: currentIndex >= 0 && sorted[currentIndex].type === "Isolate" };
-    if (currentIndex >= 0) state.current = sorted[currentIndex];
-    for (let i = sorted.length - 1; i > currentIndex; i--) {
-        if (inFlightAt(i)) {
-            state.inFlight = sorted[i];
-            break;
-        }
-    }
-    const stale = sorted.slice(0, Math.max(currentIndex, 0)).filter((a) => a.status === "Pending" || a.status === "InProgress");
-    if (stale.length > 0) state.staleInFlight = stale;
     return state;
+}
+
+/** Oldest finish first: lastUpdateDateTimeUtc (creation time when missing), then creation order. */
+export function compareFinished(a: MachineAction, b: MachineAction): number {
+    return compareTimestamps(a.lastUpdateDateTimeUtc ?? a.creationDateTimeUtc, b.lastUpdateDateTimeUtc ?? b.creationDateTimeUtc) || compareActions(a, b);
 }
 
 /** Oldest first: creationDateTimeUtc, then lastUpdateDateTimeUtc (missing first), then id. */

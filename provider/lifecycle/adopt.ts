@@ -5,23 +5,11 @@
  * sending a second request. A fresh action can be missing from listings for a moment, so the
  * listing is asked a few times before concluding there is none.
  */
-import type { MachineAction } from "../defender";
+import { compareActions, type MachineAction } from "../defender";
 import type { Context } from "./context";
 import { isInFlight, sleep } from "./wait";
 
 export const ADOPT_ATTEMPTS = 6;
-
-/** Milliseconds of an ISO timestamp (Defender sends varying fraction digits); 0 when absent. */
-export function timeOf(iso: string | null | undefined): number {
-    const t = iso ? Date.parse(iso) : NaN;
-    return Number.isNaN(t) ? 0 : t;
-}
-
-/** Newest first, by creation time then last update. */
-export function newestFirst(a: MachineAction, b: MachineAction): number {
-    return timeOf(b.creationDateTimeUtc) - timeOf(a.creationDateTimeUtc)
-        || timeOf(b.lastUpdateDateTimeUtc) - timeOf(a.lastUpdateDateTimeUtc);
-}
 
 /**
  * The action of `type` that Defender has for the device: one in flight, or one not among
@@ -38,7 +26,7 @@ export async function findActionToAdopt(
         const actions = await ctx.client.listActions({ machineId });
         const found = actions
             .filter((a) => a.type === type && (isInFlight(a.status) || !knownIds.has(a.id)))
-            .sort(newestFirst)[0];
+            .sort((a, b) => compareActions(b, a))[0];
         if (found) return found;
     }
     return undefined;

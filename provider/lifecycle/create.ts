@@ -62,16 +62,18 @@ async function isolateOrAdopt(ctx: Context, decl: Declaration, machineId: string
     for (let round = 0; round < 2; round++) {
         const actions = await ctx.client.listActions({ machineId });
         const state = isolationState(actions);
+        const releasing = newestPending(state.pending, "Unisolate");
+        const isolating = newestPending(state.pending, "Isolate");
 
-        if (state.inFlight?.type === "Unisolate") {
+        if (releasing) {
             if (round > 0) break;
-            log.info(`${name}: a release (${short(state.inFlight.id)}) is ${state.inFlight.status}; waiting for it before isolating`);
-            const waited = await waitForAction(ctx, state.inFlight, label, decl.completionTimeoutSeconds);
+            log.info(`${name}: a release (${short(releasing.id)}) is ${releasing.status}; waiting for it before isolating`);
+            const waited = await waitForAction(ctx, releasing, label, decl.completionTimeoutSeconds);
             if (waited.timedOut || waited.pollError) break;
             continue;
         }
-        if (state.inFlight?.type === "Isolate") {
-            return adopt(state.inFlight, decl, name, "pending");
+        if (isolating) {
+            return adopt(isolating, decl, name, "pending");
         }
         if (state.isolated && state.current) {
             return adopt(state.current, decl, name, "current");
@@ -79,6 +81,11 @@ async function isolateOrAdopt(ctx: Context, decl: Declaration, machineId: string
         return postIsolate(ctx, decl, machineId, name, new Set(actions.map((a) => a.id)));
     }
     throw new Error(`Isolate device ${name}: a release of this device is still in progress in Defender, and isolating now could race it (they can complete in either order). Nothing was isolated; run 'pulumi up' again once the release has finished.`);
+}
+
+/** The newest pending action of a type: any pending action can still complete, however old. */
+export function newestPending(pending: MachineAction[] | undefined, type: "Isolate" | "Unisolate"): MachineAction | undefined {
+    return (pending ?? []).filter((a) => a.type === type).pop();
 }
 
 /** `ownRequest`: the action our own POST created (its answer was lost), rather than one found in place. */

@@ -4,7 +4,8 @@
  * Contract
  * - The resource is gone (empty id, so the next `up` isolates again) when: the isolate action no
  *   longer exists; it ended Failed/TimeOut/Cancelled; the device no longer exists; or the device
- *   was released since our isolation (a newer Succeeded Unisolate, from the portal or any API client).
+ *   was released since our isolation (a release that finished after it, from the portal or any API client;
+ *   actions are ordered by when they finished, as Defender can complete them out of order).
  * - Otherwise the state is kept, with the action's current status and timestamps.
  * - Any other error fails the refresh and leaves state as it was.
  * - A release done outside the API (the local force-release tool, firewall edits) leaves no trace
@@ -12,7 +13,6 @@
  */
 import { isDefenderApiError, isolationState, type MachineAction } from "../defender";
 import type { Context } from "./context";
-import { timeOf } from "./adopt";
 import { deviceName } from "./device";
 import { log, short } from "./log";
 import { actionOutputs, declarationFromState, toOutputs } from "./outputs";
@@ -43,8 +43,9 @@ export async function readIsolation(ctx: Context, id: string, state: Record<stri
         if (notFound(e)) return gone(`${name}: the device no longer exists in Defender`);
         throw e;
     }
+    // Ours finished (or is still on its way): a release that finished after it leaves the device released.
     const current = isolationState(await ctx.client.listActions({ machineId: ours.machineId })).current;
-    if (current && current.type === "Unisolate" && timeOf(current.creationDateTimeUtc) > timeOf(ours.creationDateTimeUtc)) {
+    if (ours.status === "Succeeded" && current?.type === "Unisolate") {
         return gone(`${name}: released since this isolation by ${current.requestor ?? "unknown"} (${short(current.id)}, ${current.lastUpdateDateTimeUtc ?? ""})`);
     }
 

@@ -23,7 +23,7 @@
 import { isDefenderApiError, isolationState, type MachineAction } from "../defender";
 import { findActionToAdopt } from "./adopt";
 import { isAdoptedThisDeployment, type Context } from "./context";
-import { errorText, fixFor } from "./create";
+import { errorText, fixFor, newestPending } from "./create";
 import { deviceName } from "./device";
 import { log, short } from "./log";
 import { declarationFromState } from "./outputs";
@@ -63,11 +63,13 @@ export async function deleteIsolation(ctx: Context, id: string, state: Record<st
 
     const actions = await ctx.client.listActions({ machineId: decl.machineId });
     const state_ = isolationState(actions);
+    const otherIsolate = newestPending(state_.pending, "Isolate");
+    const releasing = newestPending(state_.pending, "Unisolate");
     let release: MachineAction | undefined;
-    if (state_.inFlight?.type === "Isolate") {
-        fail(`another isolate (${state_.inFlight.id}, requested by ${state_.inFlight.requestor ?? "unknown"}) is ${state_.inFlight.status} on the device, and a release now could race it`, "Wait for it to finish, then run the command again.");
-    } else if (state_.inFlight?.type === "Unisolate") {
-        release = state_.inFlight;
+    if (otherIsolate) {
+        fail(`another isolate (${otherIsolate.id}, requested by ${otherIsolate.requestor ?? "unknown"}) is ${otherIsolate.status} on the device, and a release now could race it`, "Wait for it to finish, then run the command again.");
+    } else if (releasing) {
+        release = releasing;
         log.info(`${name}: adopting the release ${short(release.id)} already ${release.status}`);
     } else if (!state_.isolated) {
         log.info(`${name}: already released${state_.current ? ` (${short(state_.current.id)} by ${state_.current.requestor ?? "unknown"})` : ""}; nothing to do`);

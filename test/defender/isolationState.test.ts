@@ -23,7 +23,10 @@ describe("defender/isolationState", () => {
                     const counted = type !== "RunAntiVirusScan";
                     const expected: Record<string, unknown> = { isolated: counted && type === "Isolate" && status === "Succeeded" };
                     if (counted && status === "Succeeded") expected.current = a;
-                    if (counted && inFlight(status)) expected.inFlight = a;
+                    if (counted && inFlight(status)) {
+                        expected.inFlight = a;
+                        expected.pending = [a];
+                    }
                     assert.deepEqual(isolationState([a]), expected);
                 });
             }
@@ -38,13 +41,15 @@ describe("defender/isolationState", () => {
                         it(`${olderType} ${olderStatus} then ${newerType} ${newerStatus}`, () => {
                             const older = action(1, olderType, olderStatus, T0);
                             const newer = action(2, newerType, newerStatus, T1);
-                            // The newest Succeeded decides; in flight counts only when newer than it.
+                            // The Succeeded one that finished last decides; every pending one is on its way.
                             const current = newerStatus === "Succeeded" ? newer : olderStatus === "Succeeded" ? older : undefined;
                             const expected: Record<string, unknown> = { isolated: current?.type === "Isolate" };
                             if (current) expected.current = current;
-                            if (inFlight(newerStatus)) expected.inFlight = newer;
-                            else if (inFlight(olderStatus) && current === undefined) expected.inFlight = older;
-                            if (inFlight(olderStatus) && current === newer) expected.staleInFlight = [older];
+                            const pending = [older, newer].filter((a) => inFlight(a.status));
+                            if (pending.length > 0) {
+                                expected.inFlight = pending[pending.length - 1];
+                                expected.pending = pending;
+                            }
                             assert.deepEqual(isolationState([older, newer]), expected);
                             assert.deepEqual(isolationState([newer, older]), expected);
                         });
@@ -54,18 +59,34 @@ describe("defender/isolationState", () => {
         }
     });
 
-    it("the reported race: isolate, isolate, unisolate, unisolate completing out of order", () => {
-        const actions = [
-            action(1, "Isolate", "Succeeded", "2024-05-01T10:00:00Z"),
-            action(2, "Isolate", "Pending", "2024-05-01T10:00:01Z"),
-            action(3, "Unisolate", "Succeeded", "2024-05-01T10:00:02Z"),
-            action(4, "Unisolate", "Succeeded", "2024-05-01T10:00:03Z"),
-        ];
-        const state = isolationState(actions);
-        assert.equal(state.isolated, false);
-        assert.equal(state.current?.id, actionId(4));
-        assert.equal(state.inFlight, undefined);
-        assert.deepEqual(state.staleInFlight?.map((a) => a.id), [actionId(2)]);
+    it("the reported race: isolate, isolate, unisolate, unisolate completing as isolate, unisolate, unisolate, isolate", () => {
+        const asked = ["2024-05-01T10:00:00Z", "2024-05-01T10:00:01Z", "2024-05-01T10:00:02Z", "2024-05-01T10:00:03Z"];
+        // Before the second isolate lands: released for now, but that isolate is on its way.
+        const midway = isolationState([
+            action(1, "Isolate", "Succeeded", asked[0], "2024-05-01T10:00:05Z"),
+            action(2, "Isolate", "Pending", asked[1], asked[1]),
+            action(3, "Unisolate", "Succeeded", asked[2], "2024-05-01T10:00:06Z"),
+            action(4, "Unisolate", "Succeeded", asked[3], "2024-05-01T10:00:07Z"),
+        ]);
+        assert.equal(midway.isolated, false);
+        assert.equal(midway.current?.id, actionId(4));
+        assert.equal(midway.inFlight?.id, actionId(2));
+        // Once it lands, last: the device is isolated, although the newest request was a release.
+        const final = isolationState([
+            action(1, "Isolate", "Succeeded", asked[0], "2024-05-01T10:00:05Z"),
+            action(2, "Isolate", "Succeeded", asked[1], "2024-05-01T10:00:08Z"),
+            action(3, "Unisolate", "Succeeded", asked[2], "2024-05-01T10:00:06Z"),
+            action(4, "Unisolate", "Succeeded", asked[3], "2024-05-01T10:00:07Z"),
+        ]);
+        assert.equal(final.isolated, true);
+        assert.equal(final.current?.id, actionId(2));
+        assert.equal(final.inFlight, undefined);
+    });
+
+    it("an old pending action still counts: it can complete after newer ones", () => {
+        const state = isolationState([action(1, "Unisolate", "Pending", T0), action(2, "Isolate", "Succeeded", T1)]);
+        assert.equal(state.isolated, true);
+        assert.equal(state.inFlight?.id, actionId(1));
     });
 
     it("ignores other action types, even newer Succeeded ones", () => {
@@ -81,7 +102,7 @@ describe("defender/isolationState", () => {
             assert.equal(isolationState([a, b]).isolated, false);
         });
 
-        it("ties on creation time are broken by lastUpdateDateTimeUtc, a missing one first", () => {
+        it("finished actions are ordered by when they finished (lastUpdateDateTimeUtc, else creation)", () => {
             const a = action(1, "Unisolate", "Succeeded", T0, "2024-05-01T10:05:00Z");
             const b = action(2, "Isolate", "Succeeded", T0, "2024-05-01T10:01:00Z");
             assert.equal(isolationState([a, b]).current?.id, actionId(1));

@@ -129,6 +129,16 @@ describe("DeviceIsolation lifecycle through the provider host", function () {
             assert.equal(isolateActions(LAPTOP.id).length, 1);
         });
 
+        it("does not adopt an isolation that an older, still pending release can undo", async () => {
+            const first = await world.create("a", args());
+            world.emulator.setOnline(LAPTOP.id, false);
+            await world.host.delete(first.id, world.urn("a"), { ...first.properties, waitForCompletion: false }); // release pending
+            world.emulator.isolateOutOfBand(LAPTOP.id); // a newer isolation finishes first
+            world.emulator.clearRequests();
+            await rejects(world.create("b", args({ completionTimeoutSeconds: 1 })), /a release of this device is still in progress.*could race it/);
+            assert.equal(world.apiCalls().filter((c) => c.startsWith("POST")).length, 0);
+        });
+
         it("adopts on 400 ActiveRequestAlreadyExists when the listing lags", async () => {
             world.emulator.configure({ quirks: { indexingLagMs: 300 } });
             world.emulator.setOnline(LAPTOP.id, false);

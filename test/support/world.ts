@@ -24,6 +24,8 @@ export interface WorldOptions {
     /** Extra or overriding `defender:*` stack config (keys without the namespace). */
     config?: Record<string, string>;
     env?: NodeJS.ProcessEnv;
+    /** Deadline of every host call, in ms (a create that paces thousands of calls takes minutes). @default 60000 */
+    callTimeoutMs?: number;
 }
 
 export interface World {
@@ -70,7 +72,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
         host = await startProviderHost({
             cwd: REPO_ROOT,
             env: { NODE_EXTRA_CA_CERTS: emulator.caCertPath, ...opts.env },
-            callTimeoutMs: 60_000,
+            callTimeoutMs: opts.callTimeoutMs ?? 60_000,
         });
         await host.configure(stackConfig(emulator, opts.config), ["defender:clientSecret"]);
     } catch (e) {
