@@ -3,11 +3,18 @@
  * `GET /api/machineactions?$filter=id in (...)` in pages of `batchSize`, once per interval. The client
  * falls back to single reads when the service refuses `in`, and paces the reads like any other call.
  *
+ * Status reads spend the same budget as the device listings creates need before they can isolate
+ * (`actions.read`), so a due poll gives way while that budget is in use: it waits until the budget is
+ * idle, then asks for every action waited on at once. After `maxDeferMs` it asks anyway, but for one
+ * batch only (the longest waits), so a poll takes at most one slot from a busy budget. At the limit,
+ * this turns one poll per interval into a few per run.
+ *
  * An action missing from the batch answer (a listing can lag behind a fresh action) is read by id.
  * A failed poll is retried on the next tick; after `maxConsecutiveFailures` the waiters get the error.
  */
 import type { DefenderClient } from "./client";
 import type { MachineAction } from "./models";
+import { isBucketIdle } from "./pacing";
 
 export interface ActionPollerOptions {
     /** Time between polls. @default 5000 */
@@ -16,6 +23,17 @@ export interface ActionPollerOptions {
     batchSize?: number;
     /** Polls in a row that may fail before waiters are told. @default 5 */
     maxConsecutiveFailures?: number;
+    /**
+     * Longest a due poll waits for the read budget to be idle; it then reads one batch, the longest
+     * waits first, so their statuses (and the progress lines built on them) stay at most this stale.
+     * One read a minute is 1 % of Defender's 100-a-minute budget. @default 60000
+     */
+    maxDeferMs?: number;
+    /**
+     * Whether a status read can go now without taking a slot other calls need.
+     * @default the process's `actions.read` pacing for the client's API host is idle: nobody queued, no Retry-After block, a free slot in every window, and no call let through for min(intervalMs, 1000) ms
+     */
+    readBudgetFree?: () => boolean;
 }
 
 interface Waiter {
@@ -28,19 +46,28 @@ export interface ActionPoller {
     next(actionId: string): Promise<MachineAction>;
     /** Ids currently waited on. */
     readonly waiting: number;
-    /** Listing requests and single reads made so far. */
-    readonly stats: { polls: number; listRequests: number; singleReads: number };
+    /** Polls made, listing requests and single reads sent, and times a due poll gave way to a busy budget. */
+    readonly stats: { polls: number; listRequests: number; singleReads: number; deferrals: number };
 }
+
+export const DEFAULT_MAX_DEFER_MS = 60_000;
 
 export function createActionPoller(client: DefenderClient, options: ActionPollerOptions = {}): ActionPoller {
     const intervalMs = options.intervalMs ?? 5000;
     const batchSize = options.batchSize ?? 50;
     const maxFailures = options.maxConsecutiveFailures ?? 5;
+    const maxDeferMs = options.maxDeferMs ?? DEFAULT_MAX_DEFER_MS;
+    const quietMs = Math.min(intervalMs, 1000);
+    const host = apiHostOf(client);
+    const budgetFree = options.readBudgetFree ?? (() => isBucketIdle(host, "actions.read", quietMs));
+    // A deferred poll looks again soon, so it goes as soon as the budget has room.
+    const recheckMs = Math.max(25, Math.min(250, intervalMs / 4));
     const waiters = new Map<string, Waiter[]>();
     const failures = new Map<string, number>();
-    const stats = { polls: 0, listRequests: 0, singleReads: 0 };
+    const stats = { polls: 0, listRequests: 0, singleReads: 0, deferrals: 0 };
     let timer: NodeJS.Timeout | undefined;
     let running = false; // one poll at a time: a slow (paced) poll must not overlap the next
+    let dueSince: number | undefined; // when the deferred poll became due
 
     const settle = (id: string, fn: (w: Waiter) => void) => {
         const ws = waiters.get(id) ?? [];
@@ -78,10 +105,31 @@ export function createActionPoller(client: DefenderClient, options: ActionPoller
         }));
     }
 
+    function isBudgetFree(): boolean {
+        try {
+            return budgetFree();
+        } catch {
+            return true; // a broken probe must not stop polling
+        }
+    }
+
     async function tick(): Promise<void> {
         timer = undefined;
         const ids = [...waiters.keys()];
-        if (ids.length === 0) return;
+        if (ids.length === 0) {
+            dueSince = undefined;
+            return;
+        }
+        const now = Date.now();
+        dueSince ??= now;
+        const idle = isBudgetFree();
+        if (!idle && now - dueSince < maxDeferMs) {
+            stats.deferrals++;
+            timer = setTimeout(() => void tick(), recheckMs);
+            return;
+        }
+        dueSince = undefined;
+        if (!idle) ids.splice(batchSize); // waits join in order: these waited longest
         running = true;
         try {
             stats.polls++;
@@ -112,4 +160,12 @@ export function createActionPoller(client: DefenderClient, options: ActionPoller
         },
         stats,
     };
+}
+
+function apiHostOf(client: DefenderClient): string | undefined {
+    try {
+        return new URL(client.endpoints.apiBaseUrl).host.toLowerCase();
+    } catch {
+        return undefined; // unknown host: every actions.read budget in the process counts
+    }
 }

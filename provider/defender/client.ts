@@ -34,6 +34,11 @@ export interface IsolateRequest {
 
 export interface ListActionsFilter {
     machineId?: string;
+    /**
+     * The actions of these devices (40-hex ids, deduplicated): `machineId in (...)` in requests of 50,
+     * or one `machineId eq` listing per device when the service refuses `in`. Not with `machineId` or `ids`.
+     */
+    machineIds?: readonly string[];
     /** Action type, e.g. "Isolate". */
     type?: string;
     /** One status (filtered by the service) or several (filtered here). */
@@ -60,6 +65,16 @@ export interface DefenderClient {
     getMachine(machineId: string): Promise<Machine>;
     /** GET /api/machines?$filter=computerDnsName eq '<name>': exact (case-insensitive) matches only, never substrings. */
     findMachinesByDnsName(name: string): Promise<Machine[]>;
+    /**
+     * The devices among `ids` that exist: `GET /api/machines?$filter=id in (...)` in requests of 50, or
+     * single `getMachine` reads (404 = absent) when the service refuses `in`. Absent devices are left out.
+     */
+    listMachines(filter: ListMachinesFilter): Promise<Machine[]>;
+}
+
+export interface ListMachinesFilter {
+    /** Device ids, 40 hexadecimal characters each; deduplicated case-insensitively. */
+    ids: readonly string[];
 }
 
 const MAX_COMMENT_LENGTH = 4000;
@@ -84,8 +99,39 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
     });
     const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-    /** Whether the service accepted `id in (...)`; undefined until first asked. */
-    let inOperator: boolean | undefined;
+    /** Per collection path: whether the service accepted `in (...)`; absent until first asked. */
+    const inOperator = new Map<string, boolean>();
+
+    /**
+     * `in (...)` requests of IDS_PER_REQUEST values; when the service refuses the first of them with a
+     * 400, `single` from then on. Once `in` worked, a 400 is an error like any other.
+     */
+    const inOrSingle = async <T>(collection: string, values: readonly string[], viaIn: (chunk: string[]) => Promise<T[]>, single: () => Promise<T[]>): Promise<T[]> => {
+        if (values.length === 0) return [];
+        if (inOperator.get(collection) !== false) {
+            try {
+                const found: T[] = [];
+                for (let i = 0; i < values.length; i += IDS_PER_REQUEST) found.push(...await viaIn(values.slice(i, i + IDS_PER_REQUEST)));
+                inOperator.set(collection, true);
+                return found;
+            } catch (e) {
+                if (!(isDefenderApiError(e) && e.kind === "http" && e.status === 400 && !inOperator.has(collection))) throw e;
+                inOperator.set(collection, false);
+            }
+        }
+        return single();
+    };
+
+    const getMachine = async (machineId: string): Promise<Machine> => {
+        const id = assertMachineId(machineId, "machineId", { method: "GET", path: "/api/machines/{machineId}" });
+        const path = `/api/machines/${encodePathSegment(id)}`;
+        const res = await transport.send({ method: "GET", path, bucket: "machines.read" });
+        const machine = parsed(res.bodyProblem === undefined ? parseMachine(res.body) : { ok: false, problem: res.bodyProblem }, "GET", path, res.status, "a Machine", false);
+        if (machine.id.toLowerCase() !== id.toLowerCase()) {
+            throw defenderApiError({ kind: "invalidResponse", method: "GET", path, status: res.status, outcomeUnknown: false, detail: `the answer is device ${machine.id}, not ${id}` });
+        }
+        return machine;
+    };
 
     const postAction = async (bucket: ApiBucket, path: string, body: Record<string, string>, machineId?: string): Promise<MachineAction> => {
         const res = await transport.send({ method: "POST", path, body, bucket });
@@ -113,6 +159,7 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
         const f = checkActionsFilter(filter);
         const keep = (a: MachineAction) =>
             (f.machineId === undefined || a.machineId.toLowerCase() === f.machineId.toLowerCase())
+            && (f.machineIds === undefined || f.machineIds.has(a.machineId.toLowerCase()))
             && (f.type === undefined || a.type === f.type)
             && (f.statuses === undefined || f.statuses.includes(a.status))
             && (f.ids === undefined || f.ids.has(a.id.toLowerCase()));
@@ -132,31 +179,41 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
             pageSize,
             maxPages,
         });
-        if (f.ids === undefined) return list([]);
-
-        const ids = [...f.ids];
-        if (ids.length === 0) return [];
-        let found: MachineAction[] | undefined;
-        if (inOperator !== false) {
-            try {
-                found = [];
-                for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) found.push(...await list([odataIn("id", ids.slice(i, i + IDS_PER_REQUEST))]));
-                inOperator = true;
-            } catch (e) {
-                if (!(isDefenderApiError(e) && e.kind === "http" && e.status === 400 && inOperator === undefined)) throw e;
-                inOperator = false; // the service refuses `in`: single reads from now on
-                found = undefined;
-            }
-        }
-        if (found === undefined) {
-            const reads = await Promise.all(ids.map((id) => getAction(id).catch((e: unknown) => {
-                if (isDefenderApiError(e) && e.status === 404) return undefined;
-                throw e;
-            })));
-            found = reads.filter((a): a is MachineAction => a !== undefined && keep(a));
+        let found: MachineAction[];
+        if (f.ids !== undefined) {
+            found = await inOrSingle("/api/machineactions", [...f.ids], (chunk) => list([odataIn("id", chunk)]), async () => {
+                const reads = await Promise.all([...f.ids ?? []].map((id) => getAction(id).catch(absentOn404)));
+                return reads.filter((a): a is MachineAction => a !== undefined && keep(a));
+            });
+        } else if (f.machineIds !== undefined) {
+            found = await inOrSingle("/api/machineactions", [...f.machineIds], (chunk) => list([odataIn("machineId", chunk)]), async () => {
+                const lists = await Promise.all([...f.machineIds ?? []].map((id) => list([odataEq("machineId", id)])));
+                return lists.flat();
+            });
+        } else {
+            return list([]);
         }
         const unique = [...new Map(found.map((a) => [a.id.toLowerCase(), a])).values()];
         return f.top === undefined ? unique : unique.slice(0, f.top);
+    };
+
+    const listMachines = async (filter: ListMachinesFilter): Promise<Machine[]> => {
+        const ids = checkMachineIds(filter);
+        const list = (chunk: string[]) => listAll(transport, {
+            path: "/api/machines",
+            filter: odataIn("id", chunk),
+            bucket: "machines.read",
+            parseItem: parseMachine,
+            keep: (m) => ids.has(m.id.toLowerCase()),
+            filtersLocally: false,
+            pageSize,
+            maxPages,
+        });
+        const found = await inOrSingle("/api/machines", [...ids], list, async () => {
+            const reads = await Promise.all([...ids].map((id) => getMachine(id).catch(absentOn404)));
+            return reads.filter((m): m is Machine => m !== undefined);
+        });
+        return [...new Map(found.map((m) => [m.id.toLowerCase(), m])).values()];
     };
 
     return {
@@ -194,17 +251,8 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
 
         getAction,
         listActions,
-
-        async getMachine(machineId) {
-            const id = assertMachineId(machineId, "machineId", { method: "GET", path: "/api/machines/{machineId}" });
-            const path = `/api/machines/${encodePathSegment(id)}`;
-            const res = await transport.send({ method: "GET", path, bucket: "machines.read" });
-            const machine = parsed(res.bodyProblem === undefined ? parseMachine(res.body) : { ok: false, problem: res.bodyProblem }, "GET", path, res.status, "a Machine", false);
-            if (machine.id.toLowerCase() !== id.toLowerCase()) {
-                throw defenderApiError({ kind: "invalidResponse", method: "GET", path, status: res.status, outcomeUnknown: false, detail: `the answer is device ${machine.id}, not ${id}` });
-            }
-            return machine;
-        },
+        getMachine,
+        listMachines,
 
         async findMachinesByDnsName(name) {
             const dnsName = assertDnsName(name, "name", { method: "GET", path: "/api/machines" });
@@ -225,6 +273,7 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
 
 interface CheckedFilter {
     machineId?: string;
+    machineIds?: Set<string>;
     type?: string;
     statuses?: readonly ActionStatus[];
     ids?: Set<string>;
@@ -236,6 +285,12 @@ function checkActionsFilter(filter: ListActionsFilter): CheckedFilter {
     if (typeof filter !== "object" || filter === null) throw invalidInputError("the listActions filter must be an object such as {machineId}", template);
     const out: CheckedFilter = {};
     if (filter.machineId !== undefined) out.machineId = assertMachineId(filter.machineId, "filter.machineId", template);
+    if (filter.machineIds !== undefined) {
+        if (filter.machineId !== undefined || filter.ids !== undefined) {
+            throw invalidInputError("filter.machineIds cannot be combined with filter.machineId or filter.ids; give one of them", template);
+        }
+        out.machineIds = machineIdSet(filter.machineIds, "filter.machineIds", template);
+    }
     if (filter.type !== undefined) {
         if (typeof filter.type !== "string" || !ACTION_TYPE.test(filter.type)) {
             throw invalidInputError(`filter.type must be an action type such as Isolate or Unisolate (letters only); got ${describeValue(filter.type)}`, template);
@@ -262,6 +317,24 @@ function checkActionsFilter(filter: ListActionsFilter): CheckedFilter {
         out.top = filter.top;
     }
     return out;
+}
+
+function checkMachineIds(filter: ListMachinesFilter): Set<string> {
+    const template = { method: "GET", path: "/api/machines" };
+    if (typeof filter !== "object" || filter === null) throw invalidInputError("the listMachines filter must be an object such as {ids: [\"<40 hex>\"]}", template);
+    return machineIdSet(filter.ids, "filter.ids", template);
+}
+
+/** Lower-cased, deduplicated device ids; each one checked as 40 hex. */
+function machineIdSet(ids: unknown, field: string, template: { method: string; path: string }): Set<string> {
+    if (!Array.isArray(ids)) throw invalidInputError(`${field} must be an array of device ids (40 hexadecimal characters each); got ${describeValue(ids)}`, template);
+    return new Set(ids.map((id: unknown, i) => assertMachineId(id, `${field}[${i}]`, template).toLowerCase()));
+}
+
+/** A 404 answer means absent; any other failure stays a failure. */
+function absentOn404(e: unknown): undefined {
+    if (isDefenderApiError(e) && e.status === 404) return undefined;
+    throw e;
 }
 
 function checkComment(value: unknown, field: string, template: { method: string; path: string }): string {

@@ -2,7 +2,7 @@
  * The Defender for Endpoint API client: endpoints, credentials, the request funnel (pacing, retry,
  * error mapping), typed models and the isolation-state rule. Knows nothing of Pulumi.
  */
-export { createDefenderClient, type DefenderClient, type IsolateRequest, type ListActionsFilter } from "./client";
+export { createDefenderClient, type DefenderClient, type IsolateRequest, type ListActionsFilter, type ListMachinesFilter } from "./client";
 export { validateClientOptions, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT_MS, type DefenderClientOptions } from "./options";
 export {
     CLOUDS,
@@ -76,6 +76,15 @@ export {
     type Page,
     type ParseResult,
 } from "./models";
+export {
+    createDeviceReadBatcher,
+    deviceReadBatcherFor,
+    DEFAULT_GATHER_MS,
+    DEFAULT_READ_BATCH_SIZE,
+    type DeviceReadBatcher,
+    type DeviceReadBatcherOptions,
+    type DeviceSnapshot,
+} from "./deviceReadBatcher";
 export { compareActions, compareFinished, compareTimestamps, isolationState, type IsolationState } from "./isolationState";
 export {
     actionIdProblem,

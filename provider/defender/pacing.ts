@@ -7,6 +7,13 @@
  * A bucket is a FIFO queue: the head takes a slot when every window has room and no Retry-After
  * block is running; otherwise one timer is set for the exact moment the oldest counted call leaves
  * its window. `Date.now()` and `setTimeout` only, so fake timers drive it in tests.
+ *
+ * The service counts a call when it arrives, which is after the slot was taken (a token fetch, a TLS
+ * handshake, a busy event loop in between) and before the answer. So a caller that reports each
+ * answer (`answered()`) has that call counted from the answer on: never earlier than the service
+ * counts it, whatever the latency, at the cost of one round trip per window. (A call still unanswered
+ * when its window has passed is counted from when it was let through: request timeouts are shorter
+ * than Defender's windows.)
  */
 
 export type ApiBucket = "isolate" | "unisolate" | "cancel" | "actions.read" | "machines.read";
@@ -85,6 +92,13 @@ export interface BucketPacer {
     readonly bucket: ApiBucket;
     /** Resolves when the call may be sent (its slot is then counted). */
     acquire(options?: AcquireOptions): Promise<AcquireResult>;
+    /**
+     * A call this pacer let through got its answer (or failed): the oldest slot still counted from
+     * when it was let through is counted from now instead. The service saw that call no later than
+     * now, so the client's windows never run ahead of the service's. Report once per call, after it
+     * ended; a call never reported keeps counting from when it was let through.
+     */
+    answered(): void;
     /** A 429 arrived: hold every call of this bucket for `ms`. */
     block(ms: number): void;
     snapshot(): BucketSnapshot;
@@ -108,7 +122,10 @@ interface Waiter {
 }
 
 interface Entry {
+    key: PacingKey;
     pacer: BucketPacer;
+    /** When a call was last let through (epoch ms); 0 if never. */
+    lastAdmittedAt(): number;
     addLimits(limits: readonly RateLimit[]): void;
     reset(): void;
 }
@@ -141,6 +158,24 @@ export function pacingSnapshot(): BucketSnapshot[] {
     return [...registry.values()].flatMap((buckets) => [...buckets.values()].map((e) => e.pacer.snapshot()));
 }
 
+/**
+ * Whether a call of `bucket` to `apiHost` (every host when undefined) could go now without taking a
+ * slot that other calls are using: nobody queued, no Retry-After block, a free slot in every window,
+ * and no call let through in the last `quietMs` (calls that come in bursts, such as the device
+ * listings of many creates, may still be arriving). For work that can wait, such as status polls.
+ */
+export function isBucketIdle(apiHost: string | undefined, bucket: ApiBucket, quietMs: number): boolean {
+    const now = Date.now();
+    for (const buckets of registry.values()) {
+        const entry = buckets.get(bucket);
+        if (!entry || (apiHost !== undefined && entry.key.apiHost.toLowerCase() !== apiHost.toLowerCase())) continue;
+        const s = entry.pacer.snapshot();
+        if (s.queued > 0 || s.blockedForMs > 0 || s.windows.some((w) => w.used >= w.calls)) return false;
+        if (now - entry.lastAdmittedAt() < quietMs) return false;
+    }
+    return true;
+}
+
 /** Forget every bucket (tests). Waiting calls resolve with `reset`; timers are cleared. */
 export function resetPacing(): void {
     for (const buckets of registry.values()) for (const entry of buckets.values()) entry.reset();
@@ -149,9 +184,11 @@ export function resetPacing(): void {
 
 function createEntry(key: PacingKey, bucket: ApiBucket, initial: readonly RateLimit[]): Entry {
     const limits: RateLimit[] = [];
-    const stamps: number[] = []; // start times of counted calls, ascending
+    const stamps: number[] = []; // when each counted call was let through, or answered; ascending
+    const unanswered: number[] = []; // the stamps still at "let through" time, ascending
     const queue: Waiter[] = [];
     let blockedUntil = 0;
+    let lastAdmittedAt = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
 
     const addLimits = (more: readonly RateLimit[]) => {
@@ -205,6 +242,7 @@ function createEntry(key: PacingKey, bucket: ApiBucket, initial: readonly RateLi
         const now = Date.now();
         const horizon = now - longestWindowMs();
         while (stamps.length > 0 && stamps[0] <= horizon) stamps.shift();
+        while (unanswered.length > 0 && unanswered[0] <= horizon) unanswered.shift();
 
         const blockedFor = Math.max(0, blockedUntil - now);
         for (let i = queue.length - 1; i >= 0; i--) {
@@ -214,6 +252,8 @@ function createEntry(key: PacingKey, bucket: ApiBucket, initial: readonly RateLi
             const wait = Math.max(blockedUntil - now, windowWaitMs(now));
             if (wait <= 0) {
                 stamps.push(now);
+                unanswered.push(now);
+                lastAdmittedAt = now;
                 (queue.shift() as Waiter).resolve({ ok: true });
                 continue;
             }
@@ -234,6 +274,16 @@ function createEntry(key: PacingKey, bucket: ApiBucket, initial: readonly RateLi
                 pump();
             });
         },
+        answered() {
+            const since = unanswered.shift();
+            if (since === undefined) return; // already out of every window
+            const at = firstAfter(since) - 1;
+            if (at < 0 || stamps[at] !== since) return; // every unanswered stamp is also in stamps
+            const now = Math.max(Date.now(), since);
+            stamps.splice(at, 1);
+            stamps.splice(firstAfter(now), 0, now);
+            pump();
+        },
         block(ms: number) {
             blockedUntil = Math.max(blockedUntil, Date.now() + Math.max(0, ms));
             pump();
@@ -251,7 +301,9 @@ function createEntry(key: PacingKey, bucket: ApiBucket, initial: readonly RateLi
     };
 
     return {
+        key,
         pacer,
+        lastAdmittedAt: () => lastAdmittedAt,
         addLimits: (more) => {
             addLimits(more);
             pump();
@@ -260,6 +312,7 @@ function createEntry(key: PacingKey, bucket: ApiBucket, initial: readonly RateLi
             if (timer !== undefined) clearTimeout(timer);
             timer = undefined;
             queue.splice(0).forEach((w) => w.resolve({ ok: false, reason: "reset" }));
+            unanswered.splice(0);
         },
     };
 }

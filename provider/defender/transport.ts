@@ -143,6 +143,7 @@ export function createTransport(options: TransportOptions): Transport {
             }
             const token = await tokens.getToken();
             const answer = await exchange(request, token);
+            pacer.answered(); // the service counted this call by now: the client's windows never run ahead of it
 
             if (answer.kind === "noResponse") {
                 const cause: RetryCause = answer.timeout ? "timeout" : "network";

@@ -13,6 +13,8 @@ import { createIsolation } from "./create";
 import { readIsolation } from "./read";
 import { deleteIsolation } from "./remove";
 import { toDeclaration } from "./inputs";
+import { explained } from "./failures";
+import { deviceName } from "./device";
 
 type Props = Record<string, unknown>;
 
@@ -29,11 +31,12 @@ export async function diff(_id: string, olds: Props, news: Props) {
 }
 
 export async function create(inputs: Props) {
-    return createIsolation(context(), inputs);
+    const device = String(inputs.machineId ?? inputs.computerDnsName ?? "");
+    return explained("create", device, () => createIsolation(context(), inputs));
 }
 
 export async function read(id: string, props: Props) {
-    return readIsolation(context(), id, props ?? {});
+    return explained("read", stateDevice(id, props), () => readIsolation(context(), id, props ?? {}));
 }
 
 /** State only: comments, waiting and guardrails shape future calls; no API call. */
@@ -48,6 +51,14 @@ export async function update(_id: string, olds: Props, news: Props) {
 
 // `delete` is a reserved word as a function name, not as an export name.
 async function remove(id: string, props: Props): Promise<void> {
-    return deleteIsolation(context(), id, props);
+    return explained("delete", stateDevice(id, props), () => deleteIsolation(context(), id, props));
 }
+
 export { remove as delete };
+
+/** How errors name the device of a resource in state; the action id when state is empty (import). */
+function stateDevice(id: string, props: Props | undefined): string {
+    const machineId = typeof props?.machineId === "string" ? props.machineId : "";
+    const name = typeof props?.computerDnsName === "string" ? props.computerDnsName : "";
+    return machineId ? deviceName({ id: machineId, computerDnsName: name }) : id;
+}

@@ -52,8 +52,14 @@ export function isUnknown(value: unknown): boolean {
 function describe(value: unknown): string {
     if (value === null) return "null";
     if (Array.isArray(value)) return "an array";
-    if (typeof value === "string") return value.length > 60 ? `"${value.slice(0, 57)}..."` : JSON.stringify(value);
+    if (typeof value === "string") return `"${printable(value)}"`;
     return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+}
+
+/** Input quoted in a message: cut, and anything outside printable ASCII escaped, so it cannot break the line or pass for another name. */
+function printable(text: string): string {
+    const cut = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+    return JSON.stringify(cut).slice(1, -1).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 function closest(key: string): string | undefined {
@@ -76,7 +82,7 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         else if (OUTPUT_KEYS.has(key)) continue;
         else if (!(ARG_KEYS as readonly string[]).includes(key)) {
             const hint = closest(key);
-            fail(key, `unknown argument '${key}'${hint ? `: did you mean '${hint}'?` : ""}; allowed: ${ARG_KEYS.join(", ")}`);
+            fail(key, `unknown argument '${printable(key)}'${hint ? `: did you mean '${hint}'?` : ""}; allowed: ${ARG_KEYS.join(", ")}`);
         }
     }
 

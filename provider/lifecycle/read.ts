@@ -10,8 +10,11 @@
  * - Any other error fails the refresh and leaves state as it was.
  * - A release done outside the API (the local force-release tool, firewall edits) leaves no trace
  *   in Defender and cannot be seen: a documented limitation.
+ *
+ * Calls: the device's actions and existence come from batches shared by every read in the process
+ * (see deviceReadBatcher); our action is read by id only when that listing does not hold it.
  */
-import { isDefenderApiError, isolationState, type MachineAction } from "../defender";
+import { deviceReadBatcherFor, isDefenderApiError, isMachineId, isolationState, type DeviceSnapshot, type MachineAction } from "../defender";
 import type { Context } from "./context";
 import { deviceName } from "./device";
 import { log, short } from "./log";
@@ -22,12 +25,19 @@ const notFound = (e: unknown) => isDefenderApiError(e) && e.status === 404;
 const GONE = { id: "", props: {} };
 
 export async function readIsolation(ctx: Context, id: string, state: Record<string, unknown>): Promise<{ id: string; props: Record<string, unknown> }> {
-    let ours: MachineAction;
-    try {
-        ours = await ctx.client.getAction(id);
-    } catch (e) {
-        if (notFound(e)) return gone(`the isolate action ${id} no longer exists in Defender`);
-        throw e;
+    // Reads of one deployment run at once: their devices are read together, a few requests per 50 devices.
+    const devices = deviceReadBatcherFor(ctx.client);
+    const known = typeof state.machineId === "string" && isMachineId(state.machineId) ? state.machineId : undefined;
+    let device: DeviceSnapshot | undefined = known === undefined ? undefined : await devices.read(known);
+    // A fresh action can be missing from listings for a while; an import does not know the device yet.
+    let ours: MachineAction | undefined = device?.actions.find((a) => a.id.toLowerCase() === id.toLowerCase());
+    if (ours === undefined) {
+        try {
+            ours = await ctx.client.getAction(id);
+        } catch (e) {
+            if (notFound(e)) return gone(`the isolate action ${id} no longer exists in Defender`);
+            throw e;
+        }
     }
     if (ours.type !== "Isolate") {
         throw new Error(`Refresh of DeviceIsolation ${id}: this MachineAction is of type ${ours.type}, not Isolate; a DeviceIsolation's id is the isolate action id.`);
@@ -37,14 +47,10 @@ export async function readIsolation(ctx: Context, id: string, state: Record<stri
     if (ours.status === "Failed" || ours.status === "TimeOut" || ours.status === "Cancelled") {
         return gone(`${name}: the isolate ${short(id)} ended ${ours.status}; the device is not isolated by this declaration`);
     }
-    try {
-        await ctx.client.getMachine(ours.machineId);
-    } catch (e) {
-        if (notFound(e)) return gone(`${name}: the device no longer exists in Defender`);
-        throw e;
-    }
+    if (device === undefined || device.machineId !== ours.machineId.toLowerCase()) device = await devices.read(ours.machineId);
+    if (device.machine === undefined) return gone(`${name}: the device no longer exists in Defender`);
     // Ours finished (or is still on its way): a release that finished after it leaves the device released.
-    const current = isolationState(await ctx.client.listActions({ machineId: ours.machineId })).current;
+    const current = isolationState(device.actions).current;
     if (ours.status === "Succeeded" && current?.type === "Unisolate") {
         return gone(`${name}: released since this isolation by ${current.requestor ?? "unknown"} (${short(current.id)}, ${current.lastUpdateDateTimeUtc ?? ""})`);
     }

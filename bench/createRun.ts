@@ -1,0 +1,123 @@
+/**
+ * One create scenario, the way `pulumi up` runs it: the emulator with a synthetic fleet and the
+ * scenario's windows, the real provider host configured as the engine does, every declaration
+ * registered (setMocks) and checked, then every create sent at once (the engine's default parallelism
+ * is unbounded) and timed until the last answer.
+ */
+import { performance } from "perf_hooks";
+import { syntheticDevices } from "../emulator";
+import { DeviceIsolation } from "../provider";
+import { captureRegistrations } from "../test/support/registration";
+import { RESOURCE_TYPE, startWorld } from "../test/support/world";
+import { apiRecorder, BUCKETS, isAccepted, type ApiRequest, type Bucket } from "./apiLog";
+import { idealOf } from "./ideal";
+import { peakRssMb } from "./processMemory";
+import type { CreateResult } from "./results";
+import type { CreateScenario } from "./scenarios";
+import { maxInAnyWindow, minimumIssueTimeMs } from "./windows";
+
+export interface RunOptions {
+    /** Progress lines. @default none */
+    log?: (line: string) => void;
+}
+
+export async function runCreateScenario(s: CreateScenario, opts: RunOptions = {}): Promise<CreateResult> {
+    const log = opts.log ?? (() => undefined);
+    const recorder = apiRecorder();
+    // Every host call is bounded: three times the floor of the busiest budget, plus slack for startup.
+    const boundMs = 3 * (minimumIssueTimeMs(2 * s.devices, s.enforced) + s.actionDelays.toInProgressMs + s.actionDelays.toSucceededMs) + 120_000;
+    const world = await startWorld({
+        emulator: {
+            fleet: { generate: s.devices },
+            rateLimits: { windows: s.enforced, retryAfterHeader: true },
+            actionDelays: s.actionDelays,
+            quirks: { filterInSupported: s.filterInSupported ?? true },
+            requestLogLimit: 0,
+            onRequest: recorder.onRequest,
+        },
+        config: { rateLimits: JSON.stringify(s.configured), pollIntervalSeconds: String(s.pollIntervalSeconds) },
+        callTimeoutMs: boundMs,
+    });
+    try {
+        const prepStart = performance.now();
+        const devices = syntheticDevices(s.devices);
+        const registered = (await captureRegistrations(() => {
+            devices.forEach((d, i) => new DeviceIsolation(`bench-${i}`, {
+                machineId: d.id,
+                comment: "INC-9001 ransomware outbreak: contain",
+                waitForCompletion: s.waitForCompletion,
+            }));
+        }, { timeoutMs: boundMs })).filter((r) => r.type === RESOURCE_TYPE);
+        const checked = await Promise.all(registered.map((r) => world.host.check(r.urn, {}, r.inputs)));
+        const refused = checked.find((c) => c.failures.length > 0);
+        if (refused) throw new Error(`${s.name}: check refused a declaration: ${JSON.stringify(refused.failures)}`);
+        const prepMs = performance.now() - prepStart;
+        log(`${s.name}: ${registered.length} declarations registered and checked in ${(prepMs / 1000).toFixed(1)} s; creating`);
+
+        recorder.clear();
+        const start = performance.now();
+        const outcomes = await Promise.allSettled(registered.map((r, i) => world.host.create(r.urn, checked[i].inputs)));
+        const wallMs = performance.now() - start;
+
+        const requests = recorder.requests();
+        const failures = outcomes.flatMap((o) => o.status === "rejected" ? [String((o.reason as Error)?.message ?? o.reason)] : o.value.id === "" ? ["empty id"] : []);
+        const ideal = idealOf({
+            calls: acceptedPerBucket(requests),
+            windows: s.enforced,
+            isolations: s.devices,
+            actionMs: s.waitForCompletion ? s.actionDelays.toInProgressMs + s.actionDelays.toSucceededMs : 0,
+        });
+        const count = (keep: (r: ApiRequest) => boolean) => requests.filter(keep).length / s.devices;
+        return {
+            kind: "create",
+            scenario: s.name,
+            devices: s.devices,
+            waitForCompletion: s.waitForCompletion,
+            configured: s.configured,
+            enforced: s.enforced,
+            wallMs,
+            idealMs: ideal.idealMs,
+            ratio: wallMs / ideal.idealMs,
+            boundBy: ideal.boundBy,
+            floorMs: ideal.floorMs,
+            floorRatio: wallMs / ideal.floorMs,
+            rateLimited: requests.filter((r) => r.status === 429).length,
+            failed: failures.length,
+            duplicateIsolates: duplicateIsolates(world.emulator.state().actions),
+            accepted: acceptedPerBucket(requests),
+            perDevice: {
+                isolate: count((r) => r.bucket === "isolate"),
+                reads: count((r) => (r.bucket === "machines.read" || r.bucket === "actions.read") && !r.statusPoll),
+                statusPolls: count((r) => r.statusPoll),
+            },
+            peakInWindow: peakPerBucket(requests, s.enforced[0].perSeconds * 1000),
+            prepMs,
+            hostPeakRssMb: peakRssMb(world.host.pid),
+            providerBytes: Buffer.byteLength(String(registered[0]?.inputs.__provider ?? "")),
+            failures: failures.slice(0, 3).map((f) => f.slice(0, 300)),
+        };
+    } finally {
+        await world.stop();
+    }
+}
+
+function acceptedPerBucket(requests: readonly ApiRequest[]): Partial<Record<Bucket, number>> {
+    const out: Partial<Record<Bucket, number>> = {};
+    for (const r of requests) if (isAccepted(r)) out[r.bucket] = (out[r.bucket] ?? 0) + 1;
+    return out;
+}
+
+function peakPerBucket(requests: readonly ApiRequest[], windowMs: number): Partial<Record<Bucket, number>> {
+    const out: Partial<Record<Bucket, number>> = {};
+    for (const b of BUCKETS) {
+        const times = requests.filter((r) => r.bucket === b).map((r) => r.at);
+        if (times.length > 0) out[b] = maxInAnyWindow(times, windowMs);
+    }
+    return out;
+}
+
+function duplicateIsolates(actions: ReadonlyArray<{ type: string; machineId: string }>): number {
+    const perDevice = new Map<string, number>();
+    for (const a of actions) if (a.type === "Isolate") perDevice.set(a.machineId, (perDevice.get(a.machineId) ?? 0) + 1);
+    return [...perDevice.values()].filter((n) => n > 1).length;
+}

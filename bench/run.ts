@@ -1,0 +1,84 @@
+/**
+ * `npm run bench [-- --quick] [-- --scenario <name>]...`: isolation at the speed of the API's limit,
+ * measured against the emulator through the real provider host. Prints a table and one JSON line.
+ * Exit code 1 when a resource failed or an isolate was duplicated, 2 on bad arguments.
+ */
+import { jsonLine, report } from "./report";
+import { runScenarios } from "./runner";
+import { FULL_SCENARIOS, QUICK_SCENARIOS, type Scenario } from "./scenarios";
+
+export interface BenchArgs {
+    quick: boolean;
+    /** Names given with --scenario; empty runs them all. */
+    scenarios: string[];
+    help: boolean;
+}
+
+const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]...
+  --quick            small scenarios (seconds), a smoke run
+  --scenario <name>  run only this scenario (repeatable); names:
+                       full:  ${FULL_SCENARIOS.map((s) => s.name).join(", ")}
+                       quick: ${QUICK_SCENARIOS.map((s) => s.name).join(", ")}`;
+
+/** Parses the arguments, or says what is wrong. */
+export function parseArgs(argv: readonly string[]): { ok: true; args: BenchArgs } | { ok: false; problem: string } {
+    const args: BenchArgs = { quick: false, scenarios: [], help: false };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a === "--quick") args.quick = true;
+        else if (a === "--help" || a === "-h") args.help = true;
+        else if (a === "--scenario") {
+            const name = argv[++i];
+            if (name === undefined || name.startsWith("--")) return { ok: false, problem: "--scenario needs a scenario name" };
+            args.scenarios.push(name);
+        } else if (a.startsWith("--scenario=")) args.scenarios.push(a.slice("--scenario=".length));
+        else return { ok: false, problem: `unknown argument '${a}'` };
+    }
+    return { ok: true, args };
+}
+
+/** The scenarios to run: by name from both sets (a quick name needs no --quick), else the whole set. */
+export function selectScenarios(args: BenchArgs): { ok: true; scenarios: Scenario[] } | { ok: false; problem: string } {
+    if (args.scenarios.length === 0) return { ok: true, scenarios: [...(args.quick ? QUICK_SCENARIOS : FULL_SCENARIOS)] };
+    const all = [...(args.quick ? QUICK_SCENARIOS : FULL_SCENARIOS), ...(args.quick ? FULL_SCENARIOS : QUICK_SCENARIOS)];
+    const picked: Scenario[] = [];
+    for (const name of args.scenarios) {
+        const s = all.find((x) => x.name === name);
+        if (!s) return { ok: false, problem: `no scenario named '${name}'` };
+        picked.push(s);
+    }
+    return { ok: true, scenarios: picked };
+}
+
+async function main(): Promise<number> {
+    const parsed = parseArgs(process.argv.slice(2));
+    if (!parsed.ok) {
+        console.error(`bench: ${parsed.problem}\n${USAGE}`);
+        return 2;
+    }
+    if (parsed.args.help) {
+        console.log(USAGE);
+        return 0;
+    }
+    const selected = selectScenarios(parsed.args);
+    if (!selected.ok) {
+        console.error(`bench: ${selected.problem}\n${USAGE}`);
+        return 2;
+    }
+    const started = Date.now();
+    const results = await runScenarios(selected.scenarios, { log: (line) => console.error(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`) });
+    console.log(report(results));
+    console.log(jsonLine(results));
+    const bad = results.some((r) => r.kind === "create" && (r.failed > 0 || r.duplicateIsolates > 0));
+    return bad ? 1 : 0;
+}
+
+if (require.main === module) {
+    main().then(
+        (code) => process.exit(code),
+        (e: unknown) => {
+            console.error(`bench: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+            process.exit(1);
+        },
+    );
+}

@@ -1,0 +1,17 @@
+/** Runs scenarios one after the other, each in a fresh emulator and provider host. */
+import { runCreateScenario, type RunOptions } from "./createRun";
+import { runPreviewScenario } from "./previewRun";
+import type { ScenarioResult } from "./results";
+import type { Scenario } from "./scenarios";
+
+export type { RunOptions } from "./createRun";
+
+export function runScenario(s: Scenario, opts: RunOptions = {}): Promise<ScenarioResult> {
+    return s.kind === "create" ? runCreateScenario(s, opts) : runPreviewScenario(s, opts);
+}
+
+export async function runScenarios(scenarios: readonly Scenario[], opts: RunOptions = {}): Promise<ScenarioResult[]> {
+    const results: ScenarioResult[] = [];
+    for (const s of scenarios) results.push(await runScenario(s, opts));
+    return results;
+}

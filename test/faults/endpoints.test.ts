@@ -1,0 +1,86 @@
+/**
+ * 5xx, timeouts and lost connections on every endpoint the lifecycle uses, through the real provider
+ * host: a burst (the next three calls fail: a 503, a dropped connection, a timeout) and an outage
+ * (every call fails, alternately 500 and timeout, until the user runs the command again). Each
+ * journey (up, then destroy --refresh, each command run again while it fails) must converge, the
+ * contract's promise for that endpoint must hold, and the five invariants must hold at its end.
+ */
+import { strict as assert } from "assert";
+import { DEFAULT_DEVICES, type FaultSpec } from "../../emulator";
+import type { DeviceIsolationArgs } from "../../provider";
+import { journey, type Phase } from "../support/faultJourney";
+import { describeScenarios, type Scenario } from "../support/faultLanes";
+import { HANG_MS, type OpResult, type Rig } from "../support/faultRig";
+
+const LAPTOP = DEFAULT_DEVICES.finLaptop;
+const OFFLINE = DEFAULT_DEVICES.offlineLaptop;
+const OUTAGE_CALLS = 40;
+/** The token request has no client timeout (see tokens.test.ts): Entra routes get 500s only. */
+const ENTRA = new Set(["token", "discovery"]);
+
+const burst = (route: string): FaultSpec[] => [
+    { route, kind: "status", status: 503 },
+    { route, kind: "dropBeforePerform" },
+    { route, kind: "delay", delayMs: HANG_MS },
+];
+const outage = (route: string): FaultSpec[] =>
+    Array.from({ length: OUTAGE_CALLS }, (_, i): FaultSpec =>
+        i % 2 === 0 || ENTRA.has(route) ? { route, kind: "status", status: 500 } : { route, kind: "delay", delayMs: HANG_MS });
+
+interface Endpoint {
+    route: string;
+    /** A POST: never re-sent after a failure whose outcome is unknown. */
+    post: boolean;
+    phases: Phase[];
+    args: DeviceIsolationArgs;
+    /** What the first run of the faulted phase does under a burst (an outage always fails it). */
+    underBurst: "is retried" | "fails";
+}
+
+const laptop = (comment: string): DeviceIsolationArgs => ({ machineId: LAPTOP.id, comment });
+
+const ENDPOINTS: Endpoint[] = [
+    { route: "token", post: false, phases: ["create", "read", "delete"], args: laptop("INC-1 token"), underBurst: "is retried" },
+    { route: "discovery", post: false, phases: ["create"], args: laptop("INC-1 discovery"), underBurst: "is retried" },
+    { route: "getMachine", post: false, phases: ["create"], args: laptop("INC-1 getMachine"), underBurst: "is retried" },
+    // Create by name; refresh reads its devices in batches (`id in (...)`).
+    { route: "listMachines", post: false, phases: ["create", "read"], args: { computerDnsName: LAPTOP.computerDnsName, comment: "INC-1 listMachines" }, underBurst: "is retried" },
+    { route: "listActions", post: false, phases: ["create", "read", "delete"], args: laptop("INC-1 listActions"), underBurst: "is retried" },
+    { route: "getAction", post: false, phases: ["delete"], args: laptop("INC-1 getAction"), underBurst: "is retried" },
+    { route: "isolate", post: true, phases: ["create"], args: laptop("INC-1 isolate"), underBurst: "fails" },
+    { route: "unisolate", post: true, phases: ["delete"], args: laptop("INC-1 unisolate"), underBurst: "fails" },
+    // A pending isolate is cancelled at delete, never raced by a release.
+    { route: "cancelAction", post: true, phases: ["delete"], args: { machineId: OFFLINE.id, comment: "INC-1 cancel", waitForCompletion: false }, underBurst: "fails" },
+];
+
+/** Requests to `route` while `first` ran. */
+function callsDuring(rig: Rig, route: string, first: OpResult) {
+    return rig.emulator.requests().filter((r) => r.route === route && Date.parse(r.timestamp) >= first.op.startedAt && Date.parse(r.timestamp) <= first.op.endedAt);
+}
+
+/** Entra's bursts are retried by @azure/identity whatever the operation: tried at create only. */
+const shapesAt = (endpoint: Endpoint, phase: Phase) =>
+    ([["a burst", burst, endpoint.underBurst], ["an outage", outage, "fails"]] as const).filter(([shape]) => !(ENTRA.has(endpoint.route) && phase !== "create" && shape === "a burst"));
+
+const scenarios: Scenario[] = ENDPOINTS.flatMap((endpoint) => endpoint.phases.flatMap((phase) =>
+    shapesAt(endpoint, phase).map(([shape, faults, expected]): Scenario => ({
+        title: `${endpoint.route} at ${phase}: ${shape} ${expected === "is retried" ? "is retried" : "fails the command, and the next run converges"}`,
+        async run(rig) {
+            const result = await journey(rig, "laptop", endpoint.args, {
+                // Delete must be the first call of its host to need a token.
+                noRefresh: phase === "delete" && endpoint.route === "token",
+                freshFor: ENTRA.has(endpoint.route) ? phase : undefined,
+                before: { [phase]: () => faults(endpoint.route).forEach((f) => rig.inject(f)) },
+            });
+            const first = result.first[phase];
+            assert.ok(first, `the ${phase} phase ran`);
+            assert.ok(callsDuring(rig, endpoint.route, first).length > 0, `${phase} no longer calls ${endpoint.route}: this table is out of date`);
+            assert.equal(first.ok, expected === "is retried", first.ok ? `${phase} succeeded` : first.error.message);
+            if (endpoint.post) {
+                assert.equal(callsDuring(rig, endpoint.route, first).length, 1, `one ${endpoint.route} request, never re-sent after an unknown outcome`);
+            }
+            rig.assertInvariants();
+        },
+    }))));
+
+describeScenarios("faults on every endpoint, through the provider host", scenarios, { lanes: 6 });
