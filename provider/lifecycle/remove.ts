@@ -14,13 +14,15 @@
  * - Another isolate pending on the device → an error: releasing now could race it.
  * - The same isolate action was adopted by a create earlier in this deployment (the device is now
  *   declared under another resource name) → no call: the isolation is handed over, not released.
+ * - Calls: the device's actions and existence come from batches shared by every delete in the
+ *   process (see deviceReadBatcher); our action is read by id only when that listing lacks it.
  * - With waitForCompletion, delete returns when the release has Succeeded. Failed/TimeOut/Cancelled,
  *   still pending at the timeout, or any error → delete FAILS and the resource stays in state, so the
  *   next `pulumi destroy`/`up` tries again (adopting what is in flight): an isolation is never
  *   forgotten while the device may still be isolated. Without waitForCompletion, delete succeeds once
  *   Defender has accepted the release.
  */
-import { isDefenderApiError, isolationState, type MachineAction } from "../defender";
+import { deviceReadBatcherFor, isDefenderApiError, isMachineId, isolationState, type MachineAction } from "../defender";
 import { findActionToAdopt } from "./adopt";
 import { isAdoptedThisDeployment, type Context } from "./context";
 import { errorText, fixFor, newestPending } from "./create";
@@ -45,23 +47,34 @@ export async function deleteIsolation(ctx: Context, id: string, state: Record<st
         return;
     }
 
-    let ours: MachineAction | undefined;
-    try {
-        ours = await ctx.client.getAction(id);
-    } catch (e) {
-        if (!notFound(e)) fail(errorText(e), fixFor(isDefenderApiError(e) ? e.status : undefined, isDefenderApiError(e) ? e.code : undefined));
-        log.warn(`${name}: Defender no longer knows the isolate action ${id}; deciding from the device's actions`);
+    // Deletes of one deployment run at once: their devices are read together (see deviceReadBatcher).
+    const snapshot = isMachineId(decl.machineId) ? await deviceReadBatcherFor(ctx.client).read(decl.machineId) : undefined;
+    if (snapshot && snapshot.machine === undefined) {
+        log.info(`${name}: the device no longer exists in Defender; nothing to release`);
+        return;
+    }
+    let actions = snapshot?.actions;
+    // A fresh action can be missing from listings for a while: then it is read by id.
+    let ours: MachineAction | undefined = actions?.find((a) => a.id.toLowerCase() === id.toLowerCase());
+    if (ours === undefined) {
+        try {
+            ours = await ctx.client.getAction(id);
+        } catch (e) {
+            if (!notFound(e)) fail(errorText(e), fixFor(isDefenderApiError(e) ? e.status : undefined, isDefenderApiError(e) ? e.code : undefined));
+            log.warn(`${name}: Defender no longer knows the isolate action ${id}; deciding from the device's actions`);
+        }
     }
 
     if (ours && isInFlight(ours.status)) {
         ours = await cancelPending(ctx, ours, decl.releaseComment, name, label, decl.completionTimeoutSeconds);
+        actions = undefined; // the device's actions changed: read them again
     }
     if (ours && ours.status !== "Succeeded") {
         log.info(`${name}: the isolate ${short(ours.id)} ended ${ours.status}; nothing to release`);
         return;
     }
 
-    const actions = await ctx.client.listActions({ machineId: decl.machineId });
+    actions ??= await ctx.client.listActions({ machineId: decl.machineId });
     const state_ = isolationState(actions);
     const otherIsolate = newestPending(state_.pending, "Isolate");
     const releasing = newestPending(state_.pending, "Unisolate");

@@ -95,6 +95,21 @@ describe("refresh of many resources: batched device reads", function () {
         const { machines } = readsByBudget(world.emulator);
         assert.deepEqual(machines.map((r) => r.status), [403]);
     });
+    it("a mass release reads its devices in batches too: one unisolate per device, no per-device reads", async () => {
+        const released = created[17]; // released out of band in the first test: nothing to do for it
+        world.emulator.clearRequests();
+
+        await Promise.all(created.map((c) => world.host.delete(c.id, world.urn(c.name), c.properties)));
+
+        const { actions, machines } = readsByBudget(world.emulator);
+        const deviceListings = actions.filter((r) => /^machineId in \(/.test(r.query.$filter ?? ""));
+        assert.ok(deviceListings.length >= 2 && deviceListings.length <= 4, `device listings: ${deviceListings.length}`);
+        assert.ok(machines.length >= 2 && machines.length <= 4, `device lookups: ${machines.length}`);
+        assert.deepEqual(actions.filter((r) => /^machineId eq/.test(r.query.$filter ?? "") || r.path.startsWith("/api/machineactions/")), [], "no per-device reads");
+        const unisolates = world.emulator.requests().filter((r) => r.method === "POST" && r.path.endsWith("/unisolate"));
+        assert.deepEqual(sorted(unisolates.map((r) => r.path)), sorted(created.filter((c) => c !== released).map((c) => `/api/machines/${c.machineId}/unisolate`)));
+        for (const c of created) assert.equal(world.emulator.machine(c.machineId)?.isolation.isolated, false, `${c.name} released`);
+    });
 });
 
 describe("refresh of many resources when the service refuses `in`", function () {
