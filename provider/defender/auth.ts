@@ -32,6 +32,8 @@ export interface CredentialSettings extends CredentialOptions {
     /** True when authorityHost is not the cloud's own login host. */
     customAuthorityHost: boolean;
     scope: string;
+    /** How long one token request may take: the login host gets the same bound as every API call. @default 30000 */
+    tokenTimeoutMs?: number;
 }
 
 export interface TokenSource {
@@ -125,7 +127,10 @@ export function tokenSourceFor(settings: CredentialSettings): TokenSource {
         let token: AccessToken | null;
         try {
             entry.credential ??= entry.make?.();
-            token = await (entry.credential as TokenCredential).getToken(scope);
+            token = await withTimeout(
+                (signal) => (entry.credential as TokenCredential).getToken(scope, { abortSignal: signal }),
+                settings.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS,
+            );
         } catch (e) {
             throw tokenError(scope, e, entry);
         }
@@ -209,13 +214,38 @@ function remember(entry: Entry, token: string): void {
     if (entry.handedOut.length > REMEMBERED_TOKENS) entry.handedOut.shift();
 }
 
+const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;
+
+/** Bounds a token request: aborts it, and stops waiting even for a credential that ignores the signal. */
+async function withTimeout<T>(run: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+            controller.abort();
+            const e = new Error(`the login host did not answer within ${ms} ms`);
+            e.name = "TokenTimeout";
+            reject(e);
+        }, ms);
+    });
+    try {
+        return await Promise.race([run(controller.signal), timeout]);
+    } finally {
+        clearTimeout(timer);
+    }
+}
+
 function tokenError(scope: string, e: unknown, entry: Entry) {
     const name = e instanceof Error ? e.name : "Error";
     const message = e instanceof Error ? e.message : String(e);
     const secrets = [...(entry.secret ? [entry.secret] : []), ...entry.handedOut];
-    const hint = name === "CredentialUnavailableError" || name === "AggregateAuthenticationError"
-        ? " (no ambient Azure credential answered: set tenantId, clientId and clientSecret, or provide AZURE_* environment variables, a managed identity or an Azure CLI login)"
-        : "";
+    const unavailable = name === "CredentialUnavailableError" || name === "AggregateAuthenticationError";
+    // Only the ambient credential can be missing; a client secret credential that is "unavailable"
+    // could not reach or trust its login host.
+    const hint = !unavailable ? ""
+        : entry.kind === "DefaultAzureCredential"
+            ? " (no ambient Azure credential answered: set tenantId, clientId and clientSecret, or provide AZURE_* environment variables, a managed identity or an Azure CLI login)"
+            : " (the login host could not be used: check that authorityHost answers its OpenID discovery and that its TLS certificate is trusted)";
     return defenderApiError({
         kind: "token",
         method: "TOKEN",

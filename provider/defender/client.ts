@@ -87,7 +87,7 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
     if (problems.length > 0) throw defenderApiError({ kind: "invalidOptions", method: "", path: "", outcomeUnknown: false, problems });
 
     const endpoints = resolveEndpoints(options);
-    const tokens = tokenSourceFor({ ...options, authorityHost: endpoints.authorityHost, customAuthorityHost: endpoints.customAuthorityHost, scope: endpoints.scope });
+    const tokens = tokenSourceFor({ ...options, authorityHost: endpoints.authorityHost, customAuthorityHost: endpoints.customAuthorityHost, scope: endpoints.scope, tokenTimeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
     const transport = createTransport({
         apiBaseUrl: endpoints.apiBaseUrl,
         tokens,

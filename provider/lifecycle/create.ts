@@ -12,6 +12,8 @@
  *   and a new isolate is adopted; none found → an error that says to run again, and nothing is sent twice.
  * - Refused before any isolate: a device that does not exist, a name matching zero or several devices,
  *   a device with a protected machine tag. Each error names the device and the fix.
+ * - A pending isolate's type is unknown until it runs (Defender reports no scope while Pending): an
+ *   adopted one whose type turns out to differ from the declaration fails create, nothing recorded.
  * - With waitForCompletion, create returns when the action finishes. Failed/TimeOut/Cancelled fails
  *   create: nothing is isolated, nothing is recorded. Still Pending/InProgress at the timeout, or status
  *   polls failing after the action exists: create SUCCEEDS with the last known status and a warning,
@@ -50,6 +52,10 @@ export async function createIsolation(ctx: Context, inputs: Record<string, unkno
             // The isolate exists: record it through the engine's partial-failure path rather than lose it.
             throw recordedFailure(`Isolate device ${name}: the isolate ${accepted.id} was accepted, then waiting failed: ${errorText(e)}. It is recorded in state; run 'pulumi refresh' to update its status.`, accepted.id, { ...toOutputs(decl, machine, accepted), __provider: inputs.__provider });
         }
+    }
+    // Defender reports no scope while an isolate is pending: an adopted one shows its type only now.
+    if (action.scope && action.scope !== decl.isolationType) {
+        throw new Error(`Isolate device ${name}: the pending isolate ${action.id} that was adopted (requested by ${action.requestor ?? "unknown"}) turned out to be a ${action.scope} isolation, and this declaration asks for ${decl.isolationType}. Nothing was recorded; set isolationType: ${action.scope} to adopt it, or release the device first.`);
     }
     if (action.status === "Failed" || action.status === "TimeOut" || action.status === "Cancelled") {
         throw new Error(`Isolate device ${name}: Defender's isolate action ${action.id} ended ${action.status}${action.status === "TimeOut" ? " (the device did not connect in time)" : ""}. The device is not isolated and nothing was recorded; check that the device is onboarded and online, then run 'pulumi up' again.`);

@@ -50,7 +50,10 @@ export async function readIsolation(ctx: Context, id: string, state: Record<stri
     if (device === undefined || device.machineId !== ours.machineId.toLowerCase()) device = await devices.read(ours.machineId);
     if (device.machine === undefined) return gone(`${name}: the device no longer exists in Defender`);
     // Ours finished (or is still on its way): a release that finished after it leaves the device released.
-    const current = isolationState(device.actions).current;
+    // A listing that lags may not show ours yet; it exists, so the decision counts it.
+    const found = ours;
+    const actions = device.actions.some((a) => a.id.toLowerCase() === found.id.toLowerCase()) ? device.actions : [...device.actions, found];
+    const current = isolationState(actions).current;
     if (ours.status === "Succeeded" && current?.type === "Unisolate") {
         return gone(`${name}: released since this isolation by ${current.requestor ?? "unknown"} (${short(current.id)}, ${current.lastUpdateDateTimeUtc ?? ""})`);
     }

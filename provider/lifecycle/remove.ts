@@ -75,6 +75,9 @@ export async function deleteIsolation(ctx: Context, id: string, state: Record<st
     }
 
     actions ??= await ctx.client.listActions({ machineId: decl.machineId });
+    // A listing that lags may not show ours yet; it exists, so the decision counts it.
+    const found = ours;
+    if (found && !actions.some((a) => a.id.toLowerCase() === found.id.toLowerCase())) actions = [...actions, found];
     const state_ = isolationState(actions);
     const otherIsolate = newestPending(state_.pending, "Isolate");
     const releasing = newestPending(state_.pending, "Unisolate");

@@ -15,7 +15,7 @@ export interface ProviderSettings {
 /** The `defender:*` keys this provider reads, in the order the README documents them. */
 export const CONFIG_KEYS = [
     "tenantId", "clientId", "clientSecret", "cloud", "apiBaseUrl", "authorityHost", "scope",
-    "rateLimits", "pollIntervalSeconds",
+    "rateLimits", "pollIntervalSeconds", "requestTimeoutSeconds",
 ] as const;
 
 export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
@@ -55,6 +55,14 @@ export function readSettings(get: (key: string) => string | undefined): Provider
         if (!Number.isFinite(n) || n < 0.05 || n > 300) {
             problems.push(`defender:pollIntervalSeconds must be a number of seconds from 0.05 to 300, got "${poll}"`);
         } else pollIntervalSeconds = n;
+    }
+
+    const timeout = value("requestTimeoutSeconds");
+    if (timeout !== undefined) {
+        const n = Number(timeout);
+        if (!Number.isFinite(n) || n < 0.1 || n > 600) {
+            problems.push(`defender:requestTimeoutSeconds must be a number of seconds from 0.1 to 600, got "${timeout}"`);
+        } else client.timeoutMs = Math.round(n * 1000);
     }
 
     for (const p of validateClientOptions(client)) problems.push(p.startsWith("defender:") ? p : `defender:${p}`);

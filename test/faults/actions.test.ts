@@ -191,6 +191,27 @@ scenario("a lost answer and a listing lagging past every attempt: create fails, 
     rig.assertInvariants();
 });
 
+scenario("a listing lagging behind a fresh isolate: destroy right after up still releases the device", async (rig) => {
+    rig.emulator.configure({ quirks: { indexingLagMs: 60_000 } });
+    await rig.command((cmd) => cmd.create("laptop", laptop()));
+    const result = await rig.command((cmd) => cmd.delete("laptop"));
+    assert.ok(result.ok, result.ok ? "" : result.error.message);
+    assert.equal(rig.emulator.machine(LAPTOP.id)?.isolation.isolated, false, "released, not taken for already released");
+    rig.assertInvariants();
+});
+
+scenario("a listing lagging behind a fresh isolate after an earlier release: refresh keeps it", async (rig) => {
+    rig.emulator.configure({ quirks: { indexingLagMs: 60_000 } });
+    await rig.command((cmd) => cmd.create("first", laptop()));
+    await rig.command((cmd) => cmd.delete("first"));
+    rig.emulator.advanceClock(61_000); // the first isolate and its release are listed by now
+    await rig.command((cmd) => cmd.create("laptop", laptop()));
+    const read = await rig.command((cmd) => cmd.read("laptop"));
+    assert.ok(read.ok && read.id !== "", "the fresh isolation is kept, not taken for released by the older release");
+    await rig.command((cmd) => cmd.delete("laptop"));
+    rig.assertInvariants();
+});
+
 scenario("a pending isolate hidden by lag: the second request is refused as a duplicate and create adopts", async (rig) => {
     rig.emulator.configure({ quirks: { indexingLagMs: 2000 } });
     const first = await rig.command((cmd) => cmd.create("a", { machineId: OFFLINE.id, comment: "INC-7", waitForCompletion: false }));

@@ -35,6 +35,8 @@ interface Endpoint {
     args: DeviceIsolationArgs;
     /** What the first run of the faulted phase does under a burst (an outage always fails it). */
     underBurst: "is retried" | "fails";
+    /** Listings lag this long behind new actions (emulator quirk). @default 0 */
+    listingLagMs?: number;
 }
 
 const laptop = (comment: string): DeviceIsolationArgs => ({ machineId: LAPTOP.id, comment });
@@ -43,10 +45,11 @@ const ENDPOINTS: Endpoint[] = [
     { route: "token", post: false, phases: ["create", "read", "delete"], args: laptop("INC-1 token"), underBurst: "is retried" },
     { route: "discovery", post: false, phases: ["create"], args: laptop("INC-1 discovery"), underBurst: "is retried" },
     { route: "getMachine", post: false, phases: ["create"], args: laptop("INC-1 getMachine"), underBurst: "is retried" },
-    // Create by name; refresh reads its devices in batches (`id in (...)`).
-    { route: "listMachines", post: false, phases: ["create", "read"], args: { computerDnsName: LAPTOP.computerDnsName, comment: "INC-1 listMachines" }, underBurst: "is retried" },
+    // Create by name; refresh and delete read their devices in batches (`id in (...)`).
+    { route: "listMachines", post: false, phases: ["create", "read", "delete"], args: { computerDnsName: LAPTOP.computerDnsName, comment: "INC-1 listMachines" }, underBurst: "is retried" },
     { route: "listActions", post: false, phases: ["create", "read", "delete"], args: laptop("INC-1 listActions"), underBurst: "is retried" },
-    { route: "getAction", post: false, phases: ["delete"], args: laptop("INC-1 getAction"), underBurst: "is retried" },
+    // Refresh and delete read the action by id when the device's listing does not show it yet.
+    { route: "getAction", post: false, phases: ["read", "delete"], args: laptop("INC-1 getAction"), underBurst: "is retried", listingLagMs: 60_000 },
     { route: "isolate", post: true, phases: ["create"], args: laptop("INC-1 isolate"), underBurst: "fails" },
     { route: "unisolate", post: true, phases: ["delete"], args: laptop("INC-1 unisolate"), underBurst: "fails" },
     // A pending isolate is cancelled at delete, never raced by a release.
@@ -66,6 +69,7 @@ const scenarios: Scenario[] = ENDPOINTS.flatMap((endpoint) => endpoint.phases.fl
     shapesAt(endpoint, phase).map(([shape, faults, expected]): Scenario => ({
         title: `${endpoint.route} at ${phase}: ${shape} ${expected === "is retried" ? "is retried" : "fails the command, and the next run converges"}`,
         async run(rig) {
+            if (endpoint.listingLagMs) rig.emulator.configure({ quirks: { indexingLagMs: endpoint.listingLagMs } });
             const result = await journey(rig, "laptop", endpoint.args, {
                 // Delete must be the first call of its host to need a token.
                 noRefresh: phase === "delete" && endpoint.route === "token",

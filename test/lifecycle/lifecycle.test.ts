@@ -139,6 +139,15 @@ describe("DeviceIsolation lifecycle through the provider host", function () {
             assert.equal(world.apiCalls().filter((c) => c.startsWith("POST")).length, 0);
         });
 
+        it("refuses an adopted pending isolate that turns out to be of another type", async () => {
+            world.emulator.setOnline(LAPTOP.id, false);
+            const selective = await world.create("a", args({ isolationType: "Selective", waitForCompletion: false }));
+            const adopting = world.create("b", args({ isolationType: "Full" }));
+            setTimeout(() => world.emulator.setOnline(LAPTOP.id, true), 300);
+            await rejects(adopting, new RegExp(`pending isolate ${selective.id} .*turned out to be a Selective isolation.*Nothing was recorded`));
+            assert.equal(isolateActions(LAPTOP.id).length, 1);
+        });
+
         it("adopts on 400 ActiveRequestAlreadyExists when the listing lags", async () => {
             world.emulator.configure({ quirks: { indexingLagMs: 300 } });
             world.emulator.setOnline(LAPTOP.id, false);

@@ -23,6 +23,7 @@ const VALID: Record<Key, string> = {
     scope: "https://api.securitycenter.microsoft.com/.default",
     rateLimits: `[{"calls":100,"perSeconds":60}]`,
     pollIntervalSeconds: "5",
+    requestTimeoutSeconds: "30",
 };
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -63,6 +64,7 @@ const ORACLE: Record<Key, (v: string) => boolean> = {
     scope: (v) => /^\S+\/\.default$/.test(v),
     rateLimits: limitsOk,
     pollIntervalSeconds: (v) => Number.isFinite(Number(v)) && Number(v) >= 0.05 && Number(v) <= 300,
+    requestTimeoutSeconds: (v) => Number.isFinite(Number(v)) && Number(v) >= 0.1 && Number(v) <= 600,
 };
 
 /** Arbitrary text, and texts near each key's edges. */

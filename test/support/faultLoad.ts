@@ -77,6 +77,8 @@ export function seedFromEnv(env: NodeJS.ProcessEnv = process.env): number {
     return Math.floor(Math.random() * 0xffffffff);
 }
 
+const LISTING_LAGS_MS = [0, 0, 500, 1500];
+
 /** Longer than the load's request timeout (LOAD_SEAMS.timeoutMs). */
 const LOAD_HANG_MS = 3600;
 const LOAD_SEAMS = { timeoutMs: 3000, retry: { backoffBaseMs: 20, backoffMaxMs: 300, defaultRetryAfterSeconds: 1 } };
@@ -85,6 +87,11 @@ interface Plan {
     kind: string;
     /** What the fault must make of create and of destroy. @default both succeed */
     fails?: "create" | "destroy";
+    /**
+     * The request whose answer is lost or late may not have been performed at all (Defender's rate
+     * limit refused it): then the operation must fail cleanly instead of adopting.
+     */
+    ifPerformed?: "Isolate" | "Unisolate";
     /** Before the up command. */
     beforeUp?: (rig: Rig) => void;
     /** Before the destroy command. */
@@ -100,15 +107,15 @@ function planFor(id: string, random: () => number, inject: (f: FaultSpec) => voi
     if (random() >= faultRate) return { kind: "none" };
     const kinds: Plan[] = [
         { kind: "isolate 503 (create fails, nothing recorded)", fails: "create", beforeUp: () => inject({ route: isolate, kind: "status", status: 503 }) },
-        { kind: "isolate answer lost (adopted)", beforeUp: () => inject({ route: isolate, kind: "dropAfterPerform" }) },
-        { kind: "isolate timeout (performed late, adopted)", beforeUp: () => inject({ route: isolate, kind: "delay", delayMs: LOAD_HANG_MS }) },
+        { kind: "isolate answer lost (adopted)", ifPerformed: "Isolate", beforeUp: () => inject({ route: isolate, kind: "dropAfterPerform" }) },
+        { kind: "isolate timeout (performed late, adopted)", ifPerformed: "Isolate", beforeUp: () => inject({ route: isolate, kind: "delay", delayMs: LOAD_HANG_MS }) },
         { kind: "isolate 429 storm", beforeUp: () => inject({ route: isolate, kind: "status", status: 429, count: 2, retryAfterSeconds: 1 }) },
         { kind: "getMachine 500 x2 (retried)", beforeUp: () => inject({ route: machine, kind: "status", status: 500, count: 2 }) },
         { kind: "getMachine 500 x10 (create fails)", fails: "create", beforeUp: () => inject({ route: machine, kind: "status", status: 500, count: 10 }) },
         { kind: "device offline (recorded Pending at the timeout)", beforeUp: (rig) => void rig.emulator.setOnline(id, false), args: { completionTimeoutSeconds: 1 } },
         { kind: "device deleted before up (refused)", fails: "create", beforeUp: (rig) => rig.emulator.deleteMachine(id) },
         { kind: "unisolate 503 (destroy fails, stays in state)", fails: "destroy", beforeDestroy: () => inject({ route: unisolate, kind: "status", status: 503 }) },
-        { kind: "unisolate answer lost (adopted)", beforeDestroy: () => inject({ route: unisolate, kind: "dropAfterPerform" }) },
+        { kind: "unisolate answer lost (adopted)", ifPerformed: "Unisolate", beforeDestroy: () => inject({ route: unisolate, kind: "dropAfterPerform" }) },
         { kind: "released out of band before destroy", beforeDestroy: (rig) => void rig.emulator.releaseOutOfBand(id) },
         { kind: "device deleted before destroy", beforeDestroy: (rig) => rig.emulator.deleteMachine(id) },
     ];
@@ -132,12 +139,15 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         rig.reset();
         const inject = (f: FaultSpec) => void rig.inject(f);
         const random = seededRandom(opts.seed);
+        // Listings may lag behind new actions; within the provider's adoption attempts (about 2.5 s).
+        const listingLagMs = LISTING_LAGS_MS[Math.floor(random() * LISTING_LAGS_MS.length)];
+        rig.emulator.configure({ quirks: { indexingLagMs: listingLagMs } });
         const declarations = devices.map((d, i) => {
             const plan = planFor(d.id, random, inject, opts.faultRate ?? 0.5);
             const args: DeviceIsolationArgs = { machineId: d.id, comment: `LOAD-${opts.seed} device ${i + 1}`, ...plan.args };
             return { name: `syn-${i + 1}`, args, plan };
         });
-        const plan: Record<string, number> = {};
+        const plan: Record<string, number> = { [`listing lag ${listingLagMs} ms`]: n };
         for (const d of declarations) plan[d.plan.kind] = (plan[d.plan.kind] ?? 0) + 1;
         // A few faults on shared routes too: any resource's call may take them.
         const shared = (route: string, status: number, count: number) => inject({ route, kind: "status", status, count });
@@ -185,11 +195,17 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
                 report.failureKinds[shape] = (report.failureKinds[shape] ?? 0) + 1;
             }
         }
+        const outcome = (r: OpResult) => (r.ok ? "succeeded" : `failed: ${r.error.message}`);
+        const actions = rig.emulator.state().actions.filter((a) => a.requestor === CLIENT_ID);
+        const performed = (machineId: string, type: string) => actions.some((a) => a.machineId === machineId && a.type === type);
         declarations.forEach((d, i) => {
-            const created = creates[i].ok;
-            if (created !== (d.plan.fails !== "create")) report.unexpected.push(`${d.name} (${d.plan.kind}): create ${created ? "succeeded" : "failed"}`);
+            const machineId = String(d.args.machineId);
+            const lost = d.plan.ifPerformed !== undefined && !performed(machineId, d.plan.ifPerformed);
+            const createFails = d.plan.fails === "create" || (lost && d.plan.ifPerformed === "Isolate");
+            const destroyFails = d.plan.fails === "destroy" || (lost && d.plan.ifPerformed === "Unisolate");
+            if (creates[i].ok === createFails) report.unexpected.push(`${d.name} (${d.plan.kind}): create ${outcome(creates[i])}`);
             const deleted = deletes[inState.indexOf(d)];
-            if (deleted && deleted.ok !== (d.plan.fails !== "destroy")) report.unexpected.push(`${d.name} (${d.plan.kind}): destroy ${deleted.ok ? "succeeded" : "failed"}`);
+            if (deleted && deleted.ok === destroyFails) report.unexpected.push(`${d.name} (${d.plan.kind}): destroy ${outcome(deleted)}`);
         });
         // Every resource ended created or cleanly failed: an outcome for each, and nothing else.
         const unsettled = creates.filter((r) => r.op.outcome === "pending" || (!r.ok && !r.op.providerError && r.op.outcome !== "recorded"));
