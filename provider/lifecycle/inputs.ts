@@ -106,8 +106,9 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         if (isUnknown(name)) inputs.computerDnsName = name;
         else if (typeof name !== "string") fail("computerDnsName", `must be a string (the device's full DNS name), got ${describe(name)}`);
         else {
+            // The client's rule, written once; its message already names the field and quotes the value.
             const problem = dnsNameProblem(name.trim());
-            if (problem) fail("computerDnsName", `${problem}, got ${describe(name)}`);
+            if (problem) fail("computerDnsName", problem.replace(/^computerDnsName /, ""));
             else inputs.computerDnsName = name.trim().toLowerCase();
         }
     }

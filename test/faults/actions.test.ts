@@ -144,6 +144,21 @@ scenario("isolated out of band with another type: create refuses and sends nothi
     rig.assertInvariants();
 });
 
+scenario("a pending isolate of another type (no scope while pending) is adopted, then refused once its type shows", async (rig) => {
+    const selective = await rig.command((cmd) => cmd.create("selective", { machineId: OFFLINE.id, comment: "INC-7", isolationType: "Selective", waitForCompletion: false }));
+    assert.ok(selective.ok);
+    const full = await rig.command(async (cmd) => {
+        const creating = cmd.create("full", { computerDnsName: OFFLINE.computerDnsName, comment: "INC-7", isolationType: "Full" });
+        await cmd.nextLine(/adopting the pending isolate/);
+        rig.emulator.setOnline(OFFLINE.id, true); // it runs, and shows its type
+        return creating;
+    });
+    failed(full, /turned out to be a Selective isolation.*Nothing was recorded/);
+    assert.equal(actions(rig, "Isolate", OFFLINE.id).length, 1);
+    await rig.command((cmd) => cmd.delete("selective"));
+    rig.assertInvariants();
+});
+
 scenario("the isolate's answer is lost after it was performed: create adopts it", async (rig) => {
     rig.inject({ route: "isolate", kind: "dropAfterPerform" });
     const result = await journey(rig, "laptop", laptop());

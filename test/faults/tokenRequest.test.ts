@@ -1,11 +1,12 @@
 /**
  * The token request's own promises (provider/defender/auth.ts), through the real provider host.
  * README, Limitations: "every HTTP call has its own timeout" — the host cannot cancel an operation,
- * so a token request that never answers must not hold a create forever.
+ * so a token request that never answers must not hold a create forever; and its failures say what
+ * failed.
  */
 import { strict as assert } from "assert";
 import { DEFAULT_DEVICES } from "../../emulator";
-import { FAST_SEAMS, startRig, type OpResult, type Rig } from "../support/faultRig";
+import { FAST_TIMEOUT_SECONDS, startRig, type OpResult, type Rig } from "../support/faultRig";
 
 const LAPTOP = DEFAULT_DEVICES.finLaptop;
 
@@ -21,10 +22,10 @@ describe("the token request", function () {
     });
     beforeEach(() => rig.reset());
 
-    it("times out like every other request: a token endpoint that never answers fails the command in bounded time", async () => {
-        // 20 s of silence, against a client timeout of FAST_SEAMS.timeoutMs per request.
+    it("times out like every other request: a token endpoint that never answers fails the command in bounded time, and the next run converges", async () => {
+        // 20 s of silence, against defender:requestTimeoutSeconds of the rig.
         rig.inject({ route: "token", kind: "delay", delayMs: 20_000, count: 20 });
-        const boundMs = 5 * (FAST_SEAMS.timeoutMs as number) + 4000;
+        const boundMs = 5 * FAST_TIMEOUT_SECONDS * 1000 + 4000;
         const host = await rig.startHost();
         try {
             const outcome = await Promise.race([
@@ -39,6 +40,10 @@ describe("the token request", function () {
             host.kill("SIGKILL");
             rig.emulator.clearFaults();
         }
+        const again = await rig.command((cmd) => cmd.create("laptop", { machineId: LAPTOP.id, comment: "INC-9" }), { fresh: true });
+        assert.ok(again.ok, again.ok ? "" : again.error.message);
+        await rig.command((cmd) => cmd.delete("laptop"));
+        rig.assertInvariants();
     });
 
     it("says what failed: a failing discovery document is not reported as a missing ambient credential", async () => {

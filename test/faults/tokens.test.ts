@@ -106,4 +106,5 @@ const scenarios: Scenario[] = [
     },
 ];
 
-describeScenarios("the token endpoint under faults", scenarios, { lanes: 3 });
+// A 2 s token endpoint is slow, not dead: the request timeout is 5 s here.
+describeScenarios("the token endpoint under faults", scenarios, { lanes: 3, rig: { config: { requestTimeoutSeconds: "5" } } });

@@ -79,9 +79,10 @@ export function seedFromEnv(env: NodeJS.ProcessEnv = process.env): number {
 
 const LISTING_LAGS_MS = [0, 0, 500, 1500];
 
-/** Longer than the load's request timeout (LOAD_SEAMS.timeoutMs). */
+/** The load's `defender:requestTimeoutSeconds`, and a delay that outlasts it. */
+const LOAD_TIMEOUT_SECONDS = 3;
 const LOAD_HANG_MS = 3600;
-const LOAD_SEAMS = { timeoutMs: 3000, retry: { backoffBaseMs: 20, backoffMaxMs: 300, defaultRetryAfterSeconds: 1 } };
+const LOAD_SEAMS = { retry: { backoffBaseMs: 20, backoffMaxMs: 300, defaultRetryAfterSeconds: 1 } };
 
 interface Plan {
     kind: string;
@@ -134,6 +135,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
             actionDelays: { toInProgressMs: 50, toSucceededMs: 150 },
         },
         seams: LOAD_SEAMS,
+        config: { requestTimeoutSeconds: String(LOAD_TIMEOUT_SECONDS) },
     });
     try {
         rig.reset();

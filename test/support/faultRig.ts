@@ -17,19 +17,19 @@ import { captureRegistrations } from "./registration";
 import { CLIENT_ID, CLIENT_SECRET, FAST_EMULATOR, REPO_ROOT, RESOURCE_TYPE, stackConfig } from "./world";
 import { faultStats } from "./faultStats";
 
-/**
- * Client clocks for fault tests: a 700 ms request timeout, fast GET backoff, and 1 s after a 429
- * without Retry-After. Retry counts stay the product's.
- */
-export const FAST_SEAMS: FaultSeams = { timeoutMs: 700, retry: { backoffBaseMs: 20, backoffMaxMs: 200, defaultRetryAfterSeconds: 1 } };
+/** Retry clocks for fault tests: fast GET backoff, and 1 s after a 429 without Retry-After. Retry counts stay the product's. */
+export const FAST_SEAMS: FaultSeams = { retry: { backoffBaseMs: 20, backoffMaxMs: 200, defaultRetryAfterSeconds: 1 } };
 
-/** Longer than FAST_SEAMS' request timeout: a `delay` fault of this length times the request out. */
+/** `defender:requestTimeoutSeconds` of the fault rigs (the product's default is 30). */
+export const FAST_TIMEOUT_SECONDS = 0.7;
+
+/** Longer than the rigs' request timeout: a `delay` fault of this length times the request out. */
 export const HANG_MS = 1300;
 
 export interface RigOptions {
     /** Emulator options over FAST_EMULATOR. */
     emulator?: EmulatorOptions;
-    /** `defender:*` config over the world's (keys without namespace). */
+    /** `defender:*` config over the world's and the rig's request timeout (keys without namespace). */
     config?: Record<string, string>;
     /** @default FAST_SEAMS */
     seams?: FaultSeams;
@@ -86,7 +86,7 @@ const GRPC_UNKNOWN = 2;
 
 export async function startRig(opts: RigOptions = {}): Promise<Rig> {
     const emulator = await startEmulator({ ...FAST_EMULATOR, ...opts.emulator });
-    const config = stackConfig(emulator, opts.config);
+    const config = stackConfig(emulator, { requestTimeoutSeconds: String(FAST_TIMEOUT_SECONDS), ...opts.config });
     const env = { NODE_EXTRA_CA_CERTS: emulator.caCertPath, ...seamEnv(opts.seams ?? FAST_SEAMS), ...opts.env };
     const hosts: ProviderHost[] = [];
     let ledger = new Ledger(() => emulator.now().getTime());

@@ -1,12 +1,12 @@
 /**
- * Shorter client clocks inside a provider host, for fault tests.
+ * Shorter retry clocks inside a provider host, for fault tests.
  *
- * The client's per-request timeout (30 s) and its retry timings (GET backoff from 500 ms, 60 s after a
- * 429 without Retry-After) have no `defender:*` key yet, so a test cannot shorten them the way a user
- * would. This file is loaded into the host with `NODE_OPTIONS=--require`, before the provider, and
- * replaces those *defaults* (never any rule): the host then behaves as if the proposed keys
- * `defender:requestTimeoutSeconds` and `defender:retry` were set. Nothing happens unless the
- * environment variable below is set, so importing this file elsewhere is harmless.
+ * The client's retry timings (GET backoff from 500 ms, 60 s after a 429 without Retry-After) have no
+ * `defender:*` key, so a test cannot shorten them the way a user would (the request timeout has one:
+ * `defender:requestTimeoutSeconds`). This file is loaded into the host with `NODE_OPTIONS=--require`,
+ * before the provider, and replaces those *defaults* (never any rule or retry count): the host then
+ * behaves as if a `defender:retry` key were set. Nothing happens unless the environment variable below
+ * is set, so importing this file elsewhere is harmless.
  */
 import * as path from "path";
 
@@ -14,8 +14,6 @@ import * as path from "path";
 export const SEAMS_ENV = "DEFENDER_TEST_FAULT_SEAMS";
 
 export interface FaultSeams {
-    /** Replaces the client's per-request timeout (DEFAULT_TIMEOUT_MS, 30000). @default unchanged */
-    timeoutMs?: number;
     /** Replaces fields of DEFAULT_RETRY_OPTIONS (backoffBaseMs, defaultRetryAfterSeconds...). @default unchanged */
     retry?: Record<string, number | boolean>;
 }
@@ -28,14 +26,9 @@ export function seamEnv(seams: FaultSeams): NodeJS.ProcessEnv {
     return { NODE_OPTIONS: `--require ${__filename}`, [SEAMS_ENV]: JSON.stringify(seams) };
 }
 
-/** Patches the defaults in this process; returns what it changed (for the host's first stderr line in a debug run). */
+/** Patches the defaults in this process; returns what it changed. */
 export function applySeams(seams: FaultSeams): string[] {
     const changed: string[] = [];
-    if (seams.timeoutMs !== undefined) {
-        const options = require(path.join(DEFENDER_DIST, "options.js")) as { DEFAULT_TIMEOUT_MS: number };
-        options.DEFAULT_TIMEOUT_MS = seams.timeoutMs;
-        changed.push(`timeoutMs=${seams.timeoutMs}`);
-    }
     if (seams.retry !== undefined) {
         const retry = require(path.join(DEFENDER_DIST, "retry.js")) as { DEFAULT_RETRY_OPTIONS: Record<string, unknown> };
         retry.DEFAULT_RETRY_OPTIONS = Object.freeze({ ...retry.DEFAULT_RETRY_OPTIONS, ...seams.retry });
