@@ -14,7 +14,7 @@ import { applyConfigPatch } from "./optionsValidation";
 import { Result, fail, ok } from "./result";
 import {
   ControlError, EmulatorState, ForceActionOptions, IssueTokenOptions, MachineStateView,
-  OutOfBandIsolateOptions, OutOfBandReleaseOptions, OutOfBandResult,
+  OutOfBandIsolateOptions, OutOfBandResult,
 } from "./control/controlTypes";
 
 export interface CoreInit {
@@ -106,12 +106,21 @@ export class EmulatorCore {
   }
 
   isolateOutOfBand(machineId: string, input: unknown): Result<OutOfBandResult, ControlError> {
+    return this.outOfBand(machineId, input, "Isolate");
+  }
+
+  releaseOutOfBand(machineId: string, input: unknown): Result<OutOfBandResult, ControlError> {
+    return this.outOfBand(machineId, input, "Unisolate");
+  }
+
+  /** As from the portal: a Succeeded action now, or (traceless) the device changed with no action at all. */
+  private outOfBand(machineId: string, input: unknown, type: "Isolate" | "Unisolate"): Result<OutOfBandResult, ControlError> {
     if (input !== undefined && !isRecord(input)) return fail(invalid("body: must be an object"));
     const o = (input ?? {}) as Record<string, unknown> & OutOfBandIsolateOptions;
     const errors: string[] = [];
     const requestor = optionalString(o, "requestor", errors);
     const comment = optionalString(o, "comment", errors);
-    if (o.isolationType !== undefined && !(ISOLATION_TYPES as readonly unknown[]).includes(o.isolationType)) {
+    if (type === "Isolate" && o.isolationType !== undefined && !(ISOLATION_TYPES as readonly unknown[]).includes(o.isolationType)) {
       errors.push(`isolationType: must be one of ${ISOLATION_TYPES.join(", ")}`);
     }
     if (o.traceless !== undefined && typeof o.traceless !== "boolean") errors.push("traceless: must be true or false");
@@ -120,37 +129,15 @@ export class EmulatorCore {
     this.state.advance(now);
     const machine = this.state.machineById(machineId);
     if (machine === undefined) return fail(notFound(`machine ${machineId} does not exist`));
-    const type: IsolationType = o.isolationType ?? (machine.managed ? "Full" : "UnManagedDevice");
+    const scope: IsolationType | null = type === "Unisolate" ? null : o.isolationType ?? (machine.managed ? "Full" : "UnManagedDevice");
     if (o.traceless) {
-      this.state.setIsolationTraceless(machine, type, now);
+      this.state.setIsolationTraceless(machine, scope, now);
       return ok({ action: null, machine: this.machineView(machine.id, now) as MachineStateView });
     }
     const action = this.state.createSucceededAction({
-      machine, type: "Isolate", scope: type, now,
-      requestor: requestor ?? this.config.portalRequestor, comment: comment ?? "Isolated from the portal",
-    });
-    return ok({ action: actionToJson(action, this.config), machine: this.machineView(machine.id, now) as MachineStateView });
-  }
-
-  releaseOutOfBand(machineId: string, input: unknown): Result<OutOfBandResult, ControlError> {
-    if (input !== undefined && !isRecord(input)) return fail(invalid("body: must be an object"));
-    const o = (input ?? {}) as Record<string, unknown> & OutOfBandReleaseOptions;
-    const errors: string[] = [];
-    const requestor = optionalString(o, "requestor", errors);
-    const comment = optionalString(o, "comment", errors);
-    if (o.traceless !== undefined && typeof o.traceless !== "boolean") errors.push("traceless: must be true or false");
-    if (errors.length > 0) return fail(invalid(errors.join("; ")));
-    const now = this.now();
-    this.state.advance(now);
-    const machine = this.state.machineById(machineId);
-    if (machine === undefined) return fail(notFound(`machine ${machineId} does not exist`));
-    if (o.traceless) {
-      this.state.setIsolationTraceless(machine, null, now);
-      return ok({ action: null, machine: this.machineView(machine.id, now) as MachineStateView });
-    }
-    const action = this.state.createSucceededAction({
-      machine, type: "Unisolate", scope: null, now,
-      requestor: requestor ?? this.config.portalRequestor, comment: comment ?? "Released from the portal",
+      machine, type, scope, now,
+      requestor: requestor ?? this.config.portalRequestor,
+      comment: comment ?? (type === "Isolate" ? "Isolated from the portal" : "Released from the portal"),
     });
     return ok({ action: actionToJson(action, this.config), machine: this.machineView(machine.id, now) as MachineStateView });
   }

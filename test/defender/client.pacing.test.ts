@@ -6,7 +6,7 @@ import { drive, fakeClock } from "./support/clock";
 import { fakeCredential } from "./support/fakeCredential";
 import { actionId, machineActionJson } from "./support/fixtures";
 import { useHarness } from "./support/harness";
-import { maxInAnyWindow } from "./support/windows";
+import { maxInAnyWindow } from "../../bench/windows";
 
 /** Answers GET /api/machineactions/{id} with that action. */
 function answerAction(request: RecordedRequest) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import sinon from "sinon";
 import { DEFAULT_RATE_LIMITS, pacerFor, pacingSnapshot, rateLimitProblems, resetPacing, type PacingKey, type PacingWaitEvent } from "../../provider/defender";
-import { maxInAnyWindow } from "./support/windows";
+import { maxInAnyWindow } from "../../bench/windows";
 
 const KEY: PacingKey = { apiHost: "api.security.microsoft.com", tenantId: "contoso", clientId: "app" };
 const T0 = 1_700_000_000_000;
