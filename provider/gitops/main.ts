@@ -5,7 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { incidentProgramFromConfig } from "./program";
 
-const result = incidentProgramFromConfig(pulumi.runtime.allConfig(), pulumi.getProject());
+// The engine runs this file in its own folder (dist/provider/gitops); paths in config are relative to
+// the project's root, the folder of Pulumi.yaml.
+const result = incidentProgramFromConfig(pulumi.runtime.allConfig(), pulumi.getProject(), pulumi.runtime.getRootDirectory() || undefined);
 
 export const incidents = result.incidents;
 export const deviceCount = result.deviceCount;

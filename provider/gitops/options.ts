@@ -19,6 +19,12 @@ export interface IncidentProgramOptions {
     allowEmpty?: boolean;
     /** The time expiries are measured against. @default the time the program starts */
     now?: Date;
+    /**
+     * The folder a relative incidentsDir is resolved against: the project's root (the folder of
+     * Pulumi.yaml), which is not the program's working directory when Pulumi.yaml's `main` names a
+     * file in another folder. @default process.cwd()
+     */
+    projectRoot?: string;
 }
 
 export type ResolvedProgramOptions = Required<IncidentProgramOptions>;
@@ -58,6 +64,7 @@ export function resolveProgramOptions(options: IncidentProgramOptions): { option
         waitForCompletion: options.waitForCompletion ?? true,
         allowEmpty: options.allowEmpty ?? false,
         now: options.now ?? new Date(),
+        projectRoot: options.projectRoot ?? process.cwd(),
     };
     if (typeof resolved.incidentsDir !== "string" || resolved.incidentsDir.trim() === "") {
         problems.push({ key: "incidentsDir", message: "is empty", fix: set("incidentsDir", "incidents") });

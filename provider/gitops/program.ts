@@ -6,6 +6,7 @@
  * problem the program throws one error listing them all, and Pulumi changes nothing (a failed program
  * never deletes, so no device is released because a file was unreadable).
  */
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { DeviceIsolation } from "../deviceIsolation";
 import { planDevices } from "./devicePlan";
@@ -63,7 +64,9 @@ export function incidentProgram(input: IncidentProgramOptions = {}): IncidentPro
     const { options, problems: configProblems } = resolveProgramOptions(input);
     if (configProblems.length > 0) throw new IncidentProgramError(formatConfigProblems(configProblems), configProblems);
 
-    const folder = loadIncidentFolder(options.incidentsDir, { allowEmpty: options.allowEmpty });
+    const folder = loadIncidentFolder(path.resolve(options.projectRoot, options.incidentsDir), {
+        allowEmpty: options.allowEmpty, displayRoot: options.projectRoot,
+    });
     const problems: IncidentProblem[] = [...folder.problems];
     const plan = planDevices(folder.incidents, options.now);
     problems.push(...plan.problems);
@@ -103,9 +106,12 @@ export function incidentProgram(input: IncidentProgramOptions = {}): IncidentPro
     return { incidents, deviceCount: plan.devices.length, resources };
 }
 
-/** The program as the root Pulumi project runs it: options from stack config (`<project>:<key>`). */
-export function incidentProgramFromConfig(config: Readonly<Record<string, string>>, project: string): IncidentProgramResult {
+/**
+ * The program as the root Pulumi project runs it: options from stack config (`<project>:<key>`), a
+ * relative incidentsDir resolved against projectRoot (the folder of Pulumi.yaml).
+ */
+export function incidentProgramFromConfig(config: Readonly<Record<string, string>>, project: string, projectRoot?: string): IncidentProgramResult {
     const { options, problems } = readProgramConfig(config, project);
     if (problems.length > 0) throw new IncidentProgramError(formatConfigProblems(problems), problems);
-    return incidentProgram(options);
+    return incidentProgram({ ...options, ...(projectRoot ? { projectRoot } : {}) });
 }
