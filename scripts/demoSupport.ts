@@ -1,132 +1,9 @@
 /**
- * The testable parts of the demo: finding the Pulumi CLI, the environment and stack config commands
- * it runs with, and the device table it prints. No process is started here.
+ * The testable parts of the demo: the environment and stack config commands it runs the CLI with,
+ * and the device table it prints. No process is started here.
  */
-import * as fs from "fs";
 import * as path from "path";
-
-export interface PulumiCli {
-    /** The executable to spawn. */
-    command: string;
-    /** Arguments before pulumi's own (the npm package's launcher when run through node). */
-    args: string[];
-    /** Where it was found, for the demo's first line. */
-    source: string;
-}
-
-/** File system questions findPulumiCli asks; injectable for tests. */
-export interface CliProbe {
-    isExecutable(file: string): boolean;
-    isFile(file: string): boolean;
-    listDir(dir: string): string[];
-    readText(file: string): string | undefined;
-}
-
-export const fileProbe: CliProbe = {
-    isExecutable: (file) => {
-        try {
-            fs.accessSync(file, fs.constants.X_OK);
-            return fs.statSync(file).isFile();
-        } catch {
-            return false;
-        }
-    },
-    isFile: (file) => {
-        try {
-            return fs.statSync(file).isFile();
-        } catch {
-            return false;
-        }
-    },
-    listDir: (dir) => {
-        try {
-            return fs.readdirSync(dir);
-        } catch {
-            return [];
-        }
-    },
-    readText: (file) => {
-        try {
-            return fs.readFileSync(file, "utf8");
-        } catch {
-            return undefined;
-        }
-    },
-};
-
-export interface CliSearch {
-    env: NodeJS.ProcessEnv;
-    home: string;
-    repoRoot: string;
-    /** The node binary, to run the npm package's launcher. */
-    execPath: string;
-    /** @default process.platform */
-    platform?: NodeJS.Platform;
-}
-
-function compareVersions(a: string, b: string): number {
-    const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
-    const pb = b.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
-    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-        if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
-    }
-    return 0;
-}
-
-/**
- * The Pulumi CLI, looked for where its installers put it, real binaries first:
- * 1. `pulumi` on PATH (outside node_modules);
- * 2. `~/.pulumi/bin/pulumi` (the install script's folder, often not on PATH);
- * 3. a binary the `pulumi` npm package already downloaded into npm's cache (`_pulumi/<version>/bin`), newest first;
- * 4. the `pulumi` npm package in this repository's node_modules (downloads the CLI on first use);
- * 5. `pulumi` on PATH inside a node_modules folder (the same launcher, installed elsewhere).
- */
-export function findPulumiCli(search: CliSearch, probe: CliProbe = fileProbe): PulumiCli | undefined {
-    const platform = search.platform ?? process.platform;
-    const exe = platform === "win32" ? "pulumi.exe" : "pulumi";
-    const delimiter = platform === "win32" ? ";" : ":";
-    const dirs = (search.env.PATH ?? "").split(delimiter).filter((d) => d !== "");
-    const launchers: string[] = [];
-    for (const dir of dirs) {
-        const file = path.join(dir, exe);
-        if (!probe.isExecutable(file)) continue;
-        if (dir.split(/[\\/]/).includes("node_modules")) launchers.push(file);
-        else return { command: file, args: [], source: "PATH" };
-    }
-    const installed = path.join(search.home, ".pulumi", "bin", exe);
-    if (probe.isExecutable(installed)) return { command: installed, args: [], source: "~/.pulumi/bin" };
-
-    const cache = path.join(search.env.npm_config_cache || path.join(search.home, ".npm"), "_pulumi");
-    const versions = probe.listDir(cache).filter((v) => /^\d+\.\d+\.\d+/.test(v)).sort(compareVersions).reverse();
-    for (const v of versions) {
-        const file = path.join(cache, v, "bin", exe);
-        if (probe.isExecutable(file)) return { command: file, args: [], source: `npm cache (pulumi ${v})` };
-    }
-
-    const pkg = path.join(search.repoRoot, "node_modules", "pulumi");
-    const manifest = probe.readText(path.join(pkg, "package.json"));
-    if (manifest !== undefined && probe.isFile(path.join(pkg, "run.js"))) {
-        try {
-            if ((JSON.parse(manifest) as { name?: unknown }).name === "pulumi") {
-                return { command: search.execPath, args: [path.join(pkg, "run.js")], source: "the pulumi npm package (node_modules/pulumi)" };
-            }
-        } catch { /* not the package we look for */ }
-    }
-    if (launchers.length > 0) return { command: launchers[0], args: [], source: "PATH (npm launcher)" };
-    return undefined;
-}
-
-export const NO_CLI_EXIT_CODE = 2;
-
-export const NO_CLI_MESSAGE = [
-    "The demo needs the Pulumi CLI, and it was not found: not on PATH, not in ~/.pulumi/bin, not in npm's",
-    "cache of the 'pulumi' package, not in node_modules/pulumi.",
-    "Install it with one of these, then run 'npm run demo' again:",
-    "  curl -fsSL https://get.pulumi.com | sh      (installs into ~/.pulumi/bin)",
-    "  brew install pulumi/tap/pulumi",
-    "  npm install --global pulumi                 (a launcher that downloads the CLI on first use)",
-    "See https://www.pulumi.com/docs/install/",
-].join("\n");
+import type { PulumiCli } from "./engine/findCli";
 
 /** Not a secret: it encrypts the throwaway demo stack's state on this machine. */
 export const DEMO_PASSPHRASE = "demo-only-not-a-secret";
@@ -143,7 +20,7 @@ export function demoEnv(base: NodeJS.ProcessEnv, o: { backendDir: string; caCert
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(base)) if (!DROPPED.test(k)) env[k] = v;
     const delimiter = (o.platform ?? process.platform) === "win32" ? ";" : ":";
-    const cliDir = path.dirname(o.cli.args[0] ? o.cli.args[0] : o.cli.command);
+    const cliDir = path.dirname(o.cli.command);
     env.PATH = [cliDir, base.PATH].filter(Boolean).join(delimiter);
     env.PULUMI_BACKEND_URL = `file://${o.backendDir.split(path.sep).join("/")}`;
     env.PULUMI_CONFIG_PASSPHRASE = DEMO_PASSPHRASE;
@@ -164,6 +41,8 @@ export interface CliCommand {
     args: string[];
     /** Written to the command's stdin: how the secret travels, never on a command line. */
     stdin?: string;
+    /** Neither the command line nor its output is shown (setup steps); errors still are. */
+    quiet?: boolean;
 }
 
 /** `pulumi config set` commands for the demo stack: the provider pointed at the emulator. */

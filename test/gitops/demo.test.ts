@@ -1,10 +1,10 @@
-// The demo script as a user runs it, with no Pulumi CLI and with a stand-in CLI that records its calls.
+// The demo script's control flow, with a stand-in CLI that records its calls (and fails on demand).
+// The demo through the real CLI is test/e2e/demo.test.ts.
 import { strict as assert } from "assert";
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { NO_CLI_MESSAGE } from "../../scripts/demoSupport";
 
 const DEMO = path.resolve(__dirname, "../../scripts/demo.js");
 
@@ -24,6 +24,7 @@ function runDemo(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<Run> {
 
 /** A `pulumi` that logs each call (and how much arrived on stdin) and fails on `FAKE_FAIL_ON`. */
 const FAKE_PULUMI = `#!/bin/sh
+if [ "$1" = "version" ]; then echo "$FAKE_VERSION"; exit 0; fi
 if [ "$1" = "config" ] && [ "$(echo "$@" | grep -c -- --secret)" = "1" ]; then
   input=$(cat); echo "$* <stdin ${"$"}{#input} chars>" >> "$FAKE_LOG"
 else
@@ -51,20 +52,22 @@ describe("demo script", function () {
         };
     };
 
-    it("without a Pulumi CLI, says how to install one and exits 2 before starting anything", async () => {
-        const run = await runDemo(bareEnv());
-        assert.equal(run.stderr, `${NO_CLI_MESSAGE}\n`);
-        assert.equal(run.stdout, "");
-        assert.equal(run.code, 2);
-        assert.deepEqual(fs.readdirSync(path.join(tmp, "state")), [], "no state folder, no emulator CA");
-    });
-
     const withFakeCli = (extra: NodeJS.ProcessEnv = {}) => {
         const bin = path.join(tmp, "bin");
         fs.mkdirSync(bin);
         fs.writeFileSync(path.join(bin, "pulumi"), FAKE_PULUMI, { mode: 0o755 });
-        return bareEnv({ PATH: `${bin}:/usr/bin:/bin`, FAKE_LOG: path.join(tmp, "calls.log"), ...extra });
+        return bareEnv({ PULUMI_CLI: path.join(bin, "pulumi"), PATH: "/usr/bin:/bin", FAKE_LOG: path.join(tmp, "calls.log"), FAKE_VERSION: "v3.276.0", ...extra });
     };
+
+    it("refuses a CLI older than the minimum, naming both versions, before starting anything", async () => {
+        const run = await runDemo(withFakeCli({ FAKE_VERSION: "v3.100.0" }));
+        assert.equal(run.code, 2);
+        assert.match(run.stderr, /is v3\.100\.0, and this project needs 3\.142\.0 or newer/);
+        assert.equal(run.stdout, "");
+        assert.ok(!fs.existsSync(path.join(tmp, "calls.log")), "no pulumi command was run");
+        assert.deepEqual(fs.readdirSync(path.join(tmp, "state")), [], "no state folder, no emulator CA");
+    });
+
     const calls = () => fs.readFileSync(path.join(tmp, "calls.log"), "utf8").trim().split("\n");
 
     /** The calls, with the generated stack name and temp paths made stable. */
@@ -76,9 +79,10 @@ describe("demo script", function () {
     };
     const config = (rest: string) => `config set --stack STACK --config-file TMP/state/Pulumi.STACK.yaml ${rest}`;
     const flags = "--stack STACK --config-file TMP/state/Pulumi.STACK.yaml --non-interactive";
+    const quiet = "--suppress-progress --suppress-outputs";
     const envLine = "env file://TMP/state/demo-backend TMP/state/emulator-tls/ca.pem demo-only-not-a-secret";
 
-    it("drives the CLI: stack, config (secret on stdin), up, out-of-band release, up, destroy, stack rm", async () => {
+    it("drives the CLI: stack, config (secret on stdin), preview, up, out-of-band release, up, destroy, stack rm", async () => {
         const run = await runDemo(withFakeCli());
         assert.equal(run.code, 0, run.stderr);
         assert.deepEqual(normalized(), [
@@ -89,9 +93,10 @@ describe("demo script", function () {
             config("defender:clientId 7d3f4c2a-9b1e-4f6d-8a2c-5e0b1d9c3f47"),
             config("--secret defender:clientSecret <stdin 24 chars>"),
             config("defender:pollIntervalSeconds 0.2"),
-            `up --yes ${flags}`, envLine,
-            `up --yes ${flags}`, envLine,
-            `destroy --yes ${flags}`,
+            `preview ${flags} ${quiet}`,
+            `up --yes --skip-preview ${flags} ${quiet}`, envLine,
+            `up --yes --skip-preview ${flags} ${quiet}`, envLine,
+            `destroy --yes --skip-preview ${flags} ${quiet}`,
             "stack rm --yes --force --stack STACK --non-interactive",
         ]);
         assert.match(run.stdout, /=== Devices before: nothing isolated\nisolation +device +id/);
@@ -105,8 +110,8 @@ describe("demo script", function () {
         const run = await runDemo(withFakeCli({ FAKE_FAIL_ON: "up" }));
         assert.equal(run.code, 1);
         assert.deepEqual(normalized().slice(-4), [
-            `up --yes ${flags}`, envLine,
-            `destroy --yes ${flags}`,
+            `up --yes --skip-preview ${flags} ${quiet}`, envLine,
+            `destroy --yes --skip-preview ${flags} ${quiet}`,
             "stack rm --yes --force --stack STACK --non-interactive",
         ]);
         assert.match(run.stderr, /The demo failed: pulumi up --yes .* failed \(exit code 3\)\n$/);

@@ -1,71 +1,10 @@
 import { strict as assert } from "assert";
-import * as path from "path";
 import {
-    demoEnv, findPulumiCli, renderDeviceTable, stackConfigCommands, stackFlags, type CliProbe, type TableMachine,
+    demoEnv, renderDeviceTable, stackConfigCommands, stackFlags, type TableMachine,
 } from "../../scripts/demoSupport";
 
-/** A file system of executables and files, as paths. */
-function probe(executables: string[], files: Record<string, string> = {}): CliProbe {
-    return {
-        isExecutable: (f) => executables.includes(f),
-        isFile: (f) => executables.includes(f) || f in files,
-        listDir: (dir) => [...new Set([...executables, ...Object.keys(files)]
-            .filter((f) => f.startsWith(`${dir}/`))
-            .map((f) => f.slice(dir.length + 1).split("/")[0]))],
-        readText: (f) => files[f],
-    };
-}
-
-const search = (PATH: string, extra: NodeJS.ProcessEnv = {}) => ({
-    env: { PATH, ...extra }, home: "/home/ana", repoRoot: "/repo", execPath: "/usr/bin/node", platform: "linux" as const,
-});
-
-describe("demo: finding the Pulumi CLI", () => {
-    it("takes the first pulumi on PATH that is executable", () => {
-        const cli = findPulumiCli(search("/opt/a:/usr/local/bin:/usr/bin"), probe(["/usr/local/bin/pulumi", "/usr/bin/pulumi"]));
-        assert.deepEqual(cli, { command: "/usr/local/bin/pulumi", args: [], source: "PATH" });
-    });
-
-    it("prefers a real binary to the npm launcher on PATH (npm run puts node_modules/.bin first)", () => {
-        const cli = findPulumiCli(search("/repo/node_modules/.bin:/usr/bin"), probe(["/repo/node_modules/.bin/pulumi", "/home/ana/.pulumi/bin/pulumi"]));
-        assert.deepEqual(cli, { command: "/home/ana/.pulumi/bin/pulumi", args: [], source: "~/.pulumi/bin" });
-        const launcherOnly = findPulumiCli(search("/repo/node_modules/.bin:/usr/bin"), probe(["/repo/node_modules/.bin/pulumi"]));
-        assert.deepEqual(launcherOnly, { command: "/repo/node_modules/.bin/pulumi", args: [], source: "PATH (npm launcher)" });
-    });
-
-    it("finds the newest binary the npm package downloaded into npm's cache", () => {
-        const files = ["3.9.0", "3.265.0", "3.100.1"].map((v) => `/cache/_pulumi/${v}/bin/pulumi`);
-        const cli = findPulumiCli(search("/usr/bin", { npm_config_cache: "/cache" }), probe(files));
-        assert.deepEqual(cli, { command: "/cache/_pulumi/3.265.0/bin/pulumi", args: [], source: "npm cache (pulumi 3.265.0)" });
-        const defaultCache = findPulumiCli(search("/usr/bin"), probe(["/home/ana/.npm/_pulumi/3.1.0/bin/pulumi"]));
-        assert.equal(defaultCache?.command, "/home/ana/.npm/_pulumi/3.1.0/bin/pulumi");
-    });
-
-    it("runs the pulumi npm package's launcher with node when it is installed in the repository", () => {
-        const cli = findPulumiCli(search("/usr/bin"), probe([], {
-            "/repo/node_modules/pulumi/package.json": JSON.stringify({ name: "pulumi", bin: { pulumi: "run.js" } }),
-            "/repo/node_modules/pulumi/run.js": "",
-        }));
-        assert.deepEqual(cli, { command: "/usr/bin/node", args: ["/repo/node_modules/pulumi/run.js"], source: "the pulumi npm package (node_modules/pulumi)" });
-        const other = findPulumiCli(search("/usr/bin"), probe([], {
-            "/repo/node_modules/pulumi/package.json": JSON.stringify({ name: "not-pulumi" }),
-            "/repo/node_modules/pulumi/run.js": "",
-        }));
-        assert.equal(other, undefined);
-    });
-
-    it("finds nothing when nothing is installed, and ignores files that are not executable", () => {
-        assert.equal(findPulumiCli(search("/usr/bin:/bin"), probe([], { "/usr/bin/pulumi": "" })), undefined);
-    });
-
-    it("looks for pulumi.exe on Windows", () => {
-        const cli = findPulumiCli({ ...search("C:\\tools;C:\\bin"), platform: "win32" }, probe([path.join("C:\\bin", "pulumi.exe")]));
-        assert.equal(cli?.command, path.join("C:\\bin", "pulumi.exe"));
-    });
-});
-
 describe("demo: environment and stack config", () => {
-    const cli = { command: "/home/ana/.pulumi/bin/pulumi", args: [], source: "~/.pulumi/bin" };
+    const cli = { command: "/home/ana/.pulumi/bin/pulumi", source: "~/.pulumi/bin", version: "v3.276.0" };
 
     it("points the CLI at a local state folder and the emulator's CA, and drops anything that leads elsewhere", () => {
         const env = demoEnv({
@@ -82,9 +21,8 @@ describe("demo: environment and stack config", () => {
         });
     });
 
-    it("puts the launcher's folder on PATH when the CLI runs through node", () => {
-        const env = demoEnv({ PATH: "/usr/bin" }, { backendDir: "/b", cli: { command: "/usr/bin/node", args: ["/repo/node_modules/pulumi/run.js"], source: "" }, platform: "linux" });
-        assert.equal(env.PATH, "/repo/node_modules/pulumi:/usr/bin");
+    it("drops the emulator's CA when there is none to trust", () => {
+        const env = demoEnv({ PATH: "/usr/bin", NODE_EXTRA_CA_CERTS: "/old.pem" }, { backendDir: "/b", cli, platform: "linux" });
         assert.equal(env.NODE_EXTRA_CA_CERTS, undefined);
     });
 

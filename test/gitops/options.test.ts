@@ -10,7 +10,7 @@ describe("gitops: program options", () => {
         assert.deepEqual(problems, []);
         assert.deepEqual(options, {
             incidentsDir: "examples/incidents", maxDevices: 50, protectedTags: ["DoNotIsolate"],
-            waitForCompletion: true, allowEmpty: false, now,
+            waitForCompletion: true, allowEmpty: false, now, projectRoot: process.cwd(),
         });
     });
 
