@@ -1,0 +1,27 @@
+/**
+ * A user's program outside this repository: a copy of examples/minimal with this package installed
+ * from the tarball `npm pack` makes (as a release is installed), run as TypeScript by the language host.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { REPO_ROOT } from "./engine";
+
+/** `npm pack` of this repository into dir (its `prepare` builds dist/provider); the tarball's path. */
+export function packThisPackage(dir: string): string {
+    const out = execFileSync("npm", ["pack", "--pack-destination", dir, "--json"], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 180_000 });
+    const [{ filename }] = JSON.parse(out) as { filename: string }[];
+    return path.join(dir, filename);
+}
+
+/** Copies examples/minimal to dir, depending on the package by `spec` (a tarball path or a Git URL), and installs it. */
+export function installMinimalProgram(dir: string, spec: string): void {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const f of ["index.ts", "Pulumi.yaml", "package.json", "tsconfig.json"]) {
+        fs.copyFileSync(path.join(REPO_ROOT, "examples", "minimal", f), path.join(dir, f));
+    }
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    manifest.dependencies["pulumi-defender-isolation"] = spec;
+    fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 });
+}
