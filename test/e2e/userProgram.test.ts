@@ -5,10 +5,10 @@ import * as path from "path";
 import { DEFAULT_DEVICES, startEmulator, type RunningEmulator } from "../../emulator";
 import { stackConfigCommands } from "../../scripts/demoSupport";
 import { REPO_ROOT, requirePulumiCli } from "./support/engine";
-import { installMinimalProgram, packThisPackage } from "./support/userProgram";
+import { sharedMinimalProgram } from "./support/userProgram";
 import { CliWorkspace, isolations, type StackExport } from "./support/workspace";
 
-const STACK = "e2e";
+const STACK = "user";
 const device = DEFAULT_DEVICES.finLaptop;
 
 describe("e2e: a user's program through the real Pulumi CLI", function () {
@@ -23,8 +23,7 @@ describe("e2e: a user's program through the real Pulumi CLI", function () {
         this.timeout(15 * 60_000);
         emulator = await startEmulator({ tls: { dir: path.join(REPO_ROOT, ".state", "emulator-tls") }, actionDelays: { toInProgressMs: 200, toSucceededMs: 600 } });
         ws = new CliWorkspace(cli, { caCertPath: emulator.caCertPath, prefix: "e2e-user-" });
-        program = path.join(ws.dir, "program");
-        installMinimalProgram(program, `file:${packThisPackage(ws.dir)}`);
+        program = sharedMinimalProgram();
         await ws.ok(["stack", "init", STACK, "--non-interactive"], { cwd: program });
         secret = `s3cr3t-${Date.now().toString(36)}-value`;
         const configFile = path.join(program, `Pulumi.${STACK}.yaml`);

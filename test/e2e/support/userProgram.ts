@@ -4,6 +4,7 @@
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "./engine";
 
@@ -24,4 +25,19 @@ export function installMinimalProgram(dir: string, spec: string): void {
     manifest.dependencies["pulumi-defender-isolation"] = spec;
     fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 });
+}
+
+let shared: string | undefined;
+
+/**
+ * One installed copy of examples/minimal (from this package's tarball) for every suite of this test
+ * process: each suite uses its own stack and backend in it. Removed when the process exits.
+ */
+export function sharedMinimalProgram(): string {
+    if (shared) return shared;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-program-"));
+    process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    installMinimalProgram(path.join(dir, "program"), `file:${packThisPackage(dir)}`);
+    shared = path.join(dir, "program");
+    return shared;
 }
