@@ -27,6 +27,8 @@ export interface RunOptions {
     env?: NodeJS.ProcessEnv;
     /** @default 300_000 */
     timeoutMs?: number;
+    /** Starts the CLI in a process group of its own, as a terminal starts a foreground job. @default false */
+    detached?: boolean;
     /** Called with the child once started (to signal it). */
     onSpawn?: (child: import("child_process").ChildProcess) => void;
     /** Called with each chunk of stdout. */
@@ -61,7 +63,7 @@ export class CliWorkspace {
         return new Promise((resolve, reject) => {
             const env = { ...this.env, ...o.env };
             for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-            const child = spawn(this.cli.command, args, { cwd: o.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+            const child = spawn(this.cli.command, args, { cwd: o.cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: o.detached ?? false });
             o.onSpawn?.(child);
             let stdout = "";
             let stderr = "";
