@@ -14,6 +14,7 @@ import { INCIDENT_ID_PATTERN, MAX_DEVICE_COMMENT_LENGTH, MAX_TITLE_LENGTH, parse
 import { formatProblem } from "../gitops/problems";
 import { ISOLATION_TYPES } from "../lifecycle/inputs";
 import type { DeviceIsolationStatus } from "./deviceStatus";
+import { shortTime } from "./timestamps";
 
 export interface IncidentExportOptions {
     /** e.g. `INC-3000`: letters, digits, `-_.#`, starting with a letter or digit. */
@@ -94,12 +95,6 @@ export function deviceComment(r: Pick<DeviceIsolationStatus, "state" | "requesto
     const where = r.requestSource ? ` (${oneLine(r.requestSource)})` : "";
     const text = `${verb} by ${oneLine(r.requestor ?? "unknown")}${when}${where}; adopted from Defender`;
     return text.length <= MAX_DEVICE_COMMENT_LENGTH ? text : `${text.slice(0, MAX_DEVICE_COMMENT_LENGTH - 1)}…`;
-}
-
-/** `2026-11-20 10:04 UTC` from Defender's ISO timestamp (as sent when it does not parse). */
-export function shortTime(iso: string): string {
-    const t = Date.parse(/(Z|[+-]\d{2}:?\d{2})$/i.test(iso) ? iso : `${iso}Z`);
-    return Number.isNaN(t) ? oneLine(iso) : `${new Date(t).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
 function label(r: DeviceIsolationStatus): string {
