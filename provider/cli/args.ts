@@ -137,6 +137,8 @@ function flagProblem(message: string): string {
     if (unknown) return `unknown option '${unknown[1]}'; see 'defender-isolation help' for the options`;
     const missing = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(message);
     if (missing) return `${missing[1]} needs a value`;
+    const ambiguous = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument is ambiguous/.exec(message);
+    if (ambiguous) return `${ambiguous[1]} needs a value (one that starts with '-' is written ${ambiguous[1]}=<value>)`;
     const notString = /Option '(?:-\w, )?(--[\w-]+)[^']*' does not take an argument/.exec(message);
     if (notString) return `${notString[1]} takes no value`;
     return message;
