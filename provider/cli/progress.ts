@@ -9,6 +9,8 @@ import type { InventoryProgress } from "../inventory";
 
 export interface ProgressSink {
     isTTY?: boolean;
+    /** Terminal width: a longer line would wrap and could not be rewritten in place. */
+    columns?: number;
     write(text: string): unknown;
 }
 
@@ -44,7 +46,8 @@ export function terminalProgress(sink: ProgressSink, options: { afterMs?: number
         lastDraw = t;
         shown = true;
         const text = line();
-        sink.write(`\r\x1b[2K${text.length > 160 ? `${text.slice(0, 159)}…` : text}`);
+        const width = Math.max(20, (sink.columns ?? 160) - 1);
+        sink.write(`\r\x1b[2K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
     };
     if (sink.isTTY) {
         timer = setTimeout(() => draw(true), afterMs);
@@ -64,7 +67,7 @@ export function terminalProgress(sink: ProgressSink, options: { afterMs?: number
         },
         onClient(e) {
             if (e.type === "pacingWait" && e.waitMs >= 1000) {
-                state.wait = `${e.cause === "retryAfter" ? "Defender asked for a pause" : "keeping to Defender's rate limit"}: ${e.queued} ${e.bucket} call(s) queued, next in ${Math.ceil(e.waitMs / 1000)} s`;
+                state.wait = `${e.cause === "retryAfter" ? "Retry-After" : "rate limit"}: next ${e.bucket} call in ${Math.ceil(e.waitMs / 1000)} s, ${e.queued} queued`;
                 draw(true);
             } else if (e.type === "retry") {
                 state.wait = `retrying ${e.method} ${e.path.split("?")[0]} (${e.cause}) in ${Math.ceil(e.delayMs / 1000)} s`;
