@@ -35,9 +35,10 @@ export function at(emu: RunningEmulator): string[] {
     return ["--api-base-url", emu.url, "--authority-host", emu.url];
 }
 
-export function runCommand(args: readonly string[], env: NodeJS.ProcessEnv, opts: { cwd?: string; timeoutMs?: number } = {}): Promise<CommandRun> {
+/** `nodeArgs` go to node before the command (e.g. `--require` a probe). */
+export function runCommand(args: readonly string[], env: NodeJS.ProcessEnv, opts: { cwd?: string; timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<CommandRun> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [COMMAND, ...args], { cwd: opts.cwd ?? REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), COMMAND, ...args], { cwd: opts.cwd ?? REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
