@@ -41,6 +41,7 @@ export function exportOptionProblems(o: { incident?: string; title?: string }): 
     else if (!INCIDENT_ID_PATTERN.test(o.incident)) problems.push(`--incident must be letters, digits, '-', '_', '.' or '#', starting with a letter or digit (at most 64), e.g. INC-3000; got ${JSON.stringify(o.incident)}`);
     if (o.title !== undefined) {
         if (o.title.trim() === "") problems.push("--title is empty: give a one-line title, or leave it out for the default");
+        // eslint-disable-next-line no-control-regex
         else if (/[\u0000-\u001f\u007f]/.test(o.title)) problems.push("--title must be one line, without control characters");
         else if (o.title.trim().length > MAX_TITLE_LENGTH) problems.push(`--title is ${o.title.trim().length} characters long: shorten it to at most ${MAX_TITLE_LENGTH}`);
     }
