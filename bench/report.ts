@@ -1,6 +1,6 @@
 /** The benchmark's output: a table per kind of scenario, and one JSON line with every figure. */
 import * as os from "os";
-import type { CreateResult, PreviewResult, ScenarioResult } from "./results";
+import type { CreateResult, InventoryResult, PreviewResult, ScenarioResult } from "./results";
 import type { Window } from "./windows";
 
 const windows = (ws: readonly Window[]) => ws.map((w) => `${w.calls}/${w.perSeconds}s`).join("+");
@@ -35,12 +35,30 @@ export function previewTable(results: readonly PreviewResult[]): string {
     );
 }
 
+export function inventoryTable(results: readonly InventoryResult[]): string {
+    return table(
+        ["scenario", "devices", "actions", "listed", "requests", "actions.read", "machines.read", "target", "429s", "wall s", "limits allow s", "peak RSS MB", "states as seeded"],
+        results.map((r) => [
+            r.scenario, String(r.devices), String(r.actions), String(r.listed), String(r.requests), String(r.accepted["actions.read"] ?? 0),
+            String(r.accepted["machines.read"] ?? 0), `≤ ${r.targetRequests}`, String(r.rateLimited), s1(r.wallMs), s1(r.idealMs), mb(r.peakRssMb),
+            statesMatch(r) ? "yes" : "NO",
+        ]),
+    );
+}
+
+/** The command found each device in the state it was seeded in. */
+export function statesMatch(r: InventoryResult): boolean {
+    return Object.entries(r.expected).every(([k, v]) => r.summary[k] === v) && r.listed === r.devices;
+}
+
 export function report(results: readonly ScenarioResult[]): string {
     const creates = results.filter((r): r is CreateResult => r.kind === "create");
     const previews = results.filter((r): r is PreviewResult => r.kind === "preview");
+    const inventories = results.filter((r): r is InventoryResult => r.kind === "inventory");
     const parts: string[] = [];
     if (creates.length > 0) parts.push(createTable(creates));
     if (previews.length > 0) parts.push(previewTable(previews));
+    if (inventories.length > 0) parts.push(inventoryTable(inventories));
     const failures = creates.filter((r) => r.failures.length > 0).map((r) => `${r.scenario}: ${r.failures.join(" / ")}`);
     if (failures.length > 0) parts.push(`failures:\n  ${failures.join("\n  ")}`);
     return parts.join("\n\n");

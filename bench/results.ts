@@ -63,4 +63,31 @@ export interface PreviewResult {
     providerBytes: number;
 }
 
-export type ScenarioResult = CreateResult | PreviewResult;
+export interface InventoryResult {
+    kind: "inventory";
+    scenario: string;
+    devices: number;
+    /** Actions the emulator held. */
+    actions: number;
+    /** Devices the command listed, and its summary. */
+    listed: number;
+    summary: Record<string, number>;
+    /** States the fleet was seeded with: the summary must match. */
+    expected: Record<string, number>;
+    /** Defender API requests the command made (token traffic left out), and 429s among them. */
+    requests: number;
+    rateLimited: number;
+    accepted: Partial<Record<Bucket, number>>;
+    /** The target: the listing's pages (10,000 a page) plus one device lookup per 50 devices. */
+    targetRequests: number;
+    /** Devices isolated, isolating or releasing: the ones looked up. */
+    heldDevices: number;
+    /** From starting the command to its exit (node start, token, every page, every lookup). */
+    wallMs: number;
+    /** The least time Defender's documented limits allow for those requests (0: within the first window). */
+    idealMs: number;
+    /** The command's peak resident memory, MB. */
+    peakRssMb: number;
+}
+
+export type ScenarioResult = CreateResult | PreviewResult | InventoryResult;

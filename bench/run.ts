@@ -1,9 +1,9 @@
 /**
  * `npm run bench [-- --quick] [-- --scenario <name>]...`: isolation at the speed of the API's limit,
  * measured against the emulator through the real provider host. Prints a table and one JSON line.
- * Exit code 1 when a resource failed or an isolate was duplicated, 2 on bad arguments.
+ * Exit code 1 when a resource failed, an isolate was duplicated or the inventory misread a state, 2 on bad arguments.
  */
-import { jsonLine, report } from "./report";
+import { jsonLine, report, statesMatch } from "./report";
 import { runScenarios } from "./runner";
 import { FULL_SCENARIOS, QUICK_SCENARIOS, type Scenario } from "./scenarios";
 
@@ -69,7 +69,7 @@ async function main(): Promise<number> {
     const results = await runScenarios(selected.scenarios, { log: (line) => console.error(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`) });
     console.log(report(results));
     console.log(jsonLine(results));
-    const bad = results.some((r) => r.kind === "create" && (r.failed > 0 || r.duplicateIsolates > 0));
+    const bad = results.some((r) => (r.kind === "create" && (r.failed > 0 || r.duplicateIsolates > 0)) || (r.kind === "inventory" && !statesMatch(r)));
     return bad ? 1 : 0;
 }
 

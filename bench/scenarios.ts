@@ -36,7 +36,17 @@ export interface PreviewScenario extends ScenarioBase {
     incidents: number;
 }
 
-export type Scenario = CreateScenario | PreviewScenario;
+export interface InventoryScenario extends ScenarioBase {
+    kind: "inventory";
+    /** Isolate/Unisolate actions per device (its history); devices × this = the actions listed. */
+    actionsPerDevice: number;
+    /** Emulator: the largest listing page (Defender's is 10,000). @default 10000 */
+    maxPageSize?: number;
+    /** No device released: every device is looked up (the most lookups a fleet can cost). @default false */
+    allHeld?: boolean;
+}
+
+export type Scenario = CreateScenario | PreviewScenario | InventoryScenario;
 
 const W = (calls: number, perSeconds: number): Window => ({ calls, perSeconds });
 /** Fast actions: the waits of no-wait scenarios do not matter, the emulator just keeps state small. */
@@ -65,6 +75,8 @@ export const FULL_SCENARIOS: readonly Scenario[] = [
         configured: [W(50, 10)], enforced: [W(40, 10)],
     }),
     { kind: "preview", name: "preview-2000", what: "GitOps preview of 2,000 declared devices: program + check + diff, no API call", devices: 2000, incidents: 20 },
+    { kind: "inventory", name: "inventory-10000", what: "defender-isolation status over 10,000 devices and 50,000 actions, under Defender's documented limits", devices: 10_000, actionsPerDevice: 5 },
+    { kind: "inventory", name: "inventory-10000-held", what: "the same with every device isolated, isolating or releasing: 200 device lookups, two windows of machine reads", devices: 10_000, actionsPerDevice: 5, allHeld: true },
 ];
 
 /** A smoke run (seconds): every kind of scenario, small. */
@@ -76,4 +88,5 @@ export const QUICK_SCENARIOS: readonly Scenario[] = [
     }),
     create({ name: "create-40-stricter", what: "40 isolations, the service stricter than configured", devices: 40, configured: [W(10, 1)], enforced: [W(8, 1)] }),
     { kind: "preview", name: "preview-200", what: "GitOps preview of 200 declared devices", devices: 200, incidents: 4 },
+    { kind: "inventory", name: "inventory-1000", what: "defender-isolation status over 1,000 devices and 5,000 actions, pages of 1,000", devices: 1000, actionsPerDevice: 5, maxPageSize: 1000 },
 ];

@@ -22,7 +22,7 @@ import {
 import { odataEq, odataIn } from "./odata";
 import { DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT_MS, validateClientOptions, type DefenderClientOptions } from "./options";
 import { DEFAULT_RATE_LIMITS, type ApiBucket } from "./pacing";
-import { listAll } from "./paging";
+import { listAll, type ListingPage } from "./paging";
 import { resolveRetryOptions } from "./retry";
 import { createTransport } from "./transport";
 
@@ -59,8 +59,11 @@ export interface DefenderClient {
     cancelAction(actionId: string, comment?: string): Promise<MachineAction>;
     /** GET /api/machineactions/{id}; a 404 is a DefenderApiError with status 404. */
     getAction(actionId: string): Promise<MachineAction>;
-    /** GET /api/machineactions?$filter=..., every page. */
-    listActions(filter?: ListActionsFilter): Promise<MachineAction[]>;
+    /**
+     * GET /api/machineactions?$filter=..., every page. With no device filter this is the whole
+     * fleet's listing, `pageSize` (up to 10,000) actions a page: give `listing.maxPages` to bound it.
+     */
+    listActions(filter?: ListActionsFilter, listing?: ListingOptions): Promise<MachineAction[]>;
     /** GET /api/machines/{id}; the id must be the 40-hex device id. */
     getMachine(machineId: string): Promise<Machine>;
     /** GET /api/machines?$filter=computerDnsName eq '<name>': exact (case-insensitive) matches only, never substrings. */
@@ -72,6 +75,14 @@ export interface DefenderClient {
     listMachines(filter: ListMachinesFilter): Promise<Machine[]>;
 }
 
+/** How one listing is read. */
+export interface ListingOptions {
+    /** Pages this listing may read before it fails (instead of being silently cut). @default the client's maxPages */
+    maxPages?: number;
+    /** Called after each page, for progress; must not throw (if it does, it is ignored). @default undefined */
+    onPage?: (page: ListingPage) => void;
+}
+
 export interface ListMachinesFilter {
     /** Device ids, 40 hexadecimal characters each; deduplicated case-insensitively. */
     ids: readonly string[];
@@ -80,6 +91,7 @@ export interface ListMachinesFilter {
 const MAX_COMMENT_LENGTH = 4000;
 const IDS_PER_REQUEST = 50;
 const MAX_TOP = 100_000;
+const MAX_LISTING_PAGES = 1000;
 const ACTION_TYPE = /^[A-Za-z]{1,64}$/;
 
 export function createDefenderClient(options: DefenderClientOptions = {}): DefenderClient {
@@ -155,8 +167,9 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
         return action;
     };
 
-    const listActions = async (filter: ListActionsFilter = {}): Promise<MachineAction[]> => {
+    const listActions = async (filter: ListActionsFilter = {}, listing: ListingOptions = {}): Promise<MachineAction[]> => {
         const f = checkActionsFilter(filter);
+        const pages = checkListing(listing, maxPages);
         const keep = (a: MachineAction) =>
             (f.machineId === undefined || a.machineId.toLowerCase() === f.machineId.toLowerCase())
             && (f.machineIds === undefined || f.machineIds.has(a.machineId.toLowerCase()))
@@ -177,7 +190,8 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
             want: f.top,
             filtersLocally: (f.statuses?.length ?? 0) > 1 || extra.length > 0,
             pageSize,
-            maxPages,
+            maxPages: pages,
+            onPage: listing.onPage,
         });
         let found: MachineAction[];
         if (f.ids !== undefined) {
@@ -317,6 +331,17 @@ function checkActionsFilter(filter: ListActionsFilter): CheckedFilter {
         out.top = filter.top;
     }
     return out;
+}
+
+function checkListing(listing: ListingOptions, fallback: number): number {
+    const template = { method: "GET", path: "/api/machineactions" };
+    if (typeof listing !== "object" || listing === null) throw invalidInputError("the listing options must be an object such as {maxPages: 100}", template);
+    if (listing.onPage !== undefined && typeof listing.onPage !== "function") throw invalidInputError("listing.onPage must be a function (page) => void", template);
+    if (listing.maxPages === undefined) return fallback;
+    if (typeof listing.maxPages !== "number" || !Number.isInteger(listing.maxPages) || listing.maxPages < 1 || listing.maxPages > MAX_LISTING_PAGES) {
+        throw invalidInputError(`listing.maxPages must be a whole number from 1 to ${MAX_LISTING_PAGES}; got ${describeValue(listing.maxPages)}`, template);
+    }
+    return listing.maxPages;
 }
 
 function checkMachineIds(filter: ListMachinesFilter): Set<string> {

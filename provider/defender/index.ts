@@ -2,8 +2,9 @@
  * The Defender for Endpoint API client: endpoints, credentials, the request funnel (pacing, retry,
  * error mapping), typed models and the isolation-state rule. Knows nothing of Pulumi.
  */
-export { createDefenderClient, type DefenderClient, type IsolateRequest, type ListActionsFilter, type ListMachinesFilter } from "./client";
-export { validateClientOptions, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT_MS, type DefenderClientOptions } from "./options";
+export { createDefenderClient, type DefenderClient, type IsolateRequest, type ListActionsFilter, type ListingOptions, type ListMachinesFilter } from "./client";
+export type { ListingPage } from "./paging";
+export { renameOptionFields, validateClientOptions, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT_MS, type DefenderClientOptions } from "./options";
 export {
     CLOUDS,
     CLOUD_ENDPOINTS,

@@ -62,3 +62,22 @@ function integer(value: unknown, field: string, min: number, max: number, unit: 
         problems.push(`${field} must be a whole number of ${unit} from ${min} to ${max}; got ${JSON.stringify(value) ?? typeof value}`);
     }
 }
+
+/**
+ * A problem from validateClientOptions in the words of the caller's user, whose settings have other
+ * names (a flag, an environment variable, a config key): the field a problem starts with, and any
+ * other option name written as a whole word in it (`tenantId, clientId and clientSecret go together`),
+ * are replaced by `names[field]`. Plain-word fields (`cloud`, `scope`) are renamed only where they
+ * lead, since the same words also appear as ordinary words in the messages.
+ */
+export function renameOptionFields(problem: string, names: Readonly<Record<string, string>>): string {
+    const lead = /^([A-Za-z]+)(?=[\s:.])/.exec(problem)?.[1];
+    let out = lead !== undefined && names[lead] !== undefined ? `${names[lead]}${problem.slice(lead.length)}` : problem;
+    const start = out.length - problem.length + (lead?.length ?? 0);
+    const camel = Object.keys(names).filter((k) => /[a-z][A-Z]/.test(k));
+    if (camel.length > 0) {
+        const pattern = new RegExp(`\\b(${camel.join("|")})\\b`, "g");
+        out = out.slice(0, start) + out.slice(start).replace(pattern, (k) => names[k] ?? k);
+    }
+    return out;
+}

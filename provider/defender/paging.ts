@@ -24,6 +24,20 @@ export interface ListRequest<T> {
     filtersLocally: boolean;
     pageSize: number;
     maxPages: number;
+    /** Called after each page is read, for progress. */
+    onPage?: (page: ListingPage) => void;
+}
+
+/** Progress of a listing: pages read so far and the items they held. */
+export interface ListingPage {
+    /** The collection path, e.g. "/api/machineactions". */
+    path: string;
+    /** 1 for the first page. */
+    page: number;
+    /** Items the pages read so far held, before `keep`. */
+    items: number;
+    /** True when another page follows. */
+    more: boolean;
 }
 
 export async function listAll<T>(transport: Transport, request: ListRequest<T>): Promise<T[]> {
@@ -31,6 +45,7 @@ export async function listAll<T>(transport: Transport, request: ListRequest<T>):
     const kept: T[] = [];
     let next: string | undefined = `${request.path}${buildQuery([["$filter", request.filter], ["$top", size]])}`;
     let skip = 0;
+    let seen = 0;
     for (let page = 0; page < request.maxPages && next !== undefined; page++) {
         const path: string = next;
         const res = await transport.send({ method: "GET", path, bucket: request.bucket });
@@ -39,6 +54,7 @@ export async function listAll<T>(transport: Transport, request: ListRequest<T>):
             throw defenderApiError({ kind: "invalidResponse", method: "GET", path, status: res.status, outcomeUnknown: false, detail: `the answer is not a collection: ${parsed.problem}` });
         }
         for (const item of parsed.value.items) if (request.keep(item)) kept.push(item);
+        seen += parsed.value.items.length;
         if (request.want !== undefined && kept.length >= request.want) return kept.slice(0, request.want);
 
         if (parsed.value.nextLink !== undefined) {
@@ -48,6 +64,11 @@ export async function listAll<T>(transport: Transport, request: ListRequest<T>):
             next = `${request.path}${buildQuery([["$filter", request.filter], ["$top", size], ["$skip", skip]])}`;
         } else {
             next = undefined;
+        }
+        try {
+            request.onPage?.({ path: request.path, page: page + 1, items: seen, more: next !== undefined });
+        } catch {
+            // a progress listener must not break a listing
         }
     }
     if (next !== undefined) {

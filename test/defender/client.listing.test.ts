@@ -134,6 +134,37 @@ describe("defender/client listings", () => {
             assert.equal(h.server.requests.length, 3);
         });
 
+        it("a listing's own page bound overrides the client's, and each page is reported", async () => {
+            const page = (n: number) => collection([machineActionJson({ id: actionId(2 * n + 1) }), machineActionJson({ id: actionId(2 * n + 2) })]);
+            h.server.enqueue("GET", "/api/machineactions", { status: 200, json: page(0) }, { status: 200, json: page(1) }, { status: 200, json: page(2) },
+                { status: 200, json: collection([machineActionJson({ id: actionId(7) })]) });
+            const pages: unknown[] = [];
+            const found = await h.client({ pageSize: 2, maxPages: 3 }).listActions({ type: "Isolate" }, { maxPages: 4, onPage: (p) => pages.push(p) });
+            assert.equal(found.length, 7);
+            assert.deepEqual(pages, [
+                { path: "/api/machineactions", page: 1, items: 2, more: true }, { path: "/api/machineactions", page: 2, items: 4, more: true },
+                { path: "/api/machineactions", page: 3, items: 6, more: true }, { path: "/api/machineactions", page: 4, items: 7, more: false },
+            ]);
+            h.server.enqueue("GET", "/api/machineactions", { status: 200, json: page(0) });
+            const e = await rejection(h.client({ pageSize: 2 }).listActions({ type: "Isolate" }, { maxPages: 1 }));
+            assert.match(e.message, /more than maxPages \(1\) pages of 2/);
+        });
+
+        it("a progress listener that throws does not break the listing", async () => {
+            h.server.enqueue("GET", "/api/machineactions", { status: 200, json: collection([machineActionJson()]) });
+            const found = await h.client().listActions({ type: "Isolate" }, { onPage: () => { throw new Error("boom"); } });
+            assert.equal(found.length, 1);
+        });
+
+        it("refuses bad listing options before any request", async () => {
+            for (const listing of [{ maxPages: 0 }, { maxPages: 1.5 }, { maxPages: 1001 }, { onPage: "x" }]) {
+                const e = await rejection(h.client().listActions({}, listing as never));
+                assert.equal(e.kind, "invalidInput");
+                assert.match(e.message, /listing\.(maxPages must be a whole number from 1 to 1000|onPage must be a function)/);
+            }
+            assert.equal(h.server.requests.length, 0);
+        });
+
         it("top: asks for no more than wanted and stops there", async () => {
             h.server.enqueue("GET", "/api/machineactions", { status: 200, json: collection([machineActionJson({ id: actionId(1) }), machineActionJson({ id: actionId(2) }), machineActionJson({ id: actionId(3) })]) });
             const found = await h.client().listActions({ machineId: MACHINE_ID, top: 2 });
