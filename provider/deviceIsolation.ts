@@ -59,7 +59,7 @@ function lifecycle(): any {
         } catch { /* no readable package.json here: keep walking up */ }
         if (path.dirname(dir) === dir) break;
     }
-    throw new Error(`${PACKAGE} is not installed where this Pulumi program runs (${process.cwd()}): run 'npm install ${PACKAGE}' there, and 'npm run build' if it is a source checkout.`);
+    throw new Error(`${PACKAGE} is not installed where this Pulumi program runs (${process.cwd()}): install it there from a release tarball or a pinned Git commit (not from the npm registry, where the name is not ours), or run 'npm run build' if it is a source checkout.`);
 }
 
 const provider: pulumi.dynamic.ResourceProvider = {
