@@ -44,6 +44,15 @@ export interface QuirkOptions {
   filterInSupported?: boolean;
   /** `scope` is null while an action is Pending (the requested type appears from InProgress on). @default true */
   scopeNullWhilePending?: boolean;
+  /**
+   * The `scope` an UnManagedDevice contain reports once it runs: Microsoft documents scope only as Full or
+   * Selective. "UnManagedDevice" (what was asked), "Full", or "none" (null). @default "UnManagedDevice"
+   */
+  unmanagedContainScope?: "UnManagedDevice" | "Full" | "none";
+  /** The `type` an UnManagedDevice contain is reported as (undocumented), e.g. "ContainDevice". @default "Isolate" */
+  unmanagedContainType?: string;
+  /** An isolate while an unisolate is Pending/InProgress on the device (or the reverse) → 400 ActiveRequestAlreadyExists. @default false */
+  conflictAcrossTypes?: boolean;
 }
 
 /** A registered app: when `clients` is set, only these credentials get tokens. */
@@ -69,7 +78,7 @@ export interface RuntimeOptions {
   clients?: ClientRegistration[] | null;
   /** Rate limits, or false for none. @default { windows: [100/60s, 1500/3600s], perApi: {}, retryAfterHeader: true } */
   rateLimits?: RateLimitOptions | false;
-  /** @default all off: { indexingLagMs: 0, mergeWindowMs: 0, filterInSupported: true, scopeNullWhilePending: true } */
+  /** @default all off: { indexingLagMs: 0, mergeWindowMs: 0, filterInSupported: true, scopeNullWhilePending: true, unmanagedContainScope: "UnManagedDevice", unmanagedContainType: "Isolate", conflictAcrossTypes: false } */
   quirks?: QuirkOptions;
   /** Largest page a listing returns (and the largest `$top` accepted). @default 10000 */
   maxPageSize?: number;
@@ -150,7 +159,10 @@ export function defaultConfig(): EmulatorConfig {
       perApi: {},
       retryAfterHeader: true,
     },
-    quirks: { indexingLagMs: 0, mergeWindowMs: 0, filterInSupported: true, scopeNullWhilePending: true },
+    quirks: {
+      indexingLagMs: 0, mergeWindowMs: 0, filterInSupported: true, scopeNullWhilePending: true,
+      unmanagedContainScope: "UnManagedDevice", unmanagedContainType: "Isolate", conflictAcrossTypes: false,
+    },
     maxPageSize: 10000,
     portalRequestor: "portal-user@contoso.com",
   };

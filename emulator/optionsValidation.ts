@@ -130,16 +130,25 @@ export function applyRuntimeOptions(base: EmulatorConfig, input: unknown, where:
     if (!isRecord(o.quirks)) errors.push(`${where}.quirks: must be an object`);
     else {
       const q = o.quirks;
-      checkKeys(q, ["indexingLagMs", "mergeWindowMs", "filterInSupported", "scopeNullWhilePending"], `${where}.quirks`, errors);
+      checkKeys(q, ["indexingLagMs", "mergeWindowMs", "filterInSupported", "scopeNullWhilePending", "unmanagedContainScope", "unmanagedContainType", "conflictAcrossTypes"], `${where}.quirks`, errors);
       for (const key of ["indexingLagMs", "mergeWindowMs"] as const) {
         if (q[key] === undefined) continue;
         if (!intIn(q[key], 0, MAX_DELAY_MS)) errors.push(`${where}.quirks.${key}: must be an integer number of ms ≥ 0`);
         else next.quirks[key] = q[key] as number;
       }
-      for (const key of ["filterInSupported", "scopeNullWhilePending"] as const) {
+      for (const key of ["filterInSupported", "scopeNullWhilePending", "conflictAcrossTypes"] as const) {
         if (q[key] === undefined) continue;
         if (typeof q[key] !== "boolean") errors.push(`${where}.quirks.${key}: must be true or false`);
         else next.quirks[key] = q[key] as boolean;
+      }
+      if (q.unmanagedContainScope !== undefined) {
+        const scopes = ["UnManagedDevice", "Full", "none"] as const;
+        if (!(scopes as readonly unknown[]).includes(q.unmanagedContainScope)) errors.push(`${where}.quirks.unmanagedContainScope: must be one of ${scopes.join(", ")}`);
+        else next.quirks.unmanagedContainScope = q.unmanagedContainScope as (typeof scopes)[number];
+      }
+      if (q.unmanagedContainType !== undefined) {
+        if (typeof q.unmanagedContainType !== "string" || !/^[A-Za-z]{1,64}$/.test(q.unmanagedContainType)) errors.push(`${where}.quirks.unmanagedContainType: must be an action type name of letters, such as Isolate or ContainDevice`);
+        else next.quirks.unmanagedContainType = q.unmanagedContainType;
       }
     }
   }

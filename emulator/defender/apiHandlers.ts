@@ -7,7 +7,7 @@ import { parseListQuery, selectPage } from "./listQuery";
 import { ActionRecord, ActionType, MachineRecord } from "./models";
 import { FieldTable } from "./odata";
 import { supportsIsolation } from "./platforms";
-import { actionToJson, machineHealth, machineLastSeen, machineToJson } from "./serialize";
+import { actionToJson, machineHealth, machineLastSeen, machineToJson, reportedType } from "./serialize";
 
 export interface ApiContext {
   state: DefenderState;
@@ -24,14 +24,16 @@ export interface ApiContext {
 
 export type ApiHandler = (ctx: ApiContext) => Reply;
 
-const ACTION_FIELDS: FieldTable<ActionRecord> = {
-  id: { type: "string", get: (a) => a.id },
-  status: { type: "string", get: (a) => a.status },
-  machineId: { type: "string", get: (a) => a.machineId },
-  type: { type: "string", get: (a) => a.type },
-  requestor: { type: "string", get: (a) => a.requestor },
-  creationDateTimeUtc: { type: "datetime", get: (a) => a.createdAt },
-};
+function actionFields(config: EmulatorConfig): FieldTable<ActionRecord> {
+  return {
+    id: { type: "string", get: (a) => a.id },
+    status: { type: "string", get: (a) => a.status },
+    machineId: { type: "string", get: (a) => a.machineId },
+    type: { type: "string", get: (a) => reportedType(a, config) },
+    requestor: { type: "string", get: (a) => a.requestor },
+    creationDateTimeUtc: { type: "datetime", get: (a) => a.createdAt },
+  };
+}
 
 function machineFields(now: number): FieldTable<MachineRecord> {
   return {
@@ -129,6 +131,9 @@ function createAction(ctx: ApiContext, type: ActionType): Reply {
     if (duplicates === "returnExisting") return entity(ctx, "MachineActions", actionToJson(active, ctx.config), 201);
     return defenderError(400, "ActiveRequestAlreadyExists", "Action is already in progress");
   }
+  if (quirks.conflictAcrossTypes && ctx.state.activeAction(machine.id, type === "Isolate" ? "Unisolate" : "Isolate") !== undefined) {
+    return defenderError(400, "ActiveRequestAlreadyExists", "Action is already in progress");
+  }
   const action = ctx.state.createAction(
     { machine, type, scope, requestor: ctx.clientId, comment: comment.comment, now: ctx.now }, ctx.config);
   return entity(ctx, "MachineActions", actionToJson(action, ctx.config), 201);
@@ -145,7 +150,7 @@ export const getAction: ApiHandler = (ctx) => {
 };
 
 export const listActions: ApiHandler = (ctx) => {
-  const q = parseListQuery(ctx.query, ACTION_FIELDS, ctx.config.quirks.filterInSupported);
+  const q = parseListQuery(ctx.query, actionFields(ctx.config), ctx.config.quirks.filterInSupported);
   if (!q.ok) return defenderError(400, "ODataError", q.error);
   ctx.state.advance(ctx.now);
   const lag = ctx.config.quirks.indexingLagMs;

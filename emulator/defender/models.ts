@@ -10,7 +10,8 @@ export type ActionType = "Isolate" | "Unisolate";
 /** A MachineAction as `GET /api/machineactions/{id}` returns it (all documented fields). */
 export interface MachineActionJson {
   id: string;
-  type: ActionType;
+  /** "Isolate" or "Unisolate"; an UnManagedDevice contain as `quirks.unmanagedContainType` says. */
+  type: string;
   title: string | null;
   requestor: string;
   requestorComment: string;
@@ -23,7 +24,8 @@ export interface MachineActionJson {
   cancellationComment: string | null;
   cancellationDateTimeUtc: string | null;
   errorHResult: number;
-  scope: IsolationType | null;
+  /** The isolation type; an UnManagedDevice contain as `quirks.unmanagedContainScope` says. */
+  scope: string | null;
   externalId: string | null;
   requestSource: "PublicApi" | "Portal";
   relatedFileInfo: null;

@@ -3,11 +3,27 @@ import { toServiceTime } from "../clock";
 import { EmulatorConfig } from "../options";
 import { ActionRecord, MachineActionJson, MachineJson, MachineRecord } from "./models";
 
+/** An UnManagedDevice contain: its reported type and scope are undocumented (quirks choose them). */
+function isContain(a: ActionRecord): boolean {
+  return a.type === "Isolate" && a.requestedScope === "UnManagedDevice";
+}
+
+/** The action type as the API reports it. */
+export function reportedType(a: ActionRecord, config: EmulatorConfig): string {
+  return isContain(a) ? config.quirks.unmanagedContainType : a.type;
+}
+
+function reportedScope(a: ActionRecord, config: EmulatorConfig): string | null {
+  if (!isContain(a)) return a.requestedScope;
+  const scope = config.quirks.unmanagedContainScope;
+  return scope === "none" ? null : scope;
+}
+
 export function actionToJson(a: ActionRecord, config: EmulatorConfig): MachineActionJson {
   const scopeHidden = a.status === "Pending" && config.quirks.scopeNullWhilePending;
   return {
     id: a.id,
-    type: a.type,
+    type: reportedType(a, config),
     title: null,
     requestor: a.requestor,
     requestorComment: a.requestorComment,
@@ -21,7 +37,7 @@ export function actionToJson(a: ActionRecord, config: EmulatorConfig): MachineAc
     cancellationDateTimeUtc: a.cancellationAt === null ? null : toServiceTime(a.cancellationAt),
     errorHResult: a.errorHResult,
     // Unisolate carries no scope; Isolate shows the requested type once the device has it.
-    scope: a.type === "Isolate" && !scopeHidden ? a.requestedScope : null,
+    scope: a.type === "Isolate" && !scopeHidden ? reportedScope(a, config) : null,
     externalId: null,
     requestSource: a.requestSource,
     relatedFileInfo: null,

@@ -73,6 +73,14 @@ function faultReply(fault: Fault, family: "entra" | "defender", ectx: EntraReque
   return defenderError(status, code, fault.message ?? "Injected fault", headers);
 }
 
+/** A listing answered in full by the handler, cut to its first `keep` items, as a short or lagging page is. */
+function shortPage(reply: Reply, keep: number): Reply {
+  const body = reply.body;
+  if (reply.status !== 200 || typeof body !== "object" || body === null || !Array.isArray((body as { value?: unknown }).value)) return reply;
+  const { "@odata.nextLink": _next, ...rest } = body as Record<string, unknown>;
+  return { ...reply, body: { ...rest, value: (rest.value as unknown[]).slice(0, keep) } };
+}
+
 interface Authenticated {
   tenantId: string;
   clientId: string;
@@ -195,6 +203,7 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
   }
 
   if (fault?.kind === "dropAfterPerform") return drop();
+  if (fault?.kind === "shortPage") reply = shortPage(reply, fault.keepItems ?? 0);
   write(res, reply, family);
   record(reply.status);
 }

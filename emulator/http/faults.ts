@@ -3,8 +3,8 @@
 import { Result, fail, ok } from "../result";
 import { ROUTE_NAMES, RouteName } from "./routes";
 
-export type FaultKind = "status" | "delay" | "dropAfterPerform" | "dropBeforePerform" | "tokenFailure";
-export const FAULT_KINDS: readonly FaultKind[] = ["status", "delay", "dropAfterPerform", "dropBeforePerform", "tokenFailure"];
+export type FaultKind = "status" | "delay" | "dropAfterPerform" | "dropBeforePerform" | "tokenFailure" | "shortPage";
+export const FAULT_KINDS: readonly FaultKind[] = ["status", "delay", "dropAfterPerform", "dropBeforePerform", "tokenFailure", "shortPage"];
 
 /** Longest injectable delay. */
 export const MAX_FAULT_DELAY_MS = 600_000;
@@ -29,6 +29,8 @@ export interface FaultSpec {
   error?: string;
   /** tokenFailure: AADSTS number. @default 7000215 */
   errorCode?: number;
+  /** shortPage: a listing answers 200 with at most this many of its items and no nextLink (a short or lagging page). @default 0 */
+  keepItems?: number;
 }
 
 export interface Fault extends FaultSpec {
@@ -55,7 +57,7 @@ export function validateFault(input: unknown): Result<FaultSpec, string[]> {
   if (typeof input !== "object" || input === null || Array.isArray(input)) return fail(["fault: must be an object with kind and route"]);
   const f = input as Record<string, unknown>;
   const errors: string[] = [];
-  const known = ["route", "kind", "count", "status", "code", "message", "retryAfterSeconds", "delayMs", "error", "errorCode"];
+  const known = ["route", "kind", "count", "status", "code", "message", "retryAfterSeconds", "delayMs", "error", "errorCode", "keepItems"];
   for (const k of Object.keys(f)) if (!known.includes(k)) errors.push(`fault.${k}: unknown field; known: ${known.join(", ")}`);
   if (!(FAULT_KINDS as readonly unknown[]).includes(f.kind)) errors.push(`fault.kind: must be one of ${FAULT_KINDS.join(", ")}`);
   const route = f.route ?? (f.kind === "tokenFailure" ? "token" : undefined);
@@ -71,6 +73,7 @@ export function validateFault(input: unknown): Result<FaultSpec, string[]> {
   if (f.kind === "delay" && !int(f.delayMs, 0, MAX_FAULT_DELAY_MS)) errors.push(`fault.delayMs: required for kind delay; 0 to ${MAX_FAULT_DELAY_MS}`);
   if (f.retryAfterSeconds !== undefined && !int(f.retryAfterSeconds, 0, 86400)) errors.push("fault.retryAfterSeconds: an integer from 0 to 86400");
   if (f.errorCode !== undefined && !int(f.errorCode, 1, 99_999_999)) errors.push("fault.errorCode: a positive integer (AADSTS number)");
+  if (f.keepItems !== undefined && !int(f.keepItems, 0, 10_000)) errors.push("fault.keepItems: an integer from 0 to 10000");
   for (const k of ["code", "message", "error"]) {
     if (f[k] !== undefined && (typeof f[k] !== "string" || f[k] === "")) errors.push(`fault.${k}: must be a non-empty string`);
   }

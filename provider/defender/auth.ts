@@ -1,8 +1,10 @@
 /**
  * Tokens for the Defender API, through @azure/identity only.
  *
- * - tenantId + clientId + clientSecret → ClientSecretCredential; none of them → DefaultAzureCredential
- *   (environment, workload identity, managed identity, Azure CLI...); an injected credential is used as is.
+ * - tenantId + clientId + clientSecret → ClientSecretCredential. The ambient chain, DefaultAzureCredential
+ *   (environment, workload identity, managed identity, Azure CLI...), only when `authMethod: "ambient"`
+ *   says so: a client id and secret that did not arrive must never turn into whatever identity the
+ *   machine happens to have. Neither → refused before any request. An injected credential is used as is.
  * - A login host other than the cloud's own sets `authorityHost` and `disableInstanceDiscovery: true`,
  *   so no request ever goes to the public instance-discovery endpoint.
  * - Credentials are shared per process, keyed by (login host, tenant, client id, sha256 of the secret):
@@ -16,7 +18,17 @@ import { ClientSecretCredential, DefaultAzureCredential, type AccessToken, type 
 import { defenderApiError } from "./errors";
 import { redact } from "./redaction";
 
+/** How the client gets its identity. */
+export type AuthMethod = "clientSecret" | "ambient";
+export const AUTH_METHODS: readonly AuthMethod[] = ["clientSecret", "ambient"];
+
 export interface CredentialOptions {
+    /**
+     * "clientSecret": tenantId, clientId and clientSecret. "ambient": DefaultAzureCredential (workload
+     * identity, managed identity, AZURE_* environment, Azure CLI), chosen explicitly; clientSecret must
+     * then be unset. @default "clientSecret" when any of the three is given; otherwise required
+     */
+    authMethod?: AuthMethod;
     /** Directory (tenant) id or domain; with clientId and clientSecret selects ClientSecretCredential. */
     tenantId?: string;
     /** Application (client) id, a GUID. */
@@ -47,6 +59,9 @@ export interface TokenSource {
     readonly credentialKind: "ClientSecretCredential" | "DefaultAzureCredential" | "injected";
 }
 
+/** Neither a client secret nor the ambient identity was chosen. */
+export const NO_CREDENTIAL = "authMethod is not set and none of tenantId, clientId and clientSecret is given: set the three for client-secret authentication, or set authMethod ambient to use the ambient Azure identity (DefaultAzureCredential); the ambient identity is never used unless chosen";
+
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9.-]{0,253}$/;
 const REFRESH_MARGIN_MS = 120_000;
@@ -73,10 +88,20 @@ export function credentialProblems(opts: CredentialOptions): string[] {
         if (opts.clientSecret !== undefined) problems.push(`clientSecret and credential exclude each other: pass one of them`);
         return problems;
     }
+    if (opts.authMethod !== undefined && !(AUTH_METHODS as readonly unknown[]).includes(opts.authMethod)) {
+        problems.push(`authMethod must be one of ${AUTH_METHODS.join(", ")} (case-sensitive); got ${JSON.stringify(opts.authMethod)?.slice(0, 40)}`);
+        return problems;
+    }
     const given = keys.filter((k) => opts[k] !== undefined);
-    if (given.length > 0 && given.length < keys.length) {
+    if (opts.authMethod === "ambient") {
+        if (opts.clientSecret !== undefined) problems.push(`authMethod ambient uses the ambient Azure identity, so clientSecret must not be set: remove clientSecret, or set authMethod clientSecret`);
+        return problems;
+    }
+    if (given.length === 0) {
+        problems.push(NO_CREDENTIAL);
+    } else if (given.length < keys.length) {
         const missing = keys.filter((k) => opts[k] === undefined);
-        problems.push(`tenantId, clientId and clientSecret go together: ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} missing (set ${missing.length > 1 ? "them" : "it"}, or remove ${given.join(" and ")} to use the ambient Azure credential)`);
+        problems.push(`tenantId, clientId and clientSecret go together: ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} missing (set ${missing.length > 1 ? "them" : "it"}, or remove ${given.join(" and ")} and set authMethod ambient to use the ambient Azure identity)`);
     }
     return problems;
 }
@@ -198,12 +223,16 @@ function entryFor(settings: CredentialSettings): Entry {
     const options = identityOptions(settings);
     const { tenantId, clientId, clientSecret } = settings;
     const secretHash = clientSecret === undefined ? "" : createHash("sha256").update(clientSecret).digest("hex");
-    const key = JSON.stringify([options.authorityHost, tenantId ?? "", clientId ?? "", secretHash]);
+    const key = JSON.stringify([options.authorityHost, settings.authMethod ?? "", tenantId ?? "", clientId ?? "", secretHash]);
     let entry = owned.get(key);
     if (!entry) {
-        entry = tenantId !== undefined && clientId !== undefined && clientSecret !== undefined
-            ? fresh("ClientSecretCredential", { secret: clientSecret, make: () => new ClientSecretCredential(tenantId, clientId, clientSecret, options) })
-            : fresh("DefaultAzureCredential", { make: () => new DefaultAzureCredential(options) });
+        if (settings.authMethod === "ambient") {
+            entry = fresh("DefaultAzureCredential", { make: () => new DefaultAzureCredential(options) });
+        } else if (tenantId !== undefined && clientId !== undefined && clientSecret !== undefined) {
+            entry = fresh("ClientSecretCredential", { secret: clientSecret, make: () => new ClientSecretCredential(tenantId, clientId, clientSecret, options) });
+        } else {
+            throw defenderApiError({ kind: "invalidOptions", method: "", path: "", outcomeUnknown: false, problems: [NO_CREDENTIAL] });
+        }
         owned.set(key, entry);
     }
     return entry;
@@ -244,7 +273,7 @@ function tokenError(scope: string, e: unknown, entry: Entry) {
     // could not reach or trust its login host.
     const hint = !unavailable ? ""
         : entry.kind === "DefaultAzureCredential"
-            ? " (no ambient Azure credential answered: set tenantId, clientId and clientSecret, or provide AZURE_* environment variables, a managed identity or an Azure CLI login)"
+            ? " (authMethod is ambient, and no ambient Azure identity answered: provide workload identity, AZURE_* environment variables, a managed identity or an Azure CLI login, or set tenantId, clientId and clientSecret instead)"
             : " (the login host could not be used: check that authorityHost answers its OpenID discovery and that its TLS certificate is trusted)";
     return defenderApiError({
         kind: "token",

@@ -70,7 +70,8 @@ export interface DefenderClient {
     findMachinesByDnsName(name: string): Promise<Machine[]>;
     /**
      * The devices among `ids` that exist: `GET /api/machines?$filter=id in (...)` in requests of 50, or
-     * single `getMachine` reads (404 = absent) when the service refuses `in`. Absent devices are left out.
+     * single `getMachine` reads (404 = absent) when the service refuses `in`. A device a listing's answer
+     * lacks is read by itself: only that read's 404 leaves it out (a short page is not a deletion).
      */
     listMachines(filter: ListMachinesFilter): Promise<Machine[]>;
 }
@@ -223,10 +224,16 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
             pageSize,
             maxPages,
         });
-        const found = await inOrSingle("/api/machines", [...ids], list, async () => {
-            const reads = await Promise.all([...ids].map((id) => getMachine(id).catch(absentOn404)));
+        const single = async (wanted: Iterable<string>) => {
+            const reads = await Promise.all([...wanted].map((id) => getMachine(id).catch(absentOn404)));
             return reads.filter((m): m is Machine => m !== undefined);
-        });
+        };
+        const found = await inOrSingle("/api/machines", [...ids], async (chunk) => {
+            // A short or lagging page can leave a device out: only its own read's 404 says it is gone.
+            const listed = await list(chunk);
+            const seen = new Set(listed.map((m) => m.id.toLowerCase()));
+            return [...listed, ...await single(chunk.filter((id) => !seen.has(id)))];
+        }, () => single(ids));
         return [...new Map(found.map((m) => [m.id.toLowerCase(), m])).values()];
     };
 

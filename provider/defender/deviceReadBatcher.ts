@@ -6,6 +6,9 @@
  * client falls back to one read per device when the service refuses `in`.
  *
  * A failed batch fails every read in it: a read never goes on with data it did not get.
+ *
+ * A device is absent only when its own read answered 404: `listMachines` reads by itself every device a
+ * listing's answer lacks (a short or lagging page is not a deletion).
  */
 import type { DefenderClient } from "./client";
 import { invalidInputError } from "./errors";
@@ -23,7 +26,7 @@ export interface DeviceReadBatcherOptions {
 export interface DeviceSnapshot {
     /** The device id asked for, lower-cased. */
     machineId: string;
-    /** The device, or undefined when Defender knows no device with this id. */
+    /** The device, or undefined when Defender knows no device with this id (its single read answered 404). */
     machine: Machine | undefined;
     /** Every action of the device the listing holds (a fresh one may not be listed yet). */
     actions: MachineAction[];

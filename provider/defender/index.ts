@@ -17,11 +17,14 @@ export {
     type ResolvedEndpoints,
 } from "./clouds";
 export {
+    AUTH_METHODS,
+    NO_CREDENTIAL,
     credentialProblems,
     identityOptions,
     resetCredentials,
     sharedCredential,
     tokenSourceFor,
+    type AuthMethod,
     type CredentialOptions,
     type CredentialSettings,
     type TokenSource,

@@ -31,7 +31,7 @@ export const DEFAULT_PAGE_SIZE = 10_000;
 export const DEFAULT_MAX_PAGES = 20;
 
 const KNOWN_KEYS: ReadonlySet<string> = new Set([
-    "cloud", "apiBaseUrl", "authorityHost", "scope", "tenantId", "clientId", "clientSecret", "credential",
+    "cloud", "apiBaseUrl", "authorityHost", "scope", "authMethod", "tenantId", "clientId", "clientSecret", "credential",
     "rateLimits", "retry", "timeoutMs", "pageSize", "maxPages", "onEvent",
 ]);
 

@@ -97,12 +97,16 @@ export function createTransport(options: TransportOptions): Transport {
         };
         if (request.body !== undefined) headers["Content-Type"] = "application/json";
         inFlight++;
+        // axios's `timeout` is an idle timeout in Node: an answer trickling in never trips it. This one bounds the whole exchange.
+        const controller = new AbortController();
+        const deadline = setTimeout(() => controller.abort(), timeoutMs);
         try {
             const res = await http.request<string>({
                 method: request.method,
                 url: `${apiBaseUrl}${request.path}`,
                 headers,
                 data: request.body === undefined ? undefined : JSON.stringify(request.body),
+                signal: controller.signal,
             });
             const flat: Record<string, string> = {};
             for (const [k, v] of Object.entries(res.headers ?? {})) {
@@ -111,9 +115,11 @@ export function createTransport(options: TransportOptions): Transport {
             }
             return { kind: "response", status: res.status, headers: flat, text: typeof res.data === "string" ? res.data : "" };
         } catch (e) {
+            if (controller.signal.aborted) return { kind: "noResponse", code: "ETIMEDOUT", timeout: true };
             const code = axios.isAxiosError(e) && typeof e.code === "string" ? e.code : "ERR_UNKNOWN";
             return { kind: "noResponse", code, timeout: code === "ETIMEDOUT" || code === "ECONNABORTED" };
         } finally {
+            clearTimeout(deadline);
             inFlight--;
         }
     };

@@ -1,5 +1,6 @@
 /** The GitOps incident program: incident files in Git → DeviceIsolation resources. */
-export { incidentProgram, incidentProgramFromConfig, IncidentProgramError, NOT_DECLARED } from "./program";
+export { defenderNameLookup, incidentProgram, incidentProgramFromConfig, IncidentProgramError, NOT_DECLARED } from "./program";
+export { resolveDeviceNames, type NameLookup, type NamedDevice } from "./nameResolution";
 export type { IncidentDeviceOutput, IncidentOutput, IncidentProgramResult } from "./program";
 export type { IncidentProgramOptions } from "./options";
 export { loadIncidentFolder } from "./incidentFolder";

@@ -5,6 +5,9 @@
  * All or nothing: the folder is read and checked in full before the first resource is declared. On any
  * problem the program throws one error listing them all, and Pulumi changes nothing (a failed program
  * never deletes, so no device is released because a file was unreadable).
+ *
+ * One resource per device: devices named by computerDnsName are looked up in Defender (read-only, see
+ * nameResolution.ts) and declared by machineId, so incidents naming one device two ways share it.
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,6 +15,8 @@ import { DeviceIsolation } from "../deviceIsolation";
 import { planDevices } from "./devicePlan";
 import { deviceLimitProblem } from "./guardrails";
 import { loadIncidentFolder } from "./incidentFolder";
+import { lookUpDeviceNames } from "../lifecycle/lookup";
+import { resolveDeviceNames, type NameLookup } from "./nameResolution";
 import { formatConfigProblems, readProgramConfig, resolveProgramOptions, type ConfigProblem, type IncidentProgramOptions } from "./options";
 import { describeProblems, type IncidentProblem } from "./problems";
 
@@ -60,7 +65,11 @@ export class IncidentProgramError extends pulumi.RunError {
     }
 }
 
-export function incidentProgram(input: IncidentProgramOptions = {}): IncidentProgramResult {
+/**
+ * `lookUpNames` resolves computerDnsName declarations to device ids (one resource per device).
+ * @default none: devices keep the name they are declared by, and each resource resolves its own at create
+ */
+export async function incidentProgram(input: IncidentProgramOptions = {}, lookUpNames?: NameLookup): Promise<IncidentProgramResult> {
     const { options, problems: configProblems } = resolveProgramOptions(input);
     if (configProblems.length > 0) throw new IncidentProgramError(formatConfigProblems(configProblems), configProblems);
 
@@ -68,7 +77,19 @@ export function incidentProgram(input: IncidentProgramOptions = {}): IncidentPro
         allowEmpty: options.allowEmpty, displayRoot: options.projectRoot,
     });
     const problems: IncidentProblem[] = [...folder.problems];
-    const plan = planDevices(folder.incidents, options.now);
+    let incidentsRead = folder.incidents;
+    if (problems.length === 0 && lookUpNames) {
+        let named;
+        try {
+            named = await resolveDeviceNames(folder.incidents, lookUpNames);
+        } catch (e) {
+            const message = `Could not look up the devices named by computerDnsName in Defender: ${e instanceof Error ? e.message : String(e)}. Nothing was declared: no device is isolated or released until the lookup works (check the defender:* configuration), or declare those devices by machineId.`;
+            throw new IncidentProgramError(message, []);
+        }
+        incidentsRead = named.incidents;
+        problems.push(...named.problems);
+    }
+    const plan = planDevices(incidentsRead, options.now);
     problems.push(...plan.problems);
     if (problems.length === 0) {
         const limit = deviceLimitProblem(plan.devices.length, options.maxDevices, folder.folder);
@@ -108,10 +129,19 @@ export function incidentProgram(input: IncidentProgramOptions = {}): IncidentPro
 
 /**
  * The program as the root Pulumi project runs it: options from stack config (`<project>:<key>`), a
- * relative incidentsDir resolved against projectRoot (the folder of Pulumi.yaml).
+ * relative incidentsDir resolved against projectRoot (the folder of Pulumi.yaml), and device names
+ * looked up in Defender with the stack's `defender:*` config.
  */
-export function incidentProgramFromConfig(config: Readonly<Record<string, string>>, project: string, projectRoot?: string): IncidentProgramResult {
+export async function incidentProgramFromConfig(config: Readonly<Record<string, string>>, project: string, projectRoot?: string): Promise<IncidentProgramResult> {
     const { options, problems } = readProgramConfig(config, project);
     if (problems.length > 0) throw new IncidentProgramError(formatConfigProblems(problems), problems);
-    return incidentProgram({ ...options, ...(projectRoot ? { projectRoot } : {}) });
+    return incidentProgram({ ...options, ...(projectRoot ? { projectRoot } : {}) }, defenderNameLookup(config));
+}
+
+/** Names looked up with the stack's defender:* config (the same keys the provider reads). */
+export function defenderNameLookup(config: Readonly<Record<string, string>>): NameLookup {
+    return async (names) => {
+        const found = await lookUpDeviceNames((key) => config[key], names);
+        return new Map([...found].map(([name, machines]) => [name, machines.map((m) => ({ id: m.id, lastSeen: m.lastSeen }))]));
+    };
 }

@@ -49,18 +49,47 @@ export function context(): Context {
 }
 
 /**
- * Isolate actions adopted by a create in this host process, that is in this deployment (the engine
- * starts one host per command). When the same device is declared under a new resource name, the
- * engine creates the new resource, which adopts the isolation, before deleting the old one: that
- * delete must not release what the new resource now holds.
+ * Isolate actions another declaration holds in this host process, that is in this deployment (the
+ * engine starts one host per command), with why. A delete of one of them must not release what
+ * another declaration still holds:
+ * - adopted by a create: the device is declared under a new resource name, or declared twice (the
+ *   engine creates the new resource, which adopts the isolation, before deleting the old one);
+ * - diffed without a replacement: a declaration that stays in the program holds it. The engine diffs
+ *   every declared resource before it deletes any removed one, so when a device is declared twice (by
+ *   machineId and by name, say) and one declaration is removed, its delete sees the other's claim.
  */
-const adoptedThisDeployment = new Set<string>();
+const heldThisDeployment = new Map<string, string>();
 
 export function markAdopted(actionId: string): void {
-    adoptedThisDeployment.add(actionId.toLowerCase());
+    heldThisDeployment.set(actionId.toLowerCase(), "a declaration adopted it");
 }
 
-export function isAdoptedThisDeployment(actionId: string): boolean {
-    return adoptedThisDeployment.has(actionId.toLowerCase());
+export function markStillDeclared(actionId: string): void {
+    const key = actionId.toLowerCase();
+    if (!heldThisDeployment.has(key)) heldThisDeployment.set(key, "a declaration that stays in the program holds it");
 }
 
+/**
+ * Inputs this host's check accepted: what the program declares in this deployment. A diff whose new
+ * inputs are not among them is a refresh's diff (the engine passes the inputs stored in state).
+ */
+const checkedThisDeployment = new Set<string>();
+
+/** The declaration's fields, without the engine's and the SDK's own (`__provider`). */
+function fingerprint(inputs: Record<string, unknown> | undefined): string {
+    const fields = Object.entries(inputs ?? {}).filter(([k]) => !k.startsWith("__")).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return JSON.stringify(fields);
+}
+
+export function noteChecked(inputs: Record<string, unknown>): void {
+    checkedThisDeployment.add(fingerprint(inputs));
+}
+
+export function wasChecked(inputs: Record<string, unknown> | undefined): boolean {
+    return checkedThisDeployment.has(fingerprint(inputs));
+}
+
+/** Why another declaration of this deployment holds the isolate action, or undefined. */
+export function isHandedOver(actionId: string): string | undefined {
+    return heldThisDeployment.get(actionId.toLowerCase());
+}

@@ -5,65 +5,88 @@
  * - One declaration, at most one isolate action. Before any POST the device's actions are listed:
  *   an Isolate already Pending/InProgress is adopted, so is a current Succeeded isolation of the same
  *   type; a current isolation of another type is an error (change isolationType, or release first).
- *   A release still in flight is waited for first, because an isolate racing a release can complete
- *   in either order.
- * - On `400 ActiveRequestAlreadyExists` the pending isolate is adopted. After a 5xx, a timeout or a
- *   lost response the outcome is unknown: the device's actions are listed (a few times, listings lag)
- *   and a new isolate is adopted; none found → an error that says to run again, and nothing is sent twice.
+ *   Adopting makes that isolation this declaration's, knowingly (a log line names who requested it):
+ *   deleting the declaration releases it. A release still in flight is waited for first, because an
+ *   isolate racing a release can complete in either order.
+ * - Sending: see send.ts. `400 ActiveRequestAlreadyExists` adopts the pending isolate; an unknown
+ *   outcome adopts the pending isolate that shows up, or sends once more when none does. Only pending
+ *   actions are adopted after a request, never a finished one a lagging listing hid.
  * - Refused before any isolate: a device that does not exist, a name matching zero or several devices,
  *   a device with a protected machine tag. Each error names the device and the fix.
- * - A pending isolate's type is unknown until it runs (Defender reports no scope while Pending): an
- *   adopted one whose type turns out to differ from the declaration fails create, nothing recorded.
- * - With waitForCompletion, create returns when the action finishes. Failed/TimeOut/Cancelled fails
- *   create: nothing is isolated, nothing is recorded. Still Pending/InProgress at the timeout, or status
- *   polls failing after the action exists: create SUCCEEDS with the last known status and a warning,
- *   because an isolation Defender accepted must be recorded, never lost.
+ * - Once an isolate exists because of our request, it is recorded whatever follows: a failure after it
+ *   goes out as a partial failure carrying its id and state (the engine records the resource and the
+ *   next `up` updates it), unless the action ended Failed/TimeOut/Cancelled (nothing is isolated).
+ *   So an isolate whose reported scope differs from the declaration is recorded with the type Defender
+ *   reports (the next `up` changes it in place), and the error says so. An UnManagedDevice contain
+ *   reported as Full, or with no scope, fits its declaration (Defender documents scope only as Full or
+ *   Selective).
+ * - A pending isolate found in place (not ours) whose type turns out to differ fails create, nothing
+ *   recorded: it was never ours.
+ * - With waitForCompletion, create returns when the action finishes, or at the deadline
+ *   (completionTimeoutSeconds from the start of create; each request beyond it is bounded by
+ *   defender:requestTimeoutSeconds). Failed/TimeOut/Cancelled fails create: nothing is isolated, nothing
+ *   is recorded. Still Pending/InProgress at the deadline, or status polls failing after the action
+ *   exists: create SUCCEEDS with the last known status and a warning, because an isolation Defender
+ *   accepted must be recorded, never lost.
  * - What create returns is plain JSON built from strings Defender sent: it cannot fail to marshal.
  */
-import { isDefenderApiError, isolationState, type MachineAction } from "../defender";
-import { findActionToAdopt } from "./adopt";
+import { isolationState, type MachineAction } from "../defender";
+import { newestPending } from "./adopt";
 import { markAdopted, type Context } from "./context";
 import { deviceName, refuseProtected, resolveDevice } from "./device";
+import { errorText, fixFor, recordedFailure } from "./failures";
 import { toDeclaration, type Declaration } from "./inputs";
 import { log, short } from "./log";
 import { toOutputs, type IsolationOutputs } from "./outputs";
-import { hostLabel, isInFlight, waitForAction } from "./wait";
+import { reportedType, scopeFits } from "./ownership";
+import { sendAdopting } from "./send";
+import { deadlineAfter, hostLabel, isInFlight, waitForAction, type Deadline } from "./wait";
+
+/** An isolate the declaration now holds; `caused`: it exists because of our request. */
+interface Held {
+    action: MachineAction;
+    caused: boolean;
+}
 
 export async function createIsolation(ctx: Context, inputs: Record<string, unknown>): Promise<{ id: string; outs: IsolationOutputs }> {
     const decl = toDeclaration(inputs);
+    const deadline = deadlineAfter(decl.completionTimeoutSeconds);
     const machine = await resolveDevice(ctx.client, decl);
     refuseProtected(machine, decl);
     const name = deviceName(machine);
     const label = hostLabel(machine);
 
-    let action = await isolateOrAdopt(ctx, decl, machine.id, name, label);
-
-    if (decl.waitForCompletion && isInFlight(action.status)) {
-        const accepted = action;
-        try {
-            const waited = await waitForAction(ctx, action, label, decl.completionTimeoutSeconds);
+    const held = await isolateOrAdopt(ctx, decl, machine.id, name, label, deadline);
+    const record = (action: MachineAction, type = decl.isolationType) => ({ ...toOutputs({ ...decl, isolationType: type }, machine, action), __provider: inputs.__provider });
+    let action = held.action;
+    try {
+        if (decl.waitForCompletion && isInFlight(action.status)) {
+            const waited = await waitForAction(ctx, action, label, deadline);
             action = waited.action;
             if (waited.timedOut) {
                 log.warn(`Isolate ${short(action.id)} on ${name} is still ${action.status} after ${decl.completionTimeoutSeconds}s (an offline device picks it up when it reconnects; Defender gives up after three days). Recorded as ${action.status}; 'pulumi refresh' updates it.`);
             } else if (waited.pollError) {
                 log.warn(`Isolate ${short(action.id)} on ${name} was accepted but its status could not be read (${errorText(waited.pollError)}). Recorded as ${action.status}; 'pulumi refresh' updates it.`);
             }
-        } catch (e) {
-            // The isolate exists: record it through the engine's partial-failure path rather than lose it.
-            throw recordedFailure(`Isolate device ${name}: the isolate ${accepted.id} was accepted, then waiting failed: ${errorText(e)}. It is recorded in state; run 'pulumi refresh' to update its status.`, accepted.id, { ...toOutputs(decl, machine, accepted), __provider: inputs.__provider });
         }
-    }
-    // Defender reports no scope while an isolate is pending: an adopted one shows its type only now.
-    if (action.scope && action.scope !== decl.isolationType) {
-        throw new Error(`Isolate device ${name}: the pending isolate ${action.id} that was adopted (requested by ${action.requestor ?? "unknown"}) turned out to be a ${action.scope} isolation, and this declaration asks for ${decl.isolationType}. Nothing was recorded; set isolationType: ${action.scope} to adopt it, or release the device first.`);
+    } catch (e) {
+        throw recordedFailure(`Isolate device ${name}: the isolate ${action.id} was accepted, then waiting failed: ${errorText(e)}. It is recorded in state; run 'pulumi refresh' to update its status.`, action.id, record(action));
     }
     if (action.status === "Failed" || action.status === "TimeOut" || action.status === "Cancelled") {
         throw new Error(`Isolate device ${name}: Defender's isolate action ${action.id} ended ${action.status}${action.status === "TimeOut" ? " (the device did not connect in time)" : ""}. The device is not isolated and nothing was recorded; check that the device is onboarded and online, then run 'pulumi up' again.`);
     }
+    // Defender reports no scope while an isolate is pending: its type may show only now.
+    if (!scopeFits(decl.isolationType, action.scope)) {
+        const actual = reportedType(action.scope) ?? decl.isolationType;
+        if (!held.caused) {
+            throw new Error(`Isolate device ${name}: the pending isolate ${action.id} that was adopted (requested by ${action.requestor ?? "unknown"}) turned out to be a ${action.scope} isolation, and this declaration asks for ${decl.isolationType}. Nothing was recorded; set isolationType: ${action.scope} to adopt it, or release the device first.`);
+        }
+        throw recordedFailure(`Isolate device ${name}: Defender answered the isolate request with ${action.id} (requested by ${action.requestor ?? "unknown"}), which turned out to be a ${action.scope} isolation; this declaration asks for ${decl.isolationType}. It is recorded in state as ${actual}, so nothing is lost; run 'pulumi up' again to change it to ${decl.isolationType} in place.`, action.id, record(action, actual));
+    }
     return { id: action.id, outs: toOutputs(decl, machine, action) };
 }
 
-async function isolateOrAdopt(ctx: Context, decl: Declaration, machineId: string, name: string, label: string): Promise<MachineAction> {
+async function isolateOrAdopt(ctx: Context, decl: Declaration, machineId: string, name: string, label: string, deadline: Deadline): Promise<Held> {
     // At most one wait for a release in flight, then decide on what the device looks like.
     for (let round = 0; round < 2; round++) {
         const actions = await ctx.client.listActions({ machineId });
@@ -74,81 +97,40 @@ async function isolateOrAdopt(ctx: Context, decl: Declaration, machineId: string
         if (releasing) {
             if (round > 0) break;
             log.info(`${name}: a release (${short(releasing.id)}) is ${releasing.status}; waiting for it before isolating`);
-            const waited = await waitForAction(ctx, releasing, label, decl.completionTimeoutSeconds);
+            const waited = await waitForAction(ctx, releasing, label, deadline);
             if (waited.timedOut || waited.pollError) break;
             continue;
         }
-        if (isolating) {
-            return adopt(isolating, decl, name, "pending");
-        }
-        if (state.isolated && state.current) {
-            return adopt(state.current, decl, name, "current");
-        }
-        return postIsolate(ctx, decl, machineId, name, new Set(actions.map((a) => a.id)));
+        if (isolating) return { action: adopt(isolating, decl, name, "pending"), caused: false };
+        if (state.isolated && state.current) return { action: adopt(state.current, decl, name, "current"), caused: false };
+        return postIsolate(ctx, decl, machineId, name, deadline);
     }
     throw new Error(`Isolate device ${name}: a release of this device is still in progress in Defender, and isolating now could race it (they can complete in either order). Nothing was isolated; run 'pulumi up' again once the release has finished.`);
 }
 
-/** The newest pending action of a type: any pending action can still complete, however old. */
-export function newestPending(pending: MachineAction[] | undefined, type: "Isolate" | "Unisolate"): MachineAction | undefined {
-    return (pending ?? []).filter((a) => a.type === type).pop();
-}
-
-/** `ownRequest`: the action our own POST created (its answer was lost), rather than one found in place. */
-function adopt(action: MachineAction, decl: Declaration, name: string, what: "pending" | "current", ownRequest = false): MachineAction {
-    if (action.scope && action.scope !== decl.isolationType) {
+/** A pending or current isolation found in place becomes this declaration's, knowingly. */
+function adopt(action: MachineAction, decl: Declaration, name: string, what: "pending" | "current"): MachineAction {
+    if (!scopeFits(decl.isolationType, action.scope)) {
         throw new Error(`Isolate device ${name}: the device already has a ${what} ${action.scope} isolation (${action.id}, requested by ${action.requestor ?? "unknown"}), and this declaration asks for ${decl.isolationType}. Set isolationType: ${action.scope} to adopt it, or release the device first. Nothing was changed.`);
     }
-    log.info(`${name}: adopting the ${what} isolate ${short(action.id)} (${action.status}, requested by ${action.requestor ?? "unknown"}) instead of sending another`);
-    if (!ownRequest) markAdopted(action.id);
+    log.info(`${name}: adopting the ${what} isolate ${short(action.id)} (${action.status}, requested by ${action.requestor ?? "unknown"}) instead of sending another; it is this declaration's from now on, and deleting the declaration releases it`);
+    markAdopted(action.id);
     return action;
 }
 
-async function postIsolate(ctx: Context, decl: Declaration, machineId: string, name: string, knownIds: Set<string>): Promise<MachineAction> {
-    try {
-        return await ctx.client.isolate(machineId, { comment: decl.comment, isolationType: decl.isolationType });
-    } catch (e) {
-        if (!isDefenderApiError(e)) throw e;
-        const conflict = e.status === 400 && e.code === "ActiveRequestAlreadyExists";
-        if (!conflict && !e.outcomeUnknown) {
-            throw new Error(`Isolate device ${name}: ${e.message}. ${fixFor(e.status, e.code)} Nothing was isolated.`, { cause: e });
-        }
-        const found = await findActionToAdopt(ctx, machineId, "Isolate", knownIds);
-        if (found) return adopt(found, decl, name, "pending", !conflict);
-        if (conflict) {
-            throw new Error(`Isolate device ${name}: Defender answered that an action is already in progress (${e.correlationId ? `correlation id ${e.correlationId}` : "no correlation id"}), but lists no pending isolate to adopt. Nothing was sent twice; run 'pulumi up' again in a minute.`, { cause: e });
-        }
-        throw new Error(`Isolate device ${name}: the outcome of the isolate request is unknown (${e.message}) and no new isolate action is listed for the device. Nothing was sent twice and nothing is recorded; run 'pulumi up' again: it adopts the action if Defender created it, and isolates otherwise.`, { cause: e });
+/** Sends the isolate (see send.ts), wording every outcome that holds no isolate. */
+export async function postIsolate(ctx: Context, decl: Declaration, machineId: string, name: string, deadline: Deadline, prefix = `Isolate device ${name}`): Promise<Held> {
+    const outcome = await sendAdopting(ctx, { machineId, type: "Isolate", name, deadline }, () =>
+        ctx.client.isolate(machineId, { comment: decl.comment, isolationType: decl.isolationType }));
+    if (outcome.kind === "sent") return { action: outcome.action, caused: outcome.caused };
+    const e = outcome.error;
+    if (outcome.kind === "refused") throw new Error(`${prefix}: ${e.message}. ${fixFor(e.status, e.code)} Nothing was isolated.`, { cause: e });
+    const releasing = newestPending(outcome.actions, "Unisolate");
+    if (releasing) {
+        throw new Error(`${prefix}: Defender did not take the isolate (${e.code ?? e.message}) while a release of this device (${releasing.id}, requested by ${releasing.requestor ?? "unknown"}) is still in progress; they could complete in either order. Nothing was isolated or adopted; run 'pulumi up' again once the release has finished.`, { cause: e });
     }
-}
-
-/** What to do about a refused request, by status and Defender code. */
-export function fixFor(status: number | undefined, code: string | undefined): string {
-    switch (code) {
-        case "OsPlatformNotSupported":
-        case "ClientVersionNotSupported":
-            return "This device's platform or sensor version does not support this isolation type: use isolationType Full, or update the Defender sensor.";
-        case "DisabledFeature":
-            return "Enable device isolation in the Defender portal (Settings → Endpoints → Advanced features).";
-        case "InvalidInput":
-        case "InvalidRequestBody":
-        case "MissingRequiredParameter":
-            return "Defender refused the request body; check comment and isolationType.";
-        default:
-            break;
+    if (outcome.kind === "conflict") {
+        throw new Error(`${prefix}: Defender answered that an action is already in progress (${e.correlationId ? `correlation id ${e.correlationId}` : "no correlation id"}), but lists no pending isolate to adopt. Nothing was sent twice; run 'pulumi up' again in a minute.`, { cause: e });
     }
-    if (status === 401) return "The token was refused: check defender:tenantId, defender:clientId and defender:clientSecret (or the ambient Azure credential).";
-    if (status === 403) return "Grant the application the Machine.Isolate permission (and Machine.Read.All for lookups by name) on the WindowsDefenderATP API, with admin consent.";
-    if (status === 404) return "The device is not known to Defender (offboarded or deleted).";
-    if (status === 429) return "Defender's rate limit held for longer than the provider waits: lower defender:rateLimits or run again later.";
-    return "Run 'pulumi up' again; if it persists, quote the correlation id to Microsoft support.";
-}
-
-/** An error the engine treats as "created, but failed to initialize": it records id and properties. */
-function recordedFailure(message: string, id: string, properties: Record<string, unknown>): Error {
-    return Object.assign(new Error(message), { id, properties, reasons: [message] });
-}
-
-export function errorText(e: unknown): string {
-    return e instanceof Error ? e.message : String(e);
+    throw new Error(`${prefix}: the outcome of the isolate request is unknown (${e.message}) and no new isolate action is listed for the device. Nothing is recorded; run 'pulumi up' again: it adopts the action if Defender created it, and isolates otherwise.`, { cause: e });
 }

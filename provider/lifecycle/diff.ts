@@ -1,11 +1,13 @@
 /**
  * diff: pure, over the state (old outputs) and the checked new inputs.
  *
- * - Which device, and how it is isolated, are the isolation itself: a change replaces the resource,
- *   delete before create (release, then isolate), because Defender will not hold two isolations of
- *   one device and a create that finds the device isolated with another type refuses.
+ * - Which device is the isolation itself: a change replaces the resource, delete before create
+ *   (release the old device, then isolate the new one).
  *   Naming the same device another way (its id instead of its name, or the other way round) is not a
  *   change of device: state holds both the id and the name, so that is an update, not a release.
+ * - A change of isolation type is an UPDATE in place: the device is isolated again with the new type
+ *   while the old isolation stays in force, so it is never released on the way (see update.ts). A
+ *   delete-before-replace would release it first and leave it released when the new isolate fails.
  * - Comments, waiting and guardrail settings only shape future calls: an update of state, no API call.
  * - The serialized provider (`__provider`) is ignored: it is a loader of the installed package, so a
  *   new version of this package never replaces or updates a resource by itself.
@@ -38,9 +40,9 @@ export function diffDeclaration(olds: Record<string, unknown>, news: Record<stri
     const replaces: string[] = [];
     if (!sameDevice(olds, news)) replaces.push(news.machineId !== undefined ? "machineId" : "computerDnsName");
     const newType = news.isolationType ?? "Full";
-    if (isUnknown(newType) || newType !== (olds.isolationType ?? "Full")) replaces.push("isolationType");
+    const updates: string[] = UPDATABLE.filter((k) => news[k] !== undefined && !deepEqual(news[k], olds[k]));
+    if (isUnknown(newType) || newType !== (olds.isolationType ?? "Full")) updates.push("isolationType");
 
-    const updates = UPDATABLE.filter((k) => news[k] !== undefined && !deepEqual(news[k], olds[k]));
     return {
         changes: replaces.length > 0 || updates.length > 0,
         replaces,

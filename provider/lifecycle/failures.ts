@@ -5,19 +5,20 @@
  * unchanged, the same object (a recorded partial failure keeps its id and properties).
  */
 import { isDefenderApiError } from "../defender";
-import { errorText, fixFor } from "./create";
 
-export type Operation = "create" | "read" | "delete";
+export type Operation = "create" | "read" | "update" | "delete";
 
-const PREFIX: Record<Operation, string> = {
+export const PREFIX: Record<Operation, string> = {
     create: "Isolate device",
     read: "Refresh of",
+    update: "Change isolation of device",
     delete: "Release device",
 };
 
 const AFTER: Record<Operation, string> = {
     create: "Run 'pulumi up' again: an isolate Defender accepted is adopted, never sent twice.",
     read: "The state is unchanged; run 'pulumi refresh' again.",
+    update: "The state is unchanged; run 'pulumi up' again.",
     delete: "The resource stays in state; run the command again: a release in flight is adopted, never sent twice.",
 };
 
@@ -36,10 +37,45 @@ export function explain(op: Operation, device: string, e: unknown): unknown {
     return new Error(`${subject}: ${text}. ${fixOf(e)} ${AFTER[op]}`, { cause: e });
 }
 
+export function errorText(e: unknown): string {
+    return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * An error the engine treats as "created (or updated), but failed to initialize": it records `id` and
+ * `properties` in state, and the next `up` updates the resource. The way an isolate Defender accepted
+ * is never lost when what follows it fails.
+ */
+export function recordedFailure(message: string, id: string, properties: Record<string, unknown>): Error {
+    return Object.assign(new Error(message), { id, properties, reasons: [message] });
+}
+
+/** What to do about a refused request, by status and Defender code. */
+export function fixFor(status: number | undefined, code: string | undefined): string {
+    switch (code) {
+        case "OsPlatformNotSupported":
+        case "ClientVersionNotSupported":
+            return "This device's platform or sensor version does not support this isolation type: use isolationType Full, or update the Defender sensor.";
+        case "DisabledFeature":
+            return "Enable device isolation in the Defender portal (Settings → Endpoints → Advanced features).";
+        case "InvalidInput":
+        case "InvalidRequestBody":
+        case "MissingRequiredParameter":
+            return "Defender refused the request body; check comment and isolationType.";
+        default:
+            break;
+    }
+    if (status === 401) return "The token was refused: check defender:tenantId, defender:clientId and defender:clientSecret (or, with defender:authMethod ambient, the runner's Azure identity).";
+    if (status === 403) return "Grant the application the Machine.Isolate permission (and Machine.Read.All for lookups by name) on the WindowsDefenderATP API, with admin consent.";
+    if (status === 404) return "The device is not known to Defender (offboarded or deleted).";
+    if (status === 429) return "Defender's rate limit held for longer than the provider waits: lower defender:rateLimits or run again later.";
+    return "Run 'pulumi up' again; if it persists, quote the correlation id to Microsoft support.";
+}
+
 function fixOf(e: unknown): string {
     if (!isDefenderApiError(e)) return "";
     if (e.kind === "token") {
-        return "Check defender:tenantId, defender:clientId and defender:clientSecret (or the ambient Azure credential) and that the login host answers.";
+        return "Check defender:tenantId, defender:clientId and defender:clientSecret (or, with defender:authMethod ambient, the runner's Azure identity) and that the login host answers.";
     }
     if (e.kind === "invalidOptions" || e.kind === "invalidInput") return "Check the declaration and the defender:* configuration.";
     if (e.kind === "timeout" || e.kind === "network") return "Check the connection to Defender (defender:apiBaseUrl).";

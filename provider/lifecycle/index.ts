@@ -8,12 +8,13 @@
  */
 import { checkInputs } from "./inputs";
 import { diffDeclaration } from "./diff";
-import { configure as configureContext, context } from "./context";
+import { configure as configureContext, context, markStillDeclared, noteChecked, wasChecked } from "./context";
 import { createIsolation } from "./create";
 import { readIsolation } from "./read";
 import { deleteIsolation } from "./remove";
-import { toDeclaration } from "./inputs";
 import { explained } from "./failures";
+import { currentActionId } from "./outputs";
+import { updateIsolation } from "./update";
 import { deviceName } from "./device";
 
 type Props = Record<string, unknown>;
@@ -23,11 +24,24 @@ export async function configure(req: { config: { get(key: string): string | unde
 }
 
 export async function check(_olds: Props, news: Props) {
-    return checkInputs(news);
+    const checked = checkInputs(news);
+    if (checked.failures.length === 0) noteChecked(checked.inputs);
+    return checked;
 }
 
-export async function diff(_id: string, olds: Props, news: Props) {
-    return diffDeclaration(olds, news);
+/**
+ * Pure; it also notes, for this deployment's deletes, that a declaration staying in the program holds
+ * its isolation. Only a diff of inputs this host checked counts: the engine also diffs during every
+ * refresh (`pulumi destroy` and `refresh: always` included) with the inputs stored in state, and such a
+ * diff says nothing about the program.
+ */
+export async function diff(id: string, olds: Props, news: Props) {
+    const result = diffDeclaration(olds, news);
+    if (result.replaces.length === 0 && typeof id === "string" && id !== "" && wasChecked(news)) {
+        markStillDeclared(id);
+        markStillDeclared(currentActionId(id, olds ?? {}));
+    }
+    return result;
 }
 
 export async function create(inputs: Props) {
@@ -39,14 +53,10 @@ export async function read(id: string, props: Props) {
     return explained("read", stateDevice(id, props), () => readIsolation(context(), id, props ?? {}));
 }
 
-/** State only: comments, waiting and guardrails shape future calls; no API call. */
-export async function update(_id: string, olds: Props, news: Props) {
-    const decl = toDeclaration(news);
-    const outs: Props = { ...olds };
-    for (const key of ["comment", "releaseComment", "waitForCompletion", "completionTimeoutSeconds", "protectedMachineTags"] as const) {
-        outs[key] = decl[key];
-    }
-    return { outs };
+/** Comments, waiting and guardrails: state only. A change of isolation type isolates again in place (update.ts). */
+export async function update(id: string, olds: Props, news: Props) {
+    const device = stateDevice(id, olds);
+    return explained("update", device, () => updateIsolation(context, id, olds ?? {}, news));
 }
 
 // `delete` is a reserved word as a function name, not as an export name.

@@ -3,7 +3,7 @@
  * nothing can fail to marshal after Defender has acted. It keeps the declaration too, because
  * read, update and delete receive only this state.
  */
-import type { Machine, MachineAction } from "../defender";
+import { isActionId, type Machine, type MachineAction } from "../defender";
 import { DEFAULT_COMPLETION_TIMEOUT_SECONDS, DEFAULT_RELEASE_COMMENT, type Declaration, type IsolationType } from "./inputs";
 
 export interface IsolationOutputs {
@@ -60,4 +60,12 @@ export function declarationFromState(state: Record<string, unknown>): Declaratio
         completionTimeoutSeconds: typeof state.completionTimeoutSeconds === "number" ? state.completionTimeoutSeconds : DEFAULT_COMPLETION_TIMEOUT_SECONDS,
         protectedMachineTags: Array.isArray(state.protectedMachineTags) ? state.protectedMachineTags.filter((t): t is string => typeof t === "string") : [],
     };
+}
+
+/**
+ * The isolate action this resource holds now: `machineActionId` (a change of isolation type moves it to
+ * the new isolate, while the resource id stays the first one), else the resource id.
+ */
+export function currentActionId(id: string, state: Record<string, unknown>): string {
+    return typeof state.machineActionId === "string" && isActionId(state.machineActionId) ? state.machineActionId : id;
 }

@@ -1,49 +1,61 @@
 /**
- * delete: release the device this resource isolated.
+ * delete: release the device this resource isolated, and nothing else.
  *
  * Contract
+ * - Ours is the isolate state records (machineActionId; the resource id for state written before a
+ *   change of isolation type existed). It is released only while it is in force.
  * - Our isolate still Pending/InProgress → it is cancelled, never raced by an unisolate (a release
  *   sent while an isolate is pending can complete first and leave the device isolated). If the
  *   cancel loses the race and the isolate succeeds, the device is released as below.
- * - Our isolate ended Failed/TimeOut/Cancelled, or the device was released since (a newer Succeeded
- *   Unisolate) → no call: there is nothing to release.
- * - Otherwise one unisolate, carrying releaseComment. A release already in flight is adopted, so is the
- *   one Defender reports with `400 ActiveRequestAlreadyExists`, or the one listed after a POST whose
- *   outcome is unknown: no second release is ever sent blindly.
- * - The device (or the isolate action) no longer exists in Defender → success: nothing is left to release.
- * - Another isolate pending on the device → an error: releasing now could race it.
- * - The same isolate action was adopted by a create earlier in this deployment (the device is now
- *   declared under another resource name) → no call: the isolation is handed over, not released.
+ * - Our isolate ended Failed/TimeOut/Cancelled → no call: there is nothing to release.
+ * - Our isolation already ended: a release finished after it (from the portal, any tool, us) → no
+ *   call. Whatever anyone did to the device afterwards is theirs: an isolation or a pending isolate
+ *   someone requested since is LEFT IN PLACE, never released or cancelled, and a log line says so.
+ * - Otherwise one unisolate, carrying releaseComment, sent as send.ts says: a release already in flight
+ *   is adopted, so is the one Defender reports with `400 ActiveRequestAlreadyExists` or the one that
+ *   shows up after a request without a usable answer; when none does, the release is sent once more.
+ * - The device no longer exists in Defender (its single read answers 404, not merely a listing that
+ *   lacks it) → success: nothing is left to release.
+ * - Another isolate pending on the device while ours is in force → an error: releasing now could race it.
+ * - Another declaration holds the same isolation in this deployment (it adopted it, or the engine
+ *   diffed a declaration holding it: the device is declared twice, say by machineId and by name) → no
+ *   call: the isolation is handed over, not released, and a log line says so.
  * - Calls: the device's actions and existence come from batches shared by every delete in the
  *   process (see deviceReadBatcher); our action is read by id only when that listing lacks it.
- * - With waitForCompletion, delete returns when the release has Succeeded. Failed/TimeOut/Cancelled,
- *   still pending at the timeout, or any error → delete FAILS and the resource stays in state, so the
- *   next `pulumi destroy`/`up` tries again (adopting what is in flight): an isolation is never
- *   forgotten while the device may still be isolated. Without waitForCompletion, delete succeeds once
- *   Defender has accepted the release.
+ * - With waitForCompletion, delete returns when the release has Succeeded, or at the deadline
+ *   (completionTimeoutSeconds from the start of delete). Failed/TimeOut/Cancelled, still pending at the
+ *   deadline, or any error → delete FAILS and the resource stays in state, so the next
+ *   `pulumi destroy`/`up` tries again (adopting what is in flight): an isolation is never forgotten
+ *   while the device may still be isolated. Without waitForCompletion, delete succeeds once Defender
+ *   has accepted the release.
  */
 import { deviceReadBatcherFor, isDefenderApiError, isMachineId, isolationState, type MachineAction } from "../defender";
-import { findActionToAdopt } from "./adopt";
-import { isAdoptedThisDeployment, type Context } from "./context";
-import { errorText, fixFor, newestPending } from "./create";
+import { newestPending } from "./adopt";
+import { isHandedOver, type Context } from "./context";
 import { deviceName } from "./device";
+import { errorText, fixFor } from "./failures";
 import { log, short } from "./log";
-import { declarationFromState } from "./outputs";
-import { hostLabel, isInFlight, waitForAction } from "./wait";
+import { currentActionId, declarationFromState } from "./outputs";
+import { isolationsSince, releaseAfter, withOurs } from "./ownership";
+import { sendAdopting } from "./send";
+import { deadlineAfter, hostLabel, isInFlight, waitForAction, type Deadline } from "./wait";
 
 const notFound = (e: unknown) => isDefenderApiError(e) && e.status === 404;
 
 export async function deleteIsolation(ctx: Context, id: string, state: Record<string, unknown>): Promise<void> {
     const decl = declarationFromState(state);
+    const deadline = deadlineAfter(decl.completionTimeoutSeconds);
     const device = { id: decl.machineId, computerDnsName: decl.computerDnsName };
     const name = deviceName(device);
     const label = hostLabel(device);
+    const ourId = currentActionId(id, state);
     const fail: (what: string, fix: string) => never = (what, fix) => {
         throw new Error(`Release device ${name}: ${what}. ${fix} The resource stays in state, so running the command again continues from here.`);
     };
 
-    if (isAdoptedThisDeployment(id)) {
-        log.info(`${name}: the isolation ${short(id)} was adopted by another declaration of this device in this deployment; it is handed over, not released`);
+    const holder = isHandedOver(ourId);
+    if (holder) {
+        log.info(`${name}: the isolation ${short(ourId)} is held by another declaration of this device in this deployment (${holder}); it is handed over, not released`);
         return;
     }
 
@@ -55,18 +67,18 @@ export async function deleteIsolation(ctx: Context, id: string, state: Record<st
     }
     let actions = snapshot?.actions;
     // A fresh action can be missing from listings for a while: then it is read by id.
-    let ours: MachineAction | undefined = actions?.find((a) => a.id.toLowerCase() === id.toLowerCase());
+    let ours: MachineAction | undefined = actions?.find((a) => a.id.toLowerCase() === ourId.toLowerCase());
     if (ours === undefined) {
         try {
-            ours = await ctx.client.getAction(id);
+            ours = await ctx.client.getAction(ourId);
         } catch (e) {
             if (!notFound(e)) fail(errorText(e), fixFor(isDefenderApiError(e) ? e.status : undefined, isDefenderApiError(e) ? e.code : undefined));
-            log.warn(`${name}: Defender no longer knows the isolate action ${id}; deciding from the device's actions`);
+            log.warn(`${name}: Defender no longer knows the isolate action ${ourId}; deciding from the device's actions`);
         }
     }
 
     if (ours && isInFlight(ours.status)) {
-        ours = await cancelPending(ctx, ours, decl.releaseComment, name, label, decl.completionTimeoutSeconds);
+        ours = await cancelPending(ctx, ours, decl.releaseComment, name, label, deadline);
         actions = undefined; // the device's actions changed: read them again
     }
     if (ours && ours.status !== "Succeeded") {
@@ -75,23 +87,27 @@ export async function deleteIsolation(ctx: Context, id: string, state: Record<st
     }
 
     actions ??= await ctx.client.listActions({ machineId: decl.machineId });
-    // A listing that lags may not show ours yet; it exists, so the decision counts it.
-    const found = ours;
-    if (found && !actions.some((a) => a.id.toLowerCase() === found.id.toLowerCase())) actions = [...actions, found];
-    const state_ = isolationState(actions);
-    const otherIsolate = newestPending(state_.pending, "Isolate");
-    const releasing = newestPending(state_.pending, "Unisolate");
+    if (ours) actions = withOurs(actions, ours);
+    const ended = ours ? releaseAfter(actions, ours) : undefined;
+    const now = isolationState(actions);
+    const otherIsolate = newestPending(now.pending, "Isolate");
+    if (ended && ours) {
+        const theirs = isolationsSince(actions, ended, ours).pop();
+        log.info(`${name}: this declaration's isolation ${short(ourId)} already ended (released by ${ended.requestor ?? "unknown"}, ${short(ended.id)}); nothing of ours to release${theirs ? `. The ${theirs.status} isolate ${short(theirs.id)} requested since by ${theirs.requestor ?? "unknown"} is theirs: left in place` : ""}`);
+        return;
+    }
+    const releasing = newestPending(now.pending, "Unisolate");
     let release: MachineAction | undefined;
     if (otherIsolate) {
         fail(`another isolate (${otherIsolate.id}, requested by ${otherIsolate.requestor ?? "unknown"}) is ${otherIsolate.status} on the device, and a release now could race it`, "Wait for it to finish, then run the command again.");
     } else if (releasing) {
         release = releasing;
         log.info(`${name}: adopting the release ${short(release.id)} already ${release.status}`);
-    } else if (!state_.isolated) {
-        log.info(`${name}: already released${state_.current ? ` (${short(state_.current.id)} by ${state_.current.requestor ?? "unknown"})` : ""}; nothing to do`);
+    } else if (!now.isolated) {
+        log.info(`${name}: already released${now.current ? ` (${short(now.current.id)} by ${now.current.requestor ?? "unknown"})` : ""}; nothing to do`);
         return;
     } else {
-        release = await postUnisolate(ctx, decl.machineId, decl.releaseComment, name, new Set(actions.map((a) => a.id)), fail);
+        release = await postUnisolate(ctx, decl.machineId, decl.releaseComment, name, deadline, fail);
         if (!release) return; // the device no longer exists
     }
 
@@ -101,7 +117,7 @@ export async function deleteIsolation(ctx: Context, id: string, state: Record<st
         }
         return;
     }
-    const waited = await waitForAction(ctx, release, label, decl.completionTimeoutSeconds);
+    const waited = await waitForAction(ctx, release, label, deadline);
     if (waited.timedOut) {
         fail(`the release ${release.id} is still ${waited.action.status} after ${decl.completionTimeoutSeconds}s (an offline device picks it up when it reconnects)`, "Run the command again to keep waiting (the pending release is adopted, not resent), or set waitForCompletion: false to accept a pending release.");
     }
@@ -112,7 +128,7 @@ export async function deleteIsolation(ctx: Context, id: string, state: Record<st
 }
 
 /** Cancels our pending isolate; returns the action as it ended (Succeeded if the cancel lost the race). */
-async function cancelPending(ctx: Context, ours: MachineAction, comment: string, name: string, label: string, timeoutSeconds: number): Promise<MachineAction | undefined> {
+async function cancelPending(ctx: Context, ours: MachineAction, comment: string, name: string, label: string, deadline: Deadline): Promise<MachineAction | undefined> {
     log.info(`${name}: the isolate ${short(ours.id)} is still ${ours.status}; cancelling it instead of racing it with a release`);
     try {
         ours = await ctx.client.cancelAction(ours.id, comment);
@@ -122,7 +138,7 @@ async function cancelPending(ctx: Context, ours: MachineAction, comment: string,
         ours = await ctx.client.getAction(ours.id); // it finished meanwhile
     }
     if (isInFlight(ours.status)) {
-        const waited = await waitForAction(ctx, ours, label, timeoutSeconds);
+        const waited = await waitForAction(ctx, ours, label, deadline);
         if (waited.timedOut || waited.pollError) {
             throw new Error(`Release device ${name}: the cancelled isolate ${ours.id} is still ${waited.action.status}. The resource stays in state; run the command again.`);
         }
@@ -131,29 +147,19 @@ async function cancelPending(ctx: Context, ours: MachineAction, comment: string,
     return ours;
 }
 
-async function postUnisolate(
-    ctx: Context, machineId: string, comment: string, name: string, knownIds: Set<string>,
-    fail: (what: string, fix: string) => never,
-): Promise<MachineAction | undefined> {
-    try {
-        return await ctx.client.unisolate(machineId, comment);
-    } catch (e) {
+async function postUnisolate(ctx: Context, machineId: string, comment: string, name: string, deadline: Deadline, fail: (what: string, fix: string) => never): Promise<MachineAction | undefined> {
+    const outcome = await sendAdopting(ctx, { machineId, type: "Unisolate", name, deadline }, () => ctx.client.unisolate(machineId, comment));
+    if (outcome.kind === "sent") return outcome.action;
+    const e = outcome.error;
+    if (outcome.kind === "refused") {
         if (notFound(e)) {
             log.info(`${name}: the device no longer exists in Defender; nothing to release`);
             return undefined;
         }
-        if (!isDefenderApiError(e)) throw e;
-        const conflict = e.status === 400 && e.code === "ActiveRequestAlreadyExists";
-        if (!conflict && !e.outcomeUnknown) fail(e.message, fixFor(e.status, e.code));
-        const found = await findActionToAdopt(ctx, machineId, "Unisolate", knownIds);
-        if (found) {
-            log.info(`${name}: adopting the release ${short(found.id)} (${found.status})`);
-            return found;
-        }
-        return fail(
-            conflict ? "Defender answered that an action is already in progress but lists no release to adopt" : `the outcome of the release request is unknown (${e.message}) and no new release is listed`,
-            "Nothing was sent twice.",
-        );
+        return fail(e.message, fixFor(e.status, e.code));
     }
+    return fail(
+        outcome.kind === "conflict" ? "Defender answered that an action is already in progress but lists no release to adopt" : `the outcome of the release request is unknown (${e.message}) and no new release is listed`,
+        "Run the command again once Defender lists the device's actions: a release in flight is adopted, not resent.",
+    );
 }
-

@@ -1,8 +1,12 @@
 /**
  * Waiting for a MachineAction to finish, saying so while it lasts:
  * `waiting for Isolate 3f2a1b9c… on fin-lt-042: Pending (2m10s)` on every status change and at
- * least every PROGRESS_EVERY_MS. The wait is bounded by its timeout; polls go through the shared,
- * batched poller.
+ * least every PROGRESS_EVERY_MS. Polls go through the shared, batched poller.
+ *
+ * One deadline per operation (completionTimeoutSeconds from its start) bounds every wait in it: each
+ * poll is raced against the deadline, because one poll can take minutes (it gives way to other reads,
+ * waits out 429s and the hourly window, retries failed reads). A poll still running at the deadline is
+ * abandoned, never awaited.
  */
 import type { ActionStatus, MachineAction } from "../defender";
 import type { Context } from "./context";
@@ -32,9 +36,42 @@ export interface WaitResult {
     pollError?: unknown;
 }
 
-export async function waitForAction(ctx: Context, action: MachineAction, label: string, timeoutSeconds: number): Promise<WaitResult> {
+/** When an operation must stop waiting (epoch ms). */
+export interface Deadline {
+    readonly at: number;
+    readonly seconds: number;
+}
+
+export function deadlineAfter(seconds: number, now: number = Date.now()): Deadline {
+    return { at: now + seconds * 1000, seconds };
+}
+
+export function remainingMs(deadline: Deadline): number {
+    return Math.max(0, deadline.at - Date.now());
+}
+
+const PASSED = Symbol("deadline passed");
+
+/** `work`, or PASSED when the deadline comes first; a late rejection of `work` is swallowed, never unhandled. */
+export async function beforeDeadline<T>(work: Promise<T>, deadline: Deadline): Promise<T | typeof PASSED> {
+    work.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const passed = new Promise<typeof PASSED>((resolve) => {
+        timer = setTimeout(() => resolve(PASSED), remainingMs(deadline));
+    });
+    try {
+        return await Promise.race([work, passed]);
+    } finally {
+        clearTimeout(timer);
+    }
+}
+
+export function isPassed<T>(value: T | typeof PASSED): value is typeof PASSED {
+    return value === PASSED;
+}
+
+export async function waitForAction(ctx: Context, action: MachineAction, label: string, deadline: Deadline): Promise<WaitResult> {
     const start = Date.now();
-    const deadline = start + timeoutSeconds * 1000;
     let last = action;
     let loggedAt = 0;
     let loggedStatus = "";
@@ -47,10 +84,12 @@ export async function waitForAction(ctx: Context, action: MachineAction, label: 
         }
     };
     while (!isFinished(last.status)) {
-        if (Date.now() >= deadline) return { action: last, timedOut: true };
+        if (Date.now() >= deadline.at) return { action: last, timedOut: true };
         progress();
         try {
-            last = await ctx.poller.next(last.id);
+            const polled = await beforeDeadline(ctx.poller.next(last.id), deadline);
+            if (isPassed(polled)) return { action: last, timedOut: true };
+            last = polled;
         } catch (e) {
             return { action: last, timedOut: false, pollError: e };
         }

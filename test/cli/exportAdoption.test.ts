@@ -34,8 +34,8 @@ describe("cli: export, then apply: the isolations are adopted, no isolate is sen
         const exported = await runCommand(["export", "--incident", "INC-3000", "--out", out, ...at(emu)], commandEnv(emu));
         assert.equal(exported.code, 0, exported.stderr);
 
-        const run = await runProgram(() => {
-            const result = incidentProgram({ incidentsDir: dir });
+        const run = await runProgram(async () => {
+            const result = await incidentProgram({ incidentsDir: dir });
             return { deviceCount: result.deviceCount };
         });
         const resources = run.resources.filter((r) => r.type === RESOURCE_TYPE);

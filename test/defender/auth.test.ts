@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { ClientSecretCredential, DefaultAzureCredential, type AccessToken, type TokenCredential } from "@azure/identity";
 import sinon from "sinon";
-import { credentialProblems, identityOptions, isDefenderApiError, resetCredentials, sharedCredential, tokenSourceFor, type CredentialSettings } from "../../provider/defender";
+import { NO_CREDENTIAL, credentialProblems, identityOptions, isDefenderApiError, resetCredentials, sharedCredential, tokenSourceFor, type CredentialSettings } from "../../provider/defender";
 import { fakeCredential } from "./support/fakeCredential";
 
 const SECRET = "Qm9vLXNlY3JldC12YWx1ZS0xMjM0NQ";
@@ -39,10 +39,21 @@ describe("defender/auth", () => {
             assert.ok(sharedCredential(SETTINGS) instanceof ClientSecretCredential);
         });
 
-        it("none of them: DefaultAzureCredential", () => {
-            const ambient = { authorityHost: SETTINGS.authorityHost, customAuthorityHost: false, scope: SETTINGS.scope };
+        it("authMethod ambient: DefaultAzureCredential, only when chosen", () => {
+            const ambient = { authorityHost: SETTINGS.authorityHost, customAuthorityHost: false, scope: SETTINGS.scope, authMethod: "ambient" as const };
             assert.equal(tokenSourceFor(ambient).credentialKind, "DefaultAzureCredential");
             assert.ok(sharedCredential(ambient) instanceof DefaultAzureCredential);
+        });
+
+        it("none of them and no authMethod: refused, never the ambient identity by accident", () => {
+            const nothing = { authorityHost: SETTINGS.authorityHost, customAuthorityHost: false, scope: SETTINGS.scope };
+            assert.deepEqual(credentialProblems(nothing as CredentialSettings), [NO_CREDENTIAL]);
+            assert.throws(() => tokenSourceFor(nothing), (e: unknown) => isDefenderApiError(e) && e.kind === "invalidOptions" && e.message.includes("authMethod ambient"));
+            assert.throws(() => sharedCredential(nothing), (e: unknown) => isDefenderApiError(e) && e.kind === "invalidOptions");
+        });
+
+        it("authMethod ambient excludes a client secret", () => {
+            assert.deepEqual(credentialProblems({ ...SETTINGS, authMethod: "ambient" }), ["authMethod ambient uses the ambient Azure identity, so clientSecret must not be set: remove clientSecret, or set authMethod clientSecret"]);
         });
 
         it("an injected credential is used as is", async () => {
@@ -55,9 +66,9 @@ describe("defender/auth", () => {
         });
 
         const partial: Array<[Partial<CredentialSettings>, string]> = [
-            [{ clientSecret: undefined }, "tenantId, clientId and clientSecret go together: clientSecret is missing (set it, or remove tenantId and clientId to use the ambient Azure credential)"],
-            [{ tenantId: undefined, clientId: undefined }, "tenantId, clientId and clientSecret go together: tenantId and clientId are missing (set them, or remove clientSecret to use the ambient Azure credential)"],
-            [{ clientId: undefined }, "tenantId, clientId and clientSecret go together: clientId is missing (set it, or remove tenantId and clientSecret to use the ambient Azure credential)"],
+            [{ clientSecret: undefined }, "tenantId, clientId and clientSecret go together: clientSecret is missing (set it, or remove tenantId and clientId and set authMethod ambient to use the ambient Azure identity)"],
+            [{ tenantId: undefined, clientId: undefined }, "tenantId, clientId and clientSecret go together: tenantId and clientId are missing (set them, or remove clientSecret and set authMethod ambient to use the ambient Azure identity)"],
+            [{ clientId: undefined }, "tenantId, clientId and clientSecret go together: clientId is missing (set it, or remove tenantId and clientSecret and set authMethod ambient to use the ambient Azure identity)"],
         ];
         for (const [overrides, message] of partial) {
             it(`a partial set names the missing keys: ${message.split(": ")[1].split(" (")[0]}`, () => {
@@ -155,8 +166,8 @@ describe("defender/auth", () => {
 
         it("no ambient credential: says what to set", async () => {
             sandbox.stub(DefaultAzureCredential.prototype, "getToken").rejects(Object.assign(new Error("DefaultAzureCredential failed to retrieve a token from the included credentials."), { name: "CredentialUnavailableError" }));
-            const source = tokenSourceFor({ authorityHost: SETTINGS.authorityHost, customAuthorityHost: false, scope: SETTINGS.scope });
-            await assert.rejects(source.getToken(), /CredentialUnavailableError: DefaultAzureCredential failed .* \(no ambient Azure credential answered: set tenantId, clientId and clientSecret/);
+            const source = tokenSourceFor({ authorityHost: SETTINGS.authorityHost, customAuthorityHost: false, scope: SETTINGS.scope, authMethod: "ambient" });
+            await assert.rejects(source.getToken(), /CredentialUnavailableError: DefaultAzureCredential failed .* \(authMethod is ambient, and no ambient Azure identity answered: .* or set tenantId, clientId and clientSecret instead/);
         });
     });
 });

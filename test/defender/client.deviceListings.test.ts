@@ -107,13 +107,32 @@ describe("defender/client listings by device", () => {
     });
 
     describe("listMachines({ ids })", () => {
-        it("asks with id in (...), 50 per request, each id once, and leaves absent devices out", async () => {
+        it("asks with id in (...), 50 per request, each id once, and leaves out a device only when its own read answers 404", async () => {
             const ids = devices(60);
             h.server.fallback("GET", "/api/machines", answerIdsIn(ids[7]));
+            h.server.fallback("GET", `/api/machines/${ids[7]}`, { status: 404, json: errorBody("ResourceNotFound", "Machine not found") });
             const found = await h.client().listMachines({ ids: [...ids, ids[0].toUpperCase()] });
             assert.deepEqual(found.map((m) => m.id), ids.filter((id) => id !== ids[7]));
-            assert.deepEqual(h.server.requests.map(summary), [ids.slice(0, 50), ids.slice(50)].map((chunk) => (
-                { method: "GET", path: "/api/machines", rawQuery: query(odataIn("id", chunk)), body: "" })));
+            assert.deepEqual(h.server.requests.map(summary), [
+                { method: "GET", path: "/api/machines", rawQuery: query(odataIn("id", ids.slice(0, 50))), body: "" },
+                { method: "GET", path: `/api/machines/${ids[7]}`, rawQuery: "", body: "" },
+                { method: "GET", path: "/api/machines", rawQuery: query(odataIn("id", ids.slice(50))), body: "" },
+            ]);
+        });
+
+        it("a device a short page left out is read by itself, and kept when it exists", async () => {
+            const [a, b] = devices(2);
+            h.server.enqueue("GET", "/api/machines", { status: 200, json: collection([machineJson({ id: a })]) });
+            h.server.fallback("GET", `/api/machines/${b}`, { status: 200, json: machineJson({ id: b }) });
+            assert.deepEqual((await h.client().listMachines({ ids: [a, b] })).map((m) => m.id).sort(), [a, b].sort());
+        });
+
+        it("a failed read of a device the page left out fails the listing: absence is never guessed", async () => {
+            const [a, b] = devices(2);
+            h.server.enqueue("GET", "/api/machines", { status: 200, json: collection([machineJson({ id: a })]) });
+            h.server.fallback("GET", `/api/machines/${b}`, { status: 403, json: errorBody("Forbidden", "no permission") });
+            const e = await rejection(h.client({ retry: { limit: 0 } }).listMachines({ ids: [a, b] }));
+            assert.equal(e.status, 403);
         });
 
         it("drops a device the answer holds but was not asked for", async () => {

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import sinon from "sinon";
 import { isDefenderApiError, pacingSnapshot, type DefenderApiError, type DefenderClientEvent } from "../../provider/defender";
 import { startRecordingServer } from "../support/recordingServer";
@@ -199,6 +201,34 @@ describe("defender/client errors and retries", () => {
             assert.equal(e.outcomeUnknown, true);
             assert.equal(e.message, `Defender API POST ${ISOLATE} failed: no response (timeout after 150 ms); the outcome is unknown`);
             assert.equal(h.server.requests.length, 1);
+        });
+
+        it("a request timeout bounds the whole exchange, not only silence: an answer trickling in is cut off", async () => {
+            const trickle = http.createServer((_req, res) => {
+                res.writeHead(201, { "content-type": "application/json" });
+                const body = JSON.stringify(machineActionJson());
+                let i = 0;
+                const timer = setInterval(() => {
+                    if (i >= body.length || res.destroyed) {
+                        clearInterval(timer);
+                        res.end();
+                        return;
+                    }
+                    res.write(body[i++]);
+                }, 40);
+                res.on("close", () => clearInterval(timer));
+            });
+            await new Promise<void>((resolve) => trickle.listen(0, "127.0.0.1", resolve));
+            try {
+                const url = `http://127.0.0.1:${(trickle.address() as AddressInfo).port}`;
+                const start = Date.now();
+                const e = await rejection(h.client({ apiBaseUrl: url, timeoutMs: 300 }).isolate(MACHINE_ID, isolateBody));
+                assert.deepEqual([e.kind, e.outcomeUnknown], ["timeout", true]);
+                assert.ok(Date.now() - start < 1_500, `took ${Date.now() - start} ms`);
+            } finally {
+                trickle.closeAllConnections();
+                await new Promise((resolve) => trickle.close(resolve));
+            }
         });
 
         it("POST: a dropped connection is never sent again; the outcome is unknown", async () => {

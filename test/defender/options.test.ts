@@ -4,7 +4,7 @@ import { fakeCredential } from "./support/fakeCredential";
 
 describe("defender/client options", () => {
     it("no options, or a full valid set, has no problems", () => {
-        assert.deepEqual(validateClientOptions({}), []);
+        assert.deepEqual(validateClientOptions({ authMethod: "ambient" }), []);
         assert.deepEqual(validateClientOptions({
             cloud: "GCCHigh",
             apiBaseUrl: "https://api-gov.securitycenter.microsoft.us",

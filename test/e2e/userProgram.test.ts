@@ -100,8 +100,10 @@ describe("e2e: a user's program through the real Pulumi CLI", function () {
         const res = isolations(await exported());
         assert.equal(res.length, 1);
         assert.equal(res[0].outputs?.isolationType, "Selective");
-        assert.equal(emulator.action(String(res[0].id))?.scope ?? "Selective", "Selective");
-        process.stdout.write(`      (type change through the engine: ${/\+-|replaced/.test(r.stdout) ? "replace" : "update"}; API writes: ${w.join(", ")})\n`);
+        // In place: the new isolate is the one state follows; nothing was released on the way.
+        assert.match(r.stdout, /~ 1 updated/);
+        assert.deepEqual(w, [`POST /api/machines/${device.id}/isolate`]);
+        assert.equal(emulator.action(String(res[0].outputs?.machineActionId))?.scope, "Selective");
     });
 
     it("a release behind Pulumi's back: refresh drops the resource, the next up isolates again (one request)", async () => {

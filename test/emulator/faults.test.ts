@@ -34,6 +34,16 @@ describe("emulator: faults", () => {
     assert.deepStrictEqual(emu.requests().map((e) => [e.status, e.fault]), [[503, "status"], [201, null]]);
   });
 
+  it("shortPage: a listing answers 200 with only keepItems of its items and no nextLink", async () => {
+    emu.injectFault({ route: "listMachines", kind: "shortPage", keepItems: 1 });
+    const filter = `id in ('${finLaptop.id}','${hrLaptop.id}')`;
+    const short = await client.listMachines(`?$filter=${encodeURIComponent(filter)}`);
+    assert.deepStrictEqual([short.status, short.json.value.length, short.json["@odata.nextLink"]], [200, 1, undefined]);
+    const full = await client.listMachines(`?$filter=${encodeURIComponent(filter)}`);
+    assert.strictEqual(full.json.value.length, 2);
+    assert.deepStrictEqual(emu.requests().map((e) => e.fault), ["shortPage", null]);
+  });
+
   it("matches METHOD /path patterns with * for one segment, for count calls", async () => {
     emu.injectFault({ route: "POST /api/machines/*/isolate", kind: "status", status: 500, count: 2, code: "InternalServerError" });
     assert.strictEqual((await client.getMachine(finLaptop.id)).status, 200, "other routes are untouched");

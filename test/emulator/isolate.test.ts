@@ -145,6 +145,17 @@ describe("emulator: isolate and unisolate", () => {
       assert.strictEqual(r.json.scope, "UnManagedDevice");
     });
 
+    it("report the contain as quirks.unmanagedContainScope and unmanagedContainType say (undocumented by Microsoft)", async () => {
+      emu.configure({ quirks: { scopeNullWhilePending: false, unmanagedContainScope: "Full", unmanagedContainType: "ContainDevice" } });
+      const r = await client.isolate(unmanagedLaptop.id, { Comment: "contain" });
+      assert.deepStrictEqual([r.status, r.json.type, r.json.scope], [201, "ContainDevice", "Full"]);
+      emu.configure({ quirks: { unmanagedContainScope: "none" } });
+      const again = await client.getAction(r.json.id);
+      assert.deepStrictEqual([again.json.type, again.json.scope], ["ContainDevice", null]);
+      const managed = await client.isolate(finLaptop.id);
+      assert.deepStrictEqual([managed.json.type, managed.json.scope], ["Isolate", "Full"], "managed devices are unaffected");
+    });
+
     it("reject Full or Selective with 400 InvalidInput", async () => {
       const r = await client.isolate(unmanagedLaptop.id, isolateBody({ IsolationType: "Full" }));
       assert.strictEqual(r.status, 400);

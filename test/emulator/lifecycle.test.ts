@@ -49,6 +49,35 @@ describe("emulator: action lifecycle", () => {
     });
   });
 
+  it("isolating an isolated device with another type changes its type when that isolate succeeds", async () => {
+    const first = (await client.isolate(macLaptop.id, isolateBody({ IsolationType: "Full" }))).json.id;
+    clock.tick(3000);
+    const second = await client.isolate(macLaptop.id, isolateBody({ IsolationType: "Selective" }));
+    assert.strictEqual(second.status, 201, "accepted: only a pending isolate conflicts");
+    clock.tick(1000);
+    assert.deepStrictEqual([emu.machine(macLaptop.id)?.isolation.isolationType, emu.machine(macLaptop.id)?.isolation.byActionId], ["Full", first], "still the old type while it runs");
+    clock.tick(2000);
+    assert.deepStrictEqual(emu.machine(macLaptop.id)?.isolation, { isolated: true, isolationType: "Selective", changedAt: iso(T0 + 6000), byActionId: second.json.id });
+  });
+
+  it("a failed isolate of another type leaves the device isolated as it was", async () => {
+    const first = (await client.isolate(macLaptop.id, isolateBody({ IsolationType: "Full" }))).json.id;
+    clock.tick(3000);
+    const second = (await client.isolate(macLaptop.id, isolateBody({ IsolationType: "Selective" }))).json.id;
+    emu.forceAction(second, "Failed");
+    clock.tick(5000);
+    assert.deepStrictEqual([emu.machine(macLaptop.id)?.isolation.isolationType, emu.machine(macLaptop.id)?.isolation.byActionId], ["Full", first]);
+  });
+
+  it("with quirks.conflictAcrossTypes, refuses an isolate while a release is in flight (and the reverse)", async () => {
+    await client.isolate(finLaptop.id);
+    clock.tick(3000);
+    emu.configure({ quirks: { conflictAcrossTypes: true } });
+    assert.strictEqual((await client.unisolate(finLaptop.id)).status, 201);
+    const refused = await client.isolate(finLaptop.id);
+    assert.deepStrictEqual([refused.status, refused.json.error.code], [400, "ActiveRequestAlreadyExists"]);
+  });
+
   it("releases the device when an Unisolate succeeds", async () => {
     await client.isolate(macLaptop.id, isolateBody({ IsolationType: "Selective" }));
     clock.tick(3000);

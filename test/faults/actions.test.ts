@@ -11,6 +11,8 @@ import type { DeviceIsolationArgs } from "../../provider";
 import { journey } from "../support/faultJourney";
 import { describeScenarios, type Scenario } from "../support/faultLanes";
 import type { Command, Rig } from "../support/faultRig";
+import { urnFor } from "../support/providerHost";
+import { RESOURCE_TYPE } from "../support/world";
 
 const LAPTOP = DEFAULT_DEVICES.finLaptop;
 const OFFLINE = DEFAULT_DEVICES.offlineLaptop;
@@ -193,16 +195,27 @@ scenario("a lost answer and a listing lagging 1 s: create still adopts, within i
     rig.assertInvariants();
 });
 
-scenario("a lost answer and a listing lagging past every attempt: create fails, the next run (once listed) adopts", async (rig) => {
+scenario("a lost answer and a listing lagging past every attempt: the isolate is sent once more (the documented residual duplicate) and that one is recorded", async (rig) => {
     rig.emulator.configure({ quirks: { indexingLagMs: 60_000 } });
     rig.inject({ route: "isolate", kind: "dropAfterPerform" });
     const first = await rig.command((cmd) => cmd.create("laptop", laptop()));
-    failed(first, /outcome of the isolate request is unknown.*run 'pulumi up' again: it adopts/);
-    rig.emulator.advanceClock(61_000); // the listing catches up
-    const again = await rig.command((cmd) => cmd.create("laptop", laptop()));
-    assert.ok(again.ok);
-    assert.equal(actions(rig, "Isolate").length, 1, "adopted, not sent again");
+    assert.ok(first.ok, first.ok ? "" : first.error.message);
+    const isolates = actions(rig, "Isolate");
+    assert.equal(isolates.length, 2, "the lost one, completed unseen, and the one sent once more");
+    assert.equal(first.id, isolates[1].id, "the second is recorded; the first is superseded");
     await rig.command((cmd) => cmd.delete("laptop"));
+    assert.equal(rig.emulator.machine(LAPTOP.id)?.isolation.isolated, false);
+    rig.assertInvariants();
+});
+
+scenario("a lost answer and an offline device whose listing lags past every attempt: the one more isolate is refused as a duplicate and the pending one adopted", async (rig) => {
+    rig.emulator.configure({ quirks: { indexingLagMs: 3_500 } });
+    rig.inject({ route: "isolate", kind: "dropAfterPerform" });
+    const first = await rig.command((cmd) => cmd.create("offline", { machineId: OFFLINE.id, comment: "INC-7", waitForCompletion: false }));
+    assert.ok(first.ok, first.ok ? "" : first.error.message);
+    assert.equal(actions(rig, "Isolate", OFFLINE.id).length, 1, "never a second isolate while one is pending");
+    assert.equal(first.id, actions(rig, "Isolate", OFFLINE.id)[0].id);
+    await rig.command((cmd) => cmd.delete("offline"));
     rig.assertInvariants();
 });
 
@@ -302,6 +315,61 @@ scenario("status polls fail while delete waits: delete fails keeping the resourc
     });
     failed(result.first.delete, /accepted but its status could not be read.*stays in state/);
     assert.equal(actions(rig, "Unisolate").length, 1, "adopted, never sent twice");
+    rig.assertInvariants();
+});
+
+// The ownership rules, end to end, each closed by the invariants (docs/robustness.md).
+scenario("rule 1: an UnManagedDevice contain reported as Full, or as another action type, is recorded, refreshed and released", async (rig) => {
+    const guest = DEFAULT_DEVICES.unmanagedLaptop;
+    for (const quirks of [{ unmanagedContainScope: "Full" as const }, { unmanagedContainType: "ContainDevice", unmanagedContainScope: "none" as const }]) {
+        rig.emulator.configure({ quirks });
+        const result = await journey(rig, "guest", { machineId: guest.id, comment: "INC-7 guest", isolationType: "UnManagedDevice" });
+        assert.ok(result.first.create?.ok, "recorded, not refused");
+        assert.equal(rig.emulator.machine(guest.id)?.isolation.isolated, false, "released by destroy");
+    }
+    rig.assertInvariants();
+});
+
+scenario("rule 2: released behind our back, then isolated again by an analyst: refresh drops ours, destroy leaves theirs in place", async (rig) => {
+    await rig.command((cmd) => cmd.create("laptop", laptop()));
+    rig.emulator.releaseOutOfBand(LAPTOP.id);
+    await sleep(20);
+    rig.emulator.isolateOutOfBand(LAPTOP.id, { requestor: "analyst@contoso.com" });
+    // destroy without refresh: delete must see that ours ended.
+    const destroyed = await rig.command((cmd) => cmd.delete("laptop"));
+    assert.ok(destroyed.ok, destroyed.ok ? "" : destroyed.error.message);
+    assert.equal(rig.emulator.machine(LAPTOP.id)?.isolation.isolated, true, "the analyst's isolation stands");
+    assert.deepEqual(actions(rig, "Unisolate").filter((a) => a.requestSource === "PublicApi"), []);
+    rig.assertInvariants();
+});
+
+scenario("rule 3: one device declared by machineId and by name; removing one declaration in a later up releases nothing", async (rig) => {
+    const byName: DeviceIsolationArgs = { computerDnsName: LAPTOP.computerDnsName, comment: "INC-8" };
+    await rig.command(async (cmd) => {
+        await cmd.create("by-id", laptop());
+        await cmd.create("by-name", byName);
+    });
+    const kept = rig.ledger.state.get("by-name");
+    assert.ok(kept);
+    await rig.command(async (cmd) => {
+        // The engine diffs every declaration that stays, then deletes the removed one.
+        const news = (await rig.register([["by-name", byName]])).get("by-name") as Record<string, unknown>;
+        const checked = await cmd.host.check(urnFor(RESOURCE_TYPE, "by-name"), kept.properties, news);
+        await cmd.host.diff(kept.id, urnFor(RESOURCE_TYPE, "by-name"), kept.properties, checked.inputs);
+        const removed = await cmd.delete("by-id");
+        assert.ok(removed.ok, removed.ok ? "" : removed.error.message);
+    });
+    assert.equal(rig.emulator.machine(LAPTOP.id)?.isolation.isolated, true);
+    await rig.command((cmd) => cmd.delete("by-name"));
+    assert.equal(rig.emulator.machine(LAPTOP.id)?.isolation.isolated, false, "the last declaration releases it");
+    rig.assertInvariants();
+});
+
+scenario("rule 5: short machines pages at refresh and destroy: the device is neither dropped nor left isolated", async (rig) => {
+    const short = () => void rig.inject({ route: "listMachines", kind: "shortPage", keepItems: 0, count: 3 });
+    const result = await journey(rig, "laptop", laptop(), { before: { read: short, delete: short } });
+    assert.ok(result.first.read?.ok && result.first.read.id !== "", "refresh keeps it");
+    assert.equal(rig.emulator.machine(LAPTOP.id)?.isolation.isolated, false, "destroy released it");
     rig.assertInvariants();
 });
 

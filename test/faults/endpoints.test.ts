@@ -33,7 +33,7 @@ const outage = (route: string): FaultSpec[] =>
 
 interface Endpoint {
     route: string;
-    /** A POST: never re-sent after a failure whose outcome is unknown. */
+    /** A POST: sent at most once more after a failure whose outcome is unknown (isolate, unisolate), a cancel never. */
     post: boolean;
     phases: Phase[];
     args: DeviceIsolationArgs;
@@ -83,9 +83,15 @@ const scenarios: Scenario[] = ENDPOINTS.flatMap((endpoint) => endpoint.phases.fl
             const first = result.first[phase];
             assert.ok(first, `the ${phase} phase ran`);
             assert.ok(callsDuring(rig, endpoint.route, first).length > 0, `${phase} no longer calls ${endpoint.route}: this table is out of date`);
-            assert.equal(first.ok, expected === "is retried", first.ok ? `${phase} succeeded` : first.error.message);
+            // The one more isolate or release may land: an outage's timed-out request is still performed late.
+            const savedByResend = endpoint.post && endpoint.route !== "cancelAction" && first.ok && callsDuring(rig, endpoint.route, first).length === 2;
+            if (!savedByResend) assert.equal(first.ok, expected === "is retried", first.ok ? `${phase} succeeded` : first.error.message);
             if (endpoint.post) {
-                assert.equal(callsDuring(rig, endpoint.route, first).length, 1, `one ${endpoint.route} request, never re-sent after an unknown outcome`);
+                // An isolate or release with no usable answer and nothing listed is sent once more (Defender refuses a
+                // second one while the first is pending); a cancel never is.
+                const most = endpoint.route === "cancelAction" ? 1 : 2;
+                const sent = callsDuring(rig, endpoint.route, first).length;
+                assert.ok(sent >= 1 && sent <= most, `${sent} ${endpoint.route} requests: at most ${most}, never more after an unknown outcome`);
             }
             rig.assertInvariants();
         },

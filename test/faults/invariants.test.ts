@@ -105,6 +105,33 @@ describe("the invariant checker", function () {
         assert.ok(check().some((v) => v.invariant === 3 && /still declared the device/.test(v.message)));
     });
 
+    it("3: releasing an isolation someone requested after ours ended, or cancelling a pending isolate no declaration held", async () => {
+        const create = ledger.begin("create", "laptop", LAPTOP);
+        const id = await isolate(LAPTOP);
+        emulator.forceAction(id, "Succeeded");
+        ledger.recorded(create, id, { machineId: LAPTOP });
+        emulator.advanceClock(1000);
+        emulator.releaseOutOfBand(LAPTOP); // ours ended here
+        emulator.advanceClock(1000);
+        emulator.isolateOutOfBand(LAPTOP, { requestor: "analyst@contoso.com" });
+        emulator.advanceClock(1000);
+        const remove = ledger.begin("delete", "laptop", LAPTOP, [], id);
+        emulator.forceAction(await release(LAPTOP), "Succeeded"); // releases the analyst's isolation
+        ledger.removed(remove, "ok");
+        assert.ok(check().some((v) => v.invariant === 3 && /after this stack's isolation had ended: not ours to release/.test(v.message)));
+
+        emulator.reset();
+        ledger = new Ledger(() => emulator.now().getTime());
+        emulator.setOnline(HR, false);
+        const analyst = emulator.issueToken({ tenantId: TENANT_ID, clientId: "analyst-app" });
+        const theirs = await fetch(`${emulator.url}/api/machines/${HR}/isolate`, { method: "POST", headers: { authorization: `Bearer ${analyst}`, "content-type": "application/json" }, body: JSON.stringify({ Comment: "analyst" }) });
+        const theirId = ((await theirs.json()) as { id: string }).id;
+        const d = ledger.begin("delete", "hr", HR, [], "x");
+        await post(`/api/machineactions/${theirId}/cancel`, { Comment: "c" });
+        ledger.removed(d, "ok");
+        assert.ok(check().some((v) => v.invariant === 3 && /cancelled .* which no declaration held/.test(v.message)));
+    });
+
     it("4: an error that names neither the device, the operation nor a fix", async () => {
         const create = ledger.begin("create", "laptop", LAPTOP);
         ledger.failed(create, "Defender API GET /api/machineactions failed: 500 InternalServerError");

@@ -110,6 +110,10 @@ describe("examples and the root Pulumi project", () => {
                 assert.ok(job.steps.some((s) => s.run === "npm run build"), "builds before running the program");
             }
             assert.doesNotMatch(read("examples/github-actions/incidents.yml"), /secrets\.(?!GITHUB_TOKEN)/);
+            // The ambient identity is used only when chosen: every Pulumi step chooses it.
+            for (const job of [preview, up]) {
+                assert.equal(parse(String(step(job, "pulumi/actions")?.with?.["config-map"])) ["defender:authMethod"]?.value, "ambient");
+            }
             assert.equal(up.environment, "defender-production");
         });
     });

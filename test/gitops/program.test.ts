@@ -3,6 +3,7 @@ import * as path from "path";
 import { programFromModule, runProgram, type CapturedResource, type ProgramOptions } from "../support/registration";
 import { UNKNOWN } from "../support/providerHost";
 import { incidentProgram, IncidentProgramError } from "../../provider/gitops/program";
+import type { NameLookup } from "../../provider/gitops/nameResolution";
 import type { IncidentProgramOptions } from "../../provider/gitops/options";
 import { IDS, incidentYaml, tempFolder } from "./fixtures";
 
@@ -23,11 +24,21 @@ function engine(r: CapturedResource): { id: string; state: Record<string, unknow
     };
 }
 
-function run(options: IncidentProgramOptions, opts: ProgramOptions = {}) {
-    return runProgram(() => {
-        const result = incidentProgram({ now: NOW, ...options });
+function run(options: IncidentProgramOptions, opts: ProgramOptions = {}, lookUp?: NameLookup) {
+    return runProgram(async () => {
+        const result = await incidentProgram({ now: NOW, ...options }, lookUp);
         return { incidents: result.incidents, deviceCount: result.deviceCount };
     }, { answer: engine, ...opts });
+}
+
+/** Defender's devices by name, as a table; counts the names asked for. */
+function lookUpFrom(table: Record<string, Array<{ id: string; lastSeen?: string }>>): NameLookup & { asked: string[] } {
+    const asked: string[] = [];
+    const lookUp = async (names: readonly string[]) => {
+        asked.push(...names);
+        return new Map(names.map((n) => [n, (table[n] ?? []).map((m) => ({ id: m.id, lastSeen: m.lastSeen ?? null }))]));
+    };
+    return Object.assign(lookUp, { asked });
 }
 
 /** The user-facing inputs of each registration (without the serialized provider). */
@@ -201,6 +212,46 @@ describe("gitops: incident program", () => {
         assert.deepEqual(captured, []);
     });
 
+    describe("one resource per device, however incidents name it", () => {
+        const BY_ID = incidentYaml({ incident: "INC-1", title: "Beacon", isolate: [{ machineId: IDS.c }] });
+        const BY_NAME = incidentYaml({ incident: "INC-2", title: "Stealer", isolate: [{ computerDnsName: "FIN-LT-042.contoso.com" }] });
+
+        it("a device named by id in one incident and by name in another is one resource, declared by id", async () => {
+            const f = folder({ "inc-1.yaml": BY_ID, "inc-2.yaml": BY_NAME });
+            const lookUp = lookUpFrom({ "fin-lt-042.contoso.com": [{ id: IDS.c }] });
+            const { resources } = await run({ incidentsDir: f.dir }, {}, lookUp);
+            assert.deepEqual(resources.map((r) => [r.name, r.inputs.machineId, r.inputs.computerDnsName, r.inputs.comment]), [
+                [`isolate-${IDS.c}`, IDS.c, undefined, "INC-1 Beacon; INC-2 Stealer"],
+            ]);
+            assert.deepEqual(lookUp.asked, ["fin-lt-042.contoso.com"]);
+        });
+
+        it("a name matching no device, or several, is a problem at its line, and nothing is declared", async () => {
+            const f = folder({ "inc-2.yaml": BY_NAME, "inc-3.yaml": incidentYaml({ incident: "INC-3", title: "t", isolate: [{ computerDnsName: "eng-ws-21.contoso.com" }] }) });
+            const lookUp = lookUpFrom({ "eng-ws-21.contoso.com": [{ id: IDS.a, lastSeen: "2030-01-01T00:00:00Z" }, { id: IDS.b }] });
+            const captured: CapturedResource[] = [];
+            await assert.rejects(run({ incidentsDir: f.dir }, { answer: (r) => (captured.push(r), engine(r)) }, lookUp), (e: unknown) => {
+                assert.ok(e instanceof IncidentProgramError);
+                assert.match(e.message, /inc-2\.yaml:4 isolate\[0\]\.computerDnsName: no Defender device is named exactly 'fin-lt-042\.contoso\.com'.*declare machineId instead/);
+                assert.match(e.message, new RegExp(`inc-3\\.yaml:4 isolate\\[0\\]\\.computerDnsName: 2 Defender devices share this name .*${IDS.a} \\(last seen 2030-01-01T00:00:00Z\\), ${IDS.b}.*declare the intended one by machineId`));
+                return true;
+            });
+            assert.deepEqual(captured, []);
+        });
+
+        it("a failed lookup declares nothing and says what to check", async () => {
+            const f = folder({ "inc-2.yaml": BY_NAME });
+            await assert.rejects(run({ incidentsDir: f.dir }, {}, async () => { throw new Error("token request failed"); }), /Could not look up .*token request failed.*Nothing was declared.*defender:\* configuration/);
+        });
+
+        it("asks nothing when every device is declared by id", async () => {
+            const f = folder({ "inc-1.yaml": BY_ID });
+            const lookUp = lookUpFrom({});
+            await run({ incidentsDir: f.dir }, {}, lookUp);
+            assert.deepEqual(lookUp.asked, []);
+        });
+    });
+
     it("an empty folder fails unless allowEmpty is set, which declares no device", async () => {
         const f = folder({});
         await assert.rejects(run({ incidentsDir: f.dir }), /holds no incident file .* pulumi config set allowEmpty true/);
@@ -229,15 +280,23 @@ describe("gitops: incident program", () => {
     describe("as the root project runs it (main.js, stack config)", () => {
         const project = "defender-incidents";
 
-        it("reads its settings from the project's config namespace", async () => {
+        it("looks names up in Defender with the stack's defender:* config, and refuses to run without an identity", async () => {
             const f = folder({ "inc-2031.yaml": INC_2031 });
+            await assert.rejects(
+                runProgram(programFromModule(MAIN), { project, answer: engine, config: { incidentsDir: f.dir } }),
+                /Could not look up the devices named by computerDnsName in Defender: .*defender:authMethod is not set.*Nothing was declared/s,
+            );
+        });
+
+        it("reads its settings from the project's config namespace", async () => {
+            const f = folder({ "inc-2031.yaml": incidentYaml({ incident: "INC-2031", title: "t", isolate: [{ machineId: IDS.a }, { machineId: IDS.b }] }) });
             const { resources, outputs } = await runProgram(programFromModule(MAIN), {
                 project, answer: engine,
                 config: { incidentsDir: f.dir, maxDevices: "5", protectedTags: '["Tier0"]', waitForCompletion: "false", allowEmpty: "false" },
             });
             assert.deepEqual(resources.map((r) => [r.name, r.inputs.protectedMachineTags, r.inputs.waitForCompletion]), [
                 [`isolate-${IDS.a}`, ["Tier0"], false],
-                ["isolate-fin-lt-042.contoso.com", ["Tier0"], false],
+                [`isolate-${IDS.b}`, ["Tier0"], false],
             ]);
             assert.deepEqual(Object.keys(outputs).sort(), ["deviceCount", "incidents"]);
             assert.equal(outputs.deviceCount, 2);

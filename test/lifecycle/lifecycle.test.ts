@@ -5,8 +5,8 @@
 import { strict as assert } from "assert";
 import { DEFAULT_DEVICES } from "../../emulator";
 import type { DeviceIsolationArgs } from "../../provider";
-import { ProviderCallError, UNKNOWN } from "../support/providerHost";
-import { CLIENT_SECRET, startWorld, type World } from "../support/world";
+import { UNKNOWN } from "../support/providerHost";
+import { CLIENT_SECRET, rejects, startWorld, type World } from "../support/world";
 
 const LAPTOP = DEFAULT_DEVICES.finLaptop;
 const OFFLINE = DEFAULT_DEVICES.offlineLaptop;
@@ -15,17 +15,6 @@ const LINUX = DEFAULT_DEVICES.linuxServer;
 /** A declaration of the laptop, with overrides. */
 function args(overrides: Partial<DeviceIsolationArgs> = {}): DeviceIsolationArgs {
     return { machineId: LAPTOP.id, comment: "INC-2031 beacon", ...overrides };
-}
-
-async function rejects(p: Promise<unknown>, pattern: RegExp): Promise<ProviderCallError> {
-    try {
-        await p;
-    } catch (e) {
-        assert.ok(e instanceof ProviderCallError, `expected a provider error, got ${String(e)}`);
-        assert.match(e.message, pattern);
-        return e;
-    }
-    assert.fail(`expected an error matching ${pattern}`);
 }
 
 describe("DeviceIsolation lifecycle through the provider host", function () {
@@ -167,10 +156,10 @@ describe("DeviceIsolation lifecycle through the provider host", function () {
             assert.equal(world.apiCalls().filter((c) => c.startsWith("POST")).length, 1);
         });
 
-        it("after a 5xx without an action, fails without a second POST and records nothing", async () => {
-            world.emulator.injectFault({ route: "isolate", kind: "status", status: 503 });
+        it("after a 5xx without an action, sends the isolate once more, and no more: fails and records nothing when that fails too", async () => {
+            world.emulator.injectFault({ route: "isolate", kind: "status", status: 503, count: 2 });
             await rejects(world.create("a", args()), /outcome of the isolate request is unknown.*run 'pulumi up' again/);
-            assert.equal(world.apiCalls().filter((c) => c.startsWith("POST")).length, 1);
+            assert.equal(world.apiCalls().filter((c) => c.startsWith("POST")).length, 2);
             assert.equal(isolateActions(LAPTOP.id).length, 0);
         });
 
@@ -253,16 +242,16 @@ describe("DeviceIsolation lifecycle through the provider host", function () {
     });
 
     describe("diff and preview", () => {
-        it("replaces, delete before create, on a change of isolation type", async () => {
+        it("replaces, delete before create, on a change of device; a change of isolation type is an update", async () => {
             const { id, properties } = await world.create("a", args());
+            const other = await world.checked("a", args({ machineId: DEFAULT_DEVICES.hrLaptop.id }));
+            const moved = await world.host.diff(id, world.urn("a"), properties, other);
+            assert.deepEqual([moved.replaces, moved.deleteBeforeReplace], [["machineId"], true]);
             const news = await world.checked("a", args({ isolationType: "Selective" }));
             const diff = await world.host.diff(id, world.urn("a"), properties, news);
-            assert.deepEqual(diff.replaces, ["isolationType"]);
-            assert.equal(diff.deleteBeforeReplace, true);
-            // The engine's replacement: delete, then create.
-            await world.host.delete(id, world.urn("a"), properties);
-            const replaced = await world.host.create(world.urn("a"), news);
-            assert.equal(replaced.properties.isolationType, "Selective");
+            assert.deepEqual([diff.changes, diff.replaces], ["DIFF_SOME", []]);
+            const updated = await world.host.update(id, world.urn("a"), properties, news);
+            assert.equal(updated.properties.isolationType, "Selective");
             assert.equal(world.emulator.machine(LAPTOP.id)?.isolation.isolationType, "Selective");
         });
 

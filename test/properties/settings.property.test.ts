@@ -17,6 +17,7 @@ const VALID: Record<Key, string> = {
     tenantId: "7d6b0a4e-1c3f-4d2b-9a8e-3f1e2d4c5b6a",
     clientId: "c0ffee00-1234-4abc-9def-0123456789ab",
     clientSecret: "S3cr3t~baseline-0f9e8d7c",
+    authMethod: "clientSecret",
     cloud: "GCC",
     apiBaseUrl: "https://eu.api.security.microsoft.com",
     authorityHost: "https://login.microsoftonline.us",
@@ -58,6 +59,8 @@ const ORACLE: Record<Key, (v: string) => boolean> = {
     tenantId: (v) => /^[A-Za-z0-9][A-Za-z0-9.-]{0,253}$/.test(v),
     clientId: (v) => GUID.test(v),
     clientSecret: () => true,
+    // With the baseline's client secret set, only clientSecret fits (ambient excludes a secret).
+    authMethod: (v) => v === "clientSecret",
     cloud: (v) => ["Commercial", "GCC", "GCCHigh", "DoD"].includes(v),
     apiBaseUrl: urlOk,
     authorityHost: urlOk,
@@ -142,7 +145,8 @@ describe("the provider configuration as properties over arbitrary values", () =>
             fc.pre(all || none);
             const pad = (v: string) => (padded ? `  ${v}\t` : v);
             const given = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, pad(String(v))])) as Partial<Record<Key, string>>;
-            const settings = settingsOf(given);
+            // Without the three, the ambient identity must be chosen explicitly.
+            const settings = settingsOf(none ? { ...given, authMethod: "ambient" } : given);
             for (const k of ["tenantId", "clientId", "clientSecret", "cloud"] as const) {
                 assert.equal(settings.client[k], config[k]);
             }

@@ -107,7 +107,7 @@ function planFor(id: string, random: () => number, inject: (f: FaultSpec) => voi
     const machine = `GET /api/machines/${id}`;
     if (random() >= faultRate) return { kind: "none" };
     const kinds: Plan[] = [
-        { kind: "isolate 503 (create fails, nothing recorded)", fails: "create", beforeUp: () => inject({ route: isolate, kind: "status", status: 503 }) },
+        { kind: "isolate 503 twice (sent once more, then create fails, nothing recorded)", fails: "create", beforeUp: () => inject({ route: isolate, kind: "status", status: 503, count: 2 }) },
         { kind: "isolate answer lost (adopted)", ifPerformed: "Isolate", beforeUp: () => inject({ route: isolate, kind: "dropAfterPerform" }) },
         { kind: "isolate timeout (performed late, adopted)", ifPerformed: "Isolate", beforeUp: () => inject({ route: isolate, kind: "delay", delayMs: LOAD_HANG_MS }) },
         { kind: "isolate 429 storm", beforeUp: () => inject({ route: isolate, kind: "status", status: 429, count: 2, retryAfterSeconds: 1 }) },
@@ -115,7 +115,7 @@ function planFor(id: string, random: () => number, inject: (f: FaultSpec) => voi
         { kind: "getMachine 500 x10 (create fails)", fails: "create", beforeUp: () => inject({ route: machine, kind: "status", status: 500, count: 10 }) },
         { kind: "device offline (recorded Pending at the timeout)", beforeUp: (rig) => void rig.emulator.setOnline(id, false), args: { completionTimeoutSeconds: 1 } },
         { kind: "device deleted before up (refused)", fails: "create", beforeUp: (rig) => rig.emulator.deleteMachine(id) },
-        { kind: "unisolate 503 (destroy fails, stays in state)", fails: "destroy", beforeDestroy: () => inject({ route: unisolate, kind: "status", status: 503 }) },
+        { kind: "unisolate 503 twice (sent once more, then destroy fails, stays in state)", fails: "destroy", beforeDestroy: () => inject({ route: unisolate, kind: "status", status: 503, count: 2 }) },
         { kind: "unisolate answer lost (adopted)", ifPerformed: "Unisolate", beforeDestroy: () => inject({ route: unisolate, kind: "dropAfterPerform" }) },
         { kind: "released out of band before destroy", beforeDestroy: (rig) => void rig.emulator.releaseOutOfBand(id) },
         { kind: "device deleted before destroy", beforeDestroy: (rig) => rig.emulator.deleteMachine(id) },

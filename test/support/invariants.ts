@@ -9,7 +9,8 @@
  *    or had finished before an isolate of the same device that state recorded (superseded by it);
  *    nothing the provider isolated is left in force or in flight without a state entry.
  * 3. No device is released (or its isolate cancelled) unless the user asked: a delete of its only
- *    live declaration was running.
+ *    live declaration was running; and only our own isolation: never one someone requested after a
+ *    release had ended ours, never a pending isolate no declaration held.
  * 4. Every failure reaches the user as an error naming the device, the operation and what to do
  *    (an invalid configuration, reported before any operation, names the `defender:` key instead).
  * 5. The client secret and the tokens appear nowhere: outputs, `__provider`, host output, errors,
@@ -94,6 +95,8 @@ export class Ledger {
         if (!previous || previous.id !== id) this.intervals.push({ name: op.name, machineId: op.machineId, id, from: op.endedAt, to: Infinity });
         this.state.set(op.name, { id, properties, machineId: op.machineId });
         this.everRecorded.add(id.toLowerCase());
+        // A change of isolation type moves the resource to a new isolate; the resource id stays the first.
+        if (typeof properties.machineActionId === "string" && properties.machineActionId !== "") this.everRecorded.add(properties.machineActionId.toLowerCase());
     }
 
     /** delete succeeded, or read found the resource gone: the engine drops it. */
@@ -161,7 +164,7 @@ const OPERATION_WORDS: Record<OperationKind, RegExp> = {
     create: /\bisolat/i,
     delete: /\breleas|\bcancel/i,
     read: /\brefresh|\bread\b/i,
-    update: /\bupdat/i,
+    update: /\bupdat|\bchang/i,
 };
 
 /** A fix: a sentence, line or clause that starts with an imperative verb. */
@@ -190,11 +193,18 @@ export function checkInvariants(input: InvariantInput): InvariantReport {
     const describe = (a: MachineActionJson) => `${a.type} ${a.id} on ${a.machineId} (${a.status}, created ${a.creationDateTimeUtc})`;
 
     // 1. One declaration, at most one action of each kind; never two in flight at once; never a race.
+    // The one exception, documented: a request whose answer was lost (the connection dropped after Defender
+    // acted, or the answer came too late) is sent once more when no listing shows it; the second is then
+    // a duplicate of one that had finished unseen (the "twin" check below still forbids two in flight).
+    const log = emulator.requests();
     for (const op of ledger.operations) {
         const inWindow = (type: string) => ours.filter((a) => a.machineId === op.machineId && a.type === type && time(a.creationDateTimeUtc) >= op.startedAt && time(a.creationDateTimeUtc) <= op.endedAt);
         for (const type of ["Isolate", "Unisolate"]) {
             const made = inWindow(type);
-            expect(made.length <= 1, 1, () => `${op.kind} #${op.seq} of ${op.name} produced ${made.length} ${type} actions: ${made.map(describe).join("; ")}`);
+            const route = type === "Isolate" ? "isolate" : "unisolate";
+            const lost = log.filter((r) => r.route === route && r.path.toLowerCase().includes(op.machineId) && (r.status === null || r.fault === "delay")
+                && time(r.timestamp) >= op.startedAt && time(r.timestamp) <= op.endedAt).length;
+            expect(made.length <= 1 + Math.min(lost, 1), 1, () => `${op.kind} #${op.seq} of ${op.name} produced ${made.length} ${type} actions: ${made.map(describe).join("; ")}`);
         }
     }
     for (const [machineId, actions] of byDevice) {
@@ -217,8 +227,9 @@ export function checkInvariants(input: InvariantInput): InvariantReport {
         expect(NOT_IN_FORCE.has(a.status) || ledger.everRecorded.has(a.id.toLowerCase()) || superseded, 2, () => `${describe(a)} was never recorded in state: an isolation no state knows of is never released`);
     }
     const current = [...ledger.state.values()];
+    const holds = (e: StateEntry, actionId: string) => [e.id, String(e.properties.machineActionId ?? "")].some((x) => x.toLowerCase() === actionId.toLowerCase());
     for (const a of ours.filter((x) => x.type === "Isolate" && !FINISHED.has(x.status))) {
-        expect(current.some((e) => e.id.toLowerCase() === a.id.toLowerCase()), 2, () => `${describe(a)} is still in flight but no resource in state holds it`);
+        expect(current.some((e) => holds(e, a.id)), 2, () => `${describe(a)} is still in flight but no resource in state holds it`);
     }
     // A release the provider sent that is still in flight will end it (delete without waitForCompletion).
     const ourIds = new Set(ours.map((a) => a.id));
@@ -238,6 +249,21 @@ export function checkInvariants(input: InvariantInput): InvariantReport {
         ...ours.filter((a) => a.type === "Unisolate").map((a) => ({ what: describe(a), machineId: a.machineId, at: time(a.creationDateTimeUtc) })),
         ...state.actions.filter((a) => a.cancellationRequestor === clientId).map((a) => ({ what: `cancellation of ${describe(a)}`, machineId: a.machineId, at: time(a.cancellationDateTimeUtc) })),
     ];
+    // Release only what we own: our isolation ended when a release finished after it; an isolate someone
+    // else requested afterwards is theirs, never ours to release or cancel.
+    const finishedBy = (a: MachineActionJson) => (a.status === "Succeeded" ? time(a.lastUpdateDateTimeUtc) : Infinity);
+    for (const u of ours.filter((a) => a.type === "Unisolate")) {
+        const t = time(u.creationDateTimeUtc);
+        const device = (byDevice.get(u.machineId) ?? []).filter((a) => a.id !== u.id && finishedBy(a) <= t && (a.type === "Isolate" || a.type === "Unisolate"));
+        const deciding = [...device].sort((a, b) => finishedBy(a) - finishedBy(b)).pop();
+        if (deciding === undefined || deciding.type !== "Isolate" || ledger.everRecorded.has(deciding.id.toLowerCase())) continue;
+        const lastOurs = device.filter((a) => a.type === "Isolate" && ledger.everRecorded.has(a.id.toLowerCase())).sort((a, b) => finishedBy(a) - finishedBy(b)).pop();
+        const ended = lastOurs === undefined || device.some((a) => a.type === "Unisolate" && finishedBy(a) > finishedBy(lastOurs) && finishedBy(a) <= finishedBy(deciding));
+        expect(!ended, 3, () => `${describe(u)} released ${describe(deciding)}, requested by ${deciding.requestor} after this stack's isolation had ended: not ours to release`);
+    }
+    for (const c of state.actions.filter((a) => a.cancellationRequestor === clientId)) {
+        expect(c.requestor === clientId || ledger.everRecorded.has(c.id.toLowerCase()), 3, () => `the provider cancelled ${describe(c)}, requested by ${c.requestor}, which no declaration held`);
+    }
     for (const r of releases) {
         const asked = deletes.filter((d) => d.machineId === r.machineId && d.startedAt <= r.at && r.at <= d.endedAt);
         expect(asked.length > 0, 3, () => `${r.what} happened outside any delete of a declaration of that device`);

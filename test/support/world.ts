@@ -9,7 +9,7 @@ import * as path from "path";
 import { DeviceIsolation, type DeviceIsolationArgs } from "../../provider";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import type { EmulatorOptions } from "../../emulator/options";
-import { startProviderHost, urnFor, type ProviderHost, type PropertyMap } from "./providerHost";
+import { ProviderCallError, startProviderHost, urnFor, type ProviderHost, type PropertyMap } from "./providerHost";
 import { captureRegistrations } from "./registration";
 
 export const REPO_ROOT = path.resolve(__dirname, "../../..");
@@ -42,6 +42,8 @@ export interface World {
     nextLine(pattern: RegExp, stream?: "stdout" | "stderr", timeoutMs?: number): Promise<string>;
     /** API requests (not token requests) made since the last clear, as "METHOD path?query". */
     apiCalls(): string[];
+    /** Another configured host: the next engine command (a new deployment, so no memory of this one). Stopped with the world. */
+    nextDeployment(): Promise<ProviderHost>;
     stop(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
         throw e;
     }
     const h = host;
+    const extraHosts: ProviderHost[] = [];
     const urn = (name: string) => urnFor(RESOURCE_TYPE, name);
     const register = async (name: string, args: DeviceIsolationArgs) => {
         const resources = await captureRegistrations(() => {
@@ -120,9 +123,28 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
             });
         },
         apiCalls: () => emulator.requests().filter((r) => r.path.startsWith("/api/")).map((r) => `${r.method} ${r.url}`),
+        async nextDeployment() {
+            const next = await startProviderHost({ cwd: REPO_ROOT, env: { NODE_EXTRA_CA_CERTS: emulator.caCertPath, ...opts.env }, callTimeoutMs: opts.callTimeoutMs ?? 60_000 });
+            extraHosts.push(next);
+            await next.configure(stackConfig(emulator, opts.config), ["defender:clientSecret"]);
+            return next;
+        },
         async stop() {
+            await Promise.all(extraHosts.map((x) => x.stop()));
             await h.stop();
             await emulator.stop();
         },
     };
+}
+
+/** Awaits a provider call that must fail with the provider's own error matching `pattern`; returns it. */
+export async function rejects(p: Promise<unknown>, pattern: RegExp): Promise<ProviderCallError> {
+    try {
+        await p;
+    } catch (e) {
+        assert.ok(e instanceof ProviderCallError, `expected a provider error, got ${String(e)}`);
+        assert.match(e.message, pattern);
+        return e;
+    }
+    assert.fail(`expected an error matching ${pattern}`);
 }
