@@ -26,8 +26,17 @@ export async function explained<T>(op: Operation, device: string, run: () => Pro
     try {
         return await run();
     } catch (e) {
-        throw explain(op, device, e);
+        throw withoutTrace(explain(op, device, e));
     }
+}
+
+/**
+ * The SDK's provider host prints `${error}: ${error.stack}` for a failed read or delete before the
+ * engine shows the message: a user must read the message and its fix, not this package's frames.
+ */
+function withoutTrace(e: unknown): unknown {
+    if (e instanceof Error) e.stack = "";
+    return e;
 }
 
 export function explain(op: Operation, device: string, e: unknown): unknown {
@@ -75,7 +84,8 @@ export function fixFor(status: number | undefined, code: string | undefined): st
 function fixOf(e: unknown): string {
     if (!isDefenderApiError(e)) return "";
     if (e.kind === "token") {
-        return "Check defender:tenantId, defender:clientId and defender:clientSecret (or, with defender:authMethod ambient, the runner's Azure identity) and that the login host answers.";
+        return "Check defender:tenantId, defender:clientId and defender:clientSecret (or, with defender:authMethod ambient, the runner's Azure identity) and that the login host answers. " +
+            "A refresh signs in with the settings recorded at the last update: after changing them, run with --run-program (or PULUMI_RUN_PROGRAM=true).";
     }
     if (e.kind === "invalidOptions" || e.kind === "invalidInput") return "Check the declaration and the defender:* configuration.";
     if (e.kind === "timeout" || e.kind === "network") return "Check the connection to Defender (defender:apiBaseUrl).";

@@ -3,32 +3,31 @@
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { startEmulator, type RunningEmulator } from "../../emulator";
-import { stackConfigCommands } from "../../scripts/demoSupport";
 import { REPO_ROOT, requirePulumiCli } from "./support/engine";
+import { openStack, type E2eStack } from "./support/stack";
 import { installMinimalProgram } from "./support/userProgram";
-import { CliWorkspace } from "./support/workspace";
 
 describe("e2e: the package installed from Git", function () {
     this.timeout(5 * 60_000);
-    let emulator: RunningEmulator;
-    let ws: CliWorkspace;
+    let s: E2eStack;
+    let dir: string;
     let program: string;
     let commit: string;
 
     before(async function () {
         const cli = await requirePulumiCli(this);
         this.timeout(15 * 60_000);
-        emulator = await startEmulator({ tls: { dir: path.join(REPO_ROOT, ".state", "emulator-tls") } });
-        ws = new CliWorkspace(cli, { caCertPath: emulator.caCertPath, prefix: "e2e-git-" });
         commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8" }).trim();
-        program = path.join(ws.dir, "program");
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-git-"));
+        program = path.join(dir, "program");
         installMinimalProgram(program, `git+file://${REPO_ROOT}#${commit}`);
+        s = await openStack({ cli, cwd: program, stack: "git", clientSecret: "git-install-suite-secret", prefix: "e2e-git-" });
     });
     after(async () => {
-        ws?.remove();
-        await emulator?.stop();
+        await s?.stop();
+        if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
     const installed = () => path.join(program, "node_modules", "pulumi-defender-isolation");
@@ -42,16 +41,12 @@ describe("e2e: the package installed from Git", function () {
     });
 
     it("runs under the real CLI: a preview checks and plans the isolation with the installed code", async () => {
-        await ws.ok(["stack", "init", "git", "--non-interactive"], { cwd: program });
-        for (const c of stackConfigCommands({ stack: "git", configFile: path.join(program, "Pulumi.git.yaml"), emulatorUrl: emulator.url, credentials: { tenantId: "00000000-0000-0000-0000-000000000001", clientId: "7d3f4c2a-9b1e-4f6d-8a2c-5e0b1d9c3f47", clientSecret: "git-install-suite-secret" }, pollIntervalSeconds: 0.2 })) {
-            await ws.ok(c.args, { cwd: program, stdin: c.stdin });
-        }
-        await ws.ok(["config", "set", "--stack", "git", "isolationType", "Sideways"], { cwd: program });
-        const bad = await ws.run(["preview", "--stack", "git", "--non-interactive"], { cwd: program });
+        await s.config("isolationType", "Sideways");
+        const bad = await s.run("preview");
         assert.notEqual(bad.code, 0);
-        assert.match(bad.stdout, /isolationType/, "the installed check ran in the provider host");
-        await ws.ok(["config", "set", "--stack", "git", "isolationType", "Full"], { cwd: program });
-        const ok = await ws.ok(["preview", "--stack", "git", "--non-interactive"], { cwd: program });
+        assert.match(bad.stdout, /property isolationType value \{Sideways\} has a problem/, "the installed check ran in the provider host");
+        await s.config("isolationType", "Full");
+        const ok = await s.ok("preview");
         assert.match(ok.stdout, /\+ 2 to create/);
     });
 });
