@@ -11,7 +11,7 @@ import { isolations, type CliRun, type StackExport } from "./support/workspace";
 import { pulumiActionSteps, type PulumiActionStep } from "../workflow/pulumiActionSteps";
 
 const FIN = DEFAULT_DEVICES.finLaptop;      // by machineId
-const FIN2 = DEFAULT_DEVICES.finLaptop2;    // by computerDnsName, Selective
+const FIN2 = DEFAULT_DEVICES.finLaptop2;    // named by computerDnsName (the program looks it up: one resource per device, named by id), Selective
 const HR = DEFAULT_DEVICES.hrLaptop;
 const MAC = DEFAULT_DEVICES.macLaptop;
 const SHA = "4f3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a";
@@ -71,7 +71,7 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
         const { run, writes: w } = await cli(preview);
         expectExit(run, 0);
         assert.match(run.stdout, new RegExp(`\\+\\s+${RES(`${FIN.id}`).source}create`));
-        assert.match(run.stdout, new RegExp(`\\+\\s+${RES(FIN2.computerDnsName).source}create`));
+        assert.match(run.stdout, new RegExp(`\\+\\s+${RES(FIN2.id).source}create`));
         assert.match(run.stdout, /Resources:\n\s+\+ 3 to create\n/);
         assert.match(run.stdout, /deviceCount: 2/);
         assert.deepEqual(w, []);
@@ -88,7 +88,7 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
 
         const state = inState(await root.exportStack());
         const actions = root.emulator.state().actions;
-        assert.deepEqual([...state.keys()].sort(), [`isolate-${FIN.id}`, `isolate-${FIN2.computerDnsName}`].sort());
+        assert.deepEqual([...state.keys()].sort(), [`isolate-${FIN.id}`, `isolate-${FIN2.id}`].sort());
         for (const [, r] of state) {
             const action = actions.find((a) => a.id === r.id);
             assert.ok(action && action.type === "Isolate" && action.status === "Succeeded", `state id ${r.id} is a Succeeded Isolate in Defender`);
@@ -114,8 +114,8 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
 
         const p = await cli(["preview"]);
         expectExit(p.run, 0);
-        assert.match(p.run.stdout, new RegExp(`~\\s+${RES(FIN2.computerDnsName).source}refreshing`));
-        assert.match(p.run.stdout, new RegExp(`\\+\\s+${RES(FIN2.computerDnsName).source}create`));
+        assert.match(p.run.stdout, new RegExp(`~\\s+${RES(FIN2.id).source}refreshing`));
+        assert.match(p.run.stdout, new RegExp(`\\+\\s+${RES(FIN2.id).source}create`));
         assert.match(p.run.stdout, /Resources:\n\s+\+ 1 to create\n\s+2 unchanged\n/);
         assert.ok(p.requests.some((e) => e.route === "listActions"), "the preview's refresh read the device's actions");
         assert.deepEqual(p.writes, []);
@@ -125,7 +125,7 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
         assert.deepEqual(u.writes.map((x) => `${x.route} ${x.machineId}`), [`isolate ${FIN2.id}`]);
         const after = inState(await root.exportStack());
         assert.equal(after.get(`isolate-${FIN.id}`)!.id, before.get(`isolate-${FIN.id}`)!.id, "the untouched device keeps its isolation");
-        assert.notEqual(after.get(`isolate-${FIN2.computerDnsName}`)!.id, before.get(`isolate-${FIN2.computerDnsName}`)!.id);
+        assert.notEqual(after.get(`isolate-${FIN2.id}`)!.id, before.get(`isolate-${FIN2.id}`)!.id);
         assert.deepEqual(isolated(), [`${FIN.computerDnsName} Full`, `${FIN2.computerDnsName} Selective`].sort());
     });
 
@@ -247,7 +247,7 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
         assert.deepEqual(w.map((x) => `${x.route} ${x.machineId}`), [`unisolate ${HR.id}`]);
         assert.match(String(w[0].body.Comment), /INC-9002 closed/);
         const after = inState(await root.exportStack());
-        assert.deepEqual([...after.keys()].sort(), [`isolate-${FIN.id}`, `isolate-${FIN2.computerDnsName}`].sort());
+        assert.deepEqual([...after.keys()].sort(), [`isolate-${FIN.id}`, `isolate-${FIN2.id}`].sort());
         assert.equal(after.get(`isolate-${FIN.id}`)!.id, before.get(`isolate-${FIN.id}`)!.id, "still isolated by the same action");
         assert.doesNotMatch(String(after.get(`isolate-${FIN.id}`)!.outputs.comment), /INC-9002/);
         assert.deepEqual(isolated(), [`${FIN.computerDnsName} Full`, `${FIN2.computerDnsName} Selective`].sort());

@@ -27,6 +27,11 @@ export interface PulumiActionStep {
     args: string[];
     /** The `PULUMI_*` variables the step runs with (workflow, job and step `env:`): settings of the CLI too. */
     env: Record<string, string>;
+    /**
+     * The stack config the action sets before the command (`config-map`). Identity settings in it are
+     * the runner's login, which the suite replaces as it replaces the backend.
+     */
+    config: Record<string, { value: string; secret: boolean }>;
 }
 
 /** Values for `${{ <context>.<name> }}` expressions: github, vars, secrets, env. */
@@ -92,7 +97,7 @@ export function pulumiActionSteps(workflowYaml: string, context: ExpressionConte
             for (const [k, v] of Object.entries(s.with ?? {})) inputs[k] = ACTION_ONLY.has(k) ? String(v) : evaluate(String(v), { ...context, env: stepEnv });
             const command = inputs.command;
             if (command !== "preview" && command !== "up") throw new Error(`${job} step ${step}: command ${JSON.stringify(command)} is not mapped (preview and up are)`);
-            const known = new Set(["command", "message", "work-dir", ...BOOLEAN_FLAGS.map(([i]) => i), ...GLOBAL_BOOLEAN_FLAGS.map(([i]) => i), ...ACTION_ONLY]);
+            const known = new Set(["command", "message", "work-dir", "config-map", ...BOOLEAN_FLAGS.map(([i]) => i), ...GLOBAL_BOOLEAN_FLAGS.map(([i]) => i), ...ACTION_ONLY]);
             const unknown = Object.keys(inputs).filter((k) => !known.has(k));
             if (unknown.length > 0) throw new Error(`${job} step ${step}: no CLI mapping for input(s) ${unknown.join(", ")}: add them to test/workflow/pulumiActionSteps.ts`);
             if (inputs["work-dir"] !== undefined && !["", ".", "./"].includes(inputs["work-dir"])) {
@@ -105,8 +110,24 @@ export function pulumiActionSteps(workflowYaml: string, context: ExpressionConte
             args.push("--exec-kind", "auto.local");
             // Login and backend variables are the caller's (the suite substitutes the backend).
             const pulumiEnv = Object.fromEntries(Object.entries(stepEnv).filter(([k]) => k.startsWith("PULUMI_") && !/^PULUMI_(ACCESS_TOKEN|BACKEND_URL|CONFIG_PASSPHRASE(_FILE)?|HOME)$/.test(k)));
-            found.push({ job, step, command, args, env: pulumiEnv });
+            found.push({ job, step, command, args, env: pulumiEnv, config: configMap(inputs["config-map"], `${job} step ${step}`) });
         });
     }
     return found;
+}
+
+/** `config-map: "{key: {value: v, secret: false}}"`, as the action reads it (YAML); anything else is an error. */
+function configMap(text: string | undefined, where: string): Record<string, { value: string; secret: boolean }> {
+    if (text === undefined || text.trim() === "") return {};
+    const parsed = parse(text) as unknown;
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error(`${where}: config-map is not a map`);
+    const out: Record<string, { value: string; secret: boolean }> = {};
+    for (const [key, entry] of Object.entries(parsed as Record<string, unknown>)) {
+        const e = entry as { value?: unknown; secret?: unknown } | null;
+        if (e === null || typeof e !== "object" || e.value === undefined || (e.secret !== undefined && typeof e.secret !== "boolean")) {
+            throw new Error(`${where}: config-map ${key} must be {value: ..., secret: true|false}`);
+        }
+        out[key] = { value: String(e.value), secret: e.secret === true };
+    }
+    return out;
 }

@@ -63,6 +63,12 @@ describe("workflow: examples/github-actions/incidents.yml", () => {
             ]);
         });
 
+        it("both steps choose the runner's Azure login as the provider's identity (config-map), never a secret", () => {
+            for (const s of pulumiActionSteps(workflow, context)) {
+                assert.deepEqual(s.config, { "defender:authMethod": { value: "ambient", secret: false } }, s.job);
+            }
+        });
+
         it("takes PULUMI_* settings from workflow, job and step env (the step's last), not the login or backend ones", () => {
             const edited = workflow
                 .replace("  up:\n    if:", "  up:\n    env:\n      PULUMI_EXPERIMENTAL: \"1\"\n      PULUMI_ACCESS_TOKEN: x\n    if:")
@@ -75,6 +81,7 @@ describe("workflow: examples/github-actions/incidents.yml", () => {
         const cases: { name: string; edit: (w: string) => string; error: RegExp }[] = [
             { name: "an input with no mapping", edit: (w) => w.replace("refresh: true          #", "target: urn:x\n          refresh: true #"), error: /no CLI mapping for input\(s\) target/ },
             { name: "a boolean input that is no boolean", edit: (w) => w.replace("refresh: true          #", "refresh: yes          #"), error: /input refresh is "yes"/ },
+            { name: "a config-map entry without a value", edit: (w) => w.replace("{defender:authMethod: {value: ambient, secret: false}}", "{defender:authMethod: ambient}"), error: /config-map defender:authMethod must be \{value/ },
             { name: "another command", edit: (w) => w.replace("command: preview", "command: destroy"), error: /command "destroy" is not mapped/ },
             { name: "another major version of the action", edit: (w) => w.replace("pulumi/actions@v6\n        with:\n          command: up", "pulumi/actions@v5\n        with:\n          command: up"), error: /pulumi\/actions@v5: this mapping is that of pulumi\/actions@v6/ },
         ];
