@@ -185,6 +185,13 @@ describe("e2e: the guardrails policy pack on the GitOps project", function () {
             assert.deepEqual(listed.v, []);
         });
 
+        it("the repository's policy/config.json lets the example incidents through with no violation", async () => {
+            const files = Object.fromEntries(fs.readdirSync(path.join(REPO_ROOT, "examples/incidents")).map((f) => [f, fs.readFileSync(path.join(REPO_ROOT, "examples/incidents", f), "utf8")]));
+            const { r, v } = await preview(files, JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policy/config.json"), "utf8")));
+            assert.equal(r.code, 0, show(r));
+            assert.deepEqual(v, []);
+        });
+
         it("the brake made advisory warns with the count and lets the preview through", async () => {
             const { r, v } = await preview({ "inc-105.yaml": incident("INC-105", `${FIN}:Selective`, MAC) }, { "mass-isolation-brake": { enforcementLevel: "advisory", maxDevices: 1 } });
             assert.equal(r.code, 0, show(r));

@@ -3,7 +3,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { DEVICE_ISOLATION_TYPE, GUARDRAILS, withDefaults } from "../../provider/policy";
+import { DEVICE_ISOLATION_TYPE, GUARDRAILS, withDefaults, type JsonSchema } from "../../provider/policy";
+import { planDevices } from "../../provider/gitops/devicePlan";
+import { loadIncidentFolder } from "../../provider/gitops/incidentFolder";
 import { DEFAULT_MAX_DEVICES, DEFAULT_PROTECTED_TAGS } from "../../provider/gitops/options";
 
 const ROOT = path.resolve(__dirname, "../../..");
@@ -52,5 +54,36 @@ describe("policy/guardrails", () => {
         const offenders = files.flatMap((f) => [...fs.readFileSync(path.join(dir, f), "utf8").matchAll(/(?:from\s+|require\(|import\()\s*["']([^"']+)["']/g)]
             .map((m) => m[1]).filter((spec) => !spec.startsWith("./")).map((spec) => `${f}: ${spec}`));
         assert.deepEqual(offenders, []);
+    });
+});
+
+describe("policy/config.json: the repository's own pack config", () => {
+    const config = JSON.parse(fs.readFileSync(path.join(ROOT, "policy/config.json"), "utf8")) as Record<string, Record<string, unknown>>;
+    const LEVELS = ["advisory", "mandatory", "disabled"];
+
+    it("names guardrails and properties of their schemas only, with values of the schema's type", () => {
+        const byName = new Map(GUARDRAILS.map((g) => [g.name, g]));
+        for (const [policy, settings] of Object.entries(config)) {
+            const g = byName.get(policy);
+            assert.ok(g, `${policy} is a guardrail`);
+            for (const [key, value] of Object.entries(settings)) {
+                if (key === "enforcementLevel") { assert.ok(LEVELS.includes(value as string), `${policy}.${key}`); continue; }
+                const p: JsonSchema | undefined = g.configSchema.properties[key];
+                assert.ok(p, `${policy}.${key} is in the schema`);
+                const type = Array.isArray(value) ? "array" : Number.isInteger(value) ? "integer" : typeof value;
+                assert.equal(type, p.type, `${policy}.${key}`);
+            }
+        }
+    });
+
+    it("lets the example incidents through with no violation at all", () => {
+        const folder = loadIncidentFolder(path.join(ROOT, "examples/incidents"), { displayRoot: ROOT });
+        const plan = planDevices(folder.incidents, new Date("2026-01-01T00:00:00Z"));
+        const declarations = plan.devices.map((d) => ({ ...d, protectedMachineTags: [...DEFAULT_PROTECTED_TAGS] }));
+        for (const g of GUARDRAILS) {
+            const c = withDefaults(g.defaults, config[g.name] as never);
+            const found = g.kind === "stack" ? g.check(declarations, c) : declarations.flatMap((d) => g.check(d, c));
+            assert.deepEqual(found, [], g.name);
+        }
     });
 });
