@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "**/node_modules/**", ".state/**"] },
+  { ignores: ["dist/**", "node_modules/**", "**/node_modules/**", ".state/**", "policy/dist/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

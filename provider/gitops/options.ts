@@ -4,6 +4,7 @@
  * Config keys live in the project's namespace (`pulumi config set maxDevices 80`); the root
  * Pulumi.yaml declares them with the same defaults and descriptions.
  */
+import { DEFAULT_MAX_DEVICES as POLICY_MAX_DEVICES, MAX_MAX_DEVICES as POLICY_MAX_MAX_DEVICES, PROTECTED_DEVICES_DEFAULTS } from "../policy";
 import { didYouMean } from "./problems";
 
 export interface IncidentProgramOptions {
@@ -30,10 +31,11 @@ export interface IncidentProgramOptions {
 export type ResolvedProgramOptions = Required<IncidentProgramOptions>;
 
 export const DEFAULT_INCIDENTS_DIR = "examples/incidents";
-export const DEFAULT_MAX_DEVICES = 50;
+/** The policy pack's defaults, so the program and the pack agree out of the box. */
+export const DEFAULT_MAX_DEVICES = POLICY_MAX_DEVICES;
 /** Far beyond any incident, low enough to stop a generated folder from isolating a fleet. */
-export const MAX_MAX_DEVICES = 10_000;
-export const DEFAULT_PROTECTED_TAGS: readonly string[] = ["DoNotIsolate"];
+export const MAX_MAX_DEVICES = POLICY_MAX_MAX_DEVICES;
+export const DEFAULT_PROTECTED_TAGS: readonly string[] = PROTECTED_DEVICES_DEFAULTS.protectedTags;
 
 /** The program's config keys, in the order Pulumi.yaml lists them. */
 export const CONFIG_KEYS = ["incidentsDir", "maxDevices", "protectedTags", "waitForCompletion", "allowEmpty"] as const;

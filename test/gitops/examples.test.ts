@@ -88,12 +88,13 @@ describe("examples and the root Pulumi project", () => {
         const workflow = parse(read("examples/github-actions/incidents.yml")) as { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, Job> };
         const { preview, up } = workflow.jobs;
         const step = (job: Job, uses: string) => job.steps.find((s) => s.uses?.startsWith(uses));
+        const pulumiSteps = (job: Job) => job.steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
 
         it("previews pull requests in a PR comment, and applies main on merge and on a schedule", () => {
             assert.deepEqual(Object.keys(workflow.on).sort(), ["pull_request", "push", "schedule", "workflow_dispatch"]);
             assert.deepEqual(step(preview, "pulumi/actions")?.with?.command, "preview");
             assert.equal(step(preview, "pulumi/actions")?.with?.["comment-on-pr"], true);
-            assert.equal(step(up, "pulumi/actions")?.with?.command, "up");
+            assert.equal(pulumiSteps(up).at(-1)?.with?.command, "up");
             assert.match(up.if, /refs\/heads\/main/);
         });
 
@@ -115,6 +116,27 @@ describe("examples and the root Pulumi project", () => {
                 assert.equal(parse(String(step(job, "pulumi/actions")?.with?.["config-map"])) ["defender:authMethod"]?.value, "ambient");
             }
             assert.equal(up.environment, "defender-production");
+        });
+
+        it("runs the guardrails policy pack with its config on every preview and up, and previews with it before up", () => {
+            for (const job of [preview, up]) {
+                const install = job.steps.findIndex((s) => s.run === "npm run policy:install");
+                assert.ok(install >= 0, "installs the pack");
+                for (const s of pulumiSteps(job)) {
+                    assert.equal(s.with?.policyPacks, "policy", `${s.with?.command}`);
+                    assert.equal(s.with?.policyPackConfigs, "policy/config.json", `${s.with?.command}`);
+                    assert.ok(job.steps.indexOf(s) > install, "after the pack is installed");
+                }
+            }
+            // pulumi/actions' up skips its preview, and stack policies run after the update's steps.
+            assert.deepEqual(pulumiSteps(up).map((s) => s.with?.command), ["preview", "up"]);
+        });
+
+        it("previews a pull request with the guardrails of the base branch", () => {
+            const checkout = preview.steps.findIndex((s) => s.uses?.startsWith("actions/checkout@"));
+            const base = preview.steps.findIndex((s) => /git checkout FETCH_HEAD -- policy provider\/policy\n/.test(s.run ?? ""));
+            assert.ok(checkout >= 0 && base === checkout + 1, "right after the checkout");
+            assert.ok(base < preview.steps.findIndex((s) => s.run === "npm run build"), "before anything is built");
         });
     });
 });
