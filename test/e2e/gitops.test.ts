@@ -9,6 +9,7 @@ import { REPO_ROOT, requirePulumiCli } from "./support/engine";
 import { rootProjectStack, writes, type RootStack } from "./support/rootProject";
 import { isolations, type CliRun, type StackExport } from "./support/workspace";
 import { pulumiActionSteps, type PulumiActionStep } from "../workflow/pulumiActionSteps";
+import { preparePolicyPack } from "./support/policyPack";
 
 const FIN = DEFAULT_DEVICES.finLaptop;      // by machineId
 const FIN2 = DEFAULT_DEVICES.finLaptop2;    // named by computerDnsName (the program looks it up: one resource per device, named by id), Selective
@@ -52,7 +53,8 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
             github: { event_name: "push", sha: SHA }, vars: { PULUMI_ORG: "contoso" }, secrets: {},
         });
         preview = steps.find((s) => s.job === "preview")!;
-        up = steps.find((s) => s.job === "up")!;
+        up = steps.find((s) => s.job === "up" && s.command === "up")!;
+        preparePolicyPack(); // the steps run the policy pack (policy/), as the workflow does
         root = await rootProjectStack(pulumi, { prefix: "e2e-gitops-", clientSecret: "gitops-suite-secret-value", relativeIncidentsDir: true });
         file("inc-9001.yaml", [
             "incident: INC-9001",
@@ -141,8 +143,10 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
         assert.equal(fallback["defender-incidents:incidentsDir"].value, "examples/incidents");
         await root.ok(["config", "set", "incidentsDir", path.relative(REPO_ROOT, root.incidentsDir)]);
 
-        // A list set by path reaches the program as a list: every resource's protected tags change (state only).
-        await root.ok(["config", "set", "--path", "protectedTags[0]", "Tier0"]);
+        // A list set by path reaches the program as a list: every resource's protected tags change (state
+        // only). The policy pack requires DoNotIsolate to stay: the tag is added after it.
+        await root.ok(["config", "set", "--path", "protectedTags[0]", "DoNotIsolate"]);
+        await root.ok(["config", "set", "--path", "protectedTags[1]", "Tier0"]);
         const tags = await cli(preview);
         expectExit(tags.run, 0);
         assert.match(tags.run.stdout, /Resources:\n\s+~ 2 to update\n/);

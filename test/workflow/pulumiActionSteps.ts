@@ -97,7 +97,7 @@ export function pulumiActionSteps(workflowYaml: string, context: ExpressionConte
             for (const [k, v] of Object.entries(s.with ?? {})) inputs[k] = ACTION_ONLY.has(k) ? String(v) : evaluate(String(v), { ...context, env: stepEnv });
             const command = inputs.command;
             if (command !== "preview" && command !== "up") throw new Error(`${job} step ${step}: command ${JSON.stringify(command)} is not mapped (preview and up are)`);
-            const known = new Set(["command", "message", "work-dir", "config-map", ...BOOLEAN_FLAGS.map(([i]) => i), ...GLOBAL_BOOLEAN_FLAGS.map(([i]) => i), ...ACTION_ONLY]);
+            const known = new Set(["command", "message", "work-dir", "config-map", "policyPacks", "policyPackConfigs", ...BOOLEAN_FLAGS.map(([i]) => i), ...GLOBAL_BOOLEAN_FLAGS.map(([i]) => i), ...ACTION_ONLY]);
             const unknown = Object.keys(inputs).filter((k) => !known.has(k));
             if (unknown.length > 0) throw new Error(`${job} step ${step}: no CLI mapping for input(s) ${unknown.join(", ")}: add them to test/workflow/pulumiActionSteps.ts`);
             if (inputs["work-dir"] !== undefined && !["", ".", "./"].includes(inputs["work-dir"])) {
@@ -107,6 +107,8 @@ export function pulumiActionSteps(workflowYaml: string, context: ExpressionConte
             if (inputs.message) args.push("--message", inputs.message);
             for (const [input, flag] of BOOLEAN_FLAGS) if (booleanInput(input, inputs[input])) args.push(flag);
             for (const [input, flag] of GLOBAL_BOOLEAN_FLAGS) if (booleanInput(input, inputs[input])) args.push(flag);
+            for (const pack of list(inputs.policyPacks)) args.push("--policy-pack", pack);
+            for (const config of list(inputs.policyPackConfigs)) args.push("--policy-pack-config", config);
             args.push("--exec-kind", "auto.local");
             // Login and backend variables are the caller's (the suite substitutes the backend).
             const pulumiEnv = Object.fromEntries(Object.entries(stepEnv).filter(([k]) => k.startsWith("PULUMI_") && !/^PULUMI_(ACCESS_TOKEN|BACKEND_URL|CONFIG_PASSPHRASE(_FILE)?|HOME)$/.test(k)));
@@ -130,4 +132,9 @@ function configMap(text: string | undefined, where: string): Record<string, { va
         out[key] = { value: String(e.value), secret: e.secret === true };
     }
     return out;
+}
+
+/** A list input (`policyPacks`, `policyPackConfigs`): comma- or line-separated, as the action splits it. */
+function list(text: string | undefined): string[] {
+    return (text ?? "").split(/[,\n]/).map((x) => x.trim()).filter((x) => x !== "");
 }

@@ -55,15 +55,18 @@ describe("workflow: examples/github-actions/incidents.yml", () => {
     describe("the pulumi commands of its pulumi/actions steps", () => {
         const workflow = fs.readFileSync(path.join(REPO_ROOT, WORKFLOW), "utf8");
 
+        // The policy pack gates both: the up job previews with it first, since a stack policy runs only after a deployment's steps.
+        const PACK = "--policy-pack policy --policy-pack-config policy/config.json";
         it("preview on pull requests and up on main, both with --refresh and the program run for it; up with the event and commit as message", () => {
             const steps = pulumiActionSteps(workflow, context);
             assert.deepEqual(steps.map((s) => [s.job, s.command, s.args.join(" "), s.env]), [
-                ["preview", "preview", "preview --refresh --exec-kind auto.local", { PULUMI_RUN_PROGRAM: "true" }],
-                ["up", "up", `up --yes --skip-preview --message push ${SHA} --refresh --exec-kind auto.local`, { PULUMI_RUN_PROGRAM: "true" }],
+                ["preview", "preview", `preview --refresh ${PACK} --exec-kind auto.local`, { PULUMI_RUN_PROGRAM: "true" }],
+                ["up", "preview", `preview --refresh ${PACK} --exec-kind auto.local`, { PULUMI_RUN_PROGRAM: "true" }],
+                ["up", "up", `up --yes --skip-preview --message push ${SHA} --refresh ${PACK} --exec-kind auto.local`, { PULUMI_RUN_PROGRAM: "true" }],
             ]);
         });
 
-        it("both steps choose the runner's Azure login as the provider's identity (config-map), never a secret", () => {
+        it("every step chooses the runner's Azure login as the provider's identity (config-map), never a secret", () => {
             for (const s of pulumiActionSteps(workflow, context)) {
                 assert.deepEqual(s.config, { "defender:authMethod": { value: "ambient", secret: false } }, s.job);
             }
@@ -74,7 +77,7 @@ describe("workflow: examples/github-actions/incidents.yml", () => {
                 .replace("  up:\n    if:", "  up:\n    env:\n      PULUMI_EXPERIMENTAL: \"1\"\n      PULUMI_ACCESS_TOKEN: x\n    if:")
                 .replace("      - uses: pulumi/actions@v6\n        with:\n          command: up", "      - uses: pulumi/actions@v6\n        env:\n          PULUMI_RUN_PROGRAM: \"false\"\n        with:\n          command: up");
             assert.notEqual(edited, workflow);
-            const up = pulumiActionSteps(edited, context).find((s) => s.job === "up")!;
+            const up = pulumiActionSteps(edited, context).find((s) => s.job === "up" && s.command === "up")!;
             assert.deepEqual(up.env, { PULUMI_RUN_PROGRAM: "false", PULUMI_EXPERIMENTAL: "1" });
         });
 
