@@ -13,7 +13,10 @@ import type { IsolationType } from "./lifecycle/inputs";
 
 export type { IsolationType } from "./lifecycle/inputs";
 
-/** What a DeviceIsolation declares. Exactly one of `machineId` / `computerDnsName`. */
+/**
+ * What a DeviceIsolation declares: `machineId`, `computerDnsName`, or both (then `machineId` decides
+ * which device, and create refuses it unless `computerDnsName` is that device's name).
+ */
 export interface DeviceIsolationArgs {
     /** Defender device id: 40 hexadecimal characters. */
     machineId?: pulumi.Input<string>;

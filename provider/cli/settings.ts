@@ -5,8 +5,9 @@
  * before any network call.
  *
  * With AZURE_CLIENT_SECRET set, the three variables select the client secret credential (a missing
- * one is a problem). Without it, none is passed: DefaultAzureCredential reads the environment itself
- * (a certificate, workload identity), then managed identity, then the Azure CLI's login.
+ * one is a problem). Without it the command chooses the ambient identity (authMethod ambient), as Azure
+ * tools do: DefaultAzureCredential reads the environment itself (a certificate, workload identity),
+ * then managed identity, then the Azure CLI's login. The command only reads, and says which it used.
  */
 import { renameOptionFields, validateClientOptions, type Cloud, type DefenderClientOptions } from "../defender";
 import type { CliArgs } from "./args";
@@ -30,6 +31,8 @@ export function clientSettings(args: Pick<CliArgs, "cloud" | "apiBaseUrl" | "aut
             const v = value(env[name]);
             if (v !== undefined) options[key] = v;
         }
+    } else {
+        options.authMethod = "ambient";
     }
     if (value(args.cloud) !== undefined) options.cloud = value(args.cloud) as Cloud;
     for (const key of ["apiBaseUrl", "authorityHost", "scope"] as const) {

@@ -102,9 +102,12 @@ export function planDevices(incidents: readonly Incident[], now: Date): Plan {
         problems.push(...merged.problems);
         const first = listings[0].device;
         const ids = listings.map((l) => l.incident.id);
+        // A name an incident gave the device travels with its id: reviews and policy packs see it,
+        // and create checks it is that device's name.
+        const named = listings.map((l) => l.device.computerDnsName).find((n) => n !== undefined);
         devices.push({
             name: resourceName(first),
-            ...(first.machineId ? { machineId: first.machineId } : { computerDnsName: first.computerDnsName }),
+            ...(first.machineId ? { machineId: first.machineId, ...(named ? { computerDnsName: named } : {}) } : { computerDnsName: first.computerDnsName }),
             isolationType: merged.type,
             comment: isolationComment(listings.map((l) => incidentNote(l.incident, l.device.comment))),
             releaseComment: releaseComment(ids),

@@ -100,7 +100,8 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, lookUp
     const resources: Record<string, DeviceIsolation> = {};
     for (const d of plan.devices) {
         resources[d.name] = new DeviceIsolation(d.name, {
-            ...(d.machineId ? { machineId: d.machineId } : { computerDnsName: d.computerDnsName }),
+            ...(d.machineId ? { machineId: d.machineId } : {}),
+            ...(d.computerDnsName ? { computerDnsName: d.computerDnsName } : {}),
             comment: d.comment,
             isolationType: d.isolationType,
             releaseComment: d.releaseComment,

@@ -12,14 +12,20 @@ export function deviceName(machine: { id: string; computerDnsName?: string | nul
 
 export async function resolveDevice(client: DefenderClient, decl: Declaration): Promise<Machine> {
     if (decl.machineId) {
+        let machine: Machine;
         try {
-            return await client.getMachine(decl.machineId);
+            machine = await client.getMachine(decl.machineId);
         } catch (e) {
             if (isDefenderApiError(e) && e.status === 404) {
                 throw new Error(`Isolate device ${decl.machineId}: Defender knows no device with this machineId (${e.message}). Check the id in the Defender portal (Devices → the device → its URL), or declare computerDnsName instead. Nothing was isolated.`, { cause: e });
             }
             throw e;
         }
+        const declared = decl.computerDnsName;
+        if (declared && (machine.computerDnsName ?? "").toLowerCase() !== declared.toLowerCase()) {
+            throw new Error(`Isolate device ${deviceName(machine)}: declared as computerDnsName '${declared}', but Defender names device ${decl.machineId} '${machine.computerDnsName ?? "(no name)"}'. Correct the name or the id (or declare only one of them). Nothing was isolated.`);
+        }
+        return machine;
     }
     const name = decl.computerDnsName as string;
     const found = await client.findMachinesByDnsName(name);

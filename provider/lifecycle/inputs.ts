@@ -86,13 +86,13 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         }
     }
 
-    // Device: exactly one of machineId / computerDnsName.
+    // Device: machineId, or computerDnsName, or both: then machineId decides which device, and create
+    // refuses it unless computerDnsName is that device's name (so the name a review or a policy pack
+    // sees is never another device's).
     const hasId = given("machineId");
     const hasName = given("computerDnsName");
-    if (hasId && hasName) {
-        fail("machineId", "set exactly one of machineId or computerDnsName, not both");
-    } else if (!hasId && !hasName) {
-        fail("machineId", "set exactly one of machineId (40 hex characters) or computerDnsName (the device's full DNS name)");
+    if (!hasId && !hasName) {
+        fail("machineId", "set machineId (40 hex characters) or computerDnsName (the device's full DNS name)");
     }
     if (hasId) {
         const id = news.machineId;

@@ -67,8 +67,8 @@ describe("cli/settings: the provider's validation, in the command's names", () =
         assert.deepEqual(s, { options: { tenantId: TENANT, clientId: CLIENT, clientSecret: "s" }, problems: [] });
     });
 
-    it("without AZURE_CLIENT_SECRET none is passed: the ambient credential reads the environment itself", () => {
-        assert.deepEqual(clientSettings(flags(), { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CLIENT, AZURE_CLIENT_CERTIFICATE_PATH: "/c.pem" }), { options: {}, problems: [] });
+    it("without AZURE_CLIENT_SECRET the ambient identity is chosen: DefaultAzureCredential reads the environment itself", () => {
+        assert.deepEqual(clientSettings(flags(), { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CLIENT, AZURE_CLIENT_CERTIFICATE_PATH: "/c.pem" }), { options: { authMethod: "ambient" }, problems: [] });
     });
 
     // Each bad setting: the command's problem is the provider's, word for word, with the setting's name.
@@ -88,7 +88,9 @@ describe("cli/settings: the provider's validation, in the command's names", () =
             const cli = clientSettings(c.cli[0], c.cli[1]).problems;
             let message = "";
             try {
-                readSettings((key) => c.provider[key.replace(/^defender:/, "")]);
+                // The command chooses the ambient identity when no secret is given; the provider is told so.
+                const provider: Record<string, string> = c.provider.clientSecret ? c.provider : { authMethod: "ambient", ...c.provider };
+                readSettings((key) => provider[key.replace(/^defender:/, "")]);
             } catch (e) {
                 message = (e as Error).message;
             }

@@ -107,9 +107,9 @@ describe("e2e: the guardrails policy pack on the GitOps project", function () {
             const mandatory = v.filter((x) => x.level === "mandatory");
             assert.deepEqual(mandatory.map((x) => `${x.policy} ${x.resource}`).sort(), [
                 `protected-devices ${RESOURCE}: isolate-${DEFAULT_DEVICES.finLaptop.id}`,
-                `protected-devices ${RESOURCE}: isolate-${SQL}`,
-            ], show(r));
-            assert.match(mandatory.find((x) => x.resource.endsWith(SQL))!.message, /^computerDnsName "srv-sql-01\.contoso\.com" matches the protected pattern "srv-sql-\*" \(dnsNamePatterns\): it must never be isolated: remove the device/);
+                `protected-devices ${RESOURCE}: isolate-${DEFAULT_DEVICES.sqlServer.id}`,
+            ].sort(), show(r));
+            assert.match(mandatory.find((x) => x.resource.endsWith(DEFAULT_DEVICES.sqlServer.id))!.message, /^computerDnsName "srv-sql-01\.contoso\.com" matches the protected pattern "srv-sql-\*" \(dnsNamePatterns\): it must never be isolated: remove the device/);
             assert.match(mandatory.find((x) => x.resource.endsWith(DEFAULT_DEVICES.finLaptop.id))!.message, /^machineId "a1beb9c6\w+" is a protected device \(machineIds\)/);
             assert.doesNotMatch(r.stdout, /\+ \d+ to create/, "no plan is shown as going ahead");
             assert.deepEqual(writes, []);
@@ -161,9 +161,9 @@ describe("e2e: the guardrails policy pack on the GitOps project", function () {
         assert.equal(r.code, 0, show(r));
         assert.deepEqual(v.map((x) => `${x.level} ${x.policy} ${x.resource.split(": ")[1]}`).sort(), [
             `advisory isolation-type-by-device-class isolate-${DEFAULT_DEVICES.finLaptop.id}`,
-            `advisory isolation-type-by-device-class isolate-${DEFAULT_DEVICES.linuxServer.computerDnsName}`,
-        ], show(r));
-        assert.match(v.find((x) => x.resource.endsWith("web-lnx-03.contoso.com"))!.message, /^isolationType Full is for workstations \(names matching "\*-lt-\*", "\*-ws-\*", "\*-mac-\*", "\*-pc-\*"\); "web-lnx-03\.contoso\.com" is not one/);
+            `advisory isolation-type-by-device-class isolate-${DEFAULT_DEVICES.linuxServer.id}`,
+        ].sort(), show(r));
+        assert.match(v.find((x) => x.resource.endsWith(DEFAULT_DEVICES.linuxServer.id))!.message, /^isolationType Full is for workstations \(names matching "\*-lt-\*", "\*-ws-\*", "\*-mac-\*", "\*-pc-\*"\); "web-lnx-03\.contoso\.com" is not one/);
         assert.match(r.stdout, /\+ 5 to create/);
         assert.deepEqual(writes, []);
     });

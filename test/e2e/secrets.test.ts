@@ -9,6 +9,7 @@ import { REPO_ROOT, requirePulumiCli } from "./support/engine";
 import { rootProjectStack, TEST_CREDENTIALS, writes, type RootStack } from "./support/rootProject";
 import { isolations, type CliRun } from "./support/workspace";
 import { pulumiActionSteps, type PulumiActionStep } from "../workflow/pulumiActionSteps";
+import { preparePolicyPack } from "./support/policyPack";
 
 /** base64 with + / and =, so its URL-encoded form (as a token request sends it) differs from it. */
 const secretValue = () => `${randomBytes(17).toString("base64")}+/=`;
@@ -49,7 +50,8 @@ describe("e2e: the client secret through the real CLI", function () {
         this.timeout(2 * 60_000);
         up = pulumiActionSteps(fs.readFileSync(path.join(REPO_ROOT, "examples", "github-actions", "incidents.yml"), "utf8"), {
             github: { event_name: "schedule", sha: "0".repeat(40) }, vars: { PULUMI_ORG: "contoso" }, secrets: {},
-        }).find((s) => s.job === "up")!;
+        }).find((s) => s.job === "up" && s.command === "up")!;
+        preparePolicyPack(); // the workflow's up runs the policy pack
         // Only this application and secret get tokens: a wrong secret is refused as Entra refuses it.
         root = await rootProjectStack(pulumi, {
             prefix: "e2e-secret-", clientSecret: SECRET,

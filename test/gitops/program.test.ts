@@ -216,12 +216,12 @@ describe("gitops: incident program", () => {
         const BY_ID = incidentYaml({ incident: "INC-1", title: "Beacon", isolate: [{ machineId: IDS.c }] });
         const BY_NAME = incidentYaml({ incident: "INC-2", title: "Stealer", isolate: [{ computerDnsName: "FIN-LT-042.contoso.com" }] });
 
-        it("a device named by id in one incident and by name in another is one resource, declared by id", async () => {
+        it("a device named by id in one incident and by name in another is one resource, declared by id with the name it was given", async () => {
             const f = folder({ "inc-1.yaml": BY_ID, "inc-2.yaml": BY_NAME });
             const lookUp = lookUpFrom({ "fin-lt-042.contoso.com": [{ id: IDS.c }] });
             const { resources } = await run({ incidentsDir: f.dir }, {}, lookUp);
             assert.deepEqual(resources.map((r) => [r.name, r.inputs.machineId, r.inputs.computerDnsName, r.inputs.comment]), [
-                [`isolate-${IDS.c}`, IDS.c, undefined, "INC-1 Beacon; INC-2 Stealer"],
+                [`isolate-${IDS.c}`, IDS.c, "fin-lt-042.contoso.com", "INC-1 Beacon; INC-2 Stealer"],
             ]);
             assert.deepEqual(lookUp.asked, ["fin-lt-042.contoso.com"]);
         });

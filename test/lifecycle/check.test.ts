@@ -26,6 +26,13 @@ describe("check (pure input rules)", () => {
         });
     });
 
+    it("takes machineId and computerDnsName together (machineId decides; create checks the name)", () => {
+        const { inputs, failures } = checkInputs(args({ computerDnsName: "Fin-LT-042.contoso.com" }));
+        assert.deepEqual(failures, []);
+        assert.equal(inputs.machineId, ID);
+        assert.equal(inputs.computerDnsName, "fin-lt-042.contoso.com");
+    });
+
     it("lower-cases and trims a DNS name", () => {
         const { inputs, failures } = checkInputs({ computerDnsName: " Fin-LT-042.contoso.com ", comment: "c" });
         assert.deepEqual(failures, []);
@@ -33,8 +40,7 @@ describe("check (pure input rules)", () => {
     });
 
     const refusals: Array<[string, Record<string, unknown>, string, RegExp]> = [
-        ["neither id", { comment: "c" }, "machineId", /exactly one of machineId .* or computerDnsName/],
-        ["both ids", args({ computerDnsName: "a.contoso.com" }), "machineId", /not both/],
+        ["neither id", { comment: "c" }, "machineId", /set machineId .* or computerDnsName/],
         ["39 hex characters", args({ machineId: ID.slice(1) }), "machineId", /40 hexadecimal/],
         ["41 hex characters", args({ machineId: ID + "a" }), "machineId", /40 hexadecimal/],
         ["path traversal id", args({ machineId: "../../api/machines" }), "machineId", /40 hexadecimal/],

@@ -97,6 +97,14 @@ describe("DeviceIsolation lifecycle through the provider host", function () {
             await rejects(world.create("x", args({ machineId: "0".repeat(40) })), /knows no device with this machineId.*Nothing was isolated/);
         });
 
+        it("declared by machineId and computerDnsName: isolates when the name is the device's, refuses another name before any isolate", async () => {
+            await rejects(world.create("mismatch", args({ computerDnsName: "hr-lt-007.contoso.com" })), /declared as computerDnsName 'hr-lt-007\.contoso\.com', but Defender names device [0-9a-f]{40} 'fin-lt-042\.contoso\.com'.*Nothing was isolated/);
+            assert.equal(isolateActions(LAPTOP.id).length, 0);
+            const both = await world.create("both", args({ computerDnsName: LAPTOP.computerDnsName.toUpperCase() }));
+            assert.equal(both.properties.machineId, LAPTOP.id);
+            assert.equal(isolateActions(LAPTOP.id).length, 1);
+        });
+
         it("refuses a device carrying a protected tag before any isolate", async () => {
             await rejects(world.create("laptop", args({ protectedMachineTags: ["finance"] })), /protected machine tag 'Finance'/);
             assert.equal(isolateActions(LAPTOP.id).length, 0);
