@@ -10,14 +10,17 @@ export function deviceName(machine: { id: string; computerDnsName?: string | nul
     return machine.computerDnsName ? `${machine.computerDnsName} (${machine.id.slice(0, 8)}…)` : machine.id;
 }
 
+/** A declared machineId Defender answered 404 for. */
+export function noDeviceWithId(machineId: string, cause?: Error): Error {
+    return new Error(`Isolate device ${machineId}: Defender knows no device with this machineId${cause ? ` (${cause.message})` : " (its read answered 404)"}. Check the id in the Defender portal (Devices → the device → its URL), or declare computerDnsName instead. Nothing was isolated.`, { cause });
+}
+
 export async function resolveDevice(client: DefenderClient, decl: Declaration): Promise<Machine> {
     if (decl.machineId) {
         try {
             return await client.getMachine(decl.machineId);
         } catch (e) {
-            if (isDefenderApiError(e) && e.status === 404) {
-                throw new Error(`Isolate device ${decl.machineId}: Defender knows no device with this machineId (${e.message}). Check the id in the Defender portal (Devices → the device → its URL), or declare computerDnsName instead. Nothing was isolated.`, { cause: e });
-            }
+            if (isDefenderApiError(e) && e.status === 404) throw noDeviceWithId(decl.machineId, e);
             throw e;
         }
     }
