@@ -45,9 +45,10 @@ export interface DeviceIsolationArgs {
  * in this package's own repository (its root Pulumi project) by walking up to its package.json.
  *
  * Written by hand rather than serialized from a closure: the serializer wraps every method in its own
- * scaffolding (3.4 KB, stored twice per resource); this text, kept short on purpose, is an eighth of that. It holds no
- * configuration or secret, and old state written with the serialized text loads the same code (the
- * dynamic provider never replaces a resource because its provider text changed; diff ignores it).
+ * scaffolding (3.4 KB, stored twice per resource); this text, kept short on purpose, is an eighth of
+ * that. It holds no configuration or secret, and old state written with the serialized text loads the
+ * same code (the dynamic provider never replaces a resource because its provider text changed; diff
+ * ignores it).
  */
 export const PROVIDER_TEXT = "exports.handler=()=>{" +
     "const p=require('path'),n='pulumi-defender-isolation',m='/dist/provider/lifecycle/index.js';" +
