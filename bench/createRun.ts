@@ -8,13 +8,14 @@ import { performance } from "perf_hooks";
 import { syntheticDevices } from "../emulator";
 import { DeviceIsolation } from "../provider";
 import { captureRegistrations } from "../test/support/registration";
-import { RESOURCE_TYPE, startWorld } from "../test/support/world";
+import type { PropertyMap, ProviderHost } from "../test/support/providerHost";
+import { RESOURCE_TYPE, startWorld, type World } from "../test/support/world";
 import { apiRecorder, BUCKETS, isAccepted, type ApiRequest, type Bucket } from "./apiLog";
 import { idealOf } from "./ideal";
 import { peakRssMb } from "./processMemory";
-import type { CreateResult } from "./results";
+import type { CliResult, CreateResult } from "./results";
 import type { CreateScenario } from "./scenarios";
-import { maxInAnyWindow, minimumIssueTimeMs } from "./windows";
+import { maxInAnyWindow, minimumIssueTimeMs, type Window } from "./windows";
 
 export interface RunOptions {
     /** Progress lines. @default none */
@@ -68,6 +69,7 @@ export async function runCreateScenario(s: CreateScenario, opts: RunOptions = {}
             actionMs: s.waitForCompletion ? s.actionDelays.toInProgressMs + s.actionDelays.toSucceededMs : 0,
         });
         const count = (keep: (r: ApiRequest) => boolean) => requests.filter(keep).length / s.devices;
+        const followUps = s.followUps ? await hostFollowUps(s, world, registered.map((r, i) => ({ urn: r.urn, created: outcomes[i] })), recorder, log) : undefined;
         return {
             kind: "create",
             scenario: s.name,
@@ -95,6 +97,7 @@ export async function runCreateScenario(s: CreateScenario, opts: RunOptions = {}
             hostPeakRssMb: peakRssMb(world.host.pid),
             providerBytes: Buffer.byteLength(String(registered[0]?.inputs.__provider ?? "")),
             failures: failures.slice(0, 3).map((f) => f.slice(0, 300)),
+            followUps,
         };
     } finally {
         await world.stop();
@@ -120,4 +123,41 @@ function duplicateIsolates(actions: ReadonlyArray<{ type: string; machineId: str
     const perDevice = new Map<string, number>();
     for (const a of actions) if (a.type === "Isolate") perDevice.set(a.machineId, (perDevice.get(a.machineId) ?? 0) + 1);
     return [...perDevice.values()].filter((n) => n > 1).length;
+}
+
+type Created = { urn: string; created: PromiseSettledResult<{ id: string; properties: PropertyMap }> };
+
+/** refresh then destroy of every created resource, each through a new configured host (a new engine command). */
+async function hostFollowUps(s: CreateScenario, world: World, created: readonly Created[], recorder: ReturnType<typeof apiRecorder>, log: (line: string) => void): Promise<CliResult[]> {
+    const held = created.flatMap((c) => (c.created.status === "fulfilled" && c.created.value.id !== "" ? [{ urn: c.urn, id: c.created.value.id, props: c.created.value.properties }] : []));
+    const windows = s.followUps!.refreshWindows;
+    const step = async (operation: "refresh" | "destroy", w: readonly Window[], call: (host: ProviderHost, r: (typeof held)[number]) => Promise<boolean>): Promise<CliResult> => {
+        world.emulator.configure({ rateLimits: { windows: [...w], retryAfterHeader: true } });
+        const host = await world.nextDeployment({ rateLimits: JSON.stringify(operation === "refresh" ? windows : s.configured) });
+        log(`${s.name}: ${operation} of ${held.length} through the host`);
+        recorder.clear();
+        const start = performance.now();
+        const outcomes = await Promise.allSettled(held.map((r) => call(host, r)));
+        const wallMs = performance.now() - start;
+        const requests = recorder.requests();
+        const ideal = idealOf({ calls: acceptedPerBucket(requests), windows: w, isolations: operation === "destroy" ? held.length : 0, actionMs: 0 });
+        const times = requests.map((r) => r.at);
+        const busyMs = times.length > 0 ? Math.max(...times) - Math.min(...times) : 0;
+        return {
+            kind: "cli", engine: "host", scenario: `${operation}-${s.devices}`, operation, devices: held.length, wallMs, idealMs: ideal.idealMs,
+            ratio: ideal.idealMs > 0 ? wallMs / ideal.idealMs : NaN, boundBy: ideal.idealMs === 0 ? "none" : ideal.boundBy,
+            rateLimited: requests.filter((r) => r.status === 429).length,
+            failed: outcomes.filter((o) => o.status === "rejected" || o.value === false).length, exitCode: null,
+            readsPerDevice: requests.filter((r) => (r.bucket === "machines.read" || r.bucket === "actions.read") && !r.statusPoll).length / held.length,
+            checkpointBytes: NaN, checkpointPerResource: NaN, checkpointParts: { provider: NaN, inputs: NaN, outputs: NaN, other: NaN },
+            cliBytesWritten: NaN, checkpointVersions: NaN, checkpointBytesSeen: NaN,
+            peakRssMb: { cli: NaN, language: NaN, provider: peakRssMb(host.pid) }, busyMs, overheadMs: wallMs - busyMs, tail: "",
+        };
+    };
+    const refresh = await step("refresh", windows, async (host, r) => (await host.read(r.id, r.urn, r.props)).id === r.id);
+    const destroy = await step("destroy", s.enforced, async (host, r) => {
+        await host.delete(r.id, r.urn, r.props);
+        return true;
+    });
+    return [refresh, destroy];
 }

@@ -1,6 +1,6 @@
 /** The benchmark's output: a table per kind of scenario, and one JSON line with every figure. */
 import * as os from "os";
-import type { CreateResult, InventoryResult, PreviewResult, ScenarioResult } from "./results";
+import type { CliResult, CreateResult, InventoryResult, PreviewResult, ScenarioResult } from "./results";
 import type { Window } from "./windows";
 
 const windows = (ws: readonly Window[]) => ws.map((w) => `${w.calls}/${w.perSeconds}s`).join("+");
@@ -35,6 +35,47 @@ export function previewTable(results: readonly PreviewResult[]): string {
     );
 }
 
+const n0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "n/a");
+
+/** The same scenario through each engine, side by side: host rows from create results, CLI rows as measured. */
+export function enginesTable(results: readonly ScenarioResult[]): string {
+    const rows: CliResult[] = [];
+    for (const r of results) {
+        if (r.kind === "cli") rows.push(r);
+        if (r.kind === "create") {
+            rows.push({
+                kind: "cli", engine: "host", scenario: r.scenario, operation: "create", devices: r.devices, wallMs: r.wallMs, idealMs: r.idealMs, ratio: r.ratio,
+                boundBy: r.boundBy, rateLimited: r.rateLimited, failed: r.failed, exitCode: null, readsPerDevice: r.perDevice.reads,
+                checkpointBytes: NaN, checkpointPerResource: NaN, checkpointParts: { provider: NaN, inputs: NaN, outputs: NaN, other: NaN },
+                cliBytesWritten: NaN, checkpointVersions: NaN, checkpointBytesSeen: NaN, peakRssMb: { cli: NaN, language: NaN, provider: r.hostPeakRssMb },
+                busyMs: NaN, overheadMs: NaN, tail: "",
+            });
+            rows.push(...(r.followUps ?? []));
+        }
+        if (r.kind === "preview") {
+            rows.push({
+                kind: "cli", engine: "host", scenario: r.scenario, operation: "preview", devices: r.devices, wallMs: r.wallMs, idealMs: 0, ratio: NaN,
+                boundBy: "none", rateLimited: 0, failed: r.checkFailures, exitCode: null, readsPerDevice: r.apiCalls / r.devices,
+                checkpointBytes: NaN, checkpointPerResource: NaN, checkpointParts: { provider: NaN, inputs: NaN, outputs: NaN, other: NaN },
+                cliBytesWritten: NaN, checkpointVersions: NaN, checkpointBytesSeen: NaN, peakRssMb: { cli: NaN, language: NaN, provider: r.hostPeakRssMb },
+                busyMs: NaN, overheadMs: NaN, tail: "",
+            });
+        }
+    }
+    const order = [...new Set(rows.map((r) => r.scenario))];
+    rows.sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario) || a.engine.localeCompare(b.engine));
+    const total = (r: CliResult) => [r.peakRssMb.cli, r.peakRssMb.language, r.peakRssMb.provider].filter(Number.isFinite).reduce((a, b) => a + b, 0);
+    return table(
+        ["scenario", "engine", "N", "wall s", "ideal s", "wall/ideal", "bound by", "429s", "failed", "reads/dev", "ckpt KB", "B/res", "__provider", "inputs", "outputs", "engine", "CLI wrote MB", "ckpt writes seen", "RSS cli", "RSS lang", "RSS provider", "RSS total", "busy s", "overhead s"],
+        rows.map((r) => [
+            r.scenario, r.engine, String(r.devices), s1(r.wallMs), s1(r.idealMs), f2(r.ratio), r.boundBy, String(r.rateLimited), String(r.failed), f2(r.readsPerDevice),
+            n0(r.checkpointBytes / 1024), n0(r.checkpointPerResource), n0(r.checkpointParts.provider), n0(r.checkpointParts.inputs), n0(r.checkpointParts.outputs), n0(r.checkpointParts.other),
+            n0(r.cliBytesWritten / 1024 / 1024), n0(r.checkpointVersions), mb(r.peakRssMb.cli), mb(r.peakRssMb.language), mb(r.peakRssMb.provider), mb(total(r)),
+            Number.isFinite(r.busyMs) ? s1(r.busyMs) : "n/a", Number.isFinite(r.overheadMs) ? s1(r.overheadMs) : "n/a",
+        ]),
+    );
+}
+
 export function inventoryTable(results: readonly InventoryResult[]): string {
     return table(
         ["scenario", "devices", "actions", "listed", "requests", "actions.read", "machines.read", "target", "429s", "wall s", "limits allow s", "peak RSS MB", "states as seeded"],
@@ -59,6 +100,9 @@ export function report(results: readonly ScenarioResult[]): string {
     if (creates.length > 0) parts.push(createTable(creates));
     if (previews.length > 0) parts.push(previewTable(previews));
     if (inventories.length > 0) parts.push(inventoryTable(inventories));
+    if (results.some((r) => r.kind === "cli" || (r.kind === "create" && r.followUps))) parts.push(enginesTable(results));
+    const cliFailures = results.filter((r): r is CliResult => r.kind === "cli" && r.tail !== "").map((r) => `${r.scenario} (cli): ${r.tail}`);
+    if (cliFailures.length > 0) parts.push(`CLI failures:\n  ${cliFailures.join("\n  ")}`);
     const failures = creates.filter((r) => r.failures.length > 0).map((r) => `${r.scenario}: ${r.failures.join(" / ")}`);
     if (failures.length > 0) parts.push(`failures:\n  ${failures.join("\n  ")}`);
     return parts.join("\n\n");

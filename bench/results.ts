@@ -41,6 +41,8 @@ export interface CreateResult {
     providerBytes: number;
     /** First failure messages, shortened, when any failed. */
     failures: string[];
+    /** The scenario's refresh and destroy, through the same host. */
+    followUps?: CliResult[];
 }
 
 export interface PreviewResult {
@@ -90,4 +92,59 @@ export interface InventoryResult {
     peakRssMb: number;
 }
 
-export type ScenarioResult = CreateResult | PreviewResult | InventoryResult;
+export type ScenarioResult = CreateResult | PreviewResult | InventoryResult | CliResult;
+
+export type Operation = "create" | "refresh" | "destroy" | "preview";
+
+/** Bytes per resource in the checkpoint. */
+export interface CheckpointParts {
+    /** `__provider`, in inputs and outputs together. */
+    provider: number;
+    /** The other inputs, as JSON. */
+    inputs: number;
+    /** The other outputs, as JSON. */
+    outputs: number;
+    /** urn, type, id, provider reference, dependencies, timestamps: the engine's own fields. */
+    other: number;
+}
+
+/** One scenario step through the real CLI (see bench/README.md "Through the CLI"). */
+export interface CliResult {
+    kind: "cli";
+    /** Through the real CLI, or the provider host driven directly (refresh/destroy follow-ups). */
+    engine: "cli" | "host";
+    scenario: string;
+    operation: Operation;
+    devices: number;
+    /** The command, from spawn to exit. */
+    wallMs: number;
+    idealMs: number;
+    /** wall / ideal; NaN when the ideal is 0 (no call is bound by a window). */
+    ratio: number;
+    boundBy: Bucket | "action" | "none";
+    rateLimited: number;
+    /** Resources not in the state expected after the step (create/refresh: held; destroy: still in state or isolated). */
+    failed: number;
+    exitCode: number | null;
+    /** Device lookups and action listings per device (status polls excluded). */
+    readsPerDevice: number;
+    /** The stack file at the end, and per resource. */
+    checkpointBytes: number;
+    checkpointPerResource: number;
+    checkpointParts: CheckpointParts;
+    /** Bytes the CLI process wrote during the step (/proc/<pid>/io wchar). */
+    cliBytesWritten: number;
+    /** Distinct versions of the stack file seen by polling every 50 ms, and their sizes summed. */
+    checkpointVersions: number;
+    checkpointBytesSeen: number;
+    /** Sum of the peak RSS of each role's processes, MB. */
+    peakRssMb: { cli: number; language: number; provider: number };
+    /** From the first Defender API request to the last, as the emulator received them. */
+    busyMs: number;
+    /** wallMs - busyMs: the engine's own time (start, program, registration, checkpoints, exit). */
+    overheadMs: number;
+    /** The end of the output when the command failed. */
+    tail: string;
+    /** One resource of the checkpoint after a create, as `pulumi stack export` shows it. */
+    sampleResource?: string;
+}

@@ -4,7 +4,9 @@
  * Exit code 1 when a resource failed, an isolate was duplicated or the inventory misread a state, 2 on bad arguments.
  */
 import { jsonLine, report, statesMatch } from "./report";
-import { runScenarios } from "./runner";
+import * as path from "path";
+import { findPulumiCli, type PulumiCli } from "../scripts/engine/findCli";
+import { runScenarios, type Engine } from "./runner";
 import { FULL_SCENARIOS, QUICK_SCENARIOS, type Scenario } from "./scenarios";
 
 export interface BenchArgs {
@@ -12,17 +14,21 @@ export interface BenchArgs {
     /** Names given with --scenario; empty runs them all. */
     scenarios: string[];
     help: boolean;
+    /** --engine host|cli (repeatable); empty: both when a CLI is found, else the host. */
+    engines: Engine[];
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]...
+const USAGE = `usage: npm run bench -- [--quick] [--engine host|cli] [--scenario <name>]...
   --quick            small scenarios (seconds), a smoke run
+  --engine <e>       host: the provider host driven over gRPC; cli: the real pulumi CLI (repeatable;
+                     default both when a CLI is found by scripts/engine/findCli.ts, else host)
   --scenario <name>  run only this scenario (repeatable); names:
                        full:  ${FULL_SCENARIOS.map((s) => s.name).join(", ")}
                        quick: ${QUICK_SCENARIOS.map((s) => s.name).join(", ")}`;
 
 /** Parses the arguments, or says what is wrong. */
 export function parseArgs(argv: readonly string[]): { ok: true; args: BenchArgs } | { ok: false; problem: string } {
-    const args: BenchArgs = { quick: false, scenarios: [], help: false };
+    const args: BenchArgs = { quick: false, scenarios: [], help: false, engines: [] };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--quick") args.quick = true;
@@ -32,6 +38,11 @@ export function parseArgs(argv: readonly string[]): { ok: true; args: BenchArgs 
             if (name === undefined || name.startsWith("--")) return { ok: false, problem: "--scenario needs a scenario name" };
             args.scenarios.push(name);
         } else if (a.startsWith("--scenario=")) args.scenarios.push(a.slice("--scenario=".length));
+        else if (a === "--engine" || a.startsWith("--engine=")) {
+            const e = a === "--engine" ? argv[++i] : a.slice("--engine=".length);
+            if (e !== "host" && e !== "cli") return { ok: false, problem: `--engine takes host or cli, got '${e ?? ""}'` };
+            args.engines.push(e);
+        }
         else return { ok: false, problem: `unknown argument '${a}'` };
     }
     return { ok: true, args };
@@ -65,11 +76,24 @@ async function main(): Promise<number> {
         console.error(`bench: ${selected.problem}\n${USAGE}`);
         return 2;
     }
+    const found = findPulumiCli({ env: process.env, repoRoot: path.resolve(__dirname, "..", "..") });
+    const cli: PulumiCli | undefined = found.kind === "found" ? found.cli : undefined;
+    let engines: Engine[] = parsed.args.engines.length > 0 ? [...new Set(parsed.args.engines)] : cli ? ["host", "cli"] : ["host"];
+    if (engines.includes("cli") && !cli) {
+        const why = found.kind === "unusable" ? found.message : `none found (${found.kind === "missing" ? found.looked.join(", ") : ""}); npm run pulumi:install builds one`;
+        if (parsed.args.engines.includes("cli")) {
+            console.error(`bench: --engine cli needs the Pulumi CLI: ${why}`);
+            return 2;
+        }
+        engines = ["host"];
+    }
+    if (!cli && parsed.args.engines.length === 0) console.error(`bench: no Pulumi CLI (${found.kind === "unusable" ? found.message : "none found"}): provider host only`);
     const started = Date.now();
-    const results = await runScenarios(selected.scenarios, { log: (line) => console.error(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`) });
+    const results = await runScenarios(selected.scenarios, { engines, cli, log: (line) => console.error(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`) });
     console.log(report(results));
     console.log(jsonLine(results));
-    const bad = results.some((r) => (r.kind === "create" && (r.failed > 0 || r.duplicateIsolates > 0)) || (r.kind === "inventory" && !statesMatch(r)));
+    const bad = results.some((r) => (r.kind === "create" && (r.failed > 0 || r.duplicateIsolates > 0 || (r.followUps ?? []).some((f) => f.failed > 0))) ||
+        (r.kind === "cli" && (r.failed > 0 || r.exitCode !== 0)) || (r.kind === "inventory" && !statesMatch(r)));
     return bad ? 1 : 0;
 }
 

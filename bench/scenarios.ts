@@ -28,6 +28,11 @@ export interface CreateScenario extends ScenarioBase {
     pollIntervalSeconds: number;
     /** Emulator quirk: false refuses `id in (...)`, so status polls fall back to single reads. @default true */
     filterInSupported?: boolean;
+    /**
+     * After the creates: a refresh of every resource under `refreshWindows` (tight enough that the read
+     * budgets bind, so its ideal is not 0), then a destroy under the scenario's windows. @default none
+     */
+    followUps?: { refreshWindows: Window[] };
 }
 
 export interface PreviewScenario extends ScenarioBase {
@@ -60,7 +65,10 @@ function create(s: Omit<CreateScenario, "kind" | "actionDelays" | "pollIntervalS
 export const FULL_SCENARIOS: readonly Scenario[] = [
     create({ name: "create-100", what: "100 isolations, no wait", devices: 100, configured: [W(20, 2)], enforced: [W(20, 2)] }),
     create({ name: "create-500", what: "500 isolations, no wait", devices: 500, configured: [W(20, 2)], enforced: [W(20, 2)] }),
-    create({ name: "create-2000", what: "2,000 isolations, no wait", devices: 2000, configured: [W(50, 2)], enforced: [W(50, 2)] }),
+    create({
+        name: "create-2000", what: "2,000 isolations, no wait; then refresh-2000 (reads at 4/2s) and destroy-2000", devices: 2000,
+        configured: [W(50, 2)], enforced: [W(50, 2)], followUps: { refreshWindows: [W(4, 2)] },
+    }),
     create({
         name: "create-500-wait", what: "500 isolations, each waited for (actions take 4 poll cycles)", devices: 500,
         configured: [W(20, 2)], enforced: [W(20, 2)], waitForCompletion: true,
@@ -81,7 +89,7 @@ export const FULL_SCENARIOS: readonly Scenario[] = [
 
 /** A smoke run (seconds): every kind of scenario, small. */
 export const QUICK_SCENARIOS: readonly Scenario[] = [
-    create({ name: "create-40", what: "40 isolations, no wait", devices: 40, configured: [W(10, 1)], enforced: [W(10, 1)] }),
+    create({ name: "create-40", what: "40 isolations, no wait; then refresh-40 and destroy-40", devices: 40, configured: [W(10, 1)], enforced: [W(10, 1)], followUps: { refreshWindows: [W(1, 1)] } }),
     create({
         name: "create-40-wait", what: "40 isolations, each waited for", devices: 40, configured: [W(10, 1)], enforced: [W(10, 1)],
         waitForCompletion: true, actionDelays: { toInProgressMs: 300, toSucceededMs: 500 }, pollIntervalSeconds: 0.2,

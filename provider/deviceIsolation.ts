@@ -1,12 +1,12 @@
 /**
- * The program side of DeviceIsolation: the resource users declare, and the tiny provider object
- * Pulumi serializes into the state of every resource.
+ * The program side of DeviceIsolation: the resource users declare, and the tiny provider text
+ * stored in the state of every resource.
  *
- * The serialized object is a loader, nothing more: each method finds the installed
- * `pulumi-defender-isolation` package from the provider host's working directory at call time and
- * delegates to its lifecycle module. So the text stored in state stays a few hundred bytes, captures no
- * configuration or secret, and read/delete of old state always run the installed implementation
- * (the engine keeps the *old* provider text for those; here old and new text load the same code).
+ * The text is a loader, nothing more: it finds the installed `pulumi-defender-isolation` package from
+ * the provider host's working directory and hands the host its lifecycle module. So the text stored in
+ * state stays a few hundred bytes, captures no configuration or secret, and read/delete of old state
+ * always run the installed implementation (the engine keeps the *old* provider text for those; here
+ * old and new text load the same code).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { IsolationType } from "./lifecycle/inputs";
@@ -40,41 +40,28 @@ export interface DeviceIsolationArgs {
     protectedMachineTags?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-const PACKAGE = "pulumi-defender-isolation";
-const LIFECYCLE = "dist/provider/lifecycle/index.js";
+/**
+ * The provider text stored as `__provider` in every resource's inputs and outputs: a module whose
+ * `handler()` returns the provider, as the dynamic-provider host loads it (`require-from-string`, then
+ * `handler()`, once per distinct text). It returns the installed package's lifecycle module (which
+ * exports configure/check/diff/create/read/update/delete), found from the host's working directory;
+ * in this package's own repository (its root Pulumi project) by walking up to its package.json.
+ *
+ * Written by hand rather than serialized from a closure: the serializer wraps every method in its own
+ * scaffolding (3.4 KB, stored twice per resource); this text, kept short on purpose, is an eighth of
+ * that. It holds no configuration or secret, and old state written with the serialized text loads the
+ * same code (the dynamic provider never replaces a resource because its provider text changed; diff
+ * ignores it).
+ */
+export const PROVIDER_TEXT = "exports.handler=()=>{" +
+    "const p=require('path'),n='pulumi-defender-isolation',m='/dist/provider/lifecycle/index.js';" +
+    "try{return require(n+m)}catch(e){if(e.code!=='MODULE_NOT_FOUND')throw e}" +
+    "for(let d=process.cwd();;d=p.dirname(d)){let j;try{j=require(d+'/package.json').name}catch{}" +
+    "if(j===n)return require(d+m);" +
+    "if(p.dirname(d)===d)throw new Error(n+' is not installed where this Pulumi program runs ('+process.cwd()+'); see its README, Install')}}";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-// Runs inside the provider host, never in the program: keep it self-contained (only globals and require).
-function lifecycle(): any {
-    const path = require("path");
-    const fs = require("fs");
-    try {
-        return require(`${PACKAGE}/${LIFECYCLE}`);
-    } catch (e: any) {
-        if (e?.code !== "MODULE_NOT_FOUND") throw e;
-    }
-    // The program is this package's own repository (its root Pulumi project).
-    for (let dir = process.cwd(), i = 0; i < 32; dir = path.dirname(dir), i++) {
-        try {
-            if (JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).name === PACKAGE) {
-                return require(path.join(dir, LIFECYCLE));
-            }
-        } catch { /* no readable package.json here: keep walking up */ }
-        if (path.dirname(dir) === dir) break;
-    }
-    throw new Error(`${PACKAGE} is not installed where this Pulumi program runs (${process.cwd()}): install it there from a release tarball or a pinned Git commit (not from the npm registry, where the name is not ours), or run 'npm run build' if it is a source checkout.`);
-}
-
-const provider: pulumi.dynamic.ResourceProvider = {
-    configure: (req: any) => lifecycle().configure(req),
-    check: (olds: any, news: any) => lifecycle().check(olds, news),
-    diff: (id: any, olds: any, news: any) => lifecycle().diff(id, olds, news),
-    create: (inputs: any) => lifecycle().create(inputs),
-    read: (id: any, props: any) => lifecycle().read(id, props),
-    update: (id: any, olds: any, news: any) => lifecycle().update(id, olds, news),
-    delete: (id: any, props: any) => lifecycle().delete(id, props),
-};
-/* eslint-enable @typescript-eslint/no-explicit-any */
+/** The dynamic-provider type token, as `pulumi.dynamic.Resource` builds it. */
+export const DEVICE_ISOLATION_TYPE = "pulumi-nodejs:dynamic/defender:DeviceIsolation";
 
 /**
  * Declares that one Defender for Endpoint device is isolated from the network.
@@ -84,7 +71,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
  * - refresh: notices a release done behind Pulumi's back; the next `up` isolates the device again.
  * - delete: releases the device (cancels a still-pending isolate instead of racing it).
  */
-export class DeviceIsolation extends pulumi.dynamic.Resource {
+export class DeviceIsolation extends pulumi.CustomResource {
     declare public readonly machineId: pulumi.Output<string>;
     declare public readonly computerDnsName: pulumi.Output<string>;
     declare public readonly isolationType: pulumi.Output<IsolationType>;
@@ -105,6 +92,7 @@ export class DeviceIsolation extends pulumi.dynamic.Resource {
             creationDateTimeUtc: undefined,
             lastUpdateDateTimeUtc: undefined,
         };
-        super(provider, name, { ...outputs, machineId: undefined, computerDnsName: undefined, isolationType: undefined, ...args }, opts, "defender", "DeviceIsolation");
+        // What pulumi.dynamic.Resource registers, with the provider text above in place of a serialized closure.
+        super(DEVICE_ISOLATION_TYPE, name, { ...outputs, machineId: undefined, computerDnsName: undefined, isolationType: undefined, ...args, __provider: PROVIDER_TEXT }, opts);
     }
 }

@@ -1,9 +1,11 @@
 /**
- * One device-read batcher per client: the refreshes running at the same time in the process ask for
- * their devices together. The devices asked for within `gatherMs` of the first one (or until
- * `batchSize` are waiting) are read with ONE `listActions({machineIds})` and ONE `listMachines({ids})`,
- * so refreshing N resources costs about N/50 reads of each budget instead of 3 per resource. The
- * client falls back to one read per device when the service refuses `in`.
+ * One device-read batcher per client: the creates, refreshes and deletes running at the same time in
+ * the process ask for their devices together. A batch gathers reads until `batchSize` are waiting, or
+ * no read has joined for `gatherMs`, or `maxGatherMs` after its first read (the engine starts
+ * operations as the program's registrations reach it, a few milliseconds apart, not all at once); then
+ * it is read with ONE `listActions({machineIds})` and ONE `listMachines({ids})`, so N resources cost
+ * about N/50 reads of each budget instead of 2 or 3 per resource. The client falls back to one read
+ * per device when the service refuses `in`.
  *
  * A failed batch fails every read in it: a read never goes on with data it did not get.
  *
@@ -16,8 +18,10 @@ import { assertMachineId, describeValue } from "./ids";
 import type { Machine, MachineAction } from "./models";
 
 export interface DeviceReadBatcherOptions {
-    /** How long the first read of a batch waits for others to join, in ms. @default 50 */
+    /** A batch goes once no read has joined it for this long, in ms. @default 50 */
     gatherMs?: number;
+    /** A batch goes at the latest this long after its first read, in ms (at least gatherMs). @default 500 */
+    maxGatherMs?: number;
     /** Devices per batch (the client asks 50 ids per request); a full batch goes at once. @default 50 */
     batchSize?: number;
 }
@@ -40,6 +44,7 @@ export interface DeviceReadBatcher {
 }
 
 export const DEFAULT_GATHER_MS = 50;
+export const DEFAULT_MAX_GATHER_MS = 500;
 export const DEFAULT_READ_BATCH_SIZE = 50;
 const MAX_GATHER_MS = 60_000;
 
@@ -50,10 +55,12 @@ interface Waiter {
 
 export function createDeviceReadBatcher(client: DefenderClient, options: DeviceReadBatcherOptions = {}): DeviceReadBatcher {
     const gatherMs = checkWhole(options.gatherMs, "gatherMs", DEFAULT_GATHER_MS, 0, MAX_GATHER_MS);
+    const maxGatherMs = Math.max(gatherMs, checkWhole(options.maxGatherMs, "maxGatherMs", DEFAULT_MAX_GATHER_MS, 0, MAX_GATHER_MS));
     const batchSize = checkWhole(options.batchSize, "batchSize", DEFAULT_READ_BATCH_SIZE, 1, 10_000);
     const stats = { batches: 0, devices: 0 };
     let gathering = new Map<string, Waiter[]>();
     let timer: NodeJS.Timeout | undefined;
+    let deadline: NodeJS.Timeout | undefined;
 
     async function send(batch: Map<string, Waiter[]>): Promise<void> {
         const ids = [...batch.keys()];
@@ -78,7 +85,9 @@ export function createDeviceReadBatcher(client: DefenderClient, options: DeviceR
 
     function flush(): void {
         if (timer !== undefined) clearTimeout(timer);
+        if (deadline !== undefined) clearTimeout(deadline);
         timer = undefined;
+        deadline = undefined;
         const batch = gathering;
         gathering = new Map();
         if (batch.size > 0) void send(batch);
@@ -94,8 +103,10 @@ export function createDeviceReadBatcher(client: DefenderClient, options: DeviceR
             }
             return new Promise((resolve, reject) => {
                 gathering.set(id, [...(gathering.get(id) ?? []), { resolve, reject }]);
-                if (gathering.size >= batchSize) flush();
-                else timer ??= setTimeout(flush, gatherMs);
+                if (gathering.size >= batchSize) return flush();
+                if (timer !== undefined) clearTimeout(timer);
+                timer = setTimeout(flush, gatherMs);
+                deadline ??= setTimeout(flush, maxGatherMs);
             });
         },
         stats,

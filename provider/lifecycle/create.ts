@@ -28,12 +28,15 @@
  *   is recorded. Still Pending/InProgress at the deadline, or status polls failing after the action
  *   exists: create SUCCEEDS with the last known status and a warning, because an isolation Defender
  *   accepted must be recorded, never lost.
+ * - Calls: the device and its actions come from batches shared by every create, read and delete in
+ *   the process (see deviceReadBatcher), not one lookup and one listing per device; a release still in
+ *   flight is waited for, then the device's actions are listed again on their own.
  * - What create returns is plain JSON built from strings Defender sent: it cannot fail to marshal.
  */
-import { isolationState, type MachineAction } from "../defender";
+import { deviceReadBatcherFor, isolationState, type Machine, type MachineAction } from "../defender";
 import { newestPending } from "./adopt";
 import { markAdopted, type Context } from "./context";
-import { deviceName, refuseProtected, resolveDevice } from "./device";
+import { deviceName, noDeviceWithId, refuseOtherName, refuseProtected, resolveDevice } from "./device";
 import { errorText, fixFor, recordedFailure } from "./failures";
 import { toDeclaration, type Declaration } from "./inputs";
 import { log, short } from "./log";
@@ -51,12 +54,12 @@ interface Held {
 export async function createIsolation(ctx: Context, inputs: Record<string, unknown>): Promise<{ id: string; outs: IsolationOutputs }> {
     const decl = toDeclaration(inputs);
     const deadline = deadlineAfter(decl.completionTimeoutSeconds);
-    const machine = await resolveDevice(ctx.client, decl);
+    const { machine, actions } = await lookUp(ctx, decl);
     refuseProtected(machine, decl);
     const name = deviceName(machine);
     const label = hostLabel(machine);
 
-    const held = await isolateOrAdopt(ctx, decl, machine.id, name, label, deadline);
+    const held = await isolateOrAdopt(ctx, decl, machine.id, name, label, deadline, actions);
     const record = (action: MachineAction, type = decl.isolationType) => ({ ...toOutputs({ ...decl, isolationType: type }, machine, action), __provider: inputs.__provider });
     let action = held.action;
     try {
@@ -86,10 +89,28 @@ export async function createIsolation(ctx: Context, inputs: Record<string, unkno
     return { id: action.id, outs: toOutputs(decl, machine, action) };
 }
 
-async function isolateOrAdopt(ctx: Context, decl: Declaration, machineId: string, name: string, label: string, deadline: Deadline): Promise<Held> {
+/**
+ * The device and its actions, read in the batches every create, read and delete of the process share
+ * (see deviceReadBatcher): a mass isolation spends its read budgets on a few listings per 50 devices.
+ * A device is unknown only when its own read answered 404. A name is resolved first (its own lookup).
+ */
+async function lookUp(ctx: Context, decl: Declaration): Promise<{ machine: Machine; actions: MachineAction[] }> {
+    const devices = deviceReadBatcherFor(ctx.client);
+    if (decl.machineId) {
+        const snapshot = await devices.read(decl.machineId);
+        if (snapshot.machine === undefined) throw noDeviceWithId(decl.machineId);
+        refuseOtherName(snapshot.machine, decl);
+        return { machine: snapshot.machine, actions: snapshot.actions };
+    }
+    const machine = await resolveDevice(ctx.client, decl);
+    const snapshot = await devices.read(machine.id);
+    return { machine, actions: snapshot.actions };
+}
+
+async function isolateOrAdopt(ctx: Context, decl: Declaration, machineId: string, name: string, label: string, deadline: Deadline, listed: MachineAction[]): Promise<Held> {
     // At most one wait for a release in flight, then decide on what the device looks like.
     for (let round = 0; round < 2; round++) {
-        const actions = await ctx.client.listActions({ machineId });
+        const actions = round === 0 ? listed : await ctx.client.listActions({ machineId });
         const state = isolationState(actions);
         const releasing = newestPending(state.pending, "Unisolate");
         const isolating = newestPending(state.pending, "Isolate");

@@ -10,21 +10,21 @@ export function deviceName(machine: { id: string; computerDnsName?: string | nul
     return machine.computerDnsName ? `${machine.computerDnsName} (${machine.id.slice(0, 8)}…)` : machine.id;
 }
 
+/** A declared machineId Defender answered 404 for. */
+export function noDeviceWithId(machineId: string, cause?: Error): Error {
+    return new Error(`Isolate device ${machineId}: Defender knows no device with this machineId${cause ? ` (${cause.message})` : " (its read answered 404)"}. Check the id in the Defender portal (Devices → the device → its URL), or declare computerDnsName instead. Nothing was isolated.`, { cause });
+}
+
 export async function resolveDevice(client: DefenderClient, decl: Declaration): Promise<Machine> {
     if (decl.machineId) {
         let machine: Machine;
         try {
             machine = await client.getMachine(decl.machineId);
         } catch (e) {
-            if (isDefenderApiError(e) && e.status === 404) {
-                throw new Error(`Isolate device ${decl.machineId}: Defender knows no device with this machineId (${e.message}). Check the id in the Defender portal (Devices → the device → its URL), or declare computerDnsName instead. Nothing was isolated.`, { cause: e });
-            }
+            if (isDefenderApiError(e) && e.status === 404) throw noDeviceWithId(decl.machineId, e);
             throw e;
         }
-        const declared = decl.computerDnsName;
-        if (declared && (machine.computerDnsName ?? "").toLowerCase() !== declared.toLowerCase()) {
-            throw new Error(`Isolate device ${deviceName(machine)}: declared as computerDnsName '${declared}', but Defender names device ${decl.machineId} '${machine.computerDnsName ?? "(no name)"}'. Correct the name or the id (or declare only one of them). Nothing was isolated.`);
-        }
+        refuseOtherName(machine, decl);
         return machine;
     }
     const name = decl.computerDnsName as string;
@@ -36,6 +36,14 @@ export async function resolveDevice(client: DefenderClient, decl: Declaration): 
     }
     const ids = exact.map((m) => `${m.id} (last seen ${m.lastSeen ?? "unknown"})`).join(", ");
     throw new Error(`Isolate device ${name}: ${exact.length} Defender devices share this name (a re-onboarded device keeps its old record): ${ids}. Declare the intended one by machineId instead. Nothing was isolated.`);
+}
+
+/** Declared by id and name: the name must be that device's, so what reviews and policies saw is what is isolated. */
+export function refuseOtherName(machine: Machine, decl: Declaration): void {
+    const declared = decl.machineId ? decl.computerDnsName : undefined;
+    if (declared && (machine.computerDnsName ?? "").toLowerCase() !== declared.toLowerCase()) {
+        throw new Error(`Isolate device ${deviceName(machine)}: declared as computerDnsName '${declared}', but Defender names device ${machine.id} '${machine.computerDnsName ?? "(no name)"}'. Correct the name or the id (or declare only one of them). Nothing was isolated.`);
+    }
 }
 
 export function refuseProtected(machine: Machine, decl: Declaration): void {

@@ -93,6 +93,25 @@ describe("defender/deviceReadBatcher", () => {
         assert.deepEqual(fake.calls.slice(2), [`actions ${deviceId(3)}`, `machines ${deviceId(3)}`]);
     });
 
+    it("keeps gathering while reads trickle in, a few ms apart, until none joins for gatherMs or maxGatherMs has passed", async () => {
+        const fake = fakeDefender();
+        const b = batcher(fake, { gatherMs: 50, maxGatherMs: 300 });
+        const reads: Promise<unknown>[] = [];
+        // One read every 20 ms, as the engine starts creates while registrations arrive.
+        for (let n = 1; n <= 20; n++) {
+            reads.push(b.read(deviceId(n)));
+            await clock.tickAsync(20);
+        }
+        // 300 ms after the first read the batch went with the 15 that had joined; the rest gather again.
+        assert.deepEqual(fake.calls.slice(0, 2), [`actions ${[...Array(15).keys()].map((i) => deviceId(i + 1)).join(",")}`, `machines ${[...Array(15).keys()].map((i) => deviceId(i + 1)).join(",")}`]);
+        // The last read came at 380 ms; it is 400 now: the second batch goes at 430.
+        await clock.tickAsync(29);
+        assert.equal(fake.calls.length, 2, "the second batch waits for a quiet gatherMs");
+        await clock.tickAsync(1);
+        await Promise.all(reads);
+        assert.deepEqual(b.stats, { batches: 2, devices: 20 });
+    });
+
     it("asks for a device once when several reads want it, case-insensitively", async () => {
         const fake = fakeDefender();
         const b = batcher(fake);
@@ -126,6 +145,7 @@ describe("defender/deviceReadBatcher", () => {
 
     it("refuses bad options, naming the option", () => {
         assert.throws(() => batcher(fakeDefender(), { gatherMs: -1 }), /gatherMs must be a whole number from 0 to 60000; got -1/);
+        assert.throws(() => batcher(fakeDefender(), { maxGatherMs: 60_001 }), /maxGatherMs must be a whole number from 0 to 60000; got 60001/);
         assert.throws(() => batcher(fakeDefender(), { batchSize: 0.5 }), /batchSize must be a whole number from 1/);
     });
 

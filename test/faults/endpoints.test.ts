@@ -48,8 +48,8 @@ const laptop = (comment: string): DeviceIsolationArgs => ({ machineId: LAPTOP.id
 const ENDPOINTS: Endpoint[] = [
     { route: "token", post: false, phases: ["create", "read", "delete"], args: laptop("INC-1 token"), underBurst: "is retried" },
     { route: "discovery", post: false, phases: ["create"], args: laptop("INC-1 discovery"), underBurst: "is retried" },
-    { route: "getMachine", post: false, phases: ["create"], args: laptop("INC-1 getMachine"), underBurst: "is retried" },
-    // Create by name; refresh and delete read their devices in batches (`id in (...)`).
+    // Create, refresh and delete read their devices in batches (`id in (...)`; create by name looks the name up
+    // first); getMachine is only the batch's fallback for a device a listing lacks (test/lifecycle/refreshBatching).
     { route: "listMachines", post: false, phases: ["create", "read", "delete"], args: { computerDnsName: LAPTOP.computerDnsName, comment: "INC-1 listMachines" }, underBurst: "is retried" },
     { route: "listActions", post: false, phases: ["create", "read", "delete"], args: laptop("INC-1 listActions"), underBurst: "is retried" },
     // Refresh and delete read the action by id when the device's listing does not show it yet.

@@ -32,11 +32,11 @@ const scenarios: Scenario[] = [
         },
     },
     {
-        title: "a 429 storm without Retry-After on getMachine is waited out with the default pause",
+        title: "a 429 storm without Retry-After on the device lookup (listMachines) is waited out with the default pause",
         async run(rig) {
-            const result = await journey(rig, "laptop", laptop, { freshFor: "create", before: { create: (r) => void r.inject(storm("getMachine", 2)) } });
+            const result = await journey(rig, "laptop", laptop, { freshFor: "create", before: { create: (r) => void r.inject(storm("listMachines", 2)) } });
             assert.ok(result.first.create?.ok);
-            assert.deepEqual(calls(rig, "getMachine").slice(0, 3).map((r) => r.status), [429, 429, 200]);
+            assert.deepEqual(calls(rig, "listMachines").slice(0, 3).map((r) => r.status), [429, 429, 200]);
             rig.assertInvariants();
         },
     },

@@ -76,8 +76,15 @@ describe("scale: benchmark arithmetic", () => {
 
     describe("arguments", () => {
         it("runs the full set by default, the quick set with --quick", () => {
-            assert.deepEqual(selectScenarios({ quick: false, scenarios: [], help: false }), { ok: true, scenarios: [...FULL_SCENARIOS] });
-            assert.deepEqual(selectScenarios({ quick: true, scenarios: [], help: false }), { ok: true, scenarios: [...QUICK_SCENARIOS] });
+            assert.deepEqual(selectScenarios({ quick: false, scenarios: [], help: false, engines: [] }), { ok: true, scenarios: [...FULL_SCENARIOS] });
+            assert.deepEqual(selectScenarios({ quick: true, scenarios: [], help: false, engines: [] }), { ok: true, scenarios: [...QUICK_SCENARIOS] });
+        });
+
+        it("takes the engines to run, each once", () => {
+            const parsed = parseArgs(["--engine", "cli", "--engine=host", "--quick"]);
+            assert.ok(parsed.ok);
+            assert.deepEqual(parsed.args.engines, ["cli", "host"]);
+            assert.deepEqual((parseArgs([]) as { args: { engines: string[] } }).args.engines, []);
         });
 
         it("picks scenarios by name, in the order given", () => {
@@ -91,7 +98,8 @@ describe("scale: benchmark arithmetic", () => {
         it("names what is wrong", () => {
             assert.deepEqual(parseArgs(["--fast"]), { ok: false, problem: "unknown argument '--fast'" });
             assert.deepEqual(parseArgs(["--scenario"]), { ok: false, problem: "--scenario needs a scenario name" });
-            assert.deepEqual(selectScenarios({ quick: false, scenarios: ["nope"], help: false }), { ok: false, problem: "no scenario named 'nope'" });
+            assert.deepEqual(parseArgs(["--engine", "k8s"]), { ok: false, problem: "--engine takes host or cli, got 'k8s'" });
+            assert.deepEqual(selectScenarios({ quick: false, scenarios: ["nope"], help: false, engines: [] }), { ok: false, problem: "no scenario named 'nope'" });
         });
 
         it("has unique scenario names", () => {

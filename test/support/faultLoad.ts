@@ -104,15 +104,14 @@ interface Plan {
 function planFor(id: string, random: () => number, inject: (f: FaultSpec) => void, faultRate: number): Plan {
     const isolate = `POST /api/machines/${id}/isolate`;
     const unisolate = `POST /api/machines/${id}/unisolate`;
-    const machine = `GET /api/machines/${id}`;
     if (random() >= faultRate) return { kind: "none" };
     const kinds: Plan[] = [
         { kind: "isolate 503 twice (sent once more, then create fails, nothing recorded)", fails: "create", beforeUp: () => inject({ route: isolate, kind: "status", status: 503, count: 2 }) },
         { kind: "isolate answer lost (adopted)", ifPerformed: "Isolate", beforeUp: () => inject({ route: isolate, kind: "dropAfterPerform" }) },
         { kind: "isolate timeout (performed late, adopted)", ifPerformed: "Isolate", beforeUp: () => inject({ route: isolate, kind: "delay", delayMs: LOAD_HANG_MS }) },
         { kind: "isolate 429 storm", beforeUp: () => inject({ route: isolate, kind: "status", status: 429, count: 2, retryAfterSeconds: 1 }) },
-        { kind: "getMachine 500 x2 (retried)", beforeUp: () => inject({ route: machine, kind: "status", status: 500, count: 2 }) },
-        { kind: "getMachine 500 x10 (create fails)", fails: "create", beforeUp: () => inject({ route: machine, kind: "status", status: 500, count: 10 }) },
+        // Creates read their devices in shared batches (no per-device lookup to fault): the batch's bursts
+        // and outages are in test/faults/endpoints.test.ts (listMachines, listActions at create).
         { kind: "device offline (recorded Pending at the timeout)", beforeUp: (rig) => void rig.emulator.setOnline(id, false), args: { completionTimeoutSeconds: 1 } },
         { kind: "device deleted before up (refused)", fails: "create", beforeUp: (rig) => rig.emulator.deleteMachine(id) },
         { kind: "unisolate 503 twice (sent once more, then destroy fails, stays in state)", fails: "destroy", beforeDestroy: () => inject({ route: unisolate, kind: "status", status: 503, count: 2 }) },

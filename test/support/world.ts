@@ -43,7 +43,7 @@ export interface World {
     /** API requests (not token requests) made since the last clear, as "METHOD path?query". */
     apiCalls(): string[];
     /** Another configured host: the next engine command (a new deployment, so no memory of this one). Stopped with the world. */
-    nextDeployment(): Promise<ProviderHost>;
+    nextDeployment(config?: Record<string, string>): Promise<ProviderHost>;
     stop(): Promise<void>;
 }
 
@@ -123,10 +123,10 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
             });
         },
         apiCalls: () => emulator.requests().filter((r) => r.path.startsWith("/api/")).map((r) => `${r.method} ${r.url}`),
-        async nextDeployment() {
+        async nextDeployment(config) {
             const next = await startProviderHost({ cwd: REPO_ROOT, env: { NODE_EXTRA_CA_CERTS: emulator.caCertPath, ...opts.env }, callTimeoutMs: opts.callTimeoutMs ?? 60_000 });
             extraHosts.push(next);
-            await next.configure(stackConfig(emulator, opts.config), ["defender:clientSecret"]);
+            await next.configure(stackConfig(emulator, { ...opts.config, ...config }), ["defender:clientSecret"]);
             return next;
         },
         async stop() {
