@@ -15,7 +15,7 @@ import { CliWorkspace, isolations, type StackExport } from "../test/e2e/support/
 import { REPO_ROOT } from "../test/support/world";
 import { apiRecorder, isAccepted, type ApiRequest, type Bucket } from "./apiLog";
 import { FLEET_PROJECT, benchFleetProgram } from "./cliProgram";
-import type { RunOptions } from "./createRun";
+import { scenarioEmulator, type RunOptions } from "./createRun";
 import { idealOf } from "./ideal";
 import { writeIncidentFolder } from "./previewRun";
 import { watchFile, watchProcesses } from "./processWatch";
@@ -122,15 +122,7 @@ export async function runCliCreateScenario(s: CreateScenario, cli: PulumiCli, op
     const log = opts.log ?? (() => undefined);
     const recorder = apiRecorder();
     const program = benchFleetProgram();
-    const emulator = await startEmulator({
-        tls: { dir: path.join(REPO_ROOT, ".state", "emulator-tls") },
-        fleet: { generate: s.devices },
-        rateLimits: { windows: s.enforced, retryAfterHeader: true },
-        actionDelays: s.actionDelays,
-        quirks: { filterInSupported: s.filterInSupported ?? true },
-        requestLogLimit: 0,
-        onRequest: recorder.onRequest,
-    });
+    const emulator = await startEmulator({ tls: { dir: path.join(REPO_ROOT, ".state", "emulator-tls") }, ...scenarioEmulator(s, recorder) });
     const ws = new CliWorkspace(cli, { caCertPath: emulator.caCertPath, prefix: "bench-cli-" });
     const timeoutMs = 30 * 60_000;
     try {

@@ -10,6 +10,7 @@ import { DeviceIsolation } from "../provider";
 import { captureRegistrations } from "../test/support/registration";
 import type { PropertyMap, ProviderHost } from "../test/support/providerHost";
 import { RESOURCE_TYPE, startWorld, type World } from "../test/support/world";
+import type { EmulatorOptions } from "../emulator";
 import { apiRecorder, BUCKETS, isAccepted, type ApiRequest, type Bucket } from "./apiLog";
 import { idealOf } from "./ideal";
 import { peakRssMb } from "./processMemory";
@@ -22,20 +23,25 @@ export interface RunOptions {
     log?: (line: string) => void;
 }
 
+/** The emulator a create scenario runs against, the same for both engines: its fleet, windows, delays and quirks. */
+export function scenarioEmulator(s: CreateScenario, recorder: ReturnType<typeof apiRecorder>): EmulatorOptions {
+    return {
+        fleet: { generate: s.devices },
+        rateLimits: { windows: s.enforced, retryAfterHeader: true },
+        actionDelays: s.actionDelays,
+        quirks: { filterInSupported: s.filterInSupported ?? true },
+        requestLogLimit: 0,
+        onRequest: recorder.onRequest,
+    };
+}
+
 export async function runCreateScenario(s: CreateScenario, opts: RunOptions = {}): Promise<CreateResult> {
     const log = opts.log ?? (() => undefined);
     const recorder = apiRecorder();
     // Every host call is bounded: three times the floor of the busiest budget, plus slack for startup.
     const boundMs = 3 * (minimumIssueTimeMs(2 * s.devices, s.enforced) + s.actionDelays.toInProgressMs + s.actionDelays.toSucceededMs) + 120_000;
     const world = await startWorld({
-        emulator: {
-            fleet: { generate: s.devices },
-            rateLimits: { windows: s.enforced, retryAfterHeader: true },
-            actionDelays: s.actionDelays,
-            quirks: { filterInSupported: s.filterInSupported ?? true },
-            requestLogLimit: 0,
-            onRequest: recorder.onRequest,
-        },
+        emulator: scenarioEmulator(s, recorder),
         config: { rateLimits: JSON.stringify(s.configured), pollIntervalSeconds: String(s.pollIntervalSeconds) },
         callTimeoutMs: boundMs,
     });

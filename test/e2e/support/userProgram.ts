@@ -43,25 +43,29 @@ export function sharedMinimalProgram(): string {
 }
 
 /**
- * A JavaScript program beside the shared one (same node_modules) that declares one DeviceIsolation per
- * machine id in its `devices` config (a JSON list): for suites that need many devices at once.
+ * A JavaScript project named `project` in folder `name` beside the shared program, using its
+ * node_modules (this package from the tarball), with `index.js` as given. Made once per process.
  */
-export function sharedFleetProgram(): string {
+export function programBesideShared(name: string, project: string, indexJs: readonly string[]): string {
     const program = sharedMinimalProgram();
-    const dir = path.join(path.dirname(program), "fleet");
+    const dir = path.join(path.dirname(program), name);
     if (fs.existsSync(dir)) return dir;
     fs.mkdirSync(dir);
     fs.symlinkSync(path.join(program, "node_modules"), path.join(dir, "node_modules"));
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: defender-isolation-fleet\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
-    fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify({ name: "defender-isolation-fleet", private: true, main: "index.js" })}\n`);
-    fs.writeFileSync(path.join(dir, "index.js"), [
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${project}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n`);
+    fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify({ name: project, private: true, main: "index.js" })}\n`);
+    fs.writeFileSync(path.join(dir, "index.js"), [...indexJs, ""].join("\n"));
+    return dir;
+}
+
+/** One DeviceIsolation per machine id in the `devices` config (a JSON list): for suites that need many devices at once. */
+export function sharedFleetProgram(): string {
+    return programBesideShared("fleet", "defender-isolation-fleet", [
         "const pulumi = require(\"@pulumi/pulumi\");",
         "const { DeviceIsolation } = require(\"pulumi-defender-isolation\");",
         "const config = new pulumi.Config();",
         "for (const id of config.requireObject(\"devices\")) {",
         "    new DeviceIsolation(`isolate-${id.slice(0, 8)}`, { machineId: id, comment: \"INC-4242 worm outbreak\" });",
         "}",
-        "",
-    ].join("\n"));
-    return dir;
+    ]);
 }
