@@ -24,7 +24,11 @@ import type { CreateScenario, PreviewScenario } from "./scenarios";
 import type { Window } from "./windows";
 
 const STACK = "bench";
-const CREDENTIALS = { tenantId: "00000000-0000-0000-0000-000000000001", clientId: "7d3f4c2a-9b1e-4f6d-8a2c-5e0b1d9c3f47", clientSecret: "bench-only-secret-value" };
+const CREDENTIALS = {
+    tenantId: "00000000-0000-0000-0000-000000000001",
+    clientId: "7d3f4c2a-9b1e-4f6d-8a2c-5e0b1d9c3f47",
+    clientSecret: "bench-only-secret-value",
+};
 
 interface Measured {
     wallMs: number;
@@ -35,7 +39,14 @@ interface Measured {
     writes: { versions: number; bytes: number };
 }
 
-async function measured(ws: CliWorkspace, args: string[], cwd: string, recorder: ReturnType<typeof apiRecorder>, stackFile: () => string, timeoutMs: number): Promise<Measured> {
+async function measured(
+    ws: CliWorkspace,
+    args: string[],
+    cwd: string,
+    recorder: ReturnType<typeof apiRecorder>,
+    stackFile: () => string,
+    timeoutMs: number,
+): Promise<Measured> {
     recorder.clear();
     const procs = watchProcesses(String(ws.env.PULUMI_HOME));
     const file = watchFile(stackFile());
@@ -54,7 +65,10 @@ export function checkpointParts(state: StackExport): CheckpointParts {
     const rs = isolations(state);
     if (rs.length === 0) return { provider: 0, inputs: 0, outputs: 0, other: 0 };
     const len = (v: unknown) => Buffer.byteLength(JSON.stringify(v ?? {}));
-    let provider = 0, inputs = 0, outputs = 0, other = 0;
+    let provider = 0,
+        inputs = 0,
+        outputs = 0,
+        other = 0;
     for (const r of rs) {
         const { __provider: pi, ...ins } = r.inputs ?? {};
         const { __provider: po, ...outs } = r.outputs ?? {};
@@ -68,8 +82,16 @@ export function checkpointParts(state: StackExport): CheckpointParts {
 }
 
 function row(o: {
-    scenario: string; operation: Operation; devices: number; m: Measured; windows: readonly Window[]; floorCalls: number; actionMs: number;
-    failed: number; checkpointBytes: number; parts: CheckpointParts;
+    scenario: string;
+    operation: Operation;
+    devices: number;
+    m: Measured;
+    windows: readonly Window[];
+    floorCalls: number;
+    actionMs: number;
+    failed: number;
+    checkpointBytes: number;
+    parts: CheckpointParts;
 }): CliResult {
     const { m } = o;
     const calls = accepted(m.requests);
@@ -109,7 +131,14 @@ function stackFileIn(backendDir: string, project: string): string {
 }
 
 /** Stack init and the provider pointed at the emulator, in a fresh workspace. */
-async function prepare(ws: CliWorkspace, cwd: string, emulatorUrl: string, configFile: string, extra: Record<string, string>, pollIntervalSeconds: number): Promise<void> {
+async function prepare(
+    ws: CliWorkspace,
+    cwd: string,
+    emulatorUrl: string,
+    configFile: string,
+    extra: Record<string, string>,
+    pollIntervalSeconds: number,
+): Promise<void> {
     await ws.ok(["stack", "init", STACK, "--non-interactive"], { cwd });
     for (const c of stackConfigCommands({ stack: STACK, configFile, emulatorUrl, credentials: CREDENTIALS, pollIntervalSeconds })) {
         await ws.ok(c.args, { cwd, stdin: c.stdin });
@@ -129,9 +158,18 @@ export async function runCliCreateScenario(s: CreateScenario, cli: PulumiCli, op
         const devicesFile = path.join(ws.dir, "devices.json");
         fs.writeFileSync(devicesFile, JSON.stringify(syntheticDevices(s.devices).map((d) => d.id)));
         const configFile = path.join(ws.dir, `Pulumi.${STACK}.yaml`);
-        await prepare(ws, program, emulator.url, configFile, {
-            "defender:rateLimits": JSON.stringify(s.configured), devicesFile, waitForCompletion: String(s.waitForCompletion),
-        }, s.pollIntervalSeconds);
+        await prepare(
+            ws,
+            program,
+            emulator.url,
+            configFile,
+            {
+                "defender:rateLimits": JSON.stringify(s.configured),
+                devicesFile,
+                waitForCompletion: String(s.waitForCompletion),
+            },
+            s.pollIntervalSeconds,
+        );
         const file = () => stackFileIn(ws.backendDir, FLEET_PROJECT);
         const flags = stackFlags(STACK, configFile);
         const actionMs = s.waitForCompletion ? s.actionDelays.toInProgressMs + s.actionDelays.toSucceededMs : 0;
@@ -143,28 +181,76 @@ export async function runCliCreateScenario(s: CreateScenario, cli: PulumiCli, op
         const up = await measured(ws, ["up", "--yes", "--skip-preview", ...flags], program, recorder, file, timeoutMs);
         let st = await after();
         const held = isolations(st.state).filter((r) => r.id).length;
-        const rows = [row({ scenario: s.name, operation: "create", devices: s.devices, m: up, windows: s.enforced, floorCalls: s.devices, actionMs, failed: s.devices - held, checkpointBytes: st.bytes, parts: checkpointParts(st.state) })];
+        const rows = [
+            row({
+                scenario: s.name,
+                operation: "create",
+                devices: s.devices,
+                m: up,
+                windows: s.enforced,
+                floorCalls: s.devices,
+                actionMs,
+                failed: s.devices - held,
+                checkpointBytes: st.bytes,
+                parts: checkpointParts(st.state),
+            }),
+        ];
         rows[0].sampleResource = JSON.stringify(isolations(st.state)[0]);
         if (s.followUps) {
             const n = s.devices;
             emulator.configure({ rateLimits: { windows: s.followUps.refreshWindows, retryAfterHeader: true } });
-            await ws.ok(["config", "set", "--stack", STACK, "--config-file", configFile, "defender:rateLimits", JSON.stringify(s.followUps.refreshWindows)], { cwd: program });
+            await ws.ok(["config", "set", "--stack", STACK, "--config-file", configFile, "defender:rateLimits", JSON.stringify(s.followUps.refreshWindows)], {
+                cwd: program,
+            });
             log(`${s.name} (cli): pulumi refresh of ${n}`);
             const refresh = await measured(ws, ["refresh", "--yes", "--skip-preview", ...flags], program, recorder, file, timeoutMs);
             st = await after();
             const kept = isolations(st.state).filter((r) => r.id).length;
-            rows.push(row({ scenario: `refresh-${n}`, operation: "refresh", devices: n, m: refresh, windows: s.followUps.refreshWindows, floorCalls: 0, actionMs: 0, failed: n - kept, checkpointBytes: st.bytes, parts: checkpointParts(st.state) }));
+            rows.push(
+                row({
+                    scenario: `refresh-${n}`,
+                    operation: "refresh",
+                    devices: n,
+                    m: refresh,
+                    windows: s.followUps.refreshWindows,
+                    floorCalls: 0,
+                    actionMs: 0,
+                    failed: n - kept,
+                    checkpointBytes: st.bytes,
+                    parts: checkpointParts(st.state),
+                }),
+            );
 
             emulator.configure({ rateLimits: { windows: s.enforced, retryAfterHeader: true } });
-            await ws.ok(["config", "set", "--stack", STACK, "--config-file", configFile, "defender:rateLimits", JSON.stringify(s.configured)], { cwd: program });
+            await ws.ok(["config", "set", "--stack", STACK, "--config-file", configFile, "defender:rateLimits", JSON.stringify(s.configured)], {
+                cwd: program,
+            });
             log(`${s.name} (cli): pulumi destroy of ${n}`);
             const destroy = await measured(ws, ["destroy", "--yes", "--skip-preview", ...flags], program, recorder, file, timeoutMs);
             st = await after();
             const left = isolations(st.state).length;
             // A release accepted but not finished yet (no-wait scenarios) is not a failure; an isolation nobody releases is.
-            const releasing = new Set(emulator.state().actions.filter((a) => a.type === "Unisolate" && a.status !== "Failed" && a.status !== "Cancelled" && a.status !== "TimeOut").map((a) => a.machineId));
+            const releasing = new Set(
+                emulator
+                    .state()
+                    .actions.filter((a) => a.type === "Unisolate" && a.status !== "Failed" && a.status !== "Cancelled" && a.status !== "TimeOut")
+                    .map((a) => a.machineId),
+            );
             const stillIsolated = emulator.state().machines.filter((m) => m.isolation.isolated && !releasing.has(m.id)).length;
-            rows.push(row({ scenario: `destroy-${n}`, operation: "destroy", devices: n, m: destroy, windows: s.enforced, floorCalls: n, actionMs: 0, failed: Math.max(left, stillIsolated), checkpointBytes: st.bytes, parts: checkpointParts(st.state) }));
+            rows.push(
+                row({
+                    scenario: `destroy-${n}`,
+                    operation: "destroy",
+                    devices: n,
+                    m: destroy,
+                    windows: s.enforced,
+                    floorCalls: n,
+                    actionMs: 0,
+                    failed: Math.max(left, stillIsolated),
+                    checkpointBytes: st.bytes,
+                    parts: checkpointParts(st.state),
+                }),
+            );
         }
         return rows;
     } finally {
@@ -178,20 +264,39 @@ export async function runCliPreviewScenario(s: PreviewScenario, cli: PulumiCli, 
     const log = opts.log ?? (() => undefined);
     const recorder = apiRecorder();
     const folder = writeIncidentFolder(s.devices, s.incidents);
-    const emulator = await startEmulator({ tls: { dir: path.join(REPO_ROOT, ".state", "emulator-tls") }, fleet: { generate: s.devices }, requestLogLimit: 0, onRequest: recorder.onRequest });
+    const emulator = await startEmulator({
+        tls: { dir: path.join(REPO_ROOT, ".state", "emulator-tls") },
+        fleet: { generate: s.devices },
+        requestLogLimit: 0,
+        onRequest: recorder.onRequest,
+    });
     const ws = new CliWorkspace(cli, { caCertPath: emulator.caCertPath, prefix: "bench-cli-preview-" });
     try {
         const configFile = path.join(ws.dir, `Pulumi.${STACK}.yaml`);
         await prepare(ws, REPO_ROOT, emulator.url, configFile, { incidentsDir: folder.dir, maxDevices: String(s.devices) }, 1);
         log(`${s.name} (cli): pulumi preview of ${s.devices} devices`);
-        const m = await measured(ws, ["preview", ...stackFlags(STACK, configFile)], REPO_ROOT, recorder, () => stackFileIn(ws.backendDir, "defender-incidents"), 10 * 60_000);
+        const m = await measured(
+            ws,
+            ["preview", ...stackFlags(STACK, configFile)],
+            REPO_ROOT,
+            recorder,
+            () => stackFileIn(ws.backendDir, "defender-incidents"),
+            10 * 60_000,
+        );
         // The stack resource itself is one of the creates of a first preview.
         const creates = /(\d+) to create/.exec(m.output);
         const declared = Math.max(0, Number(creates?.[1] ?? 0) - 1);
         return row({
-            scenario: s.name, operation: "preview", devices: s.devices, m, windows: [], floorCalls: 0, actionMs: 0,
+            scenario: s.name,
+            operation: "preview",
+            devices: s.devices,
+            m,
+            windows: [],
+            floorCalls: 0,
+            actionMs: 0,
             failed: m.code === 0 ? Math.max(0, s.devices - declared) : s.devices,
-            checkpointBytes: 0, parts: { provider: 0, inputs: 0, outputs: 0, other: 0 },
+            checkpointBytes: 0,
+            parts: { provider: 0, inputs: 0, outputs: 0, other: 0 },
         });
     } finally {
         ws.remove();

@@ -48,13 +48,21 @@ export async function runCreateScenario(s: CreateScenario, opts: RunOptions = {}
     try {
         const prepStart = performance.now();
         const devices = syntheticDevices(s.devices);
-        const registered = (await captureRegistrations(() => {
-            devices.forEach((d, i) => new DeviceIsolation(`bench-${i}`, {
-                machineId: d.id,
-                comment: "INC-9001 ransomware outbreak: contain",
-                waitForCompletion: s.waitForCompletion,
-            }));
-        }, { timeoutMs: boundMs })).filter((r) => r.type === RESOURCE_TYPE);
+        const registered = (
+            await captureRegistrations(
+                () => {
+                    devices.forEach(
+                        (d, i) =>
+                            new DeviceIsolation(`bench-${i}`, {
+                                machineId: d.id,
+                                comment: "INC-9001 ransomware outbreak: contain",
+                                waitForCompletion: s.waitForCompletion,
+                            }),
+                    );
+                },
+                { timeoutMs: boundMs },
+            )
+        ).filter((r) => r.type === RESOURCE_TYPE);
         const checked = await Promise.all(registered.map((r) => world.host.check(r.urn, {}, r.inputs)));
         const refused = checked.find((c) => c.failures.length > 0);
         if (refused) throw new Error(`${s.name}: check refused a declaration: ${JSON.stringify(refused.failures)}`);
@@ -67,7 +75,9 @@ export async function runCreateScenario(s: CreateScenario, opts: RunOptions = {}
         const wallMs = performance.now() - start;
 
         const requests = recorder.requests();
-        const failures = outcomes.flatMap((o) => o.status === "rejected" ? [String((o.reason as Error)?.message ?? o.reason)] : o.value.id === "" ? ["empty id"] : []);
+        const failures = outcomes.flatMap((o) =>
+            o.status === "rejected" ? [String((o.reason as Error)?.message ?? o.reason)] : o.value.id === "" ? ["empty id"] : [],
+        );
         const ideal = idealOf({
             calls: acceptedPerBucket(requests),
             windows: s.enforced,
@@ -75,7 +85,15 @@ export async function runCreateScenario(s: CreateScenario, opts: RunOptions = {}
             actionMs: s.waitForCompletion ? s.actionDelays.toInProgressMs + s.actionDelays.toSucceededMs : 0,
         });
         const count = (keep: (r: ApiRequest) => boolean) => requests.filter(keep).length / s.devices;
-        const followUps = s.followUps ? await hostFollowUps(s, world, registered.map((r, i) => ({ urn: r.urn, created: outcomes[i] })), recorder, log) : undefined;
+        const followUps = s.followUps
+            ? await hostFollowUps(
+                  s,
+                  world,
+                  registered.map((r, i) => ({ urn: r.urn, created: outcomes[i] })),
+                  recorder,
+                  log,
+              )
+            : undefined;
         return {
             kind: "create",
             scenario: s.name,
@@ -134,10 +152,22 @@ function duplicateIsolates(actions: ReadonlyArray<{ type: string; machineId: str
 type Created = { urn: string; created: PromiseSettledResult<{ id: string; properties: PropertyMap }> };
 
 /** refresh then destroy of every created resource, each through a new configured host (a new engine command). */
-async function hostFollowUps(s: CreateScenario, world: World, created: readonly Created[], recorder: ReturnType<typeof apiRecorder>, log: (line: string) => void): Promise<CliResult[]> {
-    const held = created.flatMap((c) => (c.created.status === "fulfilled" && c.created.value.id !== "" ? [{ urn: c.urn, id: c.created.value.id, props: c.created.value.properties }] : []));
+async function hostFollowUps(
+    s: CreateScenario,
+    world: World,
+    created: readonly Created[],
+    recorder: ReturnType<typeof apiRecorder>,
+    log: (line: string) => void,
+): Promise<CliResult[]> {
+    const held = created.flatMap((c) =>
+        c.created.status === "fulfilled" && c.created.value.id !== "" ? [{ urn: c.urn, id: c.created.value.id, props: c.created.value.properties }] : [],
+    );
     const windows = s.followUps!.refreshWindows;
-    const step = async (operation: "refresh" | "destroy", w: readonly Window[], call: (host: ProviderHost, r: (typeof held)[number]) => Promise<boolean>): Promise<CliResult> => {
+    const step = async (
+        operation: "refresh" | "destroy",
+        w: readonly Window[],
+        call: (host: ProviderHost, r: (typeof held)[number]) => Promise<boolean>,
+    ): Promise<CliResult> => {
         world.emulator.configure({ rateLimits: { windows: [...w], retryAfterHeader: true } });
         const host = await world.nextDeployment({ rateLimits: JSON.stringify(operation === "refresh" ? windows : s.configured) });
         log(`${s.name}: ${operation} of ${held.length} through the host`);
@@ -150,14 +180,29 @@ async function hostFollowUps(s: CreateScenario, world: World, created: readonly 
         const times = requests.map((r) => r.at);
         const busyMs = times.length > 0 ? Math.max(...times) - Math.min(...times) : 0;
         return {
-            kind: "cli", engine: "host", scenario: `${operation}-${s.devices}`, operation, devices: held.length, wallMs, idealMs: ideal.idealMs,
-            ratio: ideal.idealMs > 0 ? wallMs / ideal.idealMs : NaN, boundBy: ideal.idealMs === 0 ? "none" : ideal.boundBy,
+            kind: "cli",
+            engine: "host",
+            scenario: `${operation}-${s.devices}`,
+            operation,
+            devices: held.length,
+            wallMs,
+            idealMs: ideal.idealMs,
+            ratio: ideal.idealMs > 0 ? wallMs / ideal.idealMs : NaN,
+            boundBy: ideal.idealMs === 0 ? "none" : ideal.boundBy,
             rateLimited: requests.filter((r) => r.status === 429).length,
-            failed: outcomes.filter((o) => o.status === "rejected" || o.value === false).length, exitCode: null,
+            failed: outcomes.filter((o) => o.status === "rejected" || o.value === false).length,
+            exitCode: null,
             readsPerDevice: requests.filter((r) => (r.bucket === "machines.read" || r.bucket === "actions.read") && !r.statusPoll).length / held.length,
-            checkpointBytes: NaN, checkpointPerResource: NaN, checkpointParts: { provider: NaN, inputs: NaN, outputs: NaN, other: NaN },
-            cliBytesWritten: NaN, checkpointVersions: NaN, checkpointBytesSeen: NaN,
-            peakRssMb: { cli: NaN, language: NaN, provider: peakRssMb(host.pid) }, busyMs, overheadMs: wallMs - busyMs, tail: "",
+            checkpointBytes: NaN,
+            checkpointPerResource: NaN,
+            checkpointParts: { provider: NaN, inputs: NaN, outputs: NaN, other: NaN },
+            cliBytesWritten: NaN,
+            checkpointVersions: NaN,
+            checkpointBytesSeen: NaN,
+            peakRssMb: { cli: NaN, language: NaN, provider: peakRssMb(host.pid) },
+            busyMs,
+            overheadMs: wallMs - busyMs,
+            tail: "",
         };
     };
     const refresh = await step("refresh", windows, async (host, r) => (await host.read(r.id, r.urn, r.props)).id === r.id);

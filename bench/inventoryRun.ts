@@ -23,7 +23,10 @@ import type { InventoryScenario } from "./scenarios";
 import { minimumIssueTimeMs, type Window } from "./windows";
 
 /** Defender's documented limits, per API: what the command's reads must keep to. */
-export const DOCUMENTED_LIMITS: readonly Window[] = [{ calls: 100, perSeconds: 60 }, { calls: 1500, perSeconds: 3600 }];
+export const DOCUMENTED_LIMITS: readonly Window[] = [
+    { calls: 100, perSeconds: 60 },
+    { calls: 1500, perSeconds: 3600 },
+];
 const PROBE = path.join(REPO_ROOT, "dist/bench/rssProbe.js");
 
 type Final = "released" | "isolated" | "isolating" | "releasing";
@@ -37,11 +40,16 @@ export function historyOf(i: number, actionsPerDevice: number, allHeld = false):
     // Alternate so that the history ends where the final state needs it: released before a pending
     // isolate, isolated before a pending release.
     const endsIsolated = final === "isolated" || final === "releasing";
-    const history = Array.from({ length: n }, (_, k) => ((n - 1 - k) % 2 === 0) === endsIsolated ? "isolate" as const : "release" as const);
+    const history = Array.from({ length: n }, (_, k) => (((n - 1 - k) % 2 === 0) === endsIsolated ? ("isolate" as const) : ("release" as const)));
     return { history, final };
 }
 
-export async function seedInventoryFleet(emu: RunningEmulator, devices: number, actionsPerDevice: number, allHeld = false): Promise<{ actions: number; finals: Record<Final, number> }> {
+export async function seedInventoryFleet(
+    emu: RunningEmulator,
+    devices: number,
+    actionsPerDevice: number,
+    allHeld = false,
+): Promise<{ actions: number; finals: Record<Final, number> }> {
     const fleet = syntheticDevices(devices);
     const plans = fleet.map((d, i) => ({ id: d.id, ...historyOf(i, actionsPerDevice, allHeld) }));
     const finals: Record<Final, number> = { released: 0, isolated: 0, isolating: 0, releasing: 0 };
@@ -60,9 +68,15 @@ export async function seedInventoryFleet(emu: RunningEmulator, devices: number, 
     emu.configure({ rateLimits: false, actionDelays: { toInProgressMs: 24 * 3600_000, toSucceededMs: 1000 } });
     const pending = plans.filter((p) => p.final === "isolating" || p.final === "releasing");
     for (let i = 0; i < pending.length; i += 25) {
-        await Promise.all(pending.slice(i, i + 25).map((p) => p.final === "isolating"
-            ? apiAction(emu, p.id, "isolate", { Comment: "SOAR playbook", IsolationType: "Full" })
-            : apiAction(emu, p.id, "unisolate", { Comment: "false positive" })));
+        await Promise.all(
+            pending
+                .slice(i, i + 25)
+                .map((p) =>
+                    p.final === "isolating"
+                        ? apiAction(emu, p.id, "isolate", { Comment: "SOAR playbook", IsolationType: "Full" })
+                        : apiAction(emu, p.id, "unisolate", { Comment: "false positive" }),
+                ),
+        );
     }
     emu.configure({ rateLimits: { windows: [...DOCUMENTED_LIMITS], retryAfterHeader: true }, actionDelays: saved.actionDelays });
     return { actions: emu.state().actions.length, finals };
@@ -82,12 +96,17 @@ export async function runInventoryScenario(s: InventoryScenario, opts: RunOption
     try {
         const seedStart = performance.now();
         const seeded = await seedInventoryFleet(emu, s.devices, s.actionsPerDevice, s.allHeld ?? false);
-        log(`${s.name}: ${s.devices} devices, ${seeded.actions} actions seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; running defender-isolation status`);
+        log(
+            `${s.name}: ${s.devices} devices, ${seeded.actions} actions seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; running defender-isolation status`,
+        );
 
         recorder.clear();
         const rssFile = path.join(tmp, "rss");
         const start = performance.now();
-        const run = await runCommand(["status", "--json", ...at(emu)], commandEnv(emu, { BENCH_RSS_FILE: rssFile }), { nodeArgs: ["--require", PROBE], timeoutMs: 30 * 60_000 });
+        const run = await runCommand(["status", "--json", ...at(emu)], commandEnv(emu, { BENCH_RSS_FILE: rssFile }), {
+            nodeArgs: ["--require", PROBE],
+            timeoutMs: 30 * 60_000,
+        });
         const wallMs = performance.now() - start;
         if (run.code !== 0) throw new Error(`${s.name}: defender-isolation exited ${run.code}: ${run.stderr}`);
         const report = JSON.parse(run.stdout) as { devices: unknown[]; summary: Record<string, number> };

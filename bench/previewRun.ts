@@ -57,20 +57,22 @@ export async function runPreviewScenario(s: PreviewScenario, opts: RunOptions = 
         const checkMs = performance.now() - checkStart;
 
         const diffStart = performance.now();
-        const diffs = await Promise.all(resources.map((r, i) => {
-            const inputs = checked[i].inputs;
-            const state = {
-                ...inputs,
-                comment: i % 10 === 0 ? "an older comment" : inputs.comment,
-                computerDnsName: `syn-${String(i + 1).padStart(5, "0")}.fleet.contoso.com`,
-                machineActionId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
-                status: "Succeeded",
-                requestor: "bench",
-                creationDateTimeUtc: "2030-01-01T00:00:00.0000000Z",
-                lastUpdateDateTimeUtc: "2030-01-01T00:00:10.0000000Z",
-            };
-            return world.host.diff(state.machineActionId, r.urn, state, inputs, { preview: true, oldInputs: { ...inputs, comment: state.comment } });
-        }));
+        const diffs = await Promise.all(
+            resources.map((r, i) => {
+                const inputs = checked[i].inputs;
+                const state = {
+                    ...inputs,
+                    comment: i % 10 === 0 ? "an older comment" : inputs.comment,
+                    computerDnsName: `syn-${String(i + 1).padStart(5, "0")}.fleet.contoso.com`,
+                    machineActionId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+                    status: "Succeeded",
+                    requestor: "bench",
+                    creationDateTimeUtc: "2030-01-01T00:00:00.0000000Z",
+                    lastUpdateDateTimeUtc: "2030-01-01T00:00:10.0000000Z",
+                };
+                return world.host.diff(state.machineActionId, r.urn, state, inputs, { preview: true, oldInputs: { ...inputs, comment: state.comment } });
+            }),
+        );
         const diffMs = performance.now() - diffStart;
         return {
             kind: "preview",

@@ -77,7 +77,9 @@ export function watchFile(file: string, everyMs = 50): { stop(): { versions: num
                 versions++;
                 bytes += st.size;
             }
-        } catch { /* not written yet */ }
+        } catch {
+            /* not written yet */
+        }
     }, everyMs);
     return {
         stop() {

@@ -42,8 +42,7 @@ export function parseArgs(argv: readonly string[]): { ok: true; args: BenchArgs 
             const e = a === "--engine" ? argv[++i] : a.slice("--engine=".length);
             if (e !== "host" && e !== "cli") return { ok: false, problem: `--engine takes host or cli, got '${e ?? ""}'` };
             args.engines.push(e);
-        }
-        else return { ok: false, problem: `unknown argument '${a}'` };
+        } else return { ok: false, problem: `unknown argument '${a}'` };
     }
     return { ok: true, args };
 }
@@ -80,20 +79,32 @@ async function main(): Promise<number> {
     const cli: PulumiCli | undefined = found.kind === "found" ? found.cli : undefined;
     let engines: Engine[] = parsed.args.engines.length > 0 ? [...new Set(parsed.args.engines)] : cli ? ["host", "cli"] : ["host"];
     if (engines.includes("cli") && !cli) {
-        const why = found.kind === "unusable" ? found.message : `none found (${found.kind === "missing" ? found.looked.join(", ") : ""}); npm run pulumi:install builds one`;
+        const why =
+            found.kind === "unusable"
+                ? found.message
+                : `none found (${found.kind === "missing" ? found.looked.join(", ") : ""}); npm run pulumi:install builds one`;
         if (parsed.args.engines.includes("cli")) {
             console.error(`bench: --engine cli needs the Pulumi CLI: ${why}`);
             return 2;
         }
         engines = ["host"];
     }
-    if (!cli && parsed.args.engines.length === 0) console.error(`bench: no Pulumi CLI (${found.kind === "unusable" ? found.message : "none found"}): provider host only`);
+    if (!cli && parsed.args.engines.length === 0)
+        console.error(`bench: no Pulumi CLI (${found.kind === "unusable" ? found.message : "none found"}): provider host only`);
     const started = Date.now();
-    const results = await runScenarios(selected.scenarios, { engines, cli, log: (line) => console.error(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`) });
+    const results = await runScenarios(selected.scenarios, {
+        engines,
+        cli,
+        log: (line) => console.error(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`),
+    });
     console.log(report(results));
     console.log(jsonLine(results));
-    const bad = results.some((r) => (r.kind === "create" && (r.failed > 0 || r.duplicateIsolates > 0 || (r.followUps ?? []).some((f) => f.failed > 0))) ||
-        (r.kind === "cli" && (r.failed > 0 || r.exitCode !== 0)) || (r.kind === "inventory" && !statesMatch(r)));
+    const bad = results.some(
+        (r) =>
+            (r.kind === "create" && (r.failed > 0 || r.duplicateIsolates > 0 || (r.followUps ?? []).some((f) => f.failed > 0))) ||
+            (r.kind === "cli" && (r.failed > 0 || r.exitCode !== 0)) ||
+            (r.kind === "inventory" && !statesMatch(r)),
+    );
     return bad ? 1 : 0;
 }
 
@@ -101,7 +112,7 @@ if (require.main === module) {
     main().then(
         (code) => process.exit(code),
         (e: unknown) => {
-            console.error(`bench: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+            console.error(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
             process.exit(1);
         },
     );

@@ -29,12 +29,15 @@ export async function runCliScenario(s: Scenario, cli: PulumiCli, opts: RunOptio
     return [];
 }
 
-export async function runScenarios(scenarios: readonly Scenario[], opts: RunOptions & { engines?: readonly Engine[]; cli?: PulumiCli } = {}): Promise<ScenarioResult[]> {
+export async function runScenarios(
+    scenarios: readonly Scenario[],
+    opts: RunOptions & { engines?: readonly Engine[]; cli?: PulumiCli } = {},
+): Promise<ScenarioResult[]> {
     const engines = opts.engines ?? ["host"];
     const results: ScenarioResult[] = [];
     for (const s of scenarios) {
         if (engines.includes("host")) results.push(await runScenario(s, opts));
-        if (engines.includes("cli") && opts.cli) results.push(...await runCliScenario(s, opts.cli, opts));
+        if (engines.includes("cli") && opts.cli) results.push(...(await runCliScenario(s, opts.cli, opts)));
     }
     return results;
 }

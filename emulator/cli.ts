@@ -6,83 +6,85 @@ import { EmulatorOptions } from "./options";
 import { EmulatorOptionsError, startEmulator } from "./startEmulator";
 
 async function readStructured(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    throw new EmulatorOptionsError([`${what}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? "error"})`]);
-  }
-  try {
-    return /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
-  } catch (e) {
-    throw new EmulatorOptionsError([`${what}: ${path} is not valid JSON/YAML: ${(e as Error).message}`]);
-  }
+    let text: string;
+    try {
+        text = await readFile(path, "utf8");
+    } catch (e) {
+        throw new EmulatorOptionsError([`${what}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? "error"})`]);
+    }
+    try {
+        return /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
+    } catch (e) {
+        throw new EmulatorOptionsError([`${what}: ${path} is not valid JSON/YAML: ${(e as Error).message}`]);
+    }
 }
 
 function merge(base: EmulatorOptions, over: EmulatorOptions): EmulatorOptions {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = out[k];
-    out[k] = typeof v === "object" && v !== null && !Array.isArray(v) && typeof b === "object" && b !== null && !Array.isArray(b)
-      ? { ...b, ...v } : v;
-  }
-  return out as EmulatorOptions;
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(over)) {
+        const b = out[k];
+        out[k] = typeof v === "object" && v !== null && !Array.isArray(v) && typeof b === "object" && b !== null && !Array.isArray(b) ? { ...b, ...v } : v;
+    }
+    return out as EmulatorOptions;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const parsed = parseCliArgs(argv);
-  if (!parsed.ok) {
-    process.stderr.write(`${parsed.error.map((e) => `error: ${e}`).join("\n")}\n\n${CLI_USAGE}`);
-    return 2;
-  }
-  const cmd = parsed.value;
-  if (cmd.help) {
-    process.stdout.write(CLI_USAGE);
-    return 0;
-  }
-  let options: EmulatorOptions = { port: CLI_DEFAULT_PORT };
-  if (cmd.configFile !== undefined) {
-    const fromFile = await readStructured(cmd.configFile, "--config");
-    if (typeof fromFile !== "object" || fromFile === null || Array.isArray(fromFile)) {
-      throw new EmulatorOptionsError([`--config: ${cmd.configFile} must hold an object of emulator options`]);
+    const parsed = parseCliArgs(argv);
+    if (!parsed.ok) {
+        process.stderr.write(`${parsed.error.map((e) => `error: ${e}`).join("\n")}\n\n${CLI_USAGE}`);
+        return 2;
     }
-    options = merge(options, fromFile as EmulatorOptions);
-  }
-  options = merge(options, cmd.options);
-  if (cmd.clientsFile !== undefined) {
-    const clients = await readStructured(cmd.clientsFile, "--clients");
-    options.clients = (typeof clients === "object" && clients !== null && !Array.isArray(clients)
-      ? (clients as { clients?: unknown }).clients : clients) as EmulatorOptions["clients"];
-  }
-  if (cmd.log) {
-    options.onRequest = (e) => {
-      const q = new URL(e.url, "http://x").search;
-      process.stdout.write(`${e.timestamp} ${e.method} ${e.path}${q} -> ${e.status ?? "dropped"}${e.clientId ? ` (${e.clientId})` : ""}${e.fault ? ` [fault: ${e.fault}]` : ""}\n`);
-    };
-  }
-  const emu = await startEmulator(options);
-  if (cmd.json) process.stdout.write(`${JSON.stringify({ url: emu.url, caCertPath: emu.caCertPath ?? null })}\n`);
-  else process.stdout.write(`Defender emulator listening on ${emu.url}${emu.caCertPath ? ` (CA file: ${emu.caCertPath})` : ""}\n`);
+    const cmd = parsed.value;
+    if (cmd.help) {
+        process.stdout.write(CLI_USAGE);
+        return 0;
+    }
+    let options: EmulatorOptions = { port: CLI_DEFAULT_PORT };
+    if (cmd.configFile !== undefined) {
+        const fromFile = await readStructured(cmd.configFile, "--config");
+        if (typeof fromFile !== "object" || fromFile === null || Array.isArray(fromFile)) {
+            throw new EmulatorOptionsError([`--config: ${cmd.configFile} must hold an object of emulator options`]);
+        }
+        options = merge(options, fromFile as EmulatorOptions);
+    }
+    options = merge(options, cmd.options);
+    if (cmd.clientsFile !== undefined) {
+        const clients = await readStructured(cmd.clientsFile, "--clients");
+        options.clients = (
+            typeof clients === "object" && clients !== null && !Array.isArray(clients) ? (clients as { clients?: unknown }).clients : clients
+        ) as EmulatorOptions["clients"];
+    }
+    if (cmd.log) {
+        options.onRequest = (e) => {
+            const q = new URL(e.url, "http://x").search;
+            process.stdout.write(
+                `${e.timestamp} ${e.method} ${e.path}${q} -> ${e.status ?? "dropped"}${e.clientId ? ` (${e.clientId})` : ""}${e.fault ? ` [fault: ${e.fault}]` : ""}\n`,
+            );
+        };
+    }
+    const emu = await startEmulator(options);
+    if (cmd.json) process.stdout.write(`${JSON.stringify({ url: emu.url, caCertPath: emu.caCertPath ?? null })}\n`);
+    else process.stdout.write(`Defender emulator listening on ${emu.url}${emu.caCertPath ? ` (CA file: ${emu.caCertPath})` : ""}\n`);
 
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      void emu.stop().then(resolve);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
-  process.stdout.write("Defender emulator stopped\n");
-  return 0;
+    await new Promise<void>((resolve) => {
+        const stop = (): void => {
+            process.off("SIGINT", stop);
+            process.off("SIGTERM", stop);
+            void emu.stop().then(resolve);
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+    });
+    process.stdout.write("Defender emulator stopped\n");
+    return 0;
 }
 
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(e instanceof EmulatorOptionsError ? `${e.message}\n` : `emulator failed: ${(e as Error).message}\n`);
-    process.exitCode = e instanceof EmulatorOptionsError ? 2 : 1;
-  },
+    (code) => {
+        process.exitCode = code;
+    },
+    (e: unknown) => {
+        process.stderr.write(e instanceof EmulatorOptionsError ? `${e.message}\n` : `emulator failed: ${(e as Error).message}\n`);
+        process.exitCode = e instanceof EmulatorOptionsError ? 2 : 1;
+    },
 );

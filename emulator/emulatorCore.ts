@@ -13,16 +13,21 @@ import { DEFAULT_AUDIENCE, EmulatorConfig, ISOLATION_TYPES, IsolationType } from
 import { applyConfigPatch } from "./optionsValidation";
 import { Result, fail, ok } from "./result";
 import {
-  ControlError, EmulatorState, ForceActionOptions, IssueTokenOptions, MachineStateView,
-  OutOfBandIsolateOptions, OutOfBandResult,
+    ControlError,
+    EmulatorState,
+    ForceActionOptions,
+    IssueTokenOptions,
+    MachineStateView,
+    OutOfBandIsolateOptions,
+    OutOfBandResult,
 } from "./control/controlTypes";
 
 export interface CoreInit {
-  config: EmulatorConfig;
-  devices: DeviceSpec[];
-  clock: EmulatorClock;
-  requestLogLimit: number;
-  onRequest?: (entry: RequestLogEntry) => void;
+    config: EmulatorConfig;
+    devices: DeviceSpec[];
+    clock: EmulatorClock;
+    requestLogLimit: number;
+    onRequest?: (entry: RequestLogEntry) => void;
 }
 
 export const REDACTED = "(redacted)";
@@ -31,203 +36,206 @@ const invalid = (message: string): ControlError => ({ status: 400, code: "Invali
 const notFound = (message: string): ControlError => ({ status: 404, code: "NotFound", message });
 
 function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+    return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function optionalString(o: Record<string, unknown>, key: string, errors: string[]): string | undefined {
-  const v = o[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== "string" || v === "") errors.push(`${key}: must be a non-empty string`);
-  return typeof v === "string" ? v : undefined;
+    const v = o[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== "string" || v === "") errors.push(`${key}: must be a non-empty string`);
+    return typeof v === "string" ? v : undefined;
 }
 
 export class EmulatorCore {
-  config: EmulatorConfig;
-  state: DefenderState;
-  readonly tokens = new TokenStore();
-  readonly limiter = new RateLimiter();
-  readonly faults = new FaultSet();
-  readonly log: RequestLog;
-  readonly clock: EmulatorClock;
-  readonly onRequest: ((entry: RequestLogEntry) => void) | undefined;
-  private readonly initialConfig: EmulatorConfig;
-  private readonly devices: DeviceSpec[];
-  private readonly startMs: number;
+    config: EmulatorConfig;
+    state: DefenderState;
+    readonly tokens = new TokenStore();
+    readonly limiter = new RateLimiter();
+    readonly faults = new FaultSet();
+    readonly log: RequestLog;
+    readonly clock: EmulatorClock;
+    readonly onRequest: ((entry: RequestLogEntry) => void) | undefined;
+    private readonly initialConfig: EmulatorConfig;
+    private readonly devices: DeviceSpec[];
+    private readonly startMs: number;
 
-  constructor(init: CoreInit) {
-    this.clock = init.clock;
-    this.startMs = this.clock.now();
-    this.initialConfig = structuredClone(init.config);
-    this.config = structuredClone(init.config);
-    this.devices = init.devices;
-    this.state = new DefenderState(this.devices, this.startMs);
-    this.log = new RequestLog(init.requestLogLimit);
-    this.onRequest = init.onRequest;
-  }
-
-  now(): number {
-    return this.clock.now();
-  }
-
-  /**
-   * Back to the start: fleet, no actions, config as started, no faults, empty request log, fresh rate
-   * windows, clock offset 0. Issued tokens stay valid, so clients that cache tokens keep working.
-   */
-  reset(): void {
-    this.clock.resetOffset();
-    this.config = structuredClone(this.initialConfig);
-    this.state = new DefenderState(this.devices, this.startMs);
-    this.limiter.clear();
-    this.faults.clear();
-    this.log.clear();
-  }
-
-  snapshot(): EmulatorState {
-    const now = this.now();
-    this.state.advance(now);
-    return {
-      now: toServiceTime(now),
-      machines: [...this.state.machines.values()].map((m) => this.machineView(m.id, now) as MachineStateView),
-      actions: [...this.state.actions.values()].map((a) => actionToJson(a, this.config)),
-    };
-  }
-
-  machineView(idOrName: string, now = this.now()): MachineStateView | undefined {
-    this.state.advance(now);
-    const m = this.state.findMachine(idOrName, now);
-    if (m === undefined) return undefined;
-    return { ...machineToJson(m, now), online: m.online, managed: m.managed, isolation: { ...m.isolation } };
-  }
-
-  actionView(id: string): MachineActionJson | undefined {
-    this.state.advance(this.now());
-    const a = this.state.actions.get(id.toLowerCase());
-    return a === undefined ? undefined : actionToJson(a, this.config);
-  }
-
-  isolateOutOfBand(machineId: string, input: unknown): Result<OutOfBandResult, ControlError> {
-    return this.outOfBand(machineId, input, "Isolate");
-  }
-
-  releaseOutOfBand(machineId: string, input: unknown): Result<OutOfBandResult, ControlError> {
-    return this.outOfBand(machineId, input, "Unisolate");
-  }
-
-  /** As from the portal: a Succeeded action now, or (traceless) the device changed with no action at all. */
-  private outOfBand(machineId: string, input: unknown, type: "Isolate" | "Unisolate"): Result<OutOfBandResult, ControlError> {
-    if (input !== undefined && !isRecord(input)) return fail(invalid("body: must be an object"));
-    const o = (input ?? {}) as Record<string, unknown> & OutOfBandIsolateOptions;
-    const errors: string[] = [];
-    const requestor = optionalString(o, "requestor", errors);
-    const comment = optionalString(o, "comment", errors);
-    if (type === "Isolate" && o.isolationType !== undefined && !(ISOLATION_TYPES as readonly unknown[]).includes(o.isolationType)) {
-      errors.push(`isolationType: must be one of ${ISOLATION_TYPES.join(", ")}`);
+    constructor(init: CoreInit) {
+        this.clock = init.clock;
+        this.startMs = this.clock.now();
+        this.initialConfig = structuredClone(init.config);
+        this.config = structuredClone(init.config);
+        this.devices = init.devices;
+        this.state = new DefenderState(this.devices, this.startMs);
+        this.log = new RequestLog(init.requestLogLimit);
+        this.onRequest = init.onRequest;
     }
-    if (o.traceless !== undefined && typeof o.traceless !== "boolean") errors.push("traceless: must be true or false");
-    if (errors.length > 0) return fail(invalid(errors.join("; ")));
-    const now = this.now();
-    this.state.advance(now);
-    const machine = this.state.machineById(machineId);
-    if (machine === undefined) return fail(notFound(`machine ${machineId} does not exist`));
-    const scope: IsolationType | null = type === "Unisolate" ? null : o.isolationType ?? (machine.managed ? "Full" : "UnManagedDevice");
-    if (o.traceless) {
-      this.state.setIsolationTraceless(machine, scope, now);
-      return ok({ action: null, machine: this.machineView(machine.id, now) as MachineStateView });
+
+    now(): number {
+        return this.clock.now();
     }
-    const action = this.state.createSucceededAction({
-      machine, type, scope, now,
-      requestor: requestor ?? this.config.portalRequestor,
-      comment: comment ?? (type === "Isolate" ? "Isolated from the portal" : "Released from the portal"),
-    });
-    return ok({ action: actionToJson(action, this.config), machine: this.machineView(machine.id, now) as MachineStateView });
-  }
 
-  forceAction(actionId: string, status: unknown, input: unknown): Result<MachineActionJson, ControlError> {
-    if (!(FORCED_STATUSES as readonly unknown[]).includes(status)) {
-      return fail(invalid(`status: must be one of ${FORCED_STATUSES.join(", ")}`));
+    /**
+     * Back to the start: fleet, no actions, config as started, no faults, empty request log, fresh rate
+     * windows, clock offset 0. Issued tokens stay valid, so clients that cache tokens keep working.
+     */
+    reset(): void {
+        this.clock.resetOffset();
+        this.config = structuredClone(this.initialConfig);
+        this.state = new DefenderState(this.devices, this.startMs);
+        this.limiter.clear();
+        this.faults.clear();
+        this.log.clear();
     }
-    if (input !== undefined && !isRecord(input)) return fail(invalid("options: must be an object"));
-    const o = (input ?? {}) as Record<string, unknown> & ForceActionOptions;
-    const errors: string[] = [];
-    const requestor = optionalString(o, "requestor", errors);
-    const comment = optionalString(o, "comment", errors);
-    if (errors.length > 0) return fail(invalid(errors.join("; ")));
-    const now = this.now();
-    this.state.advance(now);
-    const action = this.state.actions.get(actionId.toLowerCase());
-    if (action === undefined) return fail(notFound(`action ${actionId} does not exist`));
-    if (isFinal(action.status)) {
-      return fail({ status: 409, code: "Conflict", message: `action ${action.id} is already ${action.status}; only unfinished actions can be forced` });
+
+    snapshot(): EmulatorState {
+        const now = this.now();
+        this.state.advance(now);
+        return {
+            now: toServiceTime(now),
+            machines: [...this.state.machines.values()].map((m) => this.machineView(m.id, now) as MachineStateView),
+            actions: [...this.state.actions.values()].map((a) => actionToJson(a, this.config)),
+        };
     }
-    this.state.force(action, status as ForcedStatus, now, requestor ?? this.config.portalRequestor, comment ?? null);
-    return ok(actionToJson(action, this.config));
-  }
 
-  setOnline(machineId: string, online: unknown): Result<MachineStateView, ControlError> {
-    if (typeof online !== "boolean") return fail(invalid("online: must be true or false"));
-    const now = this.now();
-    this.state.advance(now);
-    const machine = this.state.machineById(machineId);
-    if (machine === undefined) return fail(notFound(`machine ${machineId} does not exist`));
-    this.state.setOnline(machine, online, now);
-    return ok(this.machineView(machine.id, now) as MachineStateView);
-  }
-
-  addMachine(spec: unknown): Result<MachineStateView, ControlError> {
-    const r = validateDeviceSpec(spec, "machine");
-    if (!r.ok) return fail(invalid(r.error.join("; ")));
-    if (this.state.machineById(r.value.id)) return fail({ status: 409, code: "Conflict", message: `machine ${r.value.id} already exists` });
-    const now = this.now();
-    this.state.addMachine(machineFromSpec(r.value, now));
-    return ok(this.machineView(r.value.id, now) as MachineStateView);
-  }
-
-  deleteMachine(machineId: string): Result<null, ControlError> {
-    this.state.advance(this.now());
-    return this.state.deleteMachine(machineId) ? ok(null) : fail(notFound(`machine ${machineId} does not exist`));
-  }
-
-  injectFault(spec: unknown): Result<Fault, ControlError> {
-    const r = validateFault(spec);
-    return r.ok ? ok(this.faults.add(r.value)) : fail(invalid(r.error.join("; ")));
-  }
-
-  configure(patch: unknown): Result<EmulatorConfig, ControlError> {
-    this.state.advance(this.now());
-    const r = applyConfigPatch(this.config, patch);
-    if (!r.ok) return fail(invalid(r.error.join("; ")));
-    this.config = r.value;
-    return ok(this.configView());
-  }
-
-  /** The effective config, with client secrets redacted: config views are not a way to read secrets back. */
-  configView(): EmulatorConfig {
-    const view = structuredClone(this.config);
-    if (view.clients !== null) view.clients = view.clients.map((c) => ({ ...c, clientSecret: REDACTED }));
-    return view;
-  }
-
-  advanceClock(ms: unknown): Result<string, ControlError> {
-    if (typeof ms !== "number" || !Number.isInteger(ms) || ms < 0 || ms > 366 * 86_400_000) {
-      return fail(invalid("ms: must be an integer number of milliseconds from 0 to one year"));
+    machineView(idOrName: string, now = this.now()): MachineStateView | undefined {
+        this.state.advance(now);
+        const m = this.state.findMachine(idOrName, now);
+        if (m === undefined) return undefined;
+        return { ...machineToJson(m, now), online: m.online, managed: m.managed, isolation: { ...m.isolation } };
     }
-    this.clock.advance(ms);
-    return ok(toServiceTime(this.now()));
-  }
 
-  issueToken(input: unknown): Result<{ access_token: string; expires_in: number; token_type: "Bearer" }, ControlError> {
-    if (input !== undefined && !isRecord(input)) return fail(invalid("options: must be an object"));
-    const o = (input ?? {}) as Record<string, unknown> & IssueTokenOptions;
-    const errors: string[] = [];
-    const tenantId = optionalString(o, "tenantId", errors) ?? "00000000-0000-0000-0000-000000000001";
-    const clientId = optionalString(o, "clientId", errors) ?? "emulator-test-client";
-    const scope = optionalString(o, "scope", errors) ?? DEFAULT_AUDIENCE;
-    const lifetime = o.lifetimeSeconds ?? this.config.tokenLifetimeSeconds;
-    if (typeof lifetime !== "number" || !Number.isInteger(lifetime) || lifetime < 1 || lifetime > 86400) {
-      errors.push("lifetimeSeconds: must be an integer from 1 to 86400");
+    actionView(id: string): MachineActionJson | undefined {
+        this.state.advance(this.now());
+        const a = this.state.actions.get(id.toLowerCase());
+        return a === undefined ? undefined : actionToJson(a, this.config);
     }
-    if (errors.length > 0) return fail(invalid(errors.join("; ")));
-    const t = this.tokens.issue(tenantId, clientId, scope, lifetime, this.now());
-    return ok({ access_token: t.token, expires_in: lifetime, token_type: "Bearer" });
-  }
+
+    isolateOutOfBand(machineId: string, input: unknown): Result<OutOfBandResult, ControlError> {
+        return this.outOfBand(machineId, input, "Isolate");
+    }
+
+    releaseOutOfBand(machineId: string, input: unknown): Result<OutOfBandResult, ControlError> {
+        return this.outOfBand(machineId, input, "Unisolate");
+    }
+
+    /** As from the portal: a Succeeded action now, or (traceless) the device changed with no action at all. */
+    private outOfBand(machineId: string, input: unknown, type: "Isolate" | "Unisolate"): Result<OutOfBandResult, ControlError> {
+        if (input !== undefined && !isRecord(input)) return fail(invalid("body: must be an object"));
+        const o = (input ?? {}) as Record<string, unknown> & OutOfBandIsolateOptions;
+        const errors: string[] = [];
+        const requestor = optionalString(o, "requestor", errors);
+        const comment = optionalString(o, "comment", errors);
+        if (type === "Isolate" && o.isolationType !== undefined && !(ISOLATION_TYPES as readonly unknown[]).includes(o.isolationType)) {
+            errors.push(`isolationType: must be one of ${ISOLATION_TYPES.join(", ")}`);
+        }
+        if (o.traceless !== undefined && typeof o.traceless !== "boolean") errors.push("traceless: must be true or false");
+        if (errors.length > 0) return fail(invalid(errors.join("; ")));
+        const now = this.now();
+        this.state.advance(now);
+        const machine = this.state.machineById(machineId);
+        if (machine === undefined) return fail(notFound(`machine ${machineId} does not exist`));
+        const scope: IsolationType | null = type === "Unisolate" ? null : (o.isolationType ?? (machine.managed ? "Full" : "UnManagedDevice"));
+        if (o.traceless) {
+            this.state.setIsolationTraceless(machine, scope, now);
+            return ok({ action: null, machine: this.machineView(machine.id, now) as MachineStateView });
+        }
+        const action = this.state.createSucceededAction({
+            machine,
+            type,
+            scope,
+            now,
+            requestor: requestor ?? this.config.portalRequestor,
+            comment: comment ?? (type === "Isolate" ? "Isolated from the portal" : "Released from the portal"),
+        });
+        return ok({ action: actionToJson(action, this.config), machine: this.machineView(machine.id, now) as MachineStateView });
+    }
+
+    forceAction(actionId: string, status: unknown, input: unknown): Result<MachineActionJson, ControlError> {
+        if (!(FORCED_STATUSES as readonly unknown[]).includes(status)) {
+            return fail(invalid(`status: must be one of ${FORCED_STATUSES.join(", ")}`));
+        }
+        if (input !== undefined && !isRecord(input)) return fail(invalid("options: must be an object"));
+        const o = (input ?? {}) as Record<string, unknown> & ForceActionOptions;
+        const errors: string[] = [];
+        const requestor = optionalString(o, "requestor", errors);
+        const comment = optionalString(o, "comment", errors);
+        if (errors.length > 0) return fail(invalid(errors.join("; ")));
+        const now = this.now();
+        this.state.advance(now);
+        const action = this.state.actions.get(actionId.toLowerCase());
+        if (action === undefined) return fail(notFound(`action ${actionId} does not exist`));
+        if (isFinal(action.status)) {
+            return fail({ status: 409, code: "Conflict", message: `action ${action.id} is already ${action.status}; only unfinished actions can be forced` });
+        }
+        this.state.force(action, status as ForcedStatus, now, requestor ?? this.config.portalRequestor, comment ?? null);
+        return ok(actionToJson(action, this.config));
+    }
+
+    setOnline(machineId: string, online: unknown): Result<MachineStateView, ControlError> {
+        if (typeof online !== "boolean") return fail(invalid("online: must be true or false"));
+        const now = this.now();
+        this.state.advance(now);
+        const machine = this.state.machineById(machineId);
+        if (machine === undefined) return fail(notFound(`machine ${machineId} does not exist`));
+        this.state.setOnline(machine, online, now);
+        return ok(this.machineView(machine.id, now) as MachineStateView);
+    }
+
+    addMachine(spec: unknown): Result<MachineStateView, ControlError> {
+        const r = validateDeviceSpec(spec, "machine");
+        if (!r.ok) return fail(invalid(r.error.join("; ")));
+        if (this.state.machineById(r.value.id)) return fail({ status: 409, code: "Conflict", message: `machine ${r.value.id} already exists` });
+        const now = this.now();
+        this.state.addMachine(machineFromSpec(r.value, now));
+        return ok(this.machineView(r.value.id, now) as MachineStateView);
+    }
+
+    deleteMachine(machineId: string): Result<null, ControlError> {
+        this.state.advance(this.now());
+        return this.state.deleteMachine(machineId) ? ok(null) : fail(notFound(`machine ${machineId} does not exist`));
+    }
+
+    injectFault(spec: unknown): Result<Fault, ControlError> {
+        const r = validateFault(spec);
+        return r.ok ? ok(this.faults.add(r.value)) : fail(invalid(r.error.join("; ")));
+    }
+
+    configure(patch: unknown): Result<EmulatorConfig, ControlError> {
+        this.state.advance(this.now());
+        const r = applyConfigPatch(this.config, patch);
+        if (!r.ok) return fail(invalid(r.error.join("; ")));
+        this.config = r.value;
+        return ok(this.configView());
+    }
+
+    /** The effective config, with client secrets redacted: config views are not a way to read secrets back. */
+    configView(): EmulatorConfig {
+        const view = structuredClone(this.config);
+        if (view.clients !== null) view.clients = view.clients.map((c) => ({ ...c, clientSecret: REDACTED }));
+        return view;
+    }
+
+    advanceClock(ms: unknown): Result<string, ControlError> {
+        if (typeof ms !== "number" || !Number.isInteger(ms) || ms < 0 || ms > 366 * 86_400_000) {
+            return fail(invalid("ms: must be an integer number of milliseconds from 0 to one year"));
+        }
+        this.clock.advance(ms);
+        return ok(toServiceTime(this.now()));
+    }
+
+    issueToken(input: unknown): Result<{ access_token: string; expires_in: number; token_type: "Bearer" }, ControlError> {
+        if (input !== undefined && !isRecord(input)) return fail(invalid("options: must be an object"));
+        const o = (input ?? {}) as Record<string, unknown> & IssueTokenOptions;
+        const errors: string[] = [];
+        const tenantId = optionalString(o, "tenantId", errors) ?? "00000000-0000-0000-0000-000000000001";
+        const clientId = optionalString(o, "clientId", errors) ?? "emulator-test-client";
+        const scope = optionalString(o, "scope", errors) ?? DEFAULT_AUDIENCE;
+        const lifetime = o.lifetimeSeconds ?? this.config.tokenLifetimeSeconds;
+        if (typeof lifetime !== "number" || !Number.isInteger(lifetime) || lifetime < 1 || lifetime > 86400) {
+            errors.push("lifetimeSeconds: must be an integer from 1 to 86400");
+        }
+        if (errors.length > 0) return fail(invalid(errors.join("; ")));
+        const t = this.tokens.issue(tenantId, clientId, scope, lifetime, this.now());
+        return ok({ access_token: t.token, expires_in: lifetime, token_type: "Bearer" });
+    }
 }

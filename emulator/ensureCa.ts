@@ -4,13 +4,13 @@ import { DEFAULT_TLS_DIR } from "./options";
 import { ensureCa } from "./tls";
 
 if (require.main === module) {
-  ensureCa(process.argv[2] ?? DEFAULT_TLS_DIR).then(
-    ({ caCertPath }) => {
-      process.stdout.write(`${caCertPath}\n`);
-    },
-    (e: unknown) => {
-      process.stderr.write(`ensureCa failed: ${(e as Error).message}\n`);
-      process.exitCode = 1;
-    },
-  );
+    ensureCa(process.argv[2] ?? DEFAULT_TLS_DIR).then(
+        ({ caCertPath }) => {
+            process.stdout.write(`${caCertPath}\n`);
+        },
+        (e: unknown) => {
+            process.stderr.write(`ensureCa failed: ${(e as Error).message}\n`);
+            process.exitCode = 1;
+        },
+    );
 }

@@ -7,13 +7,28 @@ export { syntheticDevices } from "./fleet/synthetic";
 export type { DeviceSpec } from "./fleet/deviceSpec";
 export { DEFAULT_AUDIENCE, DEFAULT_TLS_DIR, RATE_LIMITED_APIS, ISOLATION_TYPES, defaultConfig } from "./options";
 export type {
-  EmulatorOptions, RuntimeOptions, EmulatorConfig, TlsOptions, FleetOptions, RateLimitOptions, RateWindow,
-  RateLimitedApi, ActionDelays, QuirkOptions, ClientRegistration, IsolationType,
+    EmulatorOptions,
+    RuntimeOptions,
+    EmulatorConfig,
+    TlsOptions,
+    FleetOptions,
+    RateLimitOptions,
+    RateWindow,
+    RateLimitedApi,
+    ActionDelays,
+    QuirkOptions,
+    ClientRegistration,
+    IsolationType,
 } from "./options";
 export { EmulatorControlError } from "./control/controlTypes";
 export type {
-  EmulatorState, MachineStateView, OutOfBandIsolateOptions, OutOfBandReleaseOptions, OutOfBandResult,
-  ForceActionOptions, IssueTokenOptions,
+    EmulatorState,
+    MachineStateView,
+    OutOfBandIsolateOptions,
+    OutOfBandReleaseOptions,
+    OutOfBandResult,
+    ForceActionOptions,
+    IssueTokenOptions,
 } from "./control/controlTypes";
 export { ACTION_STATUSES } from "./defender/models";
 export type { ActionStatus, ActionType, MachineActionJson, MachineJson, IsolationState } from "./defender/models";

@@ -53,7 +53,8 @@ export interface DeviceIsolationArgs {
  * same code (the dynamic provider never replaces a resource because its provider text changed; diff
  * ignores it).
  */
-export const PROVIDER_TEXT = "exports.handler=()=>{" +
+export const PROVIDER_TEXT =
+    "exports.handler=()=>{" +
     "const p=require('path'),n='pulumi-defender-isolation',m='/dist/provider/lifecycle/index.js';" +
     "try{return require(n+m)}catch(e){if(e.code!=='MODULE_NOT_FOUND')throw e}" +
     "for(let d=process.cwd();;d=p.dirname(d)){let j;try{j=require(d+'/package.json').name}catch{}" +
@@ -93,6 +94,11 @@ export class DeviceIsolation extends pulumi.CustomResource {
             lastUpdateDateTimeUtc: undefined,
         };
         // What pulumi.dynamic.Resource registers, with the provider text above in place of a serialized closure.
-        super(DEVICE_ISOLATION_TYPE, name, { ...outputs, machineId: undefined, computerDnsName: undefined, isolationType: undefined, ...args, __provider: PROVIDER_TEXT }, opts);
+        super(
+            DEVICE_ISOLATION_TYPE,
+            name,
+            { ...outputs, machineId: undefined, computerDnsName: undefined, isolationType: undefined, ...args, __provider: PROVIDER_TEXT },
+            opts,
+        );
     }
 }

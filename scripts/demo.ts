@@ -20,9 +20,7 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_DEVICES, startEmulator, type RunningEmulator } from "../emulator";
-import {
-    demoEnv, renderDeviceTable, stackConfigCommands, stackFlags, type CliCommand,
-} from "./demoSupport";
+import { demoEnv, renderDeviceTable, stackConfigCommands, stackFlags, type CliCommand } from "./demoSupport";
 import { findPulumiCli, type PulumiCli } from "./engine/findCli";
 import { EngineInstallError, installEngine } from "./engine/install";
 import { repoRootFromHere } from "./engine/pin";
@@ -49,7 +47,10 @@ function runCli(cli: PulumiCli, command: CliCommand, cwd: string, env: NodeJS.Pr
     if (!command.quiet) process.stdout.write(`\n$ ${shown}\n`);
     return new Promise((resolve, reject) => {
         const child = spawn(cli.command, command.args, {
-            cwd, env, stdio: [command.stdin === undefined ? "ignore" : "pipe", command.quiet ? "ignore" : "inherit", "inherit"], timeout: COMMAND_TIMEOUT_MS,
+            cwd,
+            env,
+            stdio: [command.stdin === undefined ? "ignore" : "pipe", command.quiet ? "ignore" : "inherit", "inherit"],
+            timeout: COMMAND_TIMEOUT_MS,
         });
         if (command.stdin !== undefined) child.stdin?.end(command.stdin);
         child.on("error", (e) => reject(new Error(`${shown}: could not start ${cli.command}: ${e.message}`)));
@@ -102,7 +103,9 @@ async function main(): Promise<number> {
 
     // Ctrl-C reaches the CLI too (same process group); keep this process alive to clean up after it.
     let interrupted = false;
-    const onSigint = () => { interrupted = true; };
+    const onSigint = () => {
+        interrupted = true;
+    };
     process.on("SIGINT", onSigint);
 
     section("Starting the Defender emulator");
@@ -124,7 +127,8 @@ async function main(): Promise<number> {
         await pulumi({ args: ["stack", "init", stack, "--non-interactive"], quiet: true });
         stackCreated = true;
         const credentials = { tenantId: CREDENTIALS_TENANT, clientId: CREDENTIALS_CLIENT, clientSecret: randomBytes(18).toString("base64url") };
-        for (const c of stackConfigCommands({ stack, configFile, emulatorUrl: emulator.url, credentials, pollIntervalSeconds: 0.2 })) await pulumi({ ...c, quiet: true });
+        for (const c of stackConfigCommands({ stack, configFile, emulatorUrl: emulator.url, credentials, pollIntervalSeconds: 0.2 }))
+            await pulumi({ ...c, quiet: true });
         process.stdout.write(`Stack ${stack}: local state in ${path.relative(repoRoot, backendDir) || backendDir}, provider pointed at the emulator\n`);
 
         showDevices(emulator, "Devices before: nothing isolated");
@@ -152,8 +156,9 @@ async function main(): Promise<number> {
             } catch (e) {
                 failure ??= e;
             }
-            await pulumi({ args: ["stack", "rm", "--yes", "--force", "--stack", stack, "--non-interactive"], quiet: true })
-                .catch((e: unknown) => { failure ??= e; });
+            await pulumi({ args: ["stack", "rm", "--yes", "--force", "--stack", stack, "--non-interactive"], quiet: true }).catch((e: unknown) => {
+                failure ??= e;
+            });
         }
         fs.rmSync(configFile, { force: true });
         await emulator.stop();
@@ -168,7 +173,9 @@ async function main(): Promise<number> {
 }
 
 main().then(
-    (code) => { process.exitCode = code; },
+    (code) => {
+        process.exitCode = code;
+    },
     (e: unknown) => {
         process.stderr.write(`The demo failed: ${e instanceof Error ? e.message : String(e)}\n`);
         process.exitCode = 1;

@@ -16,7 +16,10 @@ const DROPPED = /^(PULUMI_ACCESS_TOKEN|PULUMI_BACKEND_URL|PULUMI_CONFIG_PASSPHRA
  * stack, the emulator's CA for the provider host (read by Node at start-up), no update check, and the
  * CLI's folder first on PATH so the language host installed next to it is found.
  */
-export function demoEnv(base: NodeJS.ProcessEnv, o: { backendDir: string; caCertPath?: string; cli: PulumiCli; platform?: NodeJS.Platform }): NodeJS.ProcessEnv {
+export function demoEnv(
+    base: NodeJS.ProcessEnv,
+    o: { backendDir: string; caCertPath?: string; cli: PulumiCli; platform?: NodeJS.Platform },
+): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(base)) if (!DROPPED.test(k)) env[k] = v;
     const delimiter = (o.platform ?? process.platform) === "win32" ? ";" : ":";
@@ -46,7 +49,13 @@ export interface CliCommand {
 }
 
 /** `pulumi config set` commands for the demo stack: the provider pointed at the emulator. */
-export function stackConfigCommands(o: { stack: string; configFile: string; emulatorUrl: string; credentials: DemoCredentials; pollIntervalSeconds: number }): CliCommand[] {
+export function stackConfigCommands(o: {
+    stack: string;
+    configFile: string;
+    emulatorUrl: string;
+    credentials: DemoCredentials;
+    pollIntervalSeconds: number;
+}): CliCommand[] {
     const set = (key: string, value: string): CliCommand => ({ args: ["config", "set", "--stack", o.stack, "--config-file", o.configFile, key, value] });
     return [
         set("defender:apiBaseUrl", o.emulatorUrl),
@@ -87,6 +96,10 @@ export function renderDeviceTable(machines: readonly TableMachine[]): string {
         ]);
     const header = ["isolation", "device", "id", "platform", "sensor", "tags"];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+    const line = (cells: string[]) =>
+        cells
+            .map((c, i) => c.padEnd(widths[i]))
+            .join("  ")
+            .trimEnd();
     return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }

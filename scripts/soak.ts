@@ -44,7 +44,9 @@ export function parseSoakArgs(argv: readonly string[]): { options: SoakOptions; 
         }
         const value = Number(argv[i + 1]);
         if (argv[i + 1] === undefined || !Number.isFinite(value) || value < flag.min || value > flag.max || (flag.integer && !Number.isInteger(value))) {
-            problems.push(`${argv[i]} takes ${flag.integer ? "a whole number" : "a number"} from ${flag.min} to ${flag.max}; got ${JSON.stringify(argv[i + 1] ?? "nothing")}`);
+            problems.push(
+                `${argv[i]} takes ${flag.integer ? "a whole number" : "a number"} from ${flag.min} to ${flag.max}; got ${JSON.stringify(argv[i + 1] ?? "nothing")}`,
+            );
             continue;
         }
         options[flag.key] = value;
@@ -73,7 +75,9 @@ async function main(): Promise<number> {
         const r = await runLoad({ n: options.n, seed, faultRate: options.faultRate });
         ran++;
         const bad = [...r.invariants.violations.map((v) => `invariant ${v.invariant}: ${v.message}`), ...r.unexpected.map((u) => `unexpected outcome: ${u}`)];
-        console.log(`run ${run + 1}/${options.runs} seed ${seed}: n ${r.n}, created ${r.created} (+${r.createRecorded} recorded), create failed ${r.createFailed}, destroyed ${r.destroyed}, destroy failed ${r.destroyFailed}, faults ${r.faults}, invariant checks ${r.invariants.checks}, ${r.ms} ms: ${bad.length === 0 ? "ok" : `${bad.length} VIOLATIONS`}`);
+        console.log(
+            `run ${run + 1}/${options.runs} seed ${seed}: n ${r.n}, created ${r.created} (+${r.createRecorded} recorded), create failed ${r.createFailed}, destroyed ${r.destroyed}, destroy failed ${r.destroyFailed}, faults ${r.faults}, invariant checks ${r.invariants.checks}, ${r.ms} ms: ${bad.length === 0 ? "ok" : `${bad.length} VIOLATIONS`}`,
+        );
         for (const line of bad) console.log(`  seed ${seed} ${line}`);
         if (bad.length > 0) broken++;
     }
@@ -82,10 +86,13 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-    main().then((code) => {
-        process.exitCode = code;
-    }, (e: unknown) => {
-        console.error(e);
-        process.exitCode = 1;
-    });
+    main().then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (e: unknown) => {
+            console.error(e);
+            process.exitCode = 1;
+        },
+    );
 }

@@ -9,109 +9,111 @@ type Json = unknown;
 type Handler = (core: EmulatorCore, params: string[], body: Json) => Result<Json, ControlError>;
 
 interface ControlRoute {
-  method: string;
-  pattern: RegExp;
-  handler: Handler;
+    method: string;
+    pattern: RegExp;
+    handler: Handler;
 }
 
 const ID = "([^/]+)";
-const route = (method: string, path: string, handler: Handler): ControlRoute =>
-  ({ method, pattern: new RegExp(`^/_emulator${path.replace(/:id/g, ID)}/?$`), handler });
+const route = (method: string, path: string, handler: Handler): ControlRoute => ({
+    method,
+    pattern: new RegExp(`^/_emulator${path.replace(/:id/g, ID)}/?$`),
+    handler,
+});
 
-const field = (body: Json, key: string): unknown =>
-  typeof body === "object" && body !== null ? (body as Record<string, unknown>)[key] : undefined;
+const field = (body: Json, key: string): unknown => (typeof body === "object" && body !== null ? (body as Record<string, unknown>)[key] : undefined);
 
 export const CONTROL_ROUTES: readonly ControlRoute[] = [
-  route("GET", "/health", (core) => ok({ ok: true, now: core.snapshot().now })),
-  route("GET", "/state", (core) => ok(core.snapshot())),
-  route("GET", "/requests", (core) => ok(core.log.list())),
-  route("DELETE", "/requests", (core) => {
-    core.log.clear();
-    return ok({ cleared: true });
-  }),
-  route("POST", "/requests/clear", (core) => {
-    core.log.clear();
-    return ok({ cleared: true });
-  }),
-  route("POST", "/reset", (core) => {
-    core.reset();
-    return ok({ reset: true });
-  }),
-  route("GET", "/config", (core) => ok(core.configView())),
-  route("PATCH", "/config", (core, _p, body) => core.configure(body)),
-  route("POST", "/machines", (core, _p, body) => core.addMachine(body)),
-  route("GET", "/machines/:id", (core, [id]) => {
-    const m = core.machineView(id);
-    return m ? ok(m) : fail({ status: 404, code: "NotFound", message: `machine ${id} does not exist` });
-  }),
-  route("DELETE", "/machines/:id", (core, [id]) => {
-    const r = core.deleteMachine(id);
-    return r.ok ? ok({ deleted: id }) : r;
-  }),
-  route("POST", "/machines/:id/isolate", (core, [id], body) => core.isolateOutOfBand(id, body)),
-  route("POST", "/machines/:id/release", (core, [id], body) => core.releaseOutOfBand(id, body)),
-  route("POST", "/machines/:id/online", (core, [id], body) => core.setOnline(id, field(body, "online"))),
-  route("GET", "/actions/:id", (core, [id]) => {
-    const a = core.actionView(id);
-    return a ? ok(a) : fail({ status: 404, code: "NotFound", message: `action ${id} does not exist` });
-  }),
-  route("POST", "/actions/:id/force", (core, [id], body) => {
-    const { status, ...rest } = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
-    return core.forceAction(id, status, rest);
-  }),
-  route("GET", "/faults", (core) => ok(core.faults.list())),
-  route("POST", "/faults", (core, _p, body) => core.injectFault(body)),
-  route("DELETE", "/faults", (core) => {
-    core.faults.clear();
-    return ok({ cleared: true });
-  }),
-  route("POST", "/clock/advance", (core, _p, body) => core.advanceClock(field(body, "ms"))),
-  route("POST", "/tokens", (core, _p, body) => core.issueToken(body)),
-  route("DELETE", "/tokens", (core) => {
-    core.tokens.revokeAll();
-    return ok({ revoked: true });
-  }),
+    route("GET", "/health", (core) => ok({ ok: true, now: core.snapshot().now })),
+    route("GET", "/state", (core) => ok(core.snapshot())),
+    route("GET", "/requests", (core) => ok(core.log.list())),
+    route("DELETE", "/requests", (core) => {
+        core.log.clear();
+        return ok({ cleared: true });
+    }),
+    route("POST", "/requests/clear", (core) => {
+        core.log.clear();
+        return ok({ cleared: true });
+    }),
+    route("POST", "/reset", (core) => {
+        core.reset();
+        return ok({ reset: true });
+    }),
+    route("GET", "/config", (core) => ok(core.configView())),
+    route("PATCH", "/config", (core, _p, body) => core.configure(body)),
+    route("POST", "/machines", (core, _p, body) => core.addMachine(body)),
+    route("GET", "/machines/:id", (core, [id]) => {
+        const m = core.machineView(id);
+        return m ? ok(m) : fail({ status: 404, code: "NotFound", message: `machine ${id} does not exist` });
+    }),
+    route("DELETE", "/machines/:id", (core, [id]) => {
+        const r = core.deleteMachine(id);
+        return r.ok ? ok({ deleted: id }) : r;
+    }),
+    route("POST", "/machines/:id/isolate", (core, [id], body) => core.isolateOutOfBand(id, body)),
+    route("POST", "/machines/:id/release", (core, [id], body) => core.releaseOutOfBand(id, body)),
+    route("POST", "/machines/:id/online", (core, [id], body) => core.setOnline(id, field(body, "online"))),
+    route("GET", "/actions/:id", (core, [id]) => {
+        const a = core.actionView(id);
+        return a ? ok(a) : fail({ status: 404, code: "NotFound", message: `action ${id} does not exist` });
+    }),
+    route("POST", "/actions/:id/force", (core, [id], body) => {
+        const { status, ...rest } = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
+        return core.forceAction(id, status, rest);
+    }),
+    route("GET", "/faults", (core) => ok(core.faults.list())),
+    route("POST", "/faults", (core, _p, body) => core.injectFault(body)),
+    route("DELETE", "/faults", (core) => {
+        core.faults.clear();
+        return ok({ cleared: true });
+    }),
+    route("POST", "/clock/advance", (core, _p, body) => core.advanceClock(field(body, "ms"))),
+    route("POST", "/tokens", (core, _p, body) => core.issueToken(body)),
+    route("DELETE", "/tokens", (core) => {
+        core.tokens.revokeAll();
+        return ok({ revoked: true });
+    }),
 ];
 
 function send(res: ServerResponse, status: number, body: Json): void {
-  const text = JSON.stringify(body ?? null);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(text)) });
-  res.end(text);
+    const text = JSON.stringify(body ?? null);
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(text)) });
+    res.end(text);
 }
 
 export async function handleControlRequest(req: IncomingMessage, res: ServerResponse, core: EmulatorCore): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://localhost");
-  const method = (req.method ?? "GET").toUpperCase();
-  const read = await readBody(req);
-  if (!read.ok) {
-    if (read.reason === "tooLarge") send(res, 413, { error: { code: "PayloadTooLarge", message: "body larger than 1 MiB" } });
-    return;
-  }
-  let body: Json = undefined;
-  if (read.text.trim() !== "") {
-    try {
-      body = JSON.parse(read.text);
-    } catch {
-      return send(res, 400, { error: { code: "InvalidInput", message: "body: not valid JSON" } });
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const method = (req.method ?? "GET").toUpperCase();
+    const read = await readBody(req);
+    if (!read.ok) {
+        if (read.reason === "tooLarge") send(res, 413, { error: { code: "PayloadTooLarge", message: "body larger than 1 MiB" } });
+        return;
     }
-  }
-  let allowed = false;
-  for (const r of CONTROL_ROUTES) {
-    const m = r.pattern.exec(url.pathname);
-    if (!m) continue;
-    if (r.method !== method) {
-      allowed = true;
-      continue;
+    let body: Json = undefined;
+    if (read.text.trim() !== "") {
+        try {
+            body = JSON.parse(read.text);
+        } catch {
+            return send(res, 400, { error: { code: "InvalidInput", message: "body: not valid JSON" } });
+        }
     }
-    let params: string[];
-    try {
-      params = m.slice(1).map(decodeURIComponent);
-    } catch {
-      return send(res, 400, { error: { code: "InvalidInput", message: "path: bad percent-encoding" } });
+    let allowed = false;
+    for (const r of CONTROL_ROUTES) {
+        const m = r.pattern.exec(url.pathname);
+        if (!m) continue;
+        if (r.method !== method) {
+            allowed = true;
+            continue;
+        }
+        let params: string[];
+        try {
+            params = m.slice(1).map(decodeURIComponent);
+        } catch {
+            return send(res, 400, { error: { code: "InvalidInput", message: "path: bad percent-encoding" } });
+        }
+        const out = r.handler(core, params, body);
+        if (out.ok) return send(res, 200, out.value);
+        return send(res, out.error.status, { error: { code: out.error.code, message: out.error.message } });
     }
-    const out = r.handler(core, params, body);
-    if (out.ok) return send(res, 200, out.value);
-    return send(res, out.error.status, { error: { code: out.error.code, message: out.error.message } });
-  }
-  send(res, allowed ? 405 : 404, { error: { code: allowed ? "MethodNotAllowed" : "NotFound", message: `no control route ${method} ${url.pathname}` } });
+    send(res, allowed ? 405 : 404, { error: { code: allowed ? "MethodNotAllowed" : "NotFound", message: `no control route ${method} ${url.pathname}` } });
 }

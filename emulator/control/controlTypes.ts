@@ -4,73 +4,77 @@ import { IsolationState, MachineActionJson, MachineJson } from "../defender/mode
 
 /** A device as the control API shows it: the API shape plus what only the emulator knows. */
 export type MachineStateView = MachineJson & {
-  online: boolean;
-  managed: boolean;
-  isolation: IsolationState;
+    online: boolean;
+    managed: boolean;
+    isolation: IsolationState;
 };
 
 export interface EmulatorState {
-  /** The emulator clock (ISO). */
-  now: string;
-  machines: MachineStateView[];
-  /** All actions, in creation order (no indexing lag here). */
-  actions: MachineActionJson[];
+    /** The emulator clock (ISO). */
+    now: string;
+    machines: MachineStateView[];
+    /** All actions, in creation order (no indexing lag here). */
+    actions: MachineActionJson[];
 }
 
 export interface OutOfBandIsolateOptions {
-  /** @default "Full" for managed devices, "UnManagedDevice" otherwise */
-  isolationType?: IsolationType;
-  /** @default config.portalRequestor ("portal-user@contoso.com") */
-  requestor?: string;
-  /** @default "Isolated from the portal" */
-  comment?: string;
-  /** Change the device state without creating any action (like the local force-release tool). @default false */
-  traceless?: boolean;
+    /** @default "Full" for managed devices, "UnManagedDevice" otherwise */
+    isolationType?: IsolationType;
+    /** @default config.portalRequestor ("portal-user@contoso.com") */
+    requestor?: string;
+    /** @default "Isolated from the portal" */
+    comment?: string;
+    /** Change the device state without creating any action (like the local force-release tool). @default false */
+    traceless?: boolean;
 }
 
 export interface OutOfBandReleaseOptions {
-  /** @default config.portalRequestor */
-  requestor?: string;
-  /** @default "Released from the portal" */
-  comment?: string;
-  /** @default false */
-  traceless?: boolean;
+    /** @default config.portalRequestor */
+    requestor?: string;
+    /** @default "Released from the portal" */
+    comment?: string;
+    /** @default false */
+    traceless?: boolean;
 }
 
 export interface OutOfBandResult {
-  /** The Succeeded action it created (requestSource "Portal"), or null when traceless. */
-  action: MachineActionJson | null;
-  machine: MachineStateView;
+    /** The Succeeded action it created (requestSource "Portal"), or null when traceless. */
+    action: MachineActionJson | null;
+    machine: MachineStateView;
 }
 
 export interface ForceActionOptions {
-  /** For Cancelled: the cancellationRequestor. @default config.portalRequestor */
-  requestor?: string;
-  /** For Cancelled: the cancellationComment. @default null */
-  comment?: string;
+    /** For Cancelled: the cancellationRequestor. @default config.portalRequestor */
+    requestor?: string;
+    /** For Cancelled: the cancellationComment. @default null */
+    comment?: string;
 }
 
 export interface IssueTokenOptions {
-  /** @default "00000000-0000-0000-0000-000000000001" */
-  tenantId?: string;
-  /** @default "emulator-test-client" */
-  clientId?: string;
-  /** @default "https://api.securitycenter.microsoft.com/.default" */
-  scope?: string;
-  /** @default config.tokenLifetimeSeconds */
-  lifetimeSeconds?: number;
+    /** @default "00000000-0000-0000-0000-000000000001" */
+    tenantId?: string;
+    /** @default "emulator-test-client" */
+    clientId?: string;
+    /** @default "https://api.securitycenter.microsoft.com/.default" */
+    scope?: string;
+    /** @default config.tokenLifetimeSeconds */
+    lifetimeSeconds?: number;
 }
 
 export interface ControlError {
-  status: 400 | 404 | 409;
-  code: "InvalidInput" | "NotFound" | "Conflict";
-  message: string;
+    status: 400 | 404 | 409;
+    code: "InvalidInput" | "NotFound" | "Conflict";
+    message: string;
 }
 
 /** Thrown by the in-process control methods (the HTTP routes answer it as JSON instead). */
 export class EmulatorControlError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
-    super(message);
-    this.name = "EmulatorControlError";
-  }
+    constructor(
+        readonly status: number,
+        readonly code: string,
+        message: string,
+    ) {
+        super(message);
+        this.name = "EmulatorControlError";
+    }
 }

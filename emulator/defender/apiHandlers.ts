@@ -10,186 +10,204 @@ import { supportsIsolation } from "./platforms";
 import { actionToJson, machineHealth, machineLastSeen, machineToJson, reportedType } from "./serialize";
 
 export interface ApiContext {
-  state: DefenderState;
-  config: EmulatorConfig;
-  now: number;
-  /** Origin the client used, for @odata.context and nextLink. */
-  origin: string;
-  /** The token's client id: the requestor of what this call creates. */
-  clientId: string;
-  params: Record<string, string>;
-  query: URLSearchParams;
-  body: string;
+    state: DefenderState;
+    config: EmulatorConfig;
+    now: number;
+    /** Origin the client used, for @odata.context and nextLink. */
+    origin: string;
+    /** The token's client id: the requestor of what this call creates. */
+    clientId: string;
+    params: Record<string, string>;
+    query: URLSearchParams;
+    body: string;
 }
 
 export type ApiHandler = (ctx: ApiContext) => Reply;
 
 function actionFields(config: EmulatorConfig): FieldTable<ActionRecord> {
-  return {
-    id: { type: "string", get: (a) => a.id },
-    status: { type: "string", get: (a) => a.status },
-    machineId: { type: "string", get: (a) => a.machineId },
-    type: { type: "string", get: (a) => reportedType(a, config) },
-    requestor: { type: "string", get: (a) => a.requestor },
-    creationDateTimeUtc: { type: "datetime", get: (a) => a.createdAt },
-  };
+    return {
+        id: { type: "string", get: (a) => a.id },
+        status: { type: "string", get: (a) => a.status },
+        machineId: { type: "string", get: (a) => a.machineId },
+        type: { type: "string", get: (a) => reportedType(a, config) },
+        requestor: { type: "string", get: (a) => a.requestor },
+        creationDateTimeUtc: { type: "datetime", get: (a) => a.createdAt },
+    };
 }
 
 function machineFields(now: number): FieldTable<MachineRecord> {
-  return {
-    id: { type: "string", get: (m) => m.id },
-    computerDnsName: { type: "string", get: (m) => m.computerDnsName },
-    osPlatform: { type: "string", get: (m) => m.osPlatform },
-    healthStatus: { type: "string", get: (m) => machineHealth(m) },
-    onboardingStatus: { type: "string", get: (m) => (m.managed ? "Onboarded" : "CanBeOnboarded") },
-    riskScore: { type: "string", get: (m) => m.riskScore },
-    exposureLevel: { type: "string", get: (m) => m.exposureLevel },
-    lastSeen: { type: "datetime", get: (m) => machineLastSeen(m, now) },
-  };
+    return {
+        id: { type: "string", get: (m) => m.id },
+        computerDnsName: { type: "string", get: (m) => m.computerDnsName },
+        osPlatform: { type: "string", get: (m) => m.osPlatform },
+        healthStatus: { type: "string", get: (m) => machineHealth(m) },
+        onboardingStatus: { type: "string", get: (m) => (m.managed ? "Onboarded" : "CanBeOnboarded") },
+        riskScore: { type: "string", get: (m) => m.riskScore },
+        exposureLevel: { type: "string", get: (m) => m.exposureLevel },
+        lastSeen: { type: "datetime", get: (m) => machineLastSeen(m, now) },
+    };
 }
 
 type BodyResult = { ok: true; body: Record<string, unknown> } | { ok: false; reply: Reply };
 
 function parseBody(raw: string, optional: boolean): BodyResult {
-  if (raw.trim() === "") {
-    return optional ? { ok: true, body: {} } : { ok: false, reply: defenderError(400, "InvalidRequestBody", "Request body is missing; send a JSON object") };
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return { ok: false, reply: defenderError(400, "InvalidRequestBody", "Request body is not valid JSON") };
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return { ok: false, reply: defenderError(400, "InvalidRequestBody", "Request body must be a JSON object") };
-  }
-  return { ok: true, body: parsed as Record<string, unknown> };
+    if (raw.trim() === "") {
+        return optional
+            ? { ok: true, body: {} }
+            : { ok: false, reply: defenderError(400, "InvalidRequestBody", "Request body is missing; send a JSON object") };
+    }
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(raw);
+    } catch {
+        return { ok: false, reply: defenderError(400, "InvalidRequestBody", "Request body is not valid JSON") };
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+        return { ok: false, reply: defenderError(400, "InvalidRequestBody", "Request body must be a JSON object") };
+    }
+    return { ok: true, body: parsed as Record<string, unknown> };
 }
 
 /** Body keys are case-sensitive, as on the service: `comment` does not count as `Comment`. */
 function requiredComment(body: Record<string, unknown>): { ok: true; comment: string } | { ok: false; reply: Reply } {
-  const c = body.Comment;
-  if (c === undefined || c === null || (typeof c === "string" && c.trim() === "")) {
-    return { ok: false, reply: defenderError(400, "MissingRequiredParameter", "Missing required parameter: Comment") };
-  }
-  if (typeof c !== "string") return { ok: false, reply: defenderError(400, "InvalidRequestBody", "Comment must be a string") };
-  return { ok: true, comment: c };
+    const c = body.Comment;
+    if (c === undefined || c === null || (typeof c === "string" && c.trim() === "")) {
+        return { ok: false, reply: defenderError(400, "MissingRequiredParameter", "Missing required parameter: Comment") };
+    }
+    if (typeof c !== "string") return { ok: false, reply: defenderError(400, "InvalidRequestBody", "Comment must be a string") };
+    return { ok: true, comment: c };
 }
 
 function entity(ctx: ApiContext, set: "MachineActions" | "Machines", value: object, status = 200): Reply {
-  return jsonReply(status, { "@odata.context": `${ctx.origin}/api/$metadata#${set}/$entity`, ...value });
+    return jsonReply(status, { "@odata.context": `${ctx.origin}/api/$metadata#${set}/$entity`, ...value });
 }
 
 function machineNotFound(id: string): Reply {
-  return defenderError(404, "ResourceNotFound", `Machine ${id} was not found`);
+    return defenderError(404, "ResourceNotFound", `Machine ${id} was not found`);
 }
 
 function createAction(ctx: ApiContext, type: ActionType): Reply {
-  const parsed = parseBody(ctx.body, false);
-  if (!parsed.ok) return parsed.reply;
-  const comment = requiredComment(parsed.body);
-  if (!comment.ok) return comment.reply;
+    const parsed = parseBody(ctx.body, false);
+    if (!parsed.ok) return parsed.reply;
+    const comment = requiredComment(parsed.body);
+    if (!comment.ok) return comment.reply;
 
-  let requested: IsolationType | null = null;
-  if (type === "Isolate" && parsed.body.IsolationType !== undefined) {
-    const t = parsed.body.IsolationType;
-    if (typeof t !== "string" || !(ISOLATION_TYPES as readonly string[]).includes(t)) {
-      return defenderError(400, "InvalidInput", `IsolationType '${String(t)}' is not valid; expected one of ${ISOLATION_TYPES.join(", ")}`);
+    let requested: IsolationType | null = null;
+    if (type === "Isolate" && parsed.body.IsolationType !== undefined) {
+        const t = parsed.body.IsolationType;
+        if (typeof t !== "string" || !(ISOLATION_TYPES as readonly string[]).includes(t)) {
+            return defenderError(400, "InvalidInput", `IsolationType '${String(t)}' is not valid; expected one of ${ISOLATION_TYPES.join(", ")}`);
+        }
+        requested = t as IsolationType;
     }
-    requested = t as IsolationType;
-  }
 
-  ctx.state.advance(ctx.now);
-  const machine = ctx.state.machineById(ctx.params.id);
-  if (machine === undefined) return machineNotFound(ctx.params.id);
+    ctx.state.advance(ctx.now);
+    const machine = ctx.state.machineById(ctx.params.id);
+    if (machine === undefined) return machineNotFound(ctx.params.id);
 
-  let scope: IsolationType | null = null;
-  if (type === "Isolate") {
-    if (!machine.managed) {
-      if (requested !== null && requested !== "UnManagedDevice") {
-        return defenderError(400, "InvalidInput", `Machine ${machine.id} is not onboarded; only IsolationType UnManagedDevice applies to it`);
-      }
-      scope = "UnManagedDevice";
-    } else {
-      if (requested === "UnManagedDevice") {
-        return defenderError(400, "InvalidInput", `Machine ${machine.id} is onboarded; use IsolationType Full or Selective`);
-      }
-      scope = requested ?? "Full";
-      if (!supportsIsolation(machine.osPlatform, scope)) {
-        return defenderError(400, "OsPlatformNotSupported", `${scope} isolation is not supported on ${machine.osPlatform}`);
-      }
+    let scope: IsolationType | null = null;
+    if (type === "Isolate") {
+        if (!machine.managed) {
+            if (requested !== null && requested !== "UnManagedDevice") {
+                return defenderError(400, "InvalidInput", `Machine ${machine.id} is not onboarded; only IsolationType UnManagedDevice applies to it`);
+            }
+            scope = "UnManagedDevice";
+        } else {
+            if (requested === "UnManagedDevice") {
+                return defenderError(400, "InvalidInput", `Machine ${machine.id} is onboarded; use IsolationType Full or Selective`);
+            }
+            scope = requested ?? "Full";
+            if (!supportsIsolation(machine.osPlatform, scope)) {
+                return defenderError(400, "OsPlatformNotSupported", `${scope} isolation is not supported on ${machine.osPlatform}`);
+            }
+        }
     }
-  }
 
-  const { quirks, duplicates } = ctx.config;
-  const active = ctx.state.activeAction(machine.id, type);
-  if (active !== undefined && quirks.mergeWindowMs > 0 && ctx.now - active.createdAt <= quirks.mergeWindowMs &&
-      active.requestor === ctx.clientId && active.requestedScope === scope) {
-    return entity(ctx, "MachineActions", actionToJson(active, ctx.config), 201);
-  }
-  if (active !== undefined) {
-    if (duplicates === "returnExisting") return entity(ctx, "MachineActions", actionToJson(active, ctx.config), 201);
-    return defenderError(400, "ActiveRequestAlreadyExists", "Action is already in progress");
-  }
-  if (quirks.conflictAcrossTypes && ctx.state.activeAction(machine.id, type === "Isolate" ? "Unisolate" : "Isolate") !== undefined) {
-    return defenderError(400, "ActiveRequestAlreadyExists", "Action is already in progress");
-  }
-  const action = ctx.state.createAction(
-    { machine, type, scope, requestor: ctx.clientId, comment: comment.comment, now: ctx.now }, ctx.config);
-  return entity(ctx, "MachineActions", actionToJson(action, ctx.config), 201);
+    const { quirks, duplicates } = ctx.config;
+    const active = ctx.state.activeAction(machine.id, type);
+    if (
+        active !== undefined &&
+        quirks.mergeWindowMs > 0 &&
+        ctx.now - active.createdAt <= quirks.mergeWindowMs &&
+        active.requestor === ctx.clientId &&
+        active.requestedScope === scope
+    ) {
+        return entity(ctx, "MachineActions", actionToJson(active, ctx.config), 201);
+    }
+    if (active !== undefined) {
+        if (duplicates === "returnExisting") return entity(ctx, "MachineActions", actionToJson(active, ctx.config), 201);
+        return defenderError(400, "ActiveRequestAlreadyExists", "Action is already in progress");
+    }
+    if (quirks.conflictAcrossTypes && ctx.state.activeAction(machine.id, type === "Isolate" ? "Unisolate" : "Isolate") !== undefined) {
+        return defenderError(400, "ActiveRequestAlreadyExists", "Action is already in progress");
+    }
+    const action = ctx.state.createAction({ machine, type, scope, requestor: ctx.clientId, comment: comment.comment, now: ctx.now }, ctx.config);
+    return entity(ctx, "MachineActions", actionToJson(action, ctx.config), 201);
 }
 
 export const isolate: ApiHandler = (ctx) => createAction(ctx, "Isolate");
 export const unisolate: ApiHandler = (ctx) => createAction(ctx, "Unisolate");
 
 export const getAction: ApiHandler = (ctx) => {
-  ctx.state.advance(ctx.now);
-  const action = ctx.state.actions.get(ctx.params.id.toLowerCase());
-  if (action === undefined) return defenderError(404, "ResourceNotFound", `MachineAction ${ctx.params.id} was not found`);
-  return entity(ctx, "MachineActions", actionToJson(action, ctx.config));
+    ctx.state.advance(ctx.now);
+    const action = ctx.state.actions.get(ctx.params.id.toLowerCase());
+    if (action === undefined) return defenderError(404, "ResourceNotFound", `MachineAction ${ctx.params.id} was not found`);
+    return entity(ctx, "MachineActions", actionToJson(action, ctx.config));
 };
 
 export const listActions: ApiHandler = (ctx) => {
-  const q = parseListQuery(ctx.query, actionFields(ctx.config), ctx.config.quirks.filterInSupported);
-  if (!q.ok) return defenderError(400, "ODataError", q.error);
-  ctx.state.advance(ctx.now);
-  const lag = ctx.config.quirks.indexingLagMs;
-  const all = [...ctx.state.actions.values()];
-  const indexed = lag > 0 ? all.filter((a) => a.createdAt <= ctx.now - lag) : all;
-  const page = selectPage(indexed, q.value, ctx.query, ctx.config.maxPageSize);
-  return listReply(ctx, "MachineActions", "machineactions", page.items.map((a) => actionToJson(a, ctx.config)), page.nextQuery);
+    const q = parseListQuery(ctx.query, actionFields(ctx.config), ctx.config.quirks.filterInSupported);
+    if (!q.ok) return defenderError(400, "ODataError", q.error);
+    ctx.state.advance(ctx.now);
+    const lag = ctx.config.quirks.indexingLagMs;
+    const all = [...ctx.state.actions.values()];
+    const indexed = lag > 0 ? all.filter((a) => a.createdAt <= ctx.now - lag) : all;
+    const page = selectPage(indexed, q.value, ctx.query, ctx.config.maxPageSize);
+    return listReply(
+        ctx,
+        "MachineActions",
+        "machineactions",
+        page.items.map((a) => actionToJson(a, ctx.config)),
+        page.nextQuery,
+    );
 };
 
 export const cancelAction: ApiHandler = (ctx) => {
-  const parsed = parseBody(ctx.body, true);
-  if (!parsed.ok) return parsed.reply;
-  const c = parsed.body.Comment;
-  if (c !== undefined && c !== null && typeof c !== "string") return defenderError(400, "InvalidRequestBody", "Comment must be a string");
-  ctx.state.advance(ctx.now);
-  const action = ctx.state.actions.get(ctx.params.id.toLowerCase());
-  if (action === undefined) return defenderError(404, "ResourceNotFound", `MachineAction ${ctx.params.id} was not found`);
-  if (isFinal(action.status)) {
-    return defenderError(400, "BadRequest", `Action ${action.id} is already ${action.status} and cannot be cancelled`);
-  }
-  ctx.state.cancel(action, ctx.now, ctx.clientId, typeof c === "string" ? c : null);
-  return entity(ctx, "MachineActions", actionToJson(action, ctx.config));
+    const parsed = parseBody(ctx.body, true);
+    if (!parsed.ok) return parsed.reply;
+    const c = parsed.body.Comment;
+    if (c !== undefined && c !== null && typeof c !== "string") return defenderError(400, "InvalidRequestBody", "Comment must be a string");
+    ctx.state.advance(ctx.now);
+    const action = ctx.state.actions.get(ctx.params.id.toLowerCase());
+    if (action === undefined) return defenderError(404, "ResourceNotFound", `MachineAction ${ctx.params.id} was not found`);
+    if (isFinal(action.status)) {
+        return defenderError(400, "BadRequest", `Action ${action.id} is already ${action.status} and cannot be cancelled`);
+    }
+    ctx.state.cancel(action, ctx.now, ctx.clientId, typeof c === "string" ? c : null);
+    return entity(ctx, "MachineActions", actionToJson(action, ctx.config));
 };
 
 export const getMachine: ApiHandler = (ctx) => {
-  const machine = ctx.state.findMachine(ctx.params.id, ctx.now);
-  if (machine === undefined) return machineNotFound(ctx.params.id);
-  return entity(ctx, "Machines", machineToJson(machine, ctx.now));
+    const machine = ctx.state.findMachine(ctx.params.id, ctx.now);
+    if (machine === undefined) return machineNotFound(ctx.params.id);
+    return entity(ctx, "Machines", machineToJson(machine, ctx.now));
 };
 
 export const listMachines: ApiHandler = (ctx) => {
-  const q = parseListQuery(ctx.query, machineFields(ctx.now), ctx.config.quirks.filterInSupported);
-  if (!q.ok) return defenderError(400, "ODataError", q.error);
-  const page = selectPage([...ctx.state.machines.values()], q.value, ctx.query, ctx.config.maxPageSize);
-  return listReply(ctx, "Machines", "machines", page.items.map((m) => machineToJson(m, ctx.now)), page.nextQuery);
+    const q = parseListQuery(ctx.query, machineFields(ctx.now), ctx.config.quirks.filterInSupported);
+    if (!q.ok) return defenderError(400, "ODataError", q.error);
+    const page = selectPage([...ctx.state.machines.values()], q.value, ctx.query, ctx.config.maxPageSize);
+    return listReply(
+        ctx,
+        "Machines",
+        "machines",
+        page.items.map((m) => machineToJson(m, ctx.now)),
+        page.nextQuery,
+    );
 };
 
 function listReply(ctx: ApiContext, set: string, path: string, value: unknown[], nextQuery: string | null): Reply {
-  const body: Record<string, unknown> = { "@odata.context": `${ctx.origin}/api/$metadata#${set}`, value };
-  if (nextQuery !== null) body["@odata.nextLink"] = `${ctx.origin}/api/${path}?${nextQuery}`;
-  return jsonReply(200, body);
+    const body: Record<string, unknown> = { "@odata.context": `${ctx.origin}/api/$metadata#${set}`, value };
+    if (nextQuery !== null) body["@odata.nextLink"] = `${ctx.origin}/api/${path}?${nextQuery}`;
+    return jsonReply(200, body);
 }

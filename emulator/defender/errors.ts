@@ -6,18 +6,32 @@ import { Reply } from "../http/reply";
 export const CORRELATION_HEADER = "x-correlation-id";
 
 export type DefenderErrorCode =
-  | "BadRequest" | "ODataError" | "InvalidInput" | "InvalidRequestBody" | "MissingRequiredParameter"
-  | "OsPlatformNotSupported" | "ClientVersionNotSupported" | "ActiveRequestAlreadyExists"
-  | "Unauthorized" | "Forbidden" | "DisabledFeature" | "DisallowedOperation"
-  | "NotFound" | "ResourceNotFound" | "MethodNotAllowed" | "PayloadTooLarge" | "TooManyRequests"
-  | "InternalServerError" | "ServiceUnavailable";
+    | "BadRequest"
+    | "ODataError"
+    | "InvalidInput"
+    | "InvalidRequestBody"
+    | "MissingRequiredParameter"
+    | "OsPlatformNotSupported"
+    | "ClientVersionNotSupported"
+    | "ActiveRequestAlreadyExists"
+    | "Unauthorized"
+    | "Forbidden"
+    | "DisabledFeature"
+    | "DisallowedOperation"
+    | "NotFound"
+    | "ResourceNotFound"
+    | "MethodNotAllowed"
+    | "PayloadTooLarge"
+    | "TooManyRequests"
+    | "InternalServerError"
+    | "ServiceUnavailable";
 
 export interface DefenderErrorBody {
-  error: { code: string; message: string; target: string };
+    error: { code: string; message: string; target: string };
 }
 
 export function defenderError(status: number, code: DefenderErrorCode | string, message: string, headers: Record<string, string> = {}): Reply {
-  const target = newGuid();
-  const body: DefenderErrorBody = { error: { code, message, target } };
-  return { status, headers: { ...headers, [CORRELATION_HEADER]: target }, body };
+    const target = newGuid();
+    const body: DefenderErrorBody = { error: { code, message, target } };
+    return { status, headers: { ...headers, [CORRELATION_HEADER]: target }, body };
 }

@@ -9,108 +9,108 @@ export type ActionType = "Isolate" | "Unisolate";
 
 /** A MachineAction as `GET /api/machineactions/{id}` returns it (all documented fields). */
 export interface MachineActionJson {
-  id: string;
-  /** "Isolate" or "Unisolate"; an UnManagedDevice contain as `quirks.unmanagedContainType` says. */
-  type: string;
-  title: string | null;
-  requestor: string;
-  requestorComment: string;
-  status: ActionStatus;
-  machineId: string;
-  computerDnsName: string;
-  creationDateTimeUtc: string;
-  lastUpdateDateTimeUtc: string;
-  cancellationRequestor: string | null;
-  cancellationComment: string | null;
-  cancellationDateTimeUtc: string | null;
-  errorHResult: number;
-  /** The isolation type; an UnManagedDevice contain as `quirks.unmanagedContainScope` says. */
-  scope: string | null;
-  externalId: string | null;
-  requestSource: "PublicApi" | "Portal";
-  relatedFileInfo: null;
-  commands: unknown[];
-  troubleshootInfo: null;
+    id: string;
+    /** "Isolate" or "Unisolate"; an UnManagedDevice contain as `quirks.unmanagedContainType` says. */
+    type: string;
+    title: string | null;
+    requestor: string;
+    requestorComment: string;
+    status: ActionStatus;
+    machineId: string;
+    computerDnsName: string;
+    creationDateTimeUtc: string;
+    lastUpdateDateTimeUtc: string;
+    cancellationRequestor: string | null;
+    cancellationComment: string | null;
+    cancellationDateTimeUtc: string | null;
+    errorHResult: number;
+    /** The isolation type; an UnManagedDevice contain as `quirks.unmanagedContainScope` says. */
+    scope: string | null;
+    externalId: string | null;
+    requestSource: "PublicApi" | "Portal";
+    relatedFileInfo: null;
+    commands: unknown[];
+    troubleshootInfo: null;
 }
 
 /** A Machine as `GET /api/machines/{id}` returns it (no isolation field: the real entity has none). */
 export interface MachineJson {
-  id: string;
-  computerDnsName: string;
-  firstSeen: string;
-  lastSeen: string;
-  osPlatform: string;
-  osVersion: string | null;
-  osProcessor: string;
-  version: string | null;
-  lastIpAddress: string;
-  lastExternalIpAddress: string;
-  agentVersion: string | null;
-  osBuild: number | null;
-  healthStatus: string;
-  deviceValue: string;
-  rbacGroupId: number;
-  rbacGroupName: string;
-  riskScore: string;
-  exposureLevel: string;
-  isAadJoined: boolean;
-  aadDeviceId: string | null;
-  machineTags: string[];
-  onboardingStatus: "Onboarded" | "CanBeOnboarded";
-  managedBy: string;
+    id: string;
+    computerDnsName: string;
+    firstSeen: string;
+    lastSeen: string;
+    osPlatform: string;
+    osVersion: string | null;
+    osProcessor: string;
+    version: string | null;
+    lastIpAddress: string;
+    lastExternalIpAddress: string;
+    agentVersion: string | null;
+    osBuild: number | null;
+    healthStatus: string;
+    deviceValue: string;
+    rbacGroupId: number;
+    rbacGroupName: string;
+    riskScore: string;
+    exposureLevel: string;
+    isAadJoined: boolean;
+    aadDeviceId: string | null;
+    machineTags: string[];
+    onboardingStatus: "Onboarded" | "CanBeOnboarded";
+    managedBy: string;
 }
 
 /** Where the emulator tracks isolation (the real API has no such field; see the state control route). */
 export interface IsolationState {
-  isolated: boolean;
-  isolationType: IsolationType | null;
-  /** When the state last changed (ISO), null if never. */
-  changedAt: string | null;
-  /** The action that changed it; null if never or if changed traceless (out of band, no action). */
-  byActionId: string | null;
+    isolated: boolean;
+    isolationType: IsolationType | null;
+    /** When the state last changed (ISO), null if never. */
+    changedAt: string | null;
+    /** The action that changed it; null if never or if changed traceless (out of band, no action). */
+    byActionId: string | null;
 }
 
 export interface MachineRecord {
-  id: string;
-  computerDnsName: string;
-  osPlatform: string;
-  online: boolean;
-  managed: boolean;
-  machineTags: string[];
-  firstSeenMs: number;
-  /** Last contact; for online devices the API reports "now" instead. */
-  lastSeenMs: number;
-  healthStatus: string | undefined;
-  osVersion: string | null;
-  lastIpAddress: string;
-  rbacGroupName: string;
-  riskScore: string;
-  exposureLevel: string;
-  isolation: IsolationState;
+    id: string;
+    computerDnsName: string;
+    osPlatform: string;
+    online: boolean;
+    managed: boolean;
+    machineTags: string[];
+    firstSeenMs: number;
+    /** Last contact; for online devices the API reports "now" instead. */
+    lastSeenMs: number;
+    healthStatus: string | undefined;
+    osVersion: string | null;
+    lastIpAddress: string;
+    rbacGroupName: string;
+    riskScore: string;
+    exposureLevel: string;
+    isolation: IsolationState;
 }
 
 export interface ActionRecord {
-  id: string;
-  type: ActionType;
-  /** Requested isolation type (Isolate only). */
-  requestedScope: IsolationType | null;
-  machineId: string;
-  computerDnsName: string;
-  requestor: string;
-  requestorComment: string;
-  requestSource: "PublicApi" | "Portal";
-  createdAt: number;
-  lastUpdateAt: number;
-  status: ActionStatus;
-  /** When the device received it (online at creation, or when it came back); null while waiting. */
-  dispatchedAt: number | null;
-  inProgressAt: number | null;
-  /** Delays captured when the action was created, so later config changes do not rewrite history. */
-  toInProgressMs: number;
-  toSucceededMs: number;
-  timeoutAt: number;
-  cancellationRequestor: string | null;
-  cancellationComment: string | null;
-  cancellationAt: number | null;
-  errorHResult: number;
+    id: string;
+    type: ActionType;
+    /** Requested isolation type (Isolate only). */
+    requestedScope: IsolationType | null;
+    machineId: string;
+    computerDnsName: string;
+    requestor: string;
+    requestorComment: string;
+    requestSource: "PublicApi" | "Portal";
+    createdAt: number;
+    lastUpdateAt: number;
+    status: ActionStatus;
+    /** When the device received it (online at creation, or when it came back); null while waiting. */
+    dispatchedAt: number | null;
+    inProgressAt: number | null;
+    /** Delays captured when the action was created, so later config changes do not rewrite history. */
+    toInProgressMs: number;
+    toSucceededMs: number;
+    timeoutAt: number;
+    cancellationRequestor: string | null;
+    cancellationComment: string | null;
+    cancellationAt: number | null;
+    errorHResult: number;
 }

@@ -3,10 +3,10 @@
 import { IsolationType } from "../options";
 
 export function supportsIsolation(osPlatform: string, type: IsolationType): boolean {
-  const p = osPlatform.toLowerCase();
-  const windows = p.startsWith("windows");
-  const mac = p === "macos";
-  if (type === "Selective") return windows || mac;
-  if (type === "Full") return windows || mac || p === "linux";
-  return true;
+    const p = osPlatform.toLowerCase();
+    const windows = p.startsWith("windows");
+    const mac = p === "macos";
+    if (type === "Selective") return windows || mac;
+    if (type === "Full") return windows || mac || p === "linux";
+    return true;
 }

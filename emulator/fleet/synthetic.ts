@@ -9,15 +9,15 @@ export const MAX_GENERATED_DEVICES = 100_000;
 const PLATFORMS = ["Windows11", "Windows11", "Windows11", "Windows10", "WindowsServer2022", "Linux", "macOS"] as const;
 
 export function syntheticDevices(count: number): DeviceSpec[] {
-  const devices: DeviceSpec[] = [];
-  for (let i = 1; i <= count; i++) {
-    const n = String(i).padStart(5, "0");
-    devices.push({
-      id: machineIdFromSeed(`synthetic:${i}`),
-      computerDnsName: `syn-${n}.fleet.contoso.com`,
-      osPlatform: PLATFORMS[i % PLATFORMS.length],
-      machineTags: ["Synthetic"],
-    });
-  }
-  return devices;
+    const devices: DeviceSpec[] = [];
+    for (let i = 1; i <= count; i++) {
+        const n = String(i).padStart(5, "0");
+        devices.push({
+            id: machineIdFromSeed(`synthetic:${i}`),
+            computerDnsName: `syn-${n}.fleet.contoso.com`,
+            osPlatform: PLATFORMS[i % PLATFORMS.length],
+            machineTags: ["Synthetic"],
+        });
+    }
+    return devices;
 }

@@ -10,77 +10,79 @@ import { handleApiRequest } from "./apiPipeline";
 export const LISTEN_HOST = "127.0.0.1";
 
 export interface ServerTls {
-  cert: string;
-  key: string;
+    cert: string;
+    key: string;
 }
 
 export interface ListeningServer {
-  url: string;
-  port: number;
-  stop(): Promise<void>;
+    url: string;
+    port: number;
+    stop(): Promise<void>;
 }
 
 export async function listen(core: EmulatorCore, port: number, tls: ServerTls | null): Promise<ListeningServer> {
-  const scheme = tls ? "https" : "http";
-  let baseUrl = "";
-  let stopped = false;
-  const sleepers = new Set<{ timer: NodeJS.Timeout; resolve: (v: boolean) => void }>();
-  const sleep = (ms: number): Promise<boolean> => new Promise((resolve) => {
-    if (stopped) return resolve(false);
-    const entry = {
-      timer: setTimeout(() => {
-        sleepers.delete(entry);
-        resolve(!stopped);
-      }, ms),
-      resolve,
+    const scheme = tls ? "https" : "http";
+    let baseUrl = "";
+    let stopped = false;
+    const sleepers = new Set<{ timer: NodeJS.Timeout; resolve: (v: boolean) => void }>();
+    const sleep = (ms: number): Promise<boolean> =>
+        new Promise((resolve) => {
+            if (stopped) return resolve(false);
+            const entry = {
+                timer: setTimeout(() => {
+                    sleepers.delete(entry);
+                    resolve(!stopped);
+                }, ms),
+                resolve,
+            };
+            sleepers.add(entry);
+        });
+
+    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+        const path = (req.url ?? "/").split("?")[0];
+        const work =
+            path === "/_emulator" || path.startsWith("/_emulator/")
+                ? handleControlRequest(req, res, core)
+                : handleApiRequest(req, res, { core, scheme, baseUrl: () => baseUrl, sleep });
+        work.catch((e: unknown) => {
+            // A bug in the emulator must not hang the client: answer 500 and keep serving.
+            if (!res.headersSent) {
+                res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
+                res.end(JSON.stringify({ error: { code: "InternalServerError", message: `emulator error: ${(e as Error).message}`, target: "" } }));
+            } else {
+                res.destroy();
+            }
+        });
     };
-    sleepers.add(entry);
-  });
 
-  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    const path = (req.url ?? "/").split("?")[0];
-    const work = path === "/_emulator" || path.startsWith("/_emulator/")
-      ? handleControlRequest(req, res, core)
-      : handleApiRequest(req, res, { core, scheme, baseUrl: () => baseUrl, sleep });
-    work.catch((e: unknown) => {
-      // A bug in the emulator must not hang the client: answer 500 and keep serving.
-      if (!res.headersSent) {
-        res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
-        res.end(JSON.stringify({ error: { code: "InternalServerError", message: `emulator error: ${(e as Error).message}`, target: "" } }));
-      } else {
-        res.destroy();
-      }
+    const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, onRequest) : http.createServer(onRequest);
+    server.keepAliveTimeout = 5000;
+    await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, LISTEN_HOST, () => {
+            server.off("error", reject);
+            resolve();
+        });
     });
-  };
+    const actualPort = (server.address() as AddressInfo).port;
+    baseUrl = `${scheme}://${LISTEN_HOST}:${actualPort}`;
 
-  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, onRequest) : http.createServer(onRequest);
-  server.keepAliveTimeout = 5000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, LISTEN_HOST, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const actualPort = (server.address() as AddressInfo).port;
-  baseUrl = `${scheme}://${LISTEN_HOST}:${actualPort}`;
-
-  let closing: Promise<void> | null = null;
-  return {
-    url: baseUrl,
-    port: actualPort,
-    stop(): Promise<void> {
-      closing ??= new Promise<void>((resolve) => {
-        stopped = true;
-        for (const s of sleepers) {
-          clearTimeout(s.timer);
-          s.resolve(false);
-        }
-        sleepers.clear();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closing;
-    },
-  };
+    let closing: Promise<void> | null = null;
+    return {
+        url: baseUrl,
+        port: actualPort,
+        stop(): Promise<void> {
+            closing ??= new Promise<void>((resolve) => {
+                stopped = true;
+                for (const s of sleepers) {
+                    clearTimeout(s.timer);
+                    s.resolve(false);
+                }
+                sleepers.clear();
+                server.close(() => resolve());
+                server.closeAllConnections();
+            });
+            return closing;
+        },
+    };
 }

@@ -90,7 +90,7 @@ export function parseCliArgs(argv: readonly string[]): { ok: true; args: CliArgs
     }
     const { values: v, positionals } = parsed;
     const problems: string[] = [];
-    const command = (v.help ? "help" : positionals[0] ?? "help") as Command;
+    const command = (v.help ? "help" : (positionals[0] ?? "help")) as Command;
     if (!COMMANDS.includes(command)) problems.push(`unknown command '${positionals[0]}': use status, export or help`);
     if (positionals.length > 1) problems.push(`unexpected argument '${positionals[1]}': flags start with --, and only one command is given`);
 
@@ -104,7 +104,9 @@ export function parseCliArgs(argv: readonly string[]): { ok: true; args: CliArgs
         const m = raw.trim();
         if (machineIdProblem(m) === undefined) args.machineIds.push(m.toLowerCase());
         else if (/^[0-9a-f]{30,50}$/i.test(m) || dnsNameProblem(m) !== undefined) {
-            problems.push(`--machine must be a device id (40 hexadecimal characters) or its DNS name such as fin-lt-042.contoso.com; got ${JSON.stringify(raw)}`);
+            problems.push(
+                `--machine must be a device id (40 hexadecimal characters) or its DNS name such as fin-lt-042.contoso.com; got ${JSON.stringify(raw)}`,
+            );
         } else args.machineNames.push(m.toLowerCase());
     }
     const text = (key: "incidents" | "stack" | "title" | "incident" | "out" | "cloud" | "api-base-url" | "authority-host" | "scope") => {

@@ -8,7 +8,10 @@ export const EXIT_FAILED: ExitCode = 1;
 export const EXIT_USAGE: ExitCode = 2;
 
 export class CommandError extends Error {
-    constructor(message: string, readonly exitCode: ExitCode) {
+    constructor(
+        message: string,
+        readonly exitCode: ExitCode,
+    ) {
         super(message);
         this.name = "CommandError";
     }

@@ -8,7 +8,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CommandError, EXIT_FAILED, EXIT_USAGE } from "./commandError";
 
-
 const EXPORT_TIMEOUT_MS = 120_000;
 const MAX_EXPORT_BYTES = 512 * 1024 * 1024;
 
@@ -16,7 +15,11 @@ const MAX_EXPORT_BYTES = 512 * 1024 * 1024;
 export function findPulumiCli(env: NodeJS.ProcessEnv): string {
     const given = env.PULUMI_CLI?.trim();
     if (given) {
-        if (!isExecutable(given)) throw new CommandError(`PULUMI_CLI is ${JSON.stringify(given)}, which is not an executable file: point it at the pulumi binary, or unset it to use 'pulumi' from PATH`, EXIT_USAGE);
+        if (!isExecutable(given))
+            throw new CommandError(
+                `PULUMI_CLI is ${JSON.stringify(given)}, which is not an executable file: point it at the pulumi binary, or unset it to use 'pulumi' from PATH`,
+                EXIT_USAGE,
+            );
         return given;
     }
     const exe = process.platform === "win32" ? ["pulumi.exe", "pulumi.cmd"] : ["pulumi"];
@@ -26,20 +29,29 @@ export function findPulumiCli(env: NodeJS.ProcessEnv): string {
             if (isExecutable(candidate)) return candidate;
         }
     }
-    throw new CommandError("--stack needs the Pulumi CLI to read the stack's state, and none was found: install it (https://www.pulumi.com/docs/install/) or set PULUMI_CLI to its path; --incidents works without it", EXIT_USAGE);
+    throw new CommandError(
+        "--stack needs the Pulumi CLI to read the stack's state, and none was found: install it (https://www.pulumi.com/docs/install/) or set PULUMI_CLI to its path; --incidents works without it",
+        EXIT_USAGE,
+    );
 }
 
 /** What `pulumi stack export --stack <stack>` prints. */
 export function exportStack(cli: string, stack: string, env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Promise<string> {
     return new Promise((resolve, reject) => {
-        execFile(cli, ["stack", "export", "--stack", stack], { cwd, env, timeout: EXPORT_TIMEOUT_MS, maxBuffer: MAX_EXPORT_BYTES, windowsHide: true }, (error, stdout, stderr) => {
-            if (!error) return resolve(stdout);
-            const e = error as NodeJS.ErrnoException & { killed?: boolean; code?: string | number };
-            if (e.code === "ENOENT" || e.code === "EACCES") return reject(new CommandError(`the Pulumi CLI ${cli} could not be started (${e.code}): set PULUMI_CLI to the pulumi binary`, EXIT_USAGE));
-            const said = String(stderr).trim().split("\n").slice(-3).join(" / ").slice(0, 500);
-            const why = e.killed ? `did not finish within ${EXPORT_TIMEOUT_MS / 1000} s` : `exited with code ${String(e.code)}`;
-            reject(new CommandError(`'pulumi stack export --stack ${stack}' ${why}${said ? `: ${said}` : ""}`, EXIT_FAILED));
-        });
+        execFile(
+            cli,
+            ["stack", "export", "--stack", stack],
+            { cwd, env, timeout: EXPORT_TIMEOUT_MS, maxBuffer: MAX_EXPORT_BYTES, windowsHide: true },
+            (error, stdout, stderr) => {
+                if (!error) return resolve(stdout);
+                const e = error as NodeJS.ErrnoException & { killed?: boolean; code?: string | number };
+                if (e.code === "ENOENT" || e.code === "EACCES")
+                    return reject(new CommandError(`the Pulumi CLI ${cli} could not be started (${e.code}): set PULUMI_CLI to the pulumi binary`, EXIT_USAGE));
+                const said = String(stderr).trim().split("\n").slice(-3).join(" / ").slice(0, 500);
+                const why = e.killed ? `did not finish within ${EXPORT_TIMEOUT_MS / 1000} s` : `exited with code ${String(e.code)}`;
+                reject(new CommandError(`'pulumi stack export --stack ${stack}' ${why}${said ? `: ${said}` : ""}`, EXIT_FAILED));
+            },
+        );
     });
 }
 

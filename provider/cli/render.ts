@@ -31,12 +31,36 @@ export function renderJson(report: StatusReport): string {
 
 export function renderTable(report: StatusReport, now: Date): string {
     const drift = report.drift !== undefined;
-    const header = ["STATE", "DEVICE", "MACHINE ID", "TYPE", "SINCE (UTC)", "FOR", "REQUESTOR", "SOURCE", "ACTION", "PENDING", "HEALTH", ...(drift ? ["DECLARED"] : [])];
-    const rows = report.devices.map((d) => [
-        d.state, d.computerDnsName ?? "-", d.machineId, d.isolationType ?? "-", d.since ? shortTime(d.since).replace(" UTC", "") : "-",
-        d.since ? age(d.since, now) : "-", d.requestor ?? "-", d.requestSource ?? "-", d.actionId, pendingText(d), health(d),
-        ...(drift ? [declaredText(d)] : []),
-    ].map(cell));
+    const header = [
+        "STATE",
+        "DEVICE",
+        "MACHINE ID",
+        "TYPE",
+        "SINCE (UTC)",
+        "FOR",
+        "REQUESTOR",
+        "SOURCE",
+        "ACTION",
+        "PENDING",
+        "HEALTH",
+        ...(drift ? ["DECLARED"] : []),
+    ];
+    const rows = report.devices.map((d) =>
+        [
+            d.state,
+            d.computerDnsName ?? "-",
+            d.machineId,
+            d.isolationType ?? "-",
+            d.since ? shortTime(d.since).replace(" UTC", "") : "-",
+            d.since ? age(d.since, now) : "-",
+            d.requestor ?? "-",
+            d.requestSource ?? "-",
+            d.actionId,
+            pendingText(d),
+            health(d),
+            ...(drift ? [declaredText(d)] : []),
+        ].map(cell),
+    );
     const lines = rows.length > 0 ? [table(header, rows)] : ["No device has an Isolate or Unisolate action."];
     lines.push("", summaryLine(report));
     if (report.drift) lines.push(...driftLines(report, (s) => s));
@@ -45,11 +69,31 @@ export function renderTable(report: StatusReport, now: Date): string {
 
 export function renderMarkdown(report: StatusReport, now: Date): string {
     const drift = report.drift !== undefined;
-    const header = ["State", "Device", "Machine ID", "Type", "Since (UTC)", "Requestor", "Source", "Action", "Pending", "Health", ...(drift ? ["Declared"] : [])];
+    const header = [
+        "State",
+        "Device",
+        "Machine ID",
+        "Type",
+        "Since (UTC)",
+        "Requestor",
+        "Source",
+        "Action",
+        "Pending",
+        "Health",
+        ...(drift ? ["Declared"] : []),
+    ];
     const code = (s: string) => (s === "-" ? s : `\`${s.replace(/`/g, "'")}\``);
     const rows = report.devices.map((d) => [
-        `**${d.state}**`, md(d.computerDnsName ?? "-"), code(d.machineId), md(d.isolationType ?? "-"), d.since ? shortTime(d.since).replace(" UTC", "") : "-",
-        md(d.requestor ?? "-"), md(d.requestSource ?? "-"), code(d.actionId), md(pendingText(d)), md(health(d)),
+        `**${d.state}**`,
+        md(d.computerDnsName ?? "-"),
+        code(d.machineId),
+        md(d.isolationType ?? "-"),
+        d.since ? shortTime(d.since).replace(" UTC", "") : "-",
+        md(d.requestor ?? "-"),
+        md(d.requestSource ?? "-"),
+        code(d.actionId),
+        md(pendingText(d)),
+        md(health(d)),
         ...(drift ? [md(declaredText(d))] : []),
     ]);
     const lines = [`### Device isolation in Defender, ${now.toISOString().slice(0, 16).replace("T", " ")} UTC`, ""];
@@ -74,12 +118,16 @@ function driftLines(report: StatusReport, strong: (s: string) => string): string
     const byId = new Map(report.devices.map((d) => [d.machineId, d]));
     const lines = ["", `${strong("Drift")} against ${(report.declaredBy ?? []).join(" and ")}:`];
     const n = drift.untracked.length;
-    lines.push(`${strong(`${n} isolated or being isolated in Defender, declared nowhere`)}${n > 0 ? ` (nobody will ever release ${n === 1 ? "it" : "them"}; 'defender-isolation export' adopts ${n === 1 ? "it" : "them"} into Git)` : ""}`);
+    lines.push(
+        `${strong(`${n} isolated or being isolated in Defender, declared nowhere`)}${n > 0 ? ` (nobody will ever release ${n === 1 ? "it" : "them"}; 'defender-isolation export' adopts ${n === 1 ? "it" : "them"} into Git)` : ""}`,
+    );
     for (const id of drift.untracked) {
         const d = byId.get(id);
         lines.push(`  - ${d?.computerDnsName ?? "?"} (${id}): ${d?.state ?? "?"} since ${d?.since ? shortTime(d.since) : "?"} by ${d?.requestor ?? "unknown"}`);
     }
-    lines.push(`${strong(`${drift.notIsolated.length} declared, not isolated`)}${drift.notIsolated.length > 0 ? " (the next refresh and 'pulumi up' isolate them)" : ""}`);
+    lines.push(
+        `${strong(`${drift.notIsolated.length} declared, not isolated`)}${drift.notIsolated.length > 0 ? " (the next refresh and 'pulumi up' isolate them)" : ""}`,
+    );
     for (const n of drift.notIsolated) {
         const what = n.state === "noAction" ? "never isolated (no isolation action)" : n.state;
         lines.push(`  - ${n.machineId ?? n.computerDnsName}: ${what}; declared in ${n.declaredIn.join(", ")}`);
@@ -103,7 +151,11 @@ function declaredText(d: DeviceIsolationStatus | MarkedStatus): string {
 
 function table(header: string[], rows: string[][]): string {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+    const line = (cells: string[]) =>
+        cells
+            .map((c, i) => c.padEnd(widths[i]))
+            .join("  ")
+            .trimEnd();
     return [line(header), ...rows.map(line)].join("\n");
 }
 

@@ -111,8 +111,13 @@ async function readDeclarations(args: CliArgs, io: CommandIo, now: Date, say: (l
         const read = incidentDeclarations(path.resolve(io.cwd, args.incidents), now);
         if (read.problems.length > 0) {
             const count = read.problems.length === 1 ? "1 problem" : `${read.problems.length} problems`;
-            throw new CommandError([`--incidents ${args.incidents}: the folder has ${count} (the GitOps program refuses it too); nothing was read from Defender:`,
-                ...sortProblems(read.problems).map((p) => `  - ${formatProblem(p)}`)].join("\n"), EXIT_USAGE);
+            throw new CommandError(
+                [
+                    `--incidents ${args.incidents}: the folder has ${count} (the GitOps program refuses it too); nothing was read from Defender:`,
+                    ...sortProblems(read.problems).map((p) => `  - ${formatProblem(p)}`),
+                ].join("\n"),
+                EXIT_USAGE,
+            );
         }
         out.declarations.push(...read.declarations);
         out.sources.push(`incidents ${args.incidents}`);
@@ -140,7 +145,8 @@ async function prepareExport(args: CliArgs, io: CommandIo): Promise<Exporter> {
     const { exportIncident, exportOptionProblems } = await import("../inventory/exportIncident");
     const problems = exportOptionProblems(args);
     const target = args.out === undefined ? undefined : path.resolve(io.cwd, args.out);
-    if (target !== undefined && fs.existsSync(target) && !args.force) problems.push(`--out ${args.out} exists: choose another file, or add --force to replace it`);
+    if (target !== undefined && fs.existsSync(target) && !args.force)
+        problems.push(`--out ${args.out} exists: choose another file, or add --force to replace it`);
     if (target !== undefined && !fs.existsSync(path.dirname(target))) problems.push(`--out ${args.out}: the folder ${path.dirname(target)} does not exist`);
     if (problems.length > 0) throw new CommandError(problems.join("\n  "), EXIT_USAGE);
 
@@ -152,10 +158,14 @@ async function prepareExport(args: CliArgs, io: CommandIo): Promise<Exporter> {
         result.skipped.forEach((s) => say(`${NAME}: left out ${s}`));
         if (marked) {
             const already = report.devices.filter((d) => (d as MarkedStatus).declared && (d.state === "isolated" || d.state === "isolating"));
-            already.forEach((d) => say(`${NAME}: left out ${d.computerDnsName ?? "?"} (${d.machineId}): already declared in ${(d as MarkedStatus).declaredIn.join(", ")}`));
+            already.forEach((d) =>
+                say(`${NAME}: left out ${d.computerDnsName ?? "?"} (${d.machineId}): already declared in ${(d as MarkedStatus).declaredIn.join(", ")}`),
+            );
         }
         if (result.text === undefined) {
-            say(`${NAME}: no device ${marked ? "left to adopt: every isolation is declared already" : "is isolated or being isolated"}; no incident file written`);
+            say(
+                `${NAME}: no device ${marked ? "left to adopt: every isolation is declared already" : "is isolated or being isolated"}; no incident file written`,
+            );
             return EXIT_OK;
         }
         if (target === undefined) {
@@ -165,7 +175,9 @@ async function prepareExport(args: CliArgs, io: CommandIo): Promise<Exporter> {
             fs.writeFileSync(tmp, result.text, { mode: 0o644 });
             fs.renameSync(tmp, target);
         }
-        say(`${NAME}: ${args.incident} declares ${result.devices.length} device${result.devices.length === 1 ? "" : "s"}${target ? ` in ${args.out}` : ""}; 'pulumi up' adopts ${result.devices.length === 1 ? "its isolation" : "their isolations"} without sending an isolate`);
+        say(
+            `${NAME}: ${args.incident} declares ${result.devices.length} device${result.devices.length === 1 ? "" : "s"}${target ? ` in ${args.out}` : ""}; 'pulumi up' adopts ${result.devices.length === 1 ? "its isolation" : "their isolations"} without sending an isolate`,
+        );
         return EXIT_OK;
     };
 }

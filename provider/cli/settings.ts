@@ -23,11 +23,18 @@ export const SETTING_NAMES: Readonly<Record<string, string>> = {
     scope: "--scope",
 };
 
-export function clientSettings(args: Pick<CliArgs, "cloud" | "apiBaseUrl" | "authorityHost" | "scope">, env: NodeJS.ProcessEnv): { options: DefenderClientOptions; problems: string[] } {
+export function clientSettings(
+    args: Pick<CliArgs, "cloud" | "apiBaseUrl" | "authorityHost" | "scope">,
+    env: NodeJS.ProcessEnv,
+): { options: DefenderClientOptions; problems: string[] } {
     const options: DefenderClientOptions = {};
     const value = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v.trim());
     if (value(env.AZURE_CLIENT_SECRET) !== undefined) {
-        for (const [key, name] of [["tenantId", "AZURE_TENANT_ID"], ["clientId", "AZURE_CLIENT_ID"], ["clientSecret", "AZURE_CLIENT_SECRET"]] as const) {
+        for (const [key, name] of [
+            ["tenantId", "AZURE_TENANT_ID"],
+            ["clientId", "AZURE_CLIENT_ID"],
+            ["clientSecret", "AZURE_CLIENT_SECRET"],
+        ] as const) {
             const v = value(env[name]);
             if (v !== undefined) options[key] = v;
         }

@@ -92,17 +92,19 @@ export function createActionPoller(client: DefenderClient, options: ActionPoller
             return;
         }
         const byId = new Map(found.map((a) => [a.id.toLowerCase(), a]));
-        await Promise.all(ids.map(async (id) => {
-            const hit = byId.get(id.toLowerCase());
-            if (hit) return settle(id, (w) => w.resolve(hit));
-            try {
-                stats.singleReads++;
-                const action = await client.getAction(id);
-                settle(id, (w) => w.resolve(action));
-            } catch (e) {
-                failed(id, e);
-            }
-        }));
+        await Promise.all(
+            ids.map(async (id) => {
+                const hit = byId.get(id.toLowerCase());
+                if (hit) return settle(id, (w) => w.resolve(hit));
+                try {
+                    stats.singleReads++;
+                    const action = await client.getAction(id);
+                    settle(id, (w) => w.resolve(action));
+                } catch (e) {
+                    failed(id, e);
+                }
+            }),
+        );
     }
 
     function isBudgetFree(): boolean {

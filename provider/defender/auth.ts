@@ -60,7 +60,8 @@ export interface TokenSource {
 }
 
 /** Neither a client secret nor the ambient identity was chosen. */
-export const NO_CREDENTIAL = "authMethod is not set and none of tenantId, clientId and clientSecret is given: set the three for client-secret authentication, or set authMethod ambient to use the ambient Azure identity (DefaultAzureCredential); the ambient identity is never used unless chosen";
+export const NO_CREDENTIAL =
+    "authMethod is not set and none of tenantId, clientId and clientSecret is given: set the three for client-secret authentication, or set authMethod ambient to use the ambient Azure identity (DefaultAzureCredential); the ambient identity is never used unless chosen";
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9.-]{0,253}$/;
@@ -94,23 +95,29 @@ export function credentialProblems(opts: CredentialOptions): string[] {
     }
     const given = keys.filter((k) => opts[k] !== undefined);
     if (opts.authMethod === "ambient") {
-        if (opts.clientSecret !== undefined) problems.push(`authMethod ambient uses the ambient Azure identity, so clientSecret must not be set: remove clientSecret, or set authMethod clientSecret`);
+        if (opts.clientSecret !== undefined)
+            problems.push(
+                `authMethod ambient uses the ambient Azure identity, so clientSecret must not be set: remove clientSecret, or set authMethod clientSecret`,
+            );
         return problems;
     }
     if (given.length === 0) {
         problems.push(NO_CREDENTIAL);
     } else if (given.length < keys.length) {
         const missing = keys.filter((k) => opts[k] === undefined);
-        problems.push(`tenantId, clientId and clientSecret go together: ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} missing (set ${missing.length > 1 ? "them" : "it"}, or remove ${given.join(" and ")} and set authMethod ambient to use the ambient Azure identity)`);
+        problems.push(
+            `tenantId, clientId and clientSecret go together: ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} missing (set ${missing.length > 1 ? "them" : "it"}, or remove ${given.join(" and ")} and set authMethod ambient to use the ambient Azure identity)`,
+        );
     }
     return problems;
 }
 
 /** The @azure/identity options for these settings. */
-export function identityOptions(settings: Pick<CredentialSettings, "authorityHost" | "customAuthorityHost">): { authorityHost: string; disableInstanceDiscovery?: true } {
-    return settings.customAuthorityHost
-        ? { authorityHost: settings.authorityHost, disableInstanceDiscovery: true }
-        : { authorityHost: settings.authorityHost };
+export function identityOptions(settings: Pick<CredentialSettings, "authorityHost" | "customAuthorityHost">): {
+    authorityHost: string;
+    disableInstanceDiscovery?: true;
+} {
+    return settings.customAuthorityHost ? { authorityHost: settings.authorityHost, disableInstanceDiscovery: true } : { authorityHost: settings.authorityHost };
 }
 
 interface Entry {
@@ -229,7 +236,10 @@ function entryFor(settings: CredentialSettings): Entry {
         if (settings.authMethod === "ambient") {
             entry = fresh("DefaultAzureCredential", { make: () => new DefaultAzureCredential(options) });
         } else if (tenantId !== undefined && clientId !== undefined && clientSecret !== undefined) {
-            entry = fresh("ClientSecretCredential", { secret: clientSecret, make: () => new ClientSecretCredential(tenantId, clientId, clientSecret, options) });
+            entry = fresh("ClientSecretCredential", {
+                secret: clientSecret,
+                make: () => new ClientSecretCredential(tenantId, clientId, clientSecret, options),
+            });
         } else {
             throw defenderApiError({ kind: "invalidOptions", method: "", path: "", outcomeUnknown: false, problems: [NO_CREDENTIAL] });
         }
@@ -271,10 +281,11 @@ function tokenError(scope: string, e: unknown, entry: Entry) {
     const unavailable = name === "CredentialUnavailableError" || name === "AggregateAuthenticationError";
     // Only the ambient credential can be missing; a client secret credential that is "unavailable"
     // could not reach or trust its login host.
-    const hint = !unavailable ? ""
+    const hint = !unavailable
+        ? ""
         : entry.kind === "DefaultAzureCredential"
-            ? " (authMethod is ambient, and no ambient Azure identity answered: provide workload identity, AZURE_* environment variables, a managed identity or an Azure CLI login, or set tenantId, clientId and clientSecret instead)"
-            : " (the login host could not be used: check that authorityHost answers its OpenID discovery and that its TLS certificate is trusted)";
+          ? " (authMethod is ambient, and no ambient Azure identity answered: provide workload identity, AZURE_* environment variables, a managed identity or an Azure CLI login, or set tenantId, clientId and clientSecret instead)"
+          : " (the login host could not be used: check that authorityHost answers its OpenID discovery and that its TLS certificate is trusted)";
     return defenderApiError({
         kind: "token",
         method: "TOKEN",

@@ -100,7 +100,13 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
     if (problems.length > 0) throw defenderApiError({ kind: "invalidOptions", method: "", path: "", outcomeUnknown: false, problems });
 
     const endpoints = resolveEndpoints(options);
-    const tokens = tokenSourceFor({ ...options, authorityHost: endpoints.authorityHost, customAuthorityHost: endpoints.customAuthorityHost, scope: endpoints.scope, tokenTimeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+    const tokens = tokenSourceFor({
+        ...options,
+        authorityHost: endpoints.authorityHost,
+        customAuthorityHost: endpoints.customAuthorityHost,
+        scope: endpoints.scope,
+        tokenTimeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    });
     const transport = createTransport({
         apiBaseUrl: endpoints.apiBaseUrl,
         tokens,
@@ -119,12 +125,17 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
      * `in (...)` requests of IDS_PER_REQUEST values; when the service refuses the first of them with a
      * 400, `single` from then on. Once `in` worked, a 400 is an error like any other.
      */
-    const inOrSingle = async <T>(collection: string, values: readonly string[], viaIn: (chunk: string[]) => Promise<T[]>, single: () => Promise<T[]>): Promise<T[]> => {
+    const inOrSingle = async <T>(
+        collection: string,
+        values: readonly string[],
+        viaIn: (chunk: string[]) => Promise<T[]>,
+        single: () => Promise<T[]>,
+    ): Promise<T[]> => {
         if (values.length === 0) return [];
         if (inOperator.get(collection) !== false) {
             try {
                 const found: T[] = [];
-                for (let i = 0; i < values.length; i += IDS_PER_REQUEST) found.push(...await viaIn(values.slice(i, i + IDS_PER_REQUEST)));
+                for (let i = 0; i < values.length; i += IDS_PER_REQUEST) found.push(...(await viaIn(values.slice(i, i + IDS_PER_REQUEST))));
                 inOperator.set(collection, true);
                 return found;
             } catch (e) {
@@ -139,9 +150,23 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
         const id = assertMachineId(machineId, "machineId", { method: "GET", path: "/api/machines/{machineId}" });
         const path = `/api/machines/${encodePathSegment(id)}`;
         const res = await transport.send({ method: "GET", path, bucket: "machines.read" });
-        const machine = parsed(res.bodyProblem === undefined ? parseMachine(res.body) : { ok: false, problem: res.bodyProblem }, "GET", path, res.status, "a Machine", false);
+        const machine = parsed(
+            res.bodyProblem === undefined ? parseMachine(res.body) : { ok: false, problem: res.bodyProblem },
+            "GET",
+            path,
+            res.status,
+            "a Machine",
+            false,
+        );
         if (machine.id.toLowerCase() !== id.toLowerCase()) {
-            throw defenderApiError({ kind: "invalidResponse", method: "GET", path, status: res.status, outcomeUnknown: false, detail: `the answer is device ${machine.id}, not ${id}` });
+            throw defenderApiError({
+                kind: "invalidResponse",
+                method: "GET",
+                path,
+                status: res.status,
+                outcomeUnknown: false,
+                detail: `the answer is device ${machine.id}, not ${id}`,
+            });
         }
         return machine;
     };
@@ -149,9 +174,23 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
     const postAction = async (bucket: ApiBucket, path: string, body: Record<string, string>, machineId?: string): Promise<MachineAction> => {
         const res = await transport.send({ method: "POST", path, body, bucket });
         // The action was performed but its answer is unusable: the caller must list and adopt.
-        const action = parsed(res.bodyProblem === undefined ? parseMachineAction(res.body) : { ok: false, problem: res.bodyProblem }, "POST", path, res.status, "a MachineAction", true);
+        const action = parsed(
+            res.bodyProblem === undefined ? parseMachineAction(res.body) : { ok: false, problem: res.bodyProblem },
+            "POST",
+            path,
+            res.status,
+            "a MachineAction",
+            true,
+        );
         if (machineId !== undefined && action.machineId.toLowerCase() !== machineId.toLowerCase()) {
-            throw defenderApiError({ kind: "invalidResponse", method: "POST", path, status: res.status, outcomeUnknown: true, detail: `the answer is an action for device ${action.machineId}, not ${machineId}` });
+            throw defenderApiError({
+                kind: "invalidResponse",
+                method: "POST",
+                path,
+                status: res.status,
+                outcomeUnknown: true,
+                detail: `the answer is an action for device ${action.machineId}, not ${machineId}`,
+            });
         }
         return action;
     };
@@ -161,9 +200,23 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
         const id = assertActionId(actionId, "actionId", template);
         const path = `/api/machineactions/${encodePathSegment(id)}`;
         const res = await transport.send({ method: "GET", path, bucket: "actions.read" });
-        const action = parsed(res.bodyProblem === undefined ? parseMachineAction(res.body) : { ok: false, problem: res.bodyProblem }, "GET", path, res.status, "a MachineAction", false);
+        const action = parsed(
+            res.bodyProblem === undefined ? parseMachineAction(res.body) : { ok: false, problem: res.bodyProblem },
+            "GET",
+            path,
+            res.status,
+            "a MachineAction",
+            false,
+        );
         if (action.id.toLowerCase() !== id.toLowerCase()) {
-            throw defenderApiError({ kind: "invalidResponse", method: "GET", path, status: res.status, outcomeUnknown: false, detail: `the answer is action ${action.id}, not ${id}` });
+            throw defenderApiError({
+                kind: "invalidResponse",
+                method: "GET",
+                path,
+                status: res.status,
+                outcomeUnknown: false,
+                detail: `the answer is action ${action.id}, not ${id}`,
+            });
         }
         return action;
     };
@@ -172,39 +225,50 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
         const f = checkActionsFilter(filter);
         const pages = checkListing(listing, maxPages);
         const keep = (a: MachineAction) =>
-            (f.machineId === undefined || a.machineId.toLowerCase() === f.machineId.toLowerCase())
-            && (f.machineIds === undefined || f.machineIds.has(a.machineId.toLowerCase()))
-            && (f.type === undefined || a.type === f.type)
-            && (f.statuses === undefined || f.statuses.includes(a.status))
-            && (f.ids === undefined || f.ids.has(a.id.toLowerCase()));
+            (f.machineId === undefined || a.machineId.toLowerCase() === f.machineId.toLowerCase()) &&
+            (f.machineIds === undefined || f.machineIds.has(a.machineId.toLowerCase())) &&
+            (f.type === undefined || a.type === f.type) &&
+            (f.statuses === undefined || f.statuses.includes(a.status)) &&
+            (f.ids === undefined || f.ids.has(a.id.toLowerCase()));
         const clauses = [
             f.machineId === undefined ? undefined : odataEq("machineId", f.machineId),
             f.type === undefined ? undefined : odataEq("type", f.type),
             f.statuses?.length === 1 ? odataEq("status", f.statuses[0]) : undefined,
         ].filter((c): c is string => c !== undefined);
-        const list = (extra: string[]) => listAll(transport, {
-            path: "/api/machineactions",
-            filter: [...extra, ...clauses].join(" and ") || undefined,
-            bucket: "actions.read",
-            parseItem: parseMachineAction,
-            keep,
-            want: f.top,
-            filtersLocally: (f.statuses?.length ?? 0) > 1 || extra.length > 0,
-            pageSize,
-            maxPages: pages,
-            onPage: listing.onPage,
-        });
+        const list = (extra: string[]) =>
+            listAll(transport, {
+                path: "/api/machineactions",
+                filter: [...extra, ...clauses].join(" and ") || undefined,
+                bucket: "actions.read",
+                parseItem: parseMachineAction,
+                keep,
+                want: f.top,
+                filtersLocally: (f.statuses?.length ?? 0) > 1 || extra.length > 0,
+                pageSize,
+                maxPages: pages,
+                onPage: listing.onPage,
+            });
         let found: MachineAction[];
         if (f.ids !== undefined) {
-            found = await inOrSingle("/api/machineactions", [...f.ids], (chunk) => list([odataIn("id", chunk)]), async () => {
-                const reads = await Promise.all([...f.ids ?? []].map((id) => getAction(id).catch(absentOn404)));
-                return reads.filter((a): a is MachineAction => a !== undefined && keep(a));
-            });
+            found = await inOrSingle(
+                "/api/machineactions",
+                [...f.ids],
+                (chunk) => list([odataIn("id", chunk)]),
+                async () => {
+                    const reads = await Promise.all([...(f.ids ?? [])].map((id) => getAction(id).catch(absentOn404)));
+                    return reads.filter((a): a is MachineAction => a !== undefined && keep(a));
+                },
+            );
         } else if (f.machineIds !== undefined) {
-            found = await inOrSingle("/api/machineactions", [...f.machineIds], (chunk) => list([odataIn("machineId", chunk)]), async () => {
-                const lists = await Promise.all([...f.machineIds ?? []].map((id) => list([odataEq("machineId", id)])));
-                return lists.flat();
-            });
+            found = await inOrSingle(
+                "/api/machineactions",
+                [...f.machineIds],
+                (chunk) => list([odataIn("machineId", chunk)]),
+                async () => {
+                    const lists = await Promise.all([...(f.machineIds ?? [])].map((id) => list([odataEq("machineId", id)])));
+                    return lists.flat();
+                },
+            );
         } else {
             return list([]);
         }
@@ -214,26 +278,32 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
 
     const listMachines = async (filter: ListMachinesFilter): Promise<Machine[]> => {
         const ids = checkMachineIds(filter);
-        const list = (chunk: string[]) => listAll(transport, {
-            path: "/api/machines",
-            filter: odataIn("id", chunk),
-            bucket: "machines.read",
-            parseItem: parseMachine,
-            keep: (m) => ids.has(m.id.toLowerCase()),
-            filtersLocally: false,
-            pageSize,
-            maxPages,
-        });
+        const list = (chunk: string[]) =>
+            listAll(transport, {
+                path: "/api/machines",
+                filter: odataIn("id", chunk),
+                bucket: "machines.read",
+                parseItem: parseMachine,
+                keep: (m) => ids.has(m.id.toLowerCase()),
+                filtersLocally: false,
+                pageSize,
+                maxPages,
+            });
         const single = async (wanted: Iterable<string>) => {
             const reads = await Promise.all([...wanted].map((id) => getMachine(id).catch(absentOn404)));
             return reads.filter((m): m is Machine => m !== undefined);
         };
-        const found = await inOrSingle("/api/machines", [...ids], async (chunk) => {
-            // A short or lagging page can leave a device out: only its own read's 404 says it is gone.
-            const listed = await list(chunk);
-            const seen = new Set(listed.map((m) => m.id.toLowerCase()));
-            return [...listed, ...await single(chunk.filter((id) => !seen.has(id)))];
-        }, () => single(ids));
+        const found = await inOrSingle(
+            "/api/machines",
+            [...ids],
+            async (chunk) => {
+                // A short or lagging page can leave a device out: only its own read's 404 says it is gone.
+                const listed = await list(chunk);
+                const seen = new Set(listed.map((m) => m.id.toLowerCase()));
+                return [...listed, ...(await single(chunk.filter((id) => !seen.has(id))))];
+            },
+            () => single(ids),
+        );
         return [...new Map(found.map((m) => [m.id.toLowerCase(), m])).values()];
     };
 
@@ -265,7 +335,13 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
             const path = `/api/machineactions/${encodePathSegment(id)}/cancel`;
             const action = await postAction("cancel", path, body);
             if (action.id.toLowerCase() !== id.toLowerCase()) {
-                throw defenderApiError({ kind: "invalidResponse", method: "POST", path, outcomeUnknown: true, detail: `the answer is action ${action.id}, not ${id}` });
+                throw defenderApiError({
+                    kind: "invalidResponse",
+                    method: "POST",
+                    path,
+                    outcomeUnknown: true,
+                    detail: `the answer is action ${action.id}, not ${id}`,
+                });
             }
             return action;
         },
@@ -314,7 +390,10 @@ function checkActionsFilter(filter: ListActionsFilter): CheckedFilter {
     }
     if (filter.type !== undefined) {
         if (typeof filter.type !== "string" || !ACTION_TYPE.test(filter.type)) {
-            throw invalidInputError(`filter.type must be an action type such as Isolate or Unisolate (letters only); got ${describeValue(filter.type)}`, template);
+            throw invalidInputError(
+                `filter.type must be an action type such as Isolate or Unisolate (letters only); got ${describeValue(filter.type)}`,
+                template,
+            );
         }
         out.type = filter.type;
     }
@@ -322,7 +401,10 @@ function checkActionsFilter(filter: ListActionsFilter): CheckedFilter {
         const statuses: readonly unknown[] = Array.isArray(filter.status) ? filter.status : [filter.status];
         const bad = statuses.find((s) => !isActionStatus(s));
         if (bad !== undefined || statuses.length === 0) {
-            throw invalidInputError(`filter.status must be one or more of ${ACTION_STATUSES.join(", ")}; got ${statuses.length === 0 ? "an empty list" : describeValue(bad)}`, template);
+            throw invalidInputError(
+                `filter.status must be one or more of ${ACTION_STATUSES.join(", ")}; got ${statuses.length === 0 ? "an empty list" : describeValue(bad)}`,
+                template,
+            );
         }
         out.statuses = statuses as ActionStatus[];
     }
@@ -343,7 +425,8 @@ function checkActionsFilter(filter: ListActionsFilter): CheckedFilter {
 function checkListing(listing: ListingOptions, fallback: number): number {
     const template = { method: "GET", path: "/api/machineactions" };
     if (typeof listing !== "object" || listing === null) throw invalidInputError("the listing options must be an object such as {maxPages: 100}", template);
-    if (listing.onPage !== undefined && typeof listing.onPage !== "function") throw invalidInputError("listing.onPage must be a function (page) => void", template);
+    if (listing.onPage !== undefined && typeof listing.onPage !== "function")
+        throw invalidInputError("listing.onPage must be a function (page) => void", template);
     if (listing.maxPages === undefined) return fallback;
     if (typeof listing.maxPages !== "number" || !Number.isInteger(listing.maxPages) || listing.maxPages < 1 || listing.maxPages > MAX_LISTING_PAGES) {
         throw invalidInputError(`listing.maxPages must be a whole number from 1 to ${MAX_LISTING_PAGES}; got ${describeValue(listing.maxPages)}`, template);
@@ -353,13 +436,15 @@ function checkListing(listing: ListingOptions, fallback: number): number {
 
 function checkMachineIds(filter: ListMachinesFilter): Set<string> {
     const template = { method: "GET", path: "/api/machines" };
-    if (typeof filter !== "object" || filter === null) throw invalidInputError("the listMachines filter must be an object such as {ids: [\"<40 hex>\"]}", template);
+    if (typeof filter !== "object" || filter === null)
+        throw invalidInputError('the listMachines filter must be an object such as {ids: ["<40 hex>"]}', template);
     return machineIdSet(filter.ids, "filter.ids", template);
 }
 
 /** Lower-cased, deduplicated device ids; each one checked as 40 hex. */
 function machineIdSet(ids: unknown, field: string, template: { method: string; path: string }): Set<string> {
-    if (!Array.isArray(ids)) throw invalidInputError(`${field} must be an array of device ids (40 hexadecimal characters each); got ${describeValue(ids)}`, template);
+    if (!Array.isArray(ids))
+        throw invalidInputError(`${field} must be an array of device ids (40 hexadecimal characters each); got ${describeValue(ids)}`, template);
     return new Set(ids.map((id: unknown, i) => assertMachineId(id, `${field}[${i}]`, template).toLowerCase()));
 }
 
@@ -381,4 +466,3 @@ function parsed<T>(result: ParseResult<T>, method: string, path: string, status:
     if (result.ok) return result.value;
     throw defenderApiError({ kind: "invalidResponse", method, path, status, outcomeUnknown, detail: `the answer is not ${what}: ${result.problem}` });
 }
-

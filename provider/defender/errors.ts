@@ -14,15 +14,7 @@ import { redact } from "./redaction";
  * - `invalidResponse`: the API answered 2xx with a body that is not what it documents.
  * - `invalidOptions`: the client options are unusable (see `problems`).
  */
-export type DefenderApiErrorKind =
-    | "http"
-    | "rateLimited"
-    | "network"
-    | "timeout"
-    | "token"
-    | "invalidInput"
-    | "invalidResponse"
-    | "invalidOptions";
+export type DefenderApiErrorKind = "http" | "rateLimited" | "network" | "timeout" | "token" | "invalidInput" | "invalidResponse" | "invalidOptions";
 
 export interface DefenderApiErrorFields {
     kind: DefenderApiErrorKind;

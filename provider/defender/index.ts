@@ -45,14 +45,7 @@ export {
     type PacingWaitEvent,
     type RateLimit,
 } from "./pacing";
-export {
-    DEFAULT_RETRY_OPTIONS,
-    backoffDelayMs,
-    parseRetryAfterSeconds,
-    resolveRetryOptions,
-    retryOptionProblems,
-    type RetryOptions,
-} from "./retry";
+export { DEFAULT_RETRY_OPTIONS, backoffDelayMs, parseRetryAfterSeconds, resolveRetryOptions, retryOptionProblems, type RetryOptions } from "./retry";
 export {
     defenderApiError,
     formatDefenderApiErrorMessage,
@@ -62,7 +55,16 @@ export {
     type DefenderApiErrorFields,
     type DefenderApiErrorKind,
 } from "./errors";
-export { createTransport, requestsInFlight, type DefenderClientEvent, type RetryCause, type Transport, type TransportOptions, type TransportRequest, type TransportResponse } from "./transport";
+export {
+    createTransport,
+    requestsInFlight,
+    type DefenderClientEvent,
+    type RetryCause,
+    type Transport,
+    type TransportOptions,
+    type TransportRequest,
+    type TransportResponse,
+} from "./transport";
 export {
     ACTION_STATUSES,
     ISOLATION_ACTION_TYPES,

@@ -52,9 +52,11 @@ export function compareFinished(a: MachineAction, b: MachineAction): number {
 
 /** Oldest first: creationDateTimeUtc, then lastUpdateDateTimeUtc (missing first), then id. */
 export function compareActions(a: MachineAction, b: MachineAction): number {
-    return compareTimestamps(a.creationDateTimeUtc, b.creationDateTimeUtc)
-        || compareTimestamps(a.lastUpdateDateTimeUtc, b.lastUpdateDateTimeUtc)
-        || compareStrings(a.id.toLowerCase(), b.id.toLowerCase());
+    return (
+        compareTimestamps(a.creationDateTimeUtc, b.creationDateTimeUtc) ||
+        compareTimestamps(a.lastUpdateDateTimeUtc, b.lastUpdateDateTimeUtc) ||
+        compareStrings(a.id.toLowerCase(), b.id.toLowerCase())
+    );
 }
 
 /**

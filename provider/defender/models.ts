@@ -68,11 +68,12 @@ export function isIsolationType(value: unknown): value is IsolationType {
 
 export function parseMachineAction(body: unknown): ParseResult<MachineAction> {
     if (!isRecord(body)) return fail(`a MachineAction must be a JSON object; got ${kindOf(body)}`);
-    const problem = required(body, "id", isActionId, "a GUID")
-        ?? required(body, "type", isNonEmptyString, "a non-empty string")
-        ?? required(body, "status", isActionStatus, `one of ${ACTION_STATUSES.join(", ")}`)
-        ?? required(body, "machineId", isMachineId, "40 hexadecimal characters")
-        ?? required(body, "creationDateTimeUtc", isTimestamp, "an ISO timestamp");
+    const problem =
+        required(body, "id", isActionId, "a GUID") ??
+        required(body, "type", isNonEmptyString, "a non-empty string") ??
+        required(body, "status", isActionStatus, `one of ${ACTION_STATUSES.join(", ")}`) ??
+        required(body, "machineId", isMachineId, "40 hexadecimal characters") ??
+        required(body, "creationDateTimeUtc", isTimestamp, "an ISO timestamp");
     if (problem) return fail(`MachineAction ${problem}`);
     const action: MachineAction = {
         id: body.id as string,

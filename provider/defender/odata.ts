@@ -25,8 +25,6 @@ export function encodeQueryValue(value: string): string {
 
 /** `?$filter=...&$top=10` from ordered pairs; undefined values are left out. Keys are written as given. */
 export function buildQuery(params: ReadonlyArray<readonly [string, string | number | undefined]>): string {
-    const parts = params
-        .filter((p): p is readonly [string, string | number] => p[1] !== undefined)
-        .map(([k, v]) => `${k}=${encodeQueryValue(String(v))}`);
+    const parts = params.filter((p): p is readonly [string, string | number] => p[1] !== undefined).map(([k, v]) => `${k}=${encodeQueryValue(String(v))}`);
     return parts.length === 0 ? "" : `?${parts.join("&")}`;
 }

@@ -31,14 +31,27 @@ export const DEFAULT_PAGE_SIZE = 10_000;
 export const DEFAULT_MAX_PAGES = 20;
 
 const KNOWN_KEYS: ReadonlySet<string> = new Set([
-    "cloud", "apiBaseUrl", "authorityHost", "scope", "authMethod", "tenantId", "clientId", "clientSecret", "credential",
-    "rateLimits", "retry", "timeoutMs", "pageSize", "maxPages", "onEvent",
+    "cloud",
+    "apiBaseUrl",
+    "authorityHost",
+    "scope",
+    "authMethod",
+    "tenantId",
+    "clientId",
+    "clientSecret",
+    "credential",
+    "rateLimits",
+    "retry",
+    "timeoutMs",
+    "pageSize",
+    "maxPages",
+    "onEvent",
 ]);
 
 /** Every problem with the options, each starting with the field's name; empty when usable. */
 export function validateClientOptions(options: unknown): string[] {
     if (typeof options !== "object" || options === null || Array.isArray(options)) {
-        return ["options must be an object such as {\"tenantId\": \"…\", \"clientId\": \"…\", \"clientSecret\": \"…\"}"];
+        return ['options must be an object such as {"tenantId": "…", "clientId": "…", "clientSecret": "…"}'];
     }
     const o = options as Record<string, unknown>;
     const problems: string[] = [];

@@ -51,8 +51,12 @@ export function rateLimitProblems(value: unknown, field = "rateLimits"): string[
         for (const key of Object.keys(r)) {
             if (key !== "calls" && key !== "perSeconds") problems.push(`${at} has an unknown key "${key}"; only "calls" and "perSeconds" are read`);
         }
-        if (!isIntegerIn(r.calls, 1, MAX_CALLS)) problems.push(`${at}.calls must be a whole number of calls from 1 to ${MAX_CALLS}; got ${JSON.stringify(r.calls) ?? "nothing"}`);
-        if (!isIntegerIn(r.perSeconds, 1, MAX_WINDOW_SECONDS)) problems.push(`${at}.perSeconds must be a whole number of seconds from 1 to ${MAX_WINDOW_SECONDS}; got ${JSON.stringify(r.perSeconds) ?? "nothing"}`);
+        if (!isIntegerIn(r.calls, 1, MAX_CALLS))
+            problems.push(`${at}.calls must be a whole number of calls from 1 to ${MAX_CALLS}; got ${JSON.stringify(r.calls) ?? "nothing"}`);
+        if (!isIntegerIn(r.perSeconds, 1, MAX_WINDOW_SECONDS))
+            problems.push(
+                `${at}.perSeconds must be a whole number of seconds from 1 to ${MAX_WINDOW_SECONDS}; got ${JSON.stringify(r.perSeconds) ?? "nothing"}`,
+            );
     });
     return problems;
 }
@@ -83,10 +87,7 @@ export interface AcquireOptions {
     onWait?: (event: PacingWaitEvent) => void;
 }
 
-export type AcquireResult =
-    | { ok: true }
-    | { ok: false; reason: "blocked"; blockedForMs: number }
-    | { ok: false; reason: "reset" };
+export type AcquireResult = { ok: true } | { ok: false; reason: "blocked"; blockedForMs: number } | { ok: false; reason: "reset" };
 
 export interface BucketPacer {
     readonly bucket: ApiBucket;

@@ -43,7 +43,10 @@ export interface ListingPage {
 export async function listAll<T>(transport: Transport, request: ListRequest<T>): Promise<T[]> {
     const size = request.want !== undefined && !request.filtersLocally ? Math.min(request.pageSize, request.want) : request.pageSize;
     const kept: T[] = [];
-    let next: string | undefined = `${request.path}${buildQuery([["$filter", request.filter], ["$top", size]])}`;
+    let next: string | undefined = `${request.path}${buildQuery([
+        ["$filter", request.filter],
+        ["$top", size],
+    ])}`;
     let skip = 0;
     let seen = 0;
     for (let page = 0; page < request.maxPages && next !== undefined; page++) {
@@ -51,7 +54,14 @@ export async function listAll<T>(transport: Transport, request: ListRequest<T>):
         const res = await transport.send({ method: "GET", path, bucket: request.bucket });
         const parsed = res.bodyProblem === undefined ? parsePage(res.body, request.parseItem) : { ok: false as const, problem: res.bodyProblem };
         if (!parsed.ok) {
-            throw defenderApiError({ kind: "invalidResponse", method: "GET", path, status: res.status, outcomeUnknown: false, detail: `the answer is not a collection: ${parsed.problem}` });
+            throw defenderApiError({
+                kind: "invalidResponse",
+                method: "GET",
+                path,
+                status: res.status,
+                outcomeUnknown: false,
+                detail: `the answer is not a collection: ${parsed.problem}`,
+            });
         }
         for (const item of parsed.value.items) if (request.keep(item)) kept.push(item);
         seen += parsed.value.items.length;
@@ -61,7 +71,11 @@ export async function listAll<T>(transport: Transport, request: ListRequest<T>):
             next = sameOriginPath(transport.apiBaseUrl, parsed.value.nextLink, path);
         } else if (parsed.value.items.length >= size) {
             skip += size;
-            next = `${request.path}${buildQuery([["$filter", request.filter], ["$top", size], ["$skip", skip]])}`;
+            next = `${request.path}${buildQuery([
+                ["$filter", request.filter],
+                ["$top", size],
+                ["$skip", skip],
+            ])}`;
         } else {
             next = undefined;
         }
@@ -95,7 +109,13 @@ function sameOriginPath(apiBaseUrl: string, nextLink: string, fromPath: string):
     const basePath = base.pathname.replace(/\/$/, "");
     if (!url || url.origin !== base.origin || !url.pathname.startsWith(`${basePath}/`) || url.hash !== "") {
         const shown = url ? `${url.origin}${url.pathname}` : "an unreadable URL";
-        throw defenderApiError({ kind: "invalidResponse", method: "GET", path: fromPath, outcomeUnknown: false, detail: `@odata.nextLink points to ${shown}, outside ${apiBaseUrl}; it is not followed` });
+        throw defenderApiError({
+            kind: "invalidResponse",
+            method: "GET",
+            path: fromPath,
+            outcomeUnknown: false,
+            detail: `@odata.nextLink points to ${shown}, outside ${apiBaseUrl}; it is not followed`,
+        });
     }
     return `${url.pathname.slice(basePath.length)}${url.search}`;
 }

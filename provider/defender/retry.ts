@@ -68,7 +68,9 @@ export function retryOptionProblems(value: unknown, field = "retry"): string[] {
             problems.push(`${field}.backoffMaxMs (${merged.backoffMaxMs}) must be at least ${field}.backoffBaseMs (${merged.backoffBaseMs})`);
         }
         if (merged.defaultRetryAfterSeconds > merged.maxRetryAfterSeconds) {
-            problems.push(`${field}.defaultRetryAfterSeconds (${merged.defaultRetryAfterSeconds}) must not exceed ${field}.maxRetryAfterSeconds (${merged.maxRetryAfterSeconds}), or every 429 without Retry-After would fail`);
+            problems.push(
+                `${field}.defaultRetryAfterSeconds (${merged.defaultRetryAfterSeconds}) must not exceed ${field}.maxRetryAfterSeconds (${merged.maxRetryAfterSeconds}), or every 429 without Retry-After would fail`,
+            );
         }
     }
     return problems;

@@ -63,9 +63,7 @@ export function requestsInFlight(): number {
     return inFlight;
 }
 
-type Exchange =
-    | { kind: "response"; status: number; headers: Record<string, string>; text: string }
-    | { kind: "noResponse"; code: string; timeout: boolean };
+type Exchange = { kind: "response"; status: number; headers: Record<string, string>; text: string } | { kind: "noResponse"; code: string; timeout: boolean };
 
 export function createTransport(options: TransportOptions): Transport {
     const { apiBaseUrl, tokens, retry, timeoutMs } = options;
@@ -142,10 +140,16 @@ export function createTransport(options: TransportOptions): Transport {
                 onWait: (e) => emit({ type: "pacingWait", ...e }),
             });
             if (!slot.ok) {
-                const detail = slot.reason === "blocked"
-                    ? `the API asked for a pause of ${Math.ceil(slot.blockedForMs / 1000)} s (Retry-After), longer than retry.maxRetryAfterSeconds (${retry.maxRetryAfterSeconds}); nothing was sent, run again later`
-                    : "the pacing queue was reset; nothing was sent";
-                throw fail({ kind: "rateLimited", outcomeUnknown: false, detail, retryAfterSeconds: slot.reason === "blocked" ? Math.ceil(slot.blockedForMs / 1000) : undefined });
+                const detail =
+                    slot.reason === "blocked"
+                        ? `the API asked for a pause of ${Math.ceil(slot.blockedForMs / 1000)} s (Retry-After), longer than retry.maxRetryAfterSeconds (${retry.maxRetryAfterSeconds}); nothing was sent, run again later`
+                        : "the pacing queue was reset; nothing was sent";
+                throw fail({
+                    kind: "rateLimited",
+                    outcomeUnknown: false,
+                    detail,
+                    retryAfterSeconds: slot.reason === "blocked" ? Math.ceil(slot.blockedForMs / 1000) : undefined,
+                });
             }
             const token = await tokens.getToken();
             const answer = await exchange(request, token);
@@ -179,17 +183,37 @@ export function createTransport(options: TransportOptions): Transport {
                 continue;
             }
             if (status === 401) {
-                throw fail({ kind: "http", status, ...errorBody, outcomeUnknown: false, detail: "a freshly issued token was refused too: check tenantId, clientId, the secret and the token scope (audience)" });
+                throw fail({
+                    kind: "http",
+                    status,
+                    ...errorBody,
+                    outcomeUnknown: false,
+                    detail: "a freshly issued token was refused too: check tenantId, clientId, the secret and the token scope (audience)",
+                });
             }
             if (status === 429) {
                 rateLimitedInARow++;
                 const retryAfterSeconds = parseRetryAfterSeconds(answer.headers["retry-after"]) ?? retry.defaultRetryAfterSeconds;
                 pacer.block(retryAfterSeconds * 1000);
                 if (retryAfterSeconds > retry.maxRetryAfterSeconds) {
-                    throw fail({ kind: "rateLimited", status, ...errorBody, outcomeUnknown: false, retryAfterSeconds, detail: `Retry-After of ${retryAfterSeconds} s exceeds retry.maxRetryAfterSeconds (${retry.maxRetryAfterSeconds}); nothing was performed, run again later` });
+                    throw fail({
+                        kind: "rateLimited",
+                        status,
+                        ...errorBody,
+                        outcomeUnknown: false,
+                        retryAfterSeconds,
+                        detail: `Retry-After of ${retryAfterSeconds} s exceeds retry.maxRetryAfterSeconds (${retry.maxRetryAfterSeconds}); nothing was performed, run again later`,
+                    });
                 }
                 if (rateLimitedInARow > retry.rateLimitRetries) {
-                    throw fail({ kind: "rateLimited", status, ...errorBody, outcomeUnknown: false, retryAfterSeconds, detail: `still rate limited after ${retry.rateLimitRetries} retries (retry.rateLimitRetries); nothing was performed, run again later` });
+                    throw fail({
+                        kind: "rateLimited",
+                        status,
+                        ...errorBody,
+                        outcomeUnknown: false,
+                        retryAfterSeconds,
+                        detail: `still rate limited after ${retry.rateLimitRetries} retries (retry.rateLimitRetries); nothing was performed, run again later`,
+                    });
                 }
                 emit({ type: "retry", method, path, attempt, cause: "rateLimited", status, delayMs: retryAfterSeconds * 1000 });
                 continue; // the blocked bucket holds the retry until Retry-After has passed
@@ -206,9 +230,14 @@ export function createTransport(options: TransportOptions): Transport {
                 ...errorBody,
                 // A 5xx (or a redirect) to a POST does not say whether the action was created.
                 outcomeUnknown: isPost && (status >= 500 || status < 400),
-                detail: [status >= 300 && status < 400 ? "redirects are not followed" : undefined, errorBody.detail, attempt > 1 && status >= 500 ? `after ${attempt} attempts` : undefined]
-                    .filter((s) => s !== undefined)
-                    .join("; ") || undefined,
+                detail:
+                    [
+                        status >= 300 && status < 400 ? "redirects are not followed" : undefined,
+                        errorBody.detail,
+                        attempt > 1 && status >= 500 ? `after ${attempt} attempts` : undefined,
+                    ]
+                        .filter((s) => s !== undefined)
+                        .join("; ") || undefined,
             });
         }
         throw fail({ kind: "http", outcomeUnknown: isPost, detail: `gave up after ${maxAttempts} attempts` });
@@ -222,7 +251,14 @@ export function createTransport(options: TransportOptions): Transport {
             } catch (e) {
                 if (isDefenderApiError(e)) throw e;
                 // A bug below must still not leak a request config: keep only its message.
-                throw defenderApiError({ kind: "network", method: request.method, path: request.path, outcomeUnknown: request.method === "POST", reason: "internal error", detail: tokens.redact(e instanceof Error ? e.message : String(e)) });
+                throw defenderApiError({
+                    kind: "network",
+                    method: request.method,
+                    path: request.path,
+                    outcomeUnknown: request.method === "POST",
+                    reason: "internal error",
+                    detail: tokens.redact(e instanceof Error ? e.message : String(e)),
+                });
             }
         },
     };
@@ -233,12 +269,19 @@ function parseBody(answer: { text: string; headers: Record<string, string>; stat
     try {
         return { status: answer.status, body: JSON.parse(answer.text) as unknown };
     } catch {
-        return { status: answer.status, body: undefined, bodyProblem: `the answer is not JSON (${answer.text.length} characters of ${answer.headers["content-type"] ?? "unknown type"})` };
+        return {
+            status: answer.status,
+            body: undefined,
+            bodyProblem: `the answer is not JSON (${answer.text.length} characters of ${answer.headers["content-type"] ?? "unknown type"})`,
+        };
     }
 }
 
 /** Defender's `{"error": {"code", "message", "target"}}`, as far as it is there. */
-function parseErrorBody(answer: { text: string; headers: Record<string, string> }, tokens: TokenSource): { code?: string; defenderMessage?: string; correlationId?: string; detail?: string } {
+function parseErrorBody(
+    answer: { text: string; headers: Record<string, string> },
+    tokens: TokenSource,
+): { code?: string; defenderMessage?: string; correlationId?: string; detail?: string } {
     const out: { code?: string; defenderMessage?: string; correlationId?: string; detail?: string } = {};
     const parsed = parseBody({ ...answer, status: 0 });
     const error = typeof parsed.body === "object" && parsed.body !== null ? (parsed.body as Record<string, unknown>).error : undefined;

@@ -62,17 +62,23 @@ export function resourceName(device: { machineId?: string; computerDnsName?: str
 
 const STRENGTH: Record<IsolationType, number> = { Selective: 1, Full: 2, UnManagedDevice: 0 };
 
-interface Listing { incident: Incident; device: IncidentDevice }
+interface Listing {
+    incident: Incident;
+    device: IncidentDevice;
+}
 
 function mergedType(listings: readonly Listing[]): { type: IsolationType; problems: IncidentProblem[] } {
     const unmanaged = listings.filter((l) => l.device.isolationType === "UnManagedDevice");
     const managed = listings.filter((l) => l.device.isolationType !== "UnManagedDevice");
     if (unmanaged.length > 0 && managed.length > 0) {
         const problems = listings.map(({ incident, device }) => {
-            const others = listings.filter((o) => o.device.isolationType !== device.isolationType)
+            const others = listings
+                .filter((o) => o.device.isolationType !== device.isolationType)
                 .map((o) => `${o.device.isolationType} in ${o.incident.id} (${o.incident.file}:${o.device.line})`);
             return {
-                file: incident.file, line: device.line, path: `${device.path}.isolationType`,
+                file: incident.file,
+                line: device.line,
+                path: `${device.path}.isolationType`,
                 message: `is ${device.isolationType} here, but ${others.join(", ")}`,
                 fix: "use one isolation type for this device in every open incident: UnManagedDevice only for devices not onboarded to Defender",
             };
@@ -80,7 +86,7 @@ function mergedType(listings: readonly Listing[]): { type: IsolationType; proble
         return { type: "Full", problems };
     }
     if (unmanaged.length > 0) return { type: "UnManagedDevice", problems: [] };
-    const type = managed.reduce<IsolationType>((best, l) => STRENGTH[l.device.isolationType] > STRENGTH[best] ? l.device.isolationType : best, "Selective");
+    const type = managed.reduce<IsolationType>((best, l) => (STRENGTH[l.device.isolationType] > STRENGTH[best] ? l.device.isolationType : best), "Selective");
     return { type, problems: [] };
 }
 

@@ -27,7 +27,11 @@ export function parseTimestamp(text: string): TimestampResult {
         if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/i.test(t)) {
             return { ok: false, message: `has no timezone, got "${t}"`, fix: `add Z for UTC or an offset like +02:00, e.g. ${t.replace(" ", "T")}Z` };
         }
-        return { ok: false, message: `must be an ISO-8601 timestamp with a timezone, got "${t}"`, fix: `write it like ${EXAMPLE} (UTC) or 2026-12-01T09:00:00+02:00` };
+        return {
+            ok: false,
+            message: `must be an ISO-8601 timestamp with a timezone, got "${t}"`,
+            fix: `write it like ${EXAMPLE} (UTC) or 2026-12-01T09:00:00+02:00`,
+        };
     }
     const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0));
     const zone = m[8];

@@ -62,15 +62,38 @@ export const MAX_DEVICE_COMMENT_LENGTH = 300;
 export const MAX_FILE_BYTES = 256 * 1024;
 
 const INCIDENT_SYNONYMS: Record<string, string> = {
-    id: "incident", incidentid: "incident", ticket: "incident", name: "title", summary: "title",
-    description: "title", devices: "isolate", machines: "isolate", hosts: "isolate", isolation: "isolate",
-    expires: "expiresAt", expiry: "expiresAt", expiration: "expiresAt", expireson: "expiresAt", until: "expiresAt",
+    id: "incident",
+    incidentid: "incident",
+    ticket: "incident",
+    name: "title",
+    summary: "title",
+    description: "title",
+    devices: "isolate",
+    machines: "isolate",
+    hosts: "isolate",
+    isolation: "isolate",
+    expires: "expiresAt",
+    expiry: "expiresAt",
+    expiration: "expiresAt",
+    expireson: "expiresAt",
+    until: "expiresAt",
 };
 const DEVICE_SYNONYMS: Record<string, string> = {
-    id: "machineId", deviceid: "machineId", machine: "machineId", dnsname: "computerDnsName",
-    hostname: "computerDnsName", host: "computerDnsName", computername: "computerDnsName", name: "computerDnsName",
-    fqdn: "computerDnsName", type: "isolationType", isolation: "isolationType", mode: "isolationType",
-    reason: "comment", note: "comment", notes: "comment",
+    id: "machineId",
+    deviceid: "machineId",
+    machine: "machineId",
+    dnsname: "computerDnsName",
+    hostname: "computerDnsName",
+    host: "computerDnsName",
+    computername: "computerDnsName",
+    name: "computerDnsName",
+    fqdn: "computerDnsName",
+    type: "isolationType",
+    isolation: "isolationType",
+    mode: "isolationType",
+    reason: "comment",
+    note: "comment",
+    notes: "comment",
 };
 
 const SYNTAX_FIXES: Record<string, string> = {
@@ -91,7 +114,11 @@ function looksLikeMachineId(s: string): boolean {
 class FileChecker {
     readonly problems: IncidentProblem[] = [];
 
-    constructor(private readonly file: string, private readonly doc: Document, private readonly lines: LineCounter) {}
+    constructor(
+        private readonly file: string,
+        private readonly doc: Document,
+        private readonly lines: LineCounter,
+    ) {}
 
     lineOf(node: Node | null | undefined, fallback = 1): number {
         const start = node?.range?.[0];
@@ -138,7 +165,12 @@ class FileChecker {
             const path = prefix ? `${prefix}.${key}` : key;
             if (!(allowed as readonly string[]).includes(key)) {
                 const hint = didYouMean(key, allowed, synonyms);
-                this.add(line, path, "unknown key", hint ? `did you mean "${hint}"?` : `allowed keys are ${allowed.join(", ")}; keep notes in YAML comments (# ...)`);
+                this.add(
+                    line,
+                    path,
+                    "unknown key",
+                    hint ? `did you mean "${hint}"?` : `allowed keys are ${allowed.join(", ")}; keep notes in YAML comments (# ...)`,
+                );
                 continue;
             }
             out.set(key, { key: keyNode as Node, value: this.resolve(pair.value) });
@@ -158,8 +190,10 @@ class FileChecker {
         const value = raw.trim();
         if (value === "") this.add(line, path, "is empty", `write it like ${path.split(".").pop()}: ${opts.example}`);
         else if (/[\r\n]/.test(value)) this.add(line, path, "spans several lines", "write it on one line; Defender shows comments as one line");
-        else if ([...value].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) this.add(line, path, "contains control characters", "remove them (tabs included)");
-        else if (value.length > opts.max) this.add(line, path, `is ${value.length} characters long, more than ${opts.max}`, `shorten it to at most ${opts.max} characters`);
+        else if ([...value].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f))
+            this.add(line, path, "contains control characters", "remove them (tabs included)");
+        else if (value.length > opts.max)
+            this.add(line, path, `is ${value.length} characters long, more than ${opts.max}`, `shorten it to at most ${opts.max} characters`);
         else return value;
         return undefined;
     }
@@ -169,9 +203,12 @@ function checkDevice(c: FileChecker, node: Node | null, path: string, fallbackLi
     const line = c.lineOf(node, fallbackLine);
     if (!isMap(node)) {
         const t = c.text(node);
-        const fix = t === undefined
-            ? "write each device as a mapping, e.g. '- computerDnsName: fin-lt-042.contoso.com'"
-            : looksLikeMachineId(t) ? `write '- machineId: ${t.trim()}'` : `write '- computerDnsName: ${t.trim()}'`;
+        const fix =
+            t === undefined
+                ? "write each device as a mapping, e.g. '- computerDnsName: fin-lt-042.contoso.com'"
+                : looksLikeMachineId(t)
+                  ? `write '- machineId: ${t.trim()}'`
+                  : `write '- computerDnsName: ${t.trim()}'`;
         c.add(line, path, `must be a mapping with machineId or computerDnsName, got ${c.describe(node)}`, fix);
         return undefined;
     }
@@ -191,23 +228,27 @@ function checkDevice(c: FileChecker, node: Node | null, path: string, fallbackLi
         const t = c.text(id.value);
         if (t === undefined || !isMachineId(t.trim())) {
             const got = t === undefined ? c.describe(id.value) : `"${t}" (${t.trim().length} characters)`;
-            const fix = t !== undefined && t.includes(".")
-                ? `this looks like a DNS name: write computerDnsName: ${t.trim()}`
-                : "copy the Device ID (40 hexadecimal characters) from the device page in the Defender portal";
+            const fix =
+                t !== undefined && t.includes(".")
+                    ? `this looks like a DNS name: write computerDnsName: ${t.trim()}`
+                    : "copy the Device ID (40 hexadecimal characters) from the device page in the Defender portal";
             c.add(where, `${path}.machineId`, `must be a Defender device id of 40 hexadecimal characters, got ${got}`, fix);
         } else device.machineId = t.trim().toLowerCase();
     }
     if (name) {
         const where = c.lineOf(name.value, c.lineOf(name.key));
         const t = c.text(name.value);
-        const problem = t === undefined
-            ? `must be text, got ${c.describe(name.value)}`
-            : looksLikeMachineId(t) ? `looks like a device id, not a DNS name, got "${t.trim()}"`
-            : dnsNameProblem(t.trim(), "computerDnsName")?.replace(/^computerDnsName /, "");
+        const problem =
+            t === undefined
+                ? `must be text, got ${c.describe(name.value)}`
+                : looksLikeMachineId(t)
+                  ? `looks like a device id, not a DNS name, got "${t.trim()}"`
+                  : dnsNameProblem(t.trim(), "computerDnsName")?.replace(/^computerDnsName /, "");
         if (t === undefined || problem) {
-            const fix = t !== undefined && looksLikeMachineId(t)
-                ? `write machineId: ${t.trim()} instead`
-                : "write the device's full DNS name as Defender shows it, e.g. fin-lt-042.contoso.com";
+            const fix =
+                t !== undefined && looksLikeMachineId(t)
+                    ? `write machineId: ${t.trim()} instead`
+                    : "write the device's full DNS name as Defender shows it, e.g. fin-lt-042.contoso.com";
             c.add(where, `${path}.computerDnsName`, problem ?? "is not a DNS name", fix);
         } else device.computerDnsName = t.trim().toLowerCase();
     }
@@ -218,17 +259,20 @@ function checkDevice(c: FileChecker, node: Node | null, path: string, fallbackLi
         if (t !== undefined && (ISOLATION_TYPES as readonly string[]).includes(t.trim())) {
             device.isolationType = t.trim() as IsolationType;
         } else {
-            const hint = t === undefined ? undefined
-                : ISOLATION_TYPES.find((x) => x.toLowerCase() === t.trim().toLowerCase()) ?? didYouMean(t, ISOLATION_TYPES);
-            c.add(c.lineOf(type.value, c.lineOf(type.key)), `${path}.isolationType`,
+            const hint =
+                t === undefined ? undefined : (ISOLATION_TYPES.find((x) => x.toLowerCase() === t.trim().toLowerCase()) ?? didYouMean(t, ISOLATION_TYPES));
+            c.add(
+                c.lineOf(type.value, c.lineOf(type.key)),
+                `${path}.isolationType`,
                 `must be one of ${ISOLATION_TYPES.join(", ")}, got ${t === undefined ? c.describe(type.value) : describeValue(t)}`,
-                hint ? `did you mean "${hint}"?` : "remove it for Full, or write Selective to keep Outlook, Teams and Skype working (Windows and macOS)");
+                hint ? `did you mean "${hint}"?` : "remove it for Full, or write Selective to keep Outlook, Teams and Skype working (Windows and macOS)",
+            );
         }
     }
     const comment = c.string(fields.get("comment"), `${path}.comment`, { max: MAX_DEVICE_COMMENT_LENGTH, example: "keeps Teams for the user's manager call" });
     if (comment !== undefined) device.comment = comment;
 
-    return c.problems.length === before ? device as IncidentDevice : undefined;
+    return c.problems.length === before ? (device as IncidentDevice) : undefined;
 }
 
 /** Validates one incident file. `file` is how messages name it. */
@@ -261,7 +305,12 @@ export function parseIncidentFile(text: string, file: string): ParsedIncidentFil
     const id = c.string(idEntry, "incident", { max: 64, example: "INC-2031" });
     if (!idEntry) c.add(topLine, "incident", "is missing", "add the incident id, e.g. 'incident: INC-2031'");
     else if (id !== undefined && !INCIDENT_ID_PATTERN.test(id)) {
-        c.add(c.lineOf(idEntry.value), "incident", `must be letters, digits, '-', '_', '.' or '#', starting with a letter or digit, got "${id}"`, "write it like INC-2031");
+        c.add(
+            c.lineOf(idEntry.value),
+            "incident",
+            `must be letters, digits, '-', '_', '.' or '#', starting with a letter or digit, got "${id}"`,
+            "write it like INC-2031",
+        );
     } else if (id !== undefined) result.declaredId = { id, line: c.lineOf(idEntry.key) };
 
     const titleEntry = fields.get("title");
@@ -274,7 +323,12 @@ export function parseIncidentFile(text: string, file: string): ParsedIncidentFil
         const t = c.text(expiry.value);
         const where = c.lineOf(expiry.value, c.lineOf(expiry.key));
         if (t === undefined) {
-            c.add(where, "expiresAt", `must be an ISO-8601 timestamp with a timezone, got ${c.describe(expiry.value)}`, "write it like 2026-12-01T00:00:00Z, or remove the key");
+            c.add(
+                where,
+                "expiresAt",
+                `must be an ISO-8601 timestamp with a timezone, got ${c.describe(expiry.value)}`,
+                "write it like 2026-12-01T00:00:00Z, or remove the key",
+            );
         } else {
             const parsed = parseTimestamp(t);
             if (parsed.ok) expiresAt = parsed.time;
@@ -288,9 +342,14 @@ export function parseIncidentFile(text: string, file: string): ParsedIncidentFil
         c.add(topLine, "isolate", "is missing", "list the devices to isolate, e.g. 'isolate:' then '  - computerDnsName: fin-lt-042.contoso.com'");
     } else if (!isSeq(isolate.value) || isolate.value.items.length === 0) {
         const empty = isolate.value === null || (isScalar(isolate.value) && isolate.value.value === null) || isSeq(isolate.value);
-        c.add(c.lineOf(isolate.value, c.lineOf(isolate.key)), "isolate",
+        c.add(
+            c.lineOf(isolate.value, c.lineOf(isolate.key)),
+            "isolate",
             empty ? "lists no device" : `must be a list of devices, got ${c.describe(isolate.value)}`,
-            empty ? "list at least one device; to release every device of a closed incident, delete the file" : "write one '- machineId: …' or '- computerDnsName: …' per line under 'isolate:'");
+            empty
+                ? "list at least one device; to release every device of a closed incident, delete the file"
+                : "write one '- machineId: …' or '- computerDnsName: …' per line under 'isolate:'",
+        );
     } else {
         const seen = new Map<string, IncidentDevice>();
         isolate.value.items.forEach((item, i) => {

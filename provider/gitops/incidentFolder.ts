@@ -55,7 +55,10 @@ export function loadIncidentFolder(dir: string, options: IncidentFolderOptions =
     } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === "ENOENT") {
-            folderProblem(`does not exist (looked for ${abs})`, "set incidentsDir to the folder that holds the incident files, relative to the project folder: pulumi config set incidentsDir <folder>");
+            folderProblem(
+                `does not exist (looked for ${abs})`,
+                "set incidentsDir to the folder that holds the incident files, relative to the project folder: pulumi config set incidentsDir <folder>",
+            );
         } else {
             folderProblem(`cannot be read (${code ?? "error"})`, "check the folder's permissions");
         }
@@ -71,20 +74,32 @@ export function loadIncidentFolder(dir: string, options: IncidentFolderOptions =
         try {
             stat = fs.statSync(file);
         } catch (e) {
-            result.problems.push({ file: shown, message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`, fix: "restore the file or delete it" });
+            result.problems.push({
+                file: shown,
+                message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+                fix: "restore the file or delete it",
+            });
             continue;
         }
         if (!stat.isFile()) continue;
         result.files.push(shown);
         if (stat.size > MAX_FILE_BYTES) {
-            result.problems.push({ file: shown, message: `is ${stat.size} bytes, more than ${MAX_FILE_BYTES}`, fix: "keep one incident per file; an incident file is a few hundred bytes" });
+            result.problems.push({
+                file: shown,
+                message: `is ${stat.size} bytes, more than ${MAX_FILE_BYTES}`,
+                fix: "keep one incident per file; an incident file is a few hundred bytes",
+            });
             continue;
         }
         let text: string;
         try {
             text = fs.readFileSync(file, "utf8");
         } catch (e) {
-            result.problems.push({ file: shown, message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`, fix: "check the file's permissions" });
+            result.problems.push({
+                file: shown,
+                message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+                fix: "check the file's permissions",
+            });
             continue;
         }
         const parsed = parseIncidentFile(text, shown);
@@ -100,7 +115,8 @@ export function loadIncidentFolder(dir: string, options: IncidentFolderOptions =
     if (result.files.length === 0 && !options.allowEmpty) {
         folderProblem(
             "holds no incident file (*.yaml, *.yml); declaring no device would release every device isolated by this stack",
-            "check incidentsDir and the checkout; if every incident is closed and every device must be released, set allowEmpty: pulumi config set allowEmpty true");
+            "check incidentsDir and the checkout; if every incident is closed and every device must be released, set allowEmpty: pulumi config set allowEmpty true",
+        );
     }
     return result;
 }
@@ -110,9 +126,14 @@ function duplicateIds(groups: { id: string; file: string; line: number }[][]): I
     const problems: IncidentProblem[] = [];
     for (const group of groups.filter((g) => g.length > 1)) {
         for (const at of group) {
-            const others = group.filter((o) => o !== at).map((o) => `${o.file}:${o.line}`).join(", ");
+            const others = group
+                .filter((o) => o !== at)
+                .map((o) => `${o.file}:${o.line}`)
+                .join(", ");
             problems.push({
-                file: at.file, line: at.line, path: "incident",
+                file: at.file,
+                line: at.line,
+                path: "incident",
                 message: `"${at.id}" is also the incident id in ${others}`,
                 fix: "give each incident its own id, or merge the files into one",
             });

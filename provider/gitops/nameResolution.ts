@@ -20,7 +20,10 @@ export interface NamedDevice {
 export type NameLookup = (names: readonly string[]) => Promise<Map<string, NamedDevice[]>>;
 
 export async function resolveDeviceNames(incidents: readonly Incident[], lookUp: NameLookup): Promise<{ incidents: Incident[]; problems: IncidentProblem[] }> {
-    const names = incidents.flatMap((i) => i.devices).filter((d) => !d.machineId && d.computerDnsName).map((d) => (d.computerDnsName as string).toLowerCase());
+    const names = incidents
+        .flatMap((i) => i.devices)
+        .filter((d) => !d.machineId && d.computerDnsName)
+        .map((d) => (d.computerDnsName as string).toLowerCase());
     if (names.length === 0) return { incidents: [...incidents], problems: [] };
     const found = await lookUp(names);
     const problems: IncidentProblem[] = [];
@@ -30,9 +33,23 @@ export async function resolveDeviceNames(incidents: readonly Incident[], lookUp:
             if (d.machineId || !d.computerDnsName) return d;
             const matches = found.get(d.computerDnsName.toLowerCase()) ?? [];
             if (matches.length === 1) return { ...d, machineId: matches[0].id.toLowerCase() };
-            problems.push(matches.length === 0
-                ? { file: incident.file, line: d.line, path: `${d.path}.computerDnsName`, message: `no Defender device is named exactly '${d.computerDnsName}' (names are matched whole, never as a substring)`, fix: "check the full DNS name in the Defender portal, or declare machineId instead" }
-                : { file: incident.file, line: d.line, path: `${d.path}.computerDnsName`, message: `${matches.length} Defender devices share this name (a re-onboarded device keeps its old record): ${matches.map((m) => `${m.id} (last seen ${m.lastSeen ?? "unknown"})`).join(", ")}`, fix: "declare the intended one by machineId instead" });
+            problems.push(
+                matches.length === 0
+                    ? {
+                          file: incident.file,
+                          line: d.line,
+                          path: `${d.path}.computerDnsName`,
+                          message: `no Defender device is named exactly '${d.computerDnsName}' (names are matched whole, never as a substring)`,
+                          fix: "check the full DNS name in the Defender portal, or declare machineId instead",
+                      }
+                    : {
+                          file: incident.file,
+                          line: d.line,
+                          path: `${d.path}.computerDnsName`,
+                          message: `${matches.length} Defender devices share this name (a re-onboarded device keeps its old record): ${matches.map((m) => `${m.id} (last seen ${m.lastSeen ?? "unknown"})`).join(", ")}`,
+                          fix: "declare the intended one by machineId instead",
+                      },
+            );
             return d;
         }),
     }));

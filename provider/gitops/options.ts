@@ -73,16 +73,25 @@ export function resolveProgramOptions(options: IncidentProgramOptions): { option
     }
     const max = resolved.maxDevices;
     if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > MAX_MAX_DEVICES) {
-        problems.push({ key: "maxDevices", message: `must be a whole number from 1 to ${MAX_MAX_DEVICES}, got ${JSON.stringify(max)}`, fix: set("maxDevices", String(DEFAULT_MAX_DEVICES)) });
+        problems.push({
+            key: "maxDevices",
+            message: `must be a whole number from 1 to ${MAX_MAX_DEVICES}, got ${JSON.stringify(max)}`,
+            fix: set("maxDevices", String(DEFAULT_MAX_DEVICES)),
+        });
     }
     const tags = resolved.protectedTags;
     if (!Array.isArray(tags) || tags.some((t) => typeof t !== "string" || t.trim() === "")) {
-        problems.push({ key: "protectedTags", message: "must be a list of non-empty machine tag names", fix: `${set("--path 'protectedTags[0]'", "DoNotIsolate")}, or [] in Pulumi.<stack>.yaml to protect no tag` });
+        problems.push({
+            key: "protectedTags",
+            message: "must be a list of non-empty machine tag names",
+            fix: `${set("--path 'protectedTags[0]'", "DoNotIsolate")}, or [] in Pulumi.<stack>.yaml to protect no tag`,
+        });
     } else {
         resolved.protectedTags = tags.map((t) => t.trim());
     }
     for (const key of ["waitForCompletion", "allowEmpty"] as const) {
-        if (typeof resolved[key] !== "boolean") problems.push({ key, message: `must be true or false, got ${JSON.stringify(resolved[key])}`, fix: set(key, "true") });
+        if (typeof resolved[key] !== "boolean")
+            problems.push({ key, message: `must be true or false, got ${JSON.stringify(resolved[key])}`, fix: set(key, "true") });
     }
     if (!(resolved.now instanceof Date) || Number.isNaN(resolved.now.getTime())) {
         problems.push({ key: "now", message: "must be a valid Date", fix: "pass a Date, or leave it out for the current time" });
@@ -124,7 +133,13 @@ export function readProgramConfig(config: Readonly<Record<string, string>>, proj
         const key = full.slice(prefix.length);
         if ((CONFIG_KEYS as readonly string[]).includes(key)) continue;
         const hint = didYouMean(key, CONFIG_KEYS);
-        problems.push({ key, message: "is not a setting of this program", fix: hint ? `did you mean ${hint}? pulumi config rm ${key}` : `known settings are ${CONFIG_KEYS.join(", ")}; remove it with pulumi config rm ${key}` });
+        problems.push({
+            key,
+            message: "is not a setting of this program",
+            fix: hint
+                ? `did you mean ${hint}? pulumi config rm ${key}`
+                : `known settings are ${CONFIG_KEYS.join(", ")}; remove it with pulumi config rm ${key}`,
+        });
     }
     const get = (key: ConfigKey) => config[`${prefix}${key}`];
 
@@ -134,14 +149,24 @@ export function readProgramConfig(config: Readonly<Record<string, string>>, proj
     const max = get("maxDevices");
     if (max !== undefined) {
         if (/^\s*\d+\s*$/.test(max)) options.maxDevices = Number(max);
-        else problems.push({ key: "maxDevices", message: `must be a whole number, got ${JSON.stringify(max)}`, fix: set("maxDevices", String(DEFAULT_MAX_DEVICES)) });
+        else
+            problems.push({
+                key: "maxDevices",
+                message: `must be a whole number, got ${JSON.stringify(max)}`,
+                fix: set("maxDevices", String(DEFAULT_MAX_DEVICES)),
+            });
     }
 
     const tags = get("protectedTags");
     if (tags !== undefined) {
         const parsed = parseTags(tags);
         if (parsed) options.protectedTags = parsed;
-        else problems.push({ key: "protectedTags", message: `must be a list of machine tag names, got ${JSON.stringify(tags)}`, fix: `${set("--path 'protectedTags[0]'", "DoNotIsolate")} (a JSON list such as ["DoNotIsolate","Tier0"]; [] protects no tag)` });
+        else
+            problems.push({
+                key: "protectedTags",
+                message: `must be a list of machine tag names, got ${JSON.stringify(tags)}`,
+                fix: `${set("--path 'protectedTags[0]'", "DoNotIsolate")} (a JSON list such as ["DoNotIsolate","Tier0"]; [] protects no tag)`,
+            });
     }
 
     for (const key of ["waitForCompletion", "allowEmpty"] as const) {

@@ -24,8 +24,7 @@ export function formatProblem(p: IncidentProblem): string {
 
 /** Problems sorted by file, then line, so the list reads top to bottom like the files. */
 export function sortProblems(problems: readonly IncidentProblem[]): IncidentProblem[] {
-    return [...problems].sort((a, b) =>
-        a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0));
+    return [...problems].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
 }
 
 /** The one message the program fails with: every problem, and what was (not) done. */

@@ -59,7 +59,10 @@ export const NOT_DECLARED = "NotDeclared";
 
 /** Thrown when the configuration or the incident folder has problems; nothing has been declared. */
 export class IncidentProgramError extends pulumi.RunError {
-    constructor(message: string, readonly problems: readonly (IncidentProblem | ConfigProblem)[]) {
+    constructor(
+        message: string,
+        readonly problems: readonly (IncidentProblem | ConfigProblem)[],
+    ) {
         super(message);
         this.name = "IncidentProgramError";
     }
@@ -74,7 +77,8 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, lookUp
     if (configProblems.length > 0) throw new IncidentProgramError(formatConfigProblems(configProblems), configProblems);
 
     const folder = loadIncidentFolder(path.resolve(options.projectRoot, options.incidentsDir), {
-        allowEmpty: options.allowEmpty, displayRoot: options.projectRoot,
+        allowEmpty: options.allowEmpty,
+        displayRoot: options.projectRoot,
     });
     const problems: IncidentProblem[] = [...folder.problems];
     let incidentsRead = folder.incidents;
@@ -120,8 +124,22 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, lookUp
             devices: incident.devices.map((d): IncidentDeviceOutput => {
                 const r = resources[d.name];
                 return r
-                    ? { name: d.name, machineId: r.machineId, computerDnsName: r.computerDnsName, isolationType: r.isolationType, status: r.status, machineActionId: r.machineActionId }
-                    : { name: d.name, machineId: d.machineId ?? null, computerDnsName: d.computerDnsName ?? null, isolationType: d.isolationType, status: NOT_DECLARED, machineActionId: null };
+                    ? {
+                          name: d.name,
+                          machineId: r.machineId,
+                          computerDnsName: r.computerDnsName,
+                          isolationType: r.isolationType,
+                          status: r.status,
+                          machineActionId: r.machineActionId,
+                      }
+                    : {
+                          name: d.name,
+                          machineId: d.machineId ?? null,
+                          computerDnsName: d.computerDnsName ?? null,
+                          isolationType: d.isolationType,
+                          status: NOT_DECLARED,
+                          machineActionId: null,
+                      };
             }),
         };
     }
@@ -133,7 +151,11 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, lookUp
  * relative incidentsDir resolved against projectRoot (the folder of Pulumi.yaml), and device names
  * looked up in Defender with the stack's `defender:*` config.
  */
-export async function incidentProgramFromConfig(config: Readonly<Record<string, string>>, project: string, projectRoot?: string): Promise<IncidentProgramResult> {
+export async function incidentProgramFromConfig(
+    config: Readonly<Record<string, string>>,
+    project: string,
+    projectRoot?: string,
+): Promise<IncidentProgramResult> {
     const { options, problems } = readProgramConfig(config, project);
     if (problems.length > 0) throw new IncidentProgramError(formatConfigProblems(problems), problems);
     return incidentProgram({ ...options, ...(projectRoot ? { projectRoot } : {}) }, defenderNameLookup(config));

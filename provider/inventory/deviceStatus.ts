@@ -101,9 +101,12 @@ export function deviceStatus(actions: readonly MachineAction[], machine?: Machin
         requestor: action.requestor,
         requestSource: action.requestSource ?? null,
         pending: pending.map((a) => ({ actionId: a.id, type: a.type, status: a.status, requestor: a.requestor, since: a.creationDateTimeUtc })),
-        device: machine === undefined ? null : machine === null
-            ? { found: false, healthStatus: null, lastSeen: null }
-            : { found: true, healthStatus: machine.healthStatus, lastSeen: machine.lastSeen },
+        device:
+            machine === undefined
+                ? null
+                : machine === null
+                  ? { found: false, healthStatus: null, lastSeen: null }
+                  : { found: true, healthStatus: machine.healthStatus, lastSeen: machine.lastSeen },
     };
 }
 

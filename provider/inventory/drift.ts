@@ -61,7 +61,7 @@ export function driftReport(
         map.set(key, set);
     }
     const devices = rows.map((r): MarkedStatus => {
-        const sources = new Set([...(byId.get(r.machineId) ?? []), ...(r.computerDnsName ? byName.get(r.computerDnsName.toLowerCase()) ?? [] : [])]);
+        const sources = new Set([...(byId.get(r.machineId) ?? []), ...(r.computerDnsName ? (byName.get(r.computerDnsName.toLowerCase()) ?? []) : [])]);
         const declaredIn = [...sources].sort();
         return { ...r, declared: declaredIn.length > 0, declaredIn };
     });
@@ -90,7 +90,13 @@ export function driftReport(
     }
     for (const [name, sources] of byName) {
         const matches = rowsByName.get(name) ?? [];
-        if (!inScope(matches.map((m) => m.machineId), name)) continue;
+        if (
+            !inScope(
+                matches.map((m) => m.machineId),
+                name,
+            )
+        )
+            continue;
         const state = verdict(matches);
         if (state) notIsolated.push({ computerDnsName: name, declaredIn: [...sources].sort(), state });
     }

@@ -37,13 +37,18 @@ export interface IncidentExport {
 /** Problems with the options, each naming the flag and the fix; empty when usable. */
 export function exportOptionProblems(o: { incident?: string; title?: string }): string[] {
     const problems: string[] = [];
-    if (o.incident === undefined || o.incident.trim() === "") problems.push("--incident is required: the id of the incident the isolations are adopted into, e.g. --incident INC-3000");
-    else if (!INCIDENT_ID_PATTERN.test(o.incident)) problems.push(`--incident must be letters, digits, '-', '_', '.' or '#', starting with a letter or digit (at most 64), e.g. INC-3000; got ${JSON.stringify(o.incident)}`);
+    if (o.incident === undefined || o.incident.trim() === "")
+        problems.push("--incident is required: the id of the incident the isolations are adopted into, e.g. --incident INC-3000");
+    else if (!INCIDENT_ID_PATTERN.test(o.incident))
+        problems.push(
+            `--incident must be letters, digits, '-', '_', '.' or '#', starting with a letter or digit (at most 64), e.g. INC-3000; got ${JSON.stringify(o.incident)}`,
+        );
     if (o.title !== undefined) {
         if (o.title.trim() === "") problems.push("--title is empty: give a one-line title, or leave it out for the default");
         // eslint-disable-next-line no-control-regex
         else if (/[\u0000-\u001f\u007f]/.test(o.title)) problems.push("--title must be one line, without control characters");
-        else if (o.title.trim().length > MAX_TITLE_LENGTH) problems.push(`--title is ${o.title.trim().length} characters long: shorten it to at most ${MAX_TITLE_LENGTH}`);
+        else if (o.title.trim().length > MAX_TITLE_LENGTH)
+            problems.push(`--title is ${o.title.trim().length} characters long: shorten it to at most ${MAX_TITLE_LENGTH}`);
     }
     return problems;
 }
@@ -56,7 +61,10 @@ export function exportIncident(rows: readonly DeviceIsolationStatus[], options: 
     for (const r of rows) {
         if (r.state === "releasing") skipped.push(`${label(r)}: a release (${r.actionId}) is on its way; declaring it would isolate it again`);
         else if (r.state !== "isolated" && r.state !== "isolating") continue;
-        else if (r.device?.found === false) skipped.push(`${label(r)}: Defender no longer knows this device (offboarded or deleted); its ${r.state === "isolated" ? "isolation" : "isolate"} ${r.actionId} cannot be adopted`);
+        else if (r.device?.found === false)
+            skipped.push(
+                `${label(r)}: Defender no longer knows this device (offboarded or deleted); its ${r.state === "isolated" ? "isolation" : "isolate"} ${r.actionId} cannot be adopted`,
+            );
         else devices.push(r);
     }
     if (devices.length === 0) return { devices, skipped };
@@ -72,8 +80,10 @@ export function exportIncident(rows: readonly DeviceIsolationStatus[], options: 
         "isolate:",
     ];
     for (const r of devices) {
-        const type = (ISOLATION_TYPES as readonly string[]).includes(r.isolationType ?? "") ? r.isolationType as string : undefined;
-        lines.push(`  # ${oneLine(r.computerDnsName ?? "name unknown")}: ${r.state === "isolated" ? "isolation" : "pending isolate"} ${r.actionId}${r.requestSource ? ` (${oneLine(r.requestSource)})` : ""}`);
+        const type = (ISOLATION_TYPES as readonly string[]).includes(r.isolationType ?? "") ? (r.isolationType as string) : undefined;
+        lines.push(
+            `  # ${oneLine(r.computerDnsName ?? "name unknown")}: ${r.state === "isolated" ? "isolation" : "pending isolate"} ${r.actionId}${r.requestSource ? ` (${oneLine(r.requestSource)})` : ""}`,
+        );
         if (type === undefined) {
             lines.push("  # Defender reports no isolation type while an isolate is pending: Full is assumed. If it turns out");
             lines.push("  # otherwise, 'pulumi up' stops on this device, changes nothing, and names the type to write here.");
@@ -85,7 +95,8 @@ export function exportIncident(rows: readonly DeviceIsolationStatus[], options: 
     const text = `${lines.join("\n")}\n`;
 
     const check = parseIncidentFile(text, `${options.incident}.yaml`);
-    if (check.problems.length > 0) throw new Error(`the exported incident file does not pass the incident parser (a bug): ${check.problems.map(formatProblem).join("; ")}`);
+    if (check.problems.length > 0)
+        throw new Error(`the exported incident file does not pass the incident parser (a bug): ${check.problems.map(formatProblem).join("; ")}`);
     return { text, devices, skipped };
 }
 
@@ -105,5 +116,8 @@ function label(r: DeviceIsolationStatus): string {
 /** Text from Defender made safe for one line of YAML comment or a one-line value. */
 function oneLine(text: string): string {
     // eslint-disable-next-line no-control-regex
-    return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").trim().slice(0, 200);
+    return text
+        .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
+        .trim()
+        .slice(0, 200);
 }

@@ -30,8 +30,7 @@ export interface ListIsolationsOptions {
 }
 
 export type InventoryProgress =
-    | { phase: "actions"; type: "Isolate" | "Unisolate" | "device"; page: number; actions: number }
-    | { phase: "devices"; done: number; total: number };
+    { phase: "actions"; type: "Isolate" | "Unisolate" | "device"; page: number; actions: number } | { phase: "devices"; done: number; total: number };
 
 export interface IsolationInventory {
     devices: DeviceIsolationStatus[];
@@ -79,11 +78,13 @@ async function lookUp(client: DefenderClient, ids: string[], progress: (e: Inven
     const batches: Promise<void>[] = [];
     for (let i = 0; i < ids.length; i += LOOKUP_BATCH) {
         const chunk = ids.slice(i, i + LOOKUP_BATCH);
-        batches.push(client.listMachines({ ids: chunk }).then((machines) => {
-            for (const m of machines) found.set(m.id.toLowerCase(), m);
-            done += chunk.length;
-            progress({ phase: "devices", done, total: ids.length });
-        }));
+        batches.push(
+            client.listMachines({ ids: chunk }).then((machines) => {
+                for (const m of machines) found.set(m.id.toLowerCase(), m);
+                done += chunk.length;
+                progress({ phase: "devices", done, total: ids.length });
+            }),
+        );
     }
     await Promise.all(batches);
     // The client reads a device the listing lacks by its id, and leaves it out only on that read's 404.

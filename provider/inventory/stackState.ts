@@ -39,7 +39,10 @@ export function stackDeclarations(exportText: string, stack: string): StackDecla
         if (r === undefined || r.type !== DEVICE_ISOLATION_TYPE || r.delete === true) continue;
         const found = declarationOf(record(r.outputs), source) ?? declarationOf(record(r.inputs), source);
         if (found) out.declarations.push(found);
-        else out.warnings.push(`${String(r.urn)}: neither its machineId nor its computerDnsName can be read (secret or missing); it is not counted as declaring a device`);
+        else
+            out.warnings.push(
+                `${String(r.urn)}: neither its machineId nor its computerDnsName can be read (secret or missing); it is not counted as declaring a device`,
+            );
     }
 
     const pending = Array.isArray(deployment.pending_operations) ? deployment.pending_operations : [];
@@ -49,7 +52,9 @@ export function stackDeclarations(exportText: string, stack: string): StackDecla
         if (op?.type !== "creating" || r?.type !== DEVICE_ISOLATION_TYPE) continue;
         const found = declarationOf(record(r.inputs), source);
         if (found) out.declarations.push(found);
-        out.warnings.push(`${String(r.urn)}: a create that was interrupted (pending operation): it may have isolated ${found?.machineId ?? found?.computerDnsName ?? "a device"} with no resource in state; see 'pulumi refresh --import-pending-creates'`);
+        out.warnings.push(
+            `${String(r.urn)}: a create that was interrupted (pending operation): it may have isolated ${found?.machineId ?? found?.computerDnsName ?? "a device"} with no resource in state; see 'pulumi refresh --import-pending-creates'`,
+        );
     }
     return out;
 }
@@ -57,7 +62,8 @@ export function stackDeclarations(exportText: string, stack: string): StackDecla
 function declarationOf(props: Record<string, unknown> | undefined, source: string): Declaration | undefined {
     if (props === undefined) return undefined;
     if (typeof props.machineId === "string" && MACHINE_ID.test(props.machineId)) return { machineId: props.machineId.toLowerCase(), source };
-    if (typeof props.computerDnsName === "string" && props.computerDnsName.trim() !== "") return { computerDnsName: props.computerDnsName.trim().toLowerCase(), source };
+    if (typeof props.computerDnsName === "string" && props.computerDnsName.trim() !== "")
+        return { computerDnsName: props.computerDnsName.trim().toLowerCase(), source };
     return undefined;
 }
 

@@ -30,7 +30,13 @@ export interface AdoptionSearch {
     complete: boolean;
 }
 
-export async function findPendingToAdopt(ctx: Context, machineId: string, type: "Isolate" | "Unisolate", deadline: Deadline, orCurrent = false): Promise<AdoptionSearch> {
+export async function findPendingToAdopt(
+    ctx: Context,
+    machineId: string,
+    type: "Isolate" | "Unisolate",
+    deadline: Deadline,
+    orCurrent = false,
+): Promise<AdoptionSearch> {
     const pause = Math.max(ctx.pollIntervalMs, 500);
     let actions: MachineAction[] = [];
     for (let attempt = 0; attempt < ADOPT_ATTEMPTS; attempt++) {

@@ -28,7 +28,9 @@ export function clientEventLogger(sink: LogSink = log, now: () => number = Date.
                 sink.info(`rate limit: ${event.queued} ${event.bucket} call(s) queued, next in ${elapsed(event.waitMs)} (${why})`);
             }
         } else if (event.cause === "rateLimited" && due(`429:${event.path}`)) {
-            sink.warn(`Defender answered 429 TooManyRequests to ${event.method} ${event.path}; waiting ${elapsed(event.delayMs)} before retrying (is another tool using the same application?)`);
+            sink.warn(
+                `Defender answered 429 TooManyRequests to ${event.method} ${event.path}; waiting ${elapsed(event.delayMs)} before retrying (is another tool using the same application?)`,
+            );
         }
     };
 }

@@ -77,7 +77,9 @@ const checkedThisDeployment = new Set<string>();
 
 /** The declaration's fields, without the engine's and the SDK's own (`__provider`). */
 function fingerprint(inputs: Record<string, unknown> | undefined): string {
-    const fields = Object.entries(inputs ?? {}).filter(([k]) => !k.startsWith("__")).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const fields = Object.entries(inputs ?? {})
+        .filter(([k]) => !k.startsWith("__"))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return JSON.stringify(fields);
 }
 

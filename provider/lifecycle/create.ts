@@ -60,31 +60,50 @@ export async function createIsolation(ctx: Context, inputs: Record<string, unkno
     const label = hostLabel(machine);
 
     const held = await isolateOrAdopt(ctx, decl, machine.id, name, label, deadline, actions);
-    const record = (action: MachineAction, type = decl.isolationType) => ({ ...toOutputs({ ...decl, isolationType: type }, machine, action), __provider: inputs.__provider });
+    const record = (action: MachineAction, type = decl.isolationType) => ({
+        ...toOutputs({ ...decl, isolationType: type }, machine, action),
+        __provider: inputs.__provider,
+    });
     let action = held.action;
     try {
         if (decl.waitForCompletion && isInFlight(action.status)) {
             const waited = await waitForAction(ctx, action, label, deadline);
             action = waited.action;
             if (waited.timedOut) {
-                log.warn(`Isolate ${short(action.id)} on ${name} is still ${action.status} after ${decl.completionTimeoutSeconds}s (an offline device picks it up when it reconnects; Defender gives up after three days). Recorded as ${action.status}; 'pulumi refresh' updates it.`);
+                log.warn(
+                    `Isolate ${short(action.id)} on ${name} is still ${action.status} after ${decl.completionTimeoutSeconds}s (an offline device picks it up when it reconnects; Defender gives up after three days). Recorded as ${action.status}; 'pulumi refresh' updates it.`,
+                );
             } else if (waited.pollError) {
-                log.warn(`Isolate ${short(action.id)} on ${name} was accepted but its status could not be read (${errorText(waited.pollError)}). Recorded as ${action.status}; 'pulumi refresh' updates it.`);
+                log.warn(
+                    `Isolate ${short(action.id)} on ${name} was accepted but its status could not be read (${errorText(waited.pollError)}). Recorded as ${action.status}; 'pulumi refresh' updates it.`,
+                );
             }
         }
     } catch (e) {
-        throw recordedFailure(`Isolate device ${name}: the isolate ${action.id} was accepted, then waiting failed: ${errorText(e)}. It is recorded in state; run 'pulumi refresh' to update its status.`, action.id, record(action));
+        throw recordedFailure(
+            `Isolate device ${name}: the isolate ${action.id} was accepted, then waiting failed: ${errorText(e)}. It is recorded in state; run 'pulumi refresh' to update its status.`,
+            action.id,
+            record(action),
+        );
     }
     if (action.status === "Failed" || action.status === "TimeOut" || action.status === "Cancelled") {
-        throw new Error(`Isolate device ${name}: Defender's isolate action ${action.id} ended ${action.status}${action.status === "TimeOut" ? " (the device did not connect in time)" : ""}. The device is not isolated and nothing was recorded; check that the device is onboarded and online, then run 'pulumi up' again.`);
+        throw new Error(
+            `Isolate device ${name}: Defender's isolate action ${action.id} ended ${action.status}${action.status === "TimeOut" ? " (the device did not connect in time)" : ""}. The device is not isolated and nothing was recorded; check that the device is onboarded and online, then run 'pulumi up' again.`,
+        );
     }
     // Defender reports no scope while an isolate is pending: its type may show only now.
     if (!scopeFits(decl.isolationType, action.scope)) {
         const actual = reportedType(action.scope) ?? decl.isolationType;
         if (!held.caused) {
-            throw new Error(`Isolate device ${name}: the pending isolate ${action.id} that was adopted (requested by ${action.requestor ?? "unknown"}) turned out to be a ${action.scope} isolation, and this declaration asks for ${decl.isolationType}. Nothing was recorded; set isolationType: ${action.scope} to adopt it, or release the device first.`);
+            throw new Error(
+                `Isolate device ${name}: the pending isolate ${action.id} that was adopted (requested by ${action.requestor ?? "unknown"}) turned out to be a ${action.scope} isolation, and this declaration asks for ${decl.isolationType}. Nothing was recorded; set isolationType: ${action.scope} to adopt it, or release the device first.`,
+            );
         }
-        throw recordedFailure(`Isolate device ${name}: Defender answered the isolate request with ${action.id} (requested by ${action.requestor ?? "unknown"}), which turned out to be a ${action.scope} isolation; this declaration asks for ${decl.isolationType}. It is recorded in state as ${actual}, so nothing is lost; run 'pulumi up' again to change it to ${decl.isolationType} in place.`, action.id, record(action, actual));
+        throw recordedFailure(
+            `Isolate device ${name}: Defender answered the isolate request with ${action.id} (requested by ${action.requestor ?? "unknown"}), which turned out to be a ${action.scope} isolation; this declaration asks for ${decl.isolationType}. It is recorded in state as ${actual}, so nothing is lost; run 'pulumi up' again to change it to ${decl.isolationType} in place.`,
+            action.id,
+            record(action, actual),
+        );
     }
     return { id: action.id, outs: toOutputs(decl, machine, action) };
 }
@@ -107,7 +126,15 @@ async function lookUp(ctx: Context, decl: Declaration): Promise<{ machine: Machi
     return { machine, actions: snapshot.actions };
 }
 
-async function isolateOrAdopt(ctx: Context, decl: Declaration, machineId: string, name: string, label: string, deadline: Deadline, listed: MachineAction[]): Promise<Held> {
+async function isolateOrAdopt(
+    ctx: Context,
+    decl: Declaration,
+    machineId: string,
+    name: string,
+    label: string,
+    deadline: Deadline,
+    listed: MachineAction[],
+): Promise<Held> {
     // At most one wait for a release in flight, then decide on what the device looks like.
     for (let round = 0; round < 2; round++) {
         const actions = round === 0 ? listed : await ctx.client.listActions({ machineId });
@@ -126,32 +153,55 @@ async function isolateOrAdopt(ctx: Context, decl: Declaration, machineId: string
         if (state.isolated && state.current) return { action: adopt(state.current, decl, name, "current"), caused: false };
         return postIsolate(ctx, decl, machineId, name, deadline);
     }
-    throw new Error(`Isolate device ${name}: a release of this device is still in progress in Defender, and isolating now could race it (they can complete in either order). Nothing was isolated; run 'pulumi up' again once the release has finished.`);
+    throw new Error(
+        `Isolate device ${name}: a release of this device is still in progress in Defender, and isolating now could race it (they can complete in either order). Nothing was isolated; run 'pulumi up' again once the release has finished.`,
+    );
 }
 
 /** A pending or current isolation found in place becomes this declaration's, knowingly. */
 function adopt(action: MachineAction, decl: Declaration, name: string, what: "pending" | "current"): MachineAction {
     if (!scopeFits(decl.isolationType, action.scope)) {
-        throw new Error(`Isolate device ${name}: the device already has a ${what} ${action.scope} isolation (${action.id}, requested by ${action.requestor ?? "unknown"}), and this declaration asks for ${decl.isolationType}. Set isolationType: ${action.scope} to adopt it, or release the device first. Nothing was changed.`);
+        throw new Error(
+            `Isolate device ${name}: the device already has a ${what} ${action.scope} isolation (${action.id}, requested by ${action.requestor ?? "unknown"}), and this declaration asks for ${decl.isolationType}. Set isolationType: ${action.scope} to adopt it, or release the device first. Nothing was changed.`,
+        );
     }
-    log.info(`${name}: adopting the ${what} isolate ${short(action.id)} (${action.status}, requested by ${action.requestor ?? "unknown"}) instead of sending another; it is this declaration's from now on, and deleting the declaration releases it`);
+    log.info(
+        `${name}: adopting the ${what} isolate ${short(action.id)} (${action.status}, requested by ${action.requestor ?? "unknown"}) instead of sending another; it is this declaration's from now on, and deleting the declaration releases it`,
+    );
     markAdopted(action.id);
     return action;
 }
 
 /** Sends the isolate (see send.ts), wording every outcome that holds no isolate. */
-export async function postIsolate(ctx: Context, decl: Declaration, machineId: string, name: string, deadline: Deadline, prefix = `Isolate device ${name}`): Promise<Held> {
+export async function postIsolate(
+    ctx: Context,
+    decl: Declaration,
+    machineId: string,
+    name: string,
+    deadline: Deadline,
+    prefix = `Isolate device ${name}`,
+): Promise<Held> {
     const outcome = await sendAdopting(ctx, { machineId, type: "Isolate", name, deadline }, () =>
-        ctx.client.isolate(machineId, { comment: decl.comment, isolationType: decl.isolationType }));
+        ctx.client.isolate(machineId, { comment: decl.comment, isolationType: decl.isolationType }),
+    );
     if (outcome.kind === "sent") return { action: outcome.action, caused: outcome.caused };
     const e = outcome.error;
     if (outcome.kind === "refused") throw new Error(`${prefix}: ${e.message}. ${fixFor(e.status, e.code)} Nothing was isolated.`, { cause: e });
     const releasing = newestPending(outcome.actions, "Unisolate");
     if (releasing) {
-        throw new Error(`${prefix}: Defender did not take the isolate (${e.code ?? e.message}) while a release of this device (${releasing.id}, requested by ${releasing.requestor ?? "unknown"}) is still in progress; they could complete in either order. Nothing was isolated or adopted; run 'pulumi up' again once the release has finished.`, { cause: e });
+        throw new Error(
+            `${prefix}: Defender did not take the isolate (${e.code ?? e.message}) while a release of this device (${releasing.id}, requested by ${releasing.requestor ?? "unknown"}) is still in progress; they could complete in either order. Nothing was isolated or adopted; run 'pulumi up' again once the release has finished.`,
+            { cause: e },
+        );
     }
     if (outcome.kind === "conflict") {
-        throw new Error(`${prefix}: Defender answered that an action is already in progress (${e.correlationId ? `correlation id ${e.correlationId}` : "no correlation id"}), but lists no pending isolate to adopt. Nothing was sent twice; run 'pulumi up' again in a minute.`, { cause: e });
+        throw new Error(
+            `${prefix}: Defender answered that an action is already in progress (${e.correlationId ? `correlation id ${e.correlationId}` : "no correlation id"}), but lists no pending isolate to adopt. Nothing was sent twice; run 'pulumi up' again in a minute.`,
+            { cause: e },
+        );
     }
-    throw new Error(`${prefix}: the outcome of the isolate request is unknown (${e.message}) and no new isolate action is listed for the device. Nothing is recorded; run 'pulumi up' again: it adopts the action if Defender created it, and isolates otherwise.`, { cause: e });
+    throw new Error(
+        `${prefix}: the outcome of the isolate request is unknown (${e.message}) and no new isolate action is listed for the device. Nothing is recorded; run 'pulumi up' again: it adopts the action if Defender created it, and isolates otherwise.`,
+        { cause: e },
+    );
 }

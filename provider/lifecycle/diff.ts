@@ -23,8 +23,7 @@ export interface DiffResult {
 
 const UPDATABLE = ["comment", "releaseComment", "waitForCompletion", "completionTimeoutSeconds", "protectedMachineTags"] as const;
 
-const sameName = (a: unknown, b: unknown) =>
-    typeof a === "string" && typeof b === "string" && a.toLowerCase() === b.toLowerCase();
+const sameName = (a: unknown, b: unknown) => typeof a === "string" && typeof b === "string" && a.toLowerCase() === b.toLowerCase();
 
 function sameDevice(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
     if (news.machineId !== undefined) return !isUnknown(news.machineId) && sameName(news.machineId, olds.machineId);

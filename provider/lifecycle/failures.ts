@@ -74,8 +74,10 @@ export function fixFor(status: number | undefined, code: string | undefined): st
         default:
             break;
     }
-    if (status === 401) return "The token was refused: check defender:tenantId, defender:clientId and defender:clientSecret (or, with defender:authMethod ambient, the runner's Azure identity).";
-    if (status === 403) return "Grant the application the Machine.Isolate permission (and Machine.Read.All for lookups by name) on the WindowsDefenderATP API, with admin consent.";
+    if (status === 401)
+        return "The token was refused: check defender:tenantId, defender:clientId and defender:clientSecret (or, with defender:authMethod ambient, the runner's Azure identity).";
+    if (status === 403)
+        return "Grant the application the Machine.Isolate permission (and Machine.Read.All for lookups by name) on the WindowsDefenderATP API, with admin consent.";
     if (status === 404) return "The device is not known to Defender (offboarded or deleted).";
     if (status === 429) return "Defender's rate limit held for longer than the provider waits: lower defender:rateLimits or run again later.";
     return "Run 'pulumi up' again; if it persists, quote the correlation id to Microsoft support.";
@@ -84,8 +86,10 @@ export function fixFor(status: number | undefined, code: string | undefined): st
 function fixOf(e: unknown): string {
     if (!isDefenderApiError(e)) return "";
     if (e.kind === "token") {
-        return "Check defender:tenantId, defender:clientId and defender:clientSecret (or, with defender:authMethod ambient, the runner's Azure identity) and that the login host answers. " +
-            "A refresh signs in with the settings recorded at the last update: after changing them, run with --run-program (or PULUMI_RUN_PROGRAM=true).";
+        return (
+            "Check defender:tenantId, defender:clientId and defender:clientSecret (or, with defender:authMethod ambient, the runner's Azure identity) and that the login host answers. " +
+            "A refresh signs in with the settings recorded at the last update: after changing them, run with --run-program (or PULUMI_RUN_PROGRAM=true)."
+        );
     }
     if (e.kind === "invalidOptions" || e.kind === "invalidInput") return "Check the declaration and the defender:* configuration.";
     if (e.kind === "timeout" || e.kind === "network") return "Check the connection to Defender (defender:apiBaseUrl).";

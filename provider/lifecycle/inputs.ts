@@ -41,8 +41,14 @@ const ENGINE_KEYS = new Set(["__provider"]);
 /** Output names the resource registers; they arrive as inputs only when unset. */
 const OUTPUT_KEYS = new Set(["machineActionId", "status", "requestor", "creationDateTimeUtc", "lastUpdateDateTimeUtc"]);
 const ARG_KEYS = [
-    "machineId", "computerDnsName", "comment", "isolationType", "releaseComment",
-    "waitForCompletion", "completionTimeoutSeconds", "protectedMachineTags",
+    "machineId",
+    "computerDnsName",
+    "comment",
+    "isolationType",
+    "releaseComment",
+    "waitForCompletion",
+    "completionTimeoutSeconds",
+    "protectedMachineTags",
 ] as const;
 
 export function isUnknown(value: unknown): boolean {
@@ -59,7 +65,9 @@ function describe(value: unknown): string {
 /** Input quoted in a message: cut, and anything outside printable ASCII escaped, so it cannot break the line or pass for another name. */
 function printable(text: string): string {
     const cut = text.length > 60 ? `${text.slice(0, 57)}...` : text;
-    return JSON.stringify(cut).slice(1, -1).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    return JSON.stringify(cut)
+        .slice(1, -1)
+        .replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 function closest(key: string): string | undefined {
@@ -120,7 +128,10 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
             else if (fallback !== undefined) inputs[key] = fallback;
             return;
         }
-        if (isUnknown(v)) { inputs[key] = v; return; }
+        if (isUnknown(v)) {
+            inputs[key] = v;
+            return;
+        }
         if (typeof v !== "string" || v.trim() === "") fail(key, `must be a non-empty string, got ${describe(v)}`);
         else if (v.length > MAX_COMMENT_LENGTH) fail(key, `must be at most ${MAX_COMMENT_LENGTH} characters, got ${v.length}`);
         else inputs[key] = v;
@@ -145,7 +156,10 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
     if (!given("completionTimeoutSeconds")) inputs.completionTimeoutSeconds = DEFAULT_COMPLETION_TIMEOUT_SECONDS;
     else if (isUnknown(timeout)) inputs.completionTimeoutSeconds = timeout;
     else if (typeof timeout !== "number" || !Number.isInteger(timeout) || timeout < 0 || timeout > MAX_COMPLETION_TIMEOUT_SECONDS) {
-        fail("completionTimeoutSeconds", `must be a whole number of seconds from 0 to ${MAX_COMPLETION_TIMEOUT_SECONDS} (three days), got ${describe(timeout)}`);
+        fail(
+            "completionTimeoutSeconds",
+            `must be a whole number of seconds from 0 to ${MAX_COMPLETION_TIMEOUT_SECONDS} (three days), got ${describe(timeout)}`,
+        );
     } else inputs.completionTimeoutSeconds = timeout;
 
     const tags = news.protectedMachineTags;

@@ -15,9 +15,14 @@ export async function lookUpDeviceNames(config: (key: string) => string | undefi
     const out: DeviceNameMatches = new Map();
     if (wanted.length === 0) return out;
     const client = createDefenderClient(readSettings(config).client);
-    await Promise.all(wanted.map(async (name) => {
-        const found = await client.findMachinesByDnsName(name);
-        out.set(name, found.filter((m) => (m.computerDnsName ?? "").toLowerCase() === name));
-    }));
+    await Promise.all(
+        wanted.map(async (name) => {
+            const found = await client.findMachinesByDnsName(name);
+            out.set(
+                name,
+                found.filter((m) => (m.computerDnsName ?? "").toLowerCase() === name),
+            );
+        }),
+    );
     return out;
 }

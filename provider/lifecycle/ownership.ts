@@ -27,16 +27,16 @@ export function withOurs(actions: readonly MachineAction[], ours: MachineAction)
 /** The first Succeeded release that finished after our (Succeeded) isolate: it ended our isolation. */
 export function releaseAfter(actions: readonly MachineAction[], ours: MachineAction): MachineAction | undefined {
     if (ours.status !== "Succeeded") return undefined;
-    return actions
-        .filter((a) => a.type === "Unisolate" && a.status === "Succeeded" && compareFinished(a, ours) > 0)
-        .sort(compareFinished)[0];
+    return actions.filter((a) => a.type === "Unisolate" && a.status === "Succeeded" && compareFinished(a, ours) > 0).sort(compareFinished)[0];
 }
 
 /** Isolates someone requested once `release` had ended ours, newest last: theirs, never ours to release or cancel. */
 export function isolationsSince(actions: readonly MachineAction[], release: MachineAction, ours: MachineAction): MachineAction[] {
     const ourId = ours.id.toLowerCase();
     return actions
-        .filter((a) => a.type === "Isolate" && a.id.toLowerCase() !== ourId && (a.status === "Succeeded" || a.status === "Pending" || a.status === "InProgress"))
+        .filter(
+            (a) => a.type === "Isolate" && a.id.toLowerCase() !== ourId && (a.status === "Succeeded" || a.status === "Pending" || a.status === "InProgress"),
+        )
         .filter((a) => compareFinished(a, release) >= 0 || a.status !== "Succeeded")
         .sort(compareFinished);
 }

@@ -49,9 +49,12 @@ export async function readIsolation(ctx: Context, id: string, state: Record<stri
     }
     const fromState = Object.keys(state).length > 0;
     const name = deviceName({ id: ours.machineId, computerDnsName: ours.computerDnsName });
-    if (ours.type === "Unisolate") return gone(`${name}: the action ${ourId} is a release (Unisolate), not an isolation; a DeviceIsolation holds an isolate action`);
+    if (ours.type === "Unisolate")
+        return gone(`${name}: the action ${ourId} is a release (Unisolate), not an isolation; a DeviceIsolation holds an isolate action`);
     if (ours.type !== "Isolate") {
-        log.warn(`${name}: Defender reports the action ${short(ourId)} as type ${ours.type}, not Isolate (undocumented; an UnManagedDevice contain may be reported so); it is judged as this declaration's isolation`);
+        log.warn(
+            `${name}: Defender reports the action ${short(ourId)} as type ${ours.type}, not Isolate (undocumented; an UnManagedDevice contain may be reported so); it is judged as this declaration's isolation`,
+        );
     }
     if (ours.status === "Failed" || ours.status === "TimeOut" || ours.status === "Cancelled") {
         return gone(`${name}: the isolate ${short(id)} ended ${ours.status}; the device is not isolated by this declaration`);
@@ -62,7 +65,9 @@ export async function readIsolation(ctx: Context, id: string, state: Record<stri
     // A listing that lags may not show ours yet; it exists, so the decision counts it.
     const ended = releaseAfter(withOurs(device.actions, ours), ours);
     if (ended) {
-        return gone(`${name}: released since this isolation by ${ended.requestor ?? "unknown"} (${short(ended.id)}, ${ended.lastUpdateDateTimeUtc ?? ""}); anything done to the device since is not this declaration's`);
+        return gone(
+            `${name}: released since this isolation by ${ended.requestor ?? "unknown"} (${short(ended.id)}, ${ended.lastUpdateDateTimeUtc ?? ""}); anything done to the device since is not this declaration's`,
+        );
     }
 
     if (fromState) return { id, props: { ...state, ...actionOutputs(ours), computerDnsName: ours.computerDnsName ?? state.computerDnsName ?? "" } };

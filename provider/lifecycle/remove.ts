@@ -55,7 +55,9 @@ export async function deleteIsolation(ctx: Context, id: string, state: Record<st
 
     const holder = isHandedOver(ourId);
     if (holder) {
-        log.info(`${name}: the isolation ${short(ourId)} is held by another declaration of this device in this deployment (${holder}); it is handed over, not released`);
+        log.info(
+            `${name}: the isolation ${short(ourId)} is held by another declaration of this device in this deployment (${holder}); it is handed over, not released`,
+        );
         return;
     }
 
@@ -93,13 +95,18 @@ export async function deleteIsolation(ctx: Context, id: string, state: Record<st
     const otherIsolate = newestPending(now.pending, "Isolate");
     if (ended && ours) {
         const theirs = isolationsSince(actions, ended, ours).pop();
-        log.info(`${name}: this declaration's isolation ${short(ourId)} already ended (released by ${ended.requestor ?? "unknown"}, ${short(ended.id)}); nothing of ours to release${theirs ? `. The ${theirs.status} isolate ${short(theirs.id)} requested since by ${theirs.requestor ?? "unknown"} is theirs: left in place` : ""}`);
+        log.info(
+            `${name}: this declaration's isolation ${short(ourId)} already ended (released by ${ended.requestor ?? "unknown"}, ${short(ended.id)}); nothing of ours to release${theirs ? `. The ${theirs.status} isolate ${short(theirs.id)} requested since by ${theirs.requestor ?? "unknown"} is theirs: left in place` : ""}`,
+        );
         return;
     }
     const releasing = newestPending(now.pending, "Unisolate");
     let release: MachineAction | undefined;
     if (otherIsolate) {
-        fail(`another isolate (${otherIsolate.id}, requested by ${otherIsolate.requestor ?? "unknown"}) is ${otherIsolate.status} on the device, and a release now could race it`, "Wait for it to finish, then run the command again.");
+        fail(
+            `another isolate (${otherIsolate.id}, requested by ${otherIsolate.requestor ?? "unknown"}) is ${otherIsolate.status} on the device, and a release now could race it`,
+            "Wait for it to finish, then run the command again.",
+        );
     } else if (releasing) {
         release = releasing;
         log.info(`${name}: adopting the release ${short(release.id)} already ${release.status}`);
@@ -119,35 +126,59 @@ export async function deleteIsolation(ctx: Context, id: string, state: Record<st
     }
     const waited = await waitForAction(ctx, release, label, deadline);
     if (waited.timedOut) {
-        fail(`the release ${release.id} is still ${waited.action.status} after ${decl.completionTimeoutSeconds}s (an offline device picks it up when it reconnects)`, "Run the command again to keep waiting (the pending release is adopted, not resent), or set waitForCompletion: false to accept a pending release.");
+        fail(
+            `the release ${release.id} is still ${waited.action.status} after ${decl.completionTimeoutSeconds}s (an offline device picks it up when it reconnects)`,
+            "Run the command again to keep waiting (the pending release is adopted, not resent), or set waitForCompletion: false to accept a pending release.",
+        );
     }
-    if (waited.pollError) fail(`the release ${release.id} was accepted but its status could not be read (${errorText(waited.pollError)})`, "Run the command again.");
+    if (waited.pollError)
+        fail(`the release ${release.id} was accepted but its status could not be read (${errorText(waited.pollError)})`, "Run the command again.");
     if (waited.action.status !== "Succeeded") {
         fail(`the release ${release.id} ended ${waited.action.status}`, "Check the device in the Defender portal, then run the command again.");
     }
 }
 
 /** Cancels our pending isolate; returns the action as it ended (Succeeded if the cancel lost the race). */
-async function cancelPending(ctx: Context, ours: MachineAction, comment: string, name: string, label: string, deadline: Deadline): Promise<MachineAction | undefined> {
+async function cancelPending(
+    ctx: Context,
+    ours: MachineAction,
+    comment: string,
+    name: string,
+    label: string,
+    deadline: Deadline,
+): Promise<MachineAction | undefined> {
     log.info(`${name}: the isolate ${short(ours.id)} is still ${ours.status}; cancelling it instead of racing it with a release`);
     try {
         ours = await ctx.client.cancelAction(ours.id, comment);
     } catch (e) {
         if (notFound(e)) return undefined;
-        if (!isDefenderApiError(e) || e.status !== 400) throw new Error(`Release device ${name}: cancelling the pending isolate ${ours.id} failed: ${errorText(e)}. The resource stays in state; run the command again.`, { cause: e });
+        if (!isDefenderApiError(e) || e.status !== 400)
+            throw new Error(
+                `Release device ${name}: cancelling the pending isolate ${ours.id} failed: ${errorText(e)}. The resource stays in state; run the command again.`,
+                { cause: e },
+            );
         ours = await ctx.client.getAction(ours.id); // it finished meanwhile
     }
     if (isInFlight(ours.status)) {
         const waited = await waitForAction(ctx, ours, label, deadline);
         if (waited.timedOut || waited.pollError) {
-            throw new Error(`Release device ${name}: the cancelled isolate ${ours.id} is still ${waited.action.status}. The resource stays in state; run the command again.`);
+            throw new Error(
+                `Release device ${name}: the cancelled isolate ${ours.id} is still ${waited.action.status}. The resource stays in state; run the command again.`,
+            );
         }
         ours = waited.action;
     }
     return ours;
 }
 
-async function postUnisolate(ctx: Context, machineId: string, comment: string, name: string, deadline: Deadline, fail: (what: string, fix: string) => never): Promise<MachineAction | undefined> {
+async function postUnisolate(
+    ctx: Context,
+    machineId: string,
+    comment: string,
+    name: string,
+    deadline: Deadline,
+    fail: (what: string, fix: string) => never,
+): Promise<MachineAction | undefined> {
     const outcome = await sendAdopting(ctx, { machineId, type: "Unisolate", name, deadline }, () => ctx.client.unisolate(machineId, comment));
     if (outcome.kind === "sent") return outcome.action;
     const e = outcome.error;
@@ -159,7 +190,9 @@ async function postUnisolate(ctx: Context, machineId: string, comment: string, n
         return fail(e.message, fixFor(e.status, e.code));
     }
     return fail(
-        outcome.kind === "conflict" ? "Defender answered that an action is already in progress but lists no release to adopt" : `the outcome of the release request is unknown (${e.message}) and no new release is listed`,
+        outcome.kind === "conflict"
+            ? "Defender answered that an action is already in progress but lists no release to adopt"
+            : `the outcome of the release request is unknown (${e.message}) and no new release is listed`,
         "Run the command again once Defender lists the device's actions: a release in flight is adopted, not resent.",
     );
 }

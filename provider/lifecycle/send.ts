@@ -43,12 +43,16 @@ export async function sendAdopting(
             if (!conflict && !e.outcomeUnknown) return { kind: "refused", error: e };
             const search = await findPendingToAdopt(ctx, machineId, type, deadline, !conflict);
             if (search.found) {
-                log.info(`${name}: adopting the ${search.found.status} ${type} ${short(search.found.id)} (requested by ${search.found.requestor ?? "unknown"}) instead of sending another`);
+                log.info(
+                    `${name}: adopting the ${search.found.status} ${type} ${short(search.found.id)} (requested by ${search.found.requestor ?? "unknown"}) instead of sending another`,
+                );
                 return { kind: "sent", action: search.found, caused: !conflict };
             }
             if (conflict) return { kind: "conflict", error: e, actions: search.actions };
             if (round > 0 || !search.complete || newestPending(search.actions, opposite)) return { kind: "unknown", error: e, actions: search.actions };
-            log.info(`${name}: no ${type} showed up after a request without a usable answer (${e.message}); sending it once more (Defender refuses a second one while one is pending)`);
+            log.info(
+                `${name}: no ${type} showed up after a request without a usable answer (${e.message}); sending it once more (Defender refuses a second one while one is pending)`,
+            );
         }
     }
 }

@@ -14,8 +14,17 @@ export interface ProviderSettings {
 
 /** The `defender:*` keys this provider reads, in the order the README documents them. */
 export const CONFIG_KEYS = [
-    "tenantId", "clientId", "clientSecret", "authMethod", "cloud", "apiBaseUrl", "authorityHost", "scope",
-    "rateLimits", "pollIntervalSeconds", "requestTimeoutSeconds",
+    "tenantId",
+    "clientId",
+    "clientSecret",
+    "authMethod",
+    "cloud",
+    "apiBaseUrl",
+    "authorityHost",
+    "scope",
+    "rateLimits",
+    "pollIntervalSeconds",
+    "requestTimeoutSeconds",
 ] as const;
 
 export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
@@ -25,10 +34,11 @@ export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
  * provider, so a configured client id and secret look exactly like this: the ambient identity is used
  * only when defender:authMethod says so.
  */
-export const NO_CREDENTIAL_CHOSEN = "defender:authMethod is not set and none of defender:tenantId, defender:clientId, defender:clientSecret reached the provider, so no identity was chosen. "
-    + "Set 'pulumi config set defender:tenantId <tenant id>', 'pulumi config set defender:clientId <application id>' and 'pulumi config set --secret defender:clientSecret <secret>', "
-    + "or 'pulumi config set defender:authMethod ambient' to act as the runner's Azure identity (DefaultAzureCredential: workload identity, managed identity, AZURE_* environment, Azure CLI). "
-    + "If the three are set in the stack config, this Pulumi CLI or @pulumi/pulumi is too old to pass stack config to dynamic providers: upgrade both";
+export const NO_CREDENTIAL_CHOSEN =
+    "defender:authMethod is not set and none of defender:tenantId, defender:clientId, defender:clientSecret reached the provider, so no identity was chosen. " +
+    "Set 'pulumi config set defender:tenantId <tenant id>', 'pulumi config set defender:clientId <application id>' and 'pulumi config set --secret defender:clientSecret <secret>', " +
+    "or 'pulumi config set defender:authMethod ambient' to act as the runner's Azure identity (DefaultAzureCredential: workload identity, managed identity, AZURE_* environment, Azure CLI). " +
+    "If the three are set in the stack config, this Pulumi CLI or @pulumi/pulumi is too old to pass stack config to dynamic providers: upgrade both";
 
 /**
  * Reads and validates the settings. `get` returns a key's value (`get("defender:tenantId")`), or
@@ -50,7 +60,10 @@ export function readSettings(get: (key: string) => string | undefined): Provider
     let noCredential = false;
     if (method !== undefined) {
         if ((AUTH_METHODS as readonly string[]).includes(method)) client.authMethod = method as AuthMethod;
-        else problems.push(`defender:authMethod must be one of ${AUTH_METHODS.join(", ")} (case-sensitive): clientSecret uses defender:tenantId, defender:clientId and defender:clientSecret; ambient uses the runner's Azure identity`);
+        else
+            problems.push(
+                `defender:authMethod must be one of ${AUTH_METHODS.join(", ")} (case-sensitive): clientSecret uses defender:tenantId, defender:clientId and defender:clientSecret; ambient uses the runner's Azure identity`,
+            );
     } else if (client.tenantId === undefined && client.clientId === undefined && client.clientSecret === undefined) {
         noCredential = true;
         problems.push(NO_CREDENTIAL_CHOSEN);
@@ -90,7 +103,9 @@ export function readSettings(get: (key: string) => string | undefined): Provider
         problems.push(p.startsWith("defender:") ? p : `defender:${p}`);
     }
     if (problems.length > 0) {
-        throw new Error(`Invalid provider configuration:\n  - ${problems.join("\n  - ")}\nSet keys with 'pulumi config set defender:<key> <value>' ('--secret' for defender:clientSecret).`);
+        throw new Error(
+            `Invalid provider configuration:\n  - ${problems.join("\n  - ")}\nSet keys with 'pulumi config set defender:<key> <value>' ('--secret' for defender:clientSecret).`,
+        );
     }
     return { client, pollIntervalSeconds };
 }

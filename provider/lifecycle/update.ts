@@ -53,31 +53,40 @@ async function changeType(ctx: Context, id: string, outs: Props, decl: Declarati
     const label = hostLabel(device);
     const deadline = deadlineAfter(decl.completionTimeoutSeconds);
     const prefix = `${PREFIX.update} ${name} to ${decl.isolationType}`;
-    const kept = (what: string, fix: string) =>
-        new Error(`${prefix}: ${what}. The device is still isolated as ${oldType} and the state says so; ${fix}`);
+    const kept = (what: string, fix: string) => new Error(`${prefix}: ${what}. The device is still isolated as ${oldType} and the state says so; ${fix}`);
     const recordAs = (action: MachineAction, type: string) => ({ ...outs, ...actionOutputs(action), isolationType: type });
 
     const ourId = currentActionId(id, outs);
     const listed = await ctx.client.listActions({ machineId });
-    const ours = listed.find((a) => a.id.toLowerCase() === ourId.toLowerCase()) ?? await ctx.client.getAction(ourId);
+    const ours = listed.find((a) => a.id.toLowerCase() === ourId.toLowerCase()) ?? (await ctx.client.getAction(ourId));
     const actions = withOurs(listed, ours);
     const now = isolationState(actions);
     const inFlight = newestPending(now.pending, "Unisolate") ?? newestPending(now.pending, "Isolate");
     if (inFlight) {
-        throw kept(`the ${inFlight.type} ${inFlight.id} (requested by ${inFlight.requestor ?? "unknown"}) is still ${inFlight.status} on the device, and a new isolate could race it`, "run 'pulumi up' again once it has finished.");
+        throw kept(
+            `the ${inFlight.type} ${inFlight.id} (requested by ${inFlight.requestor ?? "unknown"}) is still ${inFlight.status} on the device, and a new isolate could race it`,
+            "run 'pulumi up' again once it has finished.",
+        );
     }
     const ended = ours.status === "Succeeded" ? releaseAfter(actions, ours) : ours;
     if (ended) {
-        throw new Error(`${prefix}: the isolation this resource recorded (${ourId}) is no longer in force (${ended === ours ? `it ended ${ours.status}` : `released by ${ended.requestor ?? "unknown"}`}); nothing was sent. Run 'pulumi refresh', then 'pulumi up' to isolate the device as ${decl.isolationType}.`);
+        throw new Error(
+            `${prefix}: the isolation this resource recorded (${ourId}) is no longer in force (${ended === ours ? `it ended ${ours.status}` : `released by ${ended.requestor ?? "unknown"}`}); nothing was sent. Run 'pulumi refresh', then 'pulumi up' to isolate the device as ${decl.isolationType}.`,
+        );
     }
 
-    log.info(`${name}: changing the isolation from ${oldType} to ${decl.isolationType} in place: isolating again with the new type while ${short(ourId)} stays in force`);
+    log.info(
+        `${name}: changing the isolation from ${oldType} to ${decl.isolationType} in place: isolating again with the new type while ${short(ourId)} stays in force`,
+    );
     let held: MachineAction;
     try {
         held = (await postIsolate(ctx, decl, machineId, name, deadline, prefix)).action;
     } catch (e) {
         // postIsolate words what Defender did not do; the old isolation is what stays.
-        const why = errorText(e).replace(/^[^:]*: /, "").replace(/ Nothing (was|is) [^.;]*[.;]?/g, "").replace(/\.?\s*$/, "");
+        const why = errorText(e)
+            .replace(/^[^:]*: /, "")
+            .replace(/ Nothing (was|is) [^.;]*[.;]?/g, "")
+            .replace(/\.?\s*$/, "");
         throw kept(why, "fix the cause, then run 'pulumi up' again.");
     }
     if (decl.waitForCompletion && isInFlight(held.status)) {
@@ -90,15 +99,26 @@ async function changeType(ctx: Context, id: string, outs: Props, decl: Declarati
     }
     if (!scopeFits(decl.isolationType, held.scope)) {
         const actual = reportedType(held.scope) ?? decl.isolationType;
-        throw recordedFailure(`${prefix}: the new isolate ${held.id} turned out to be a ${held.scope} isolation. It is recorded in state as ${actual}; run 'pulumi up' again to retry the change.`, id, recordAs(held, actual));
+        throw recordedFailure(
+            `${prefix}: the new isolate ${held.id} turned out to be a ${held.scope} isolation. It is recorded in state as ${actual}; run 'pulumi up' again to retry the change.`,
+            id,
+            recordAs(held, actual),
+        );
     }
-    if (isInFlight(held.status)) log.warn(`${name}: the isolate ${short(held.id)} as ${decl.isolationType} is ${held.status} (waitForCompletion is false); until it runs the device stays isolated as ${oldType}. 'pulumi refresh' updates it.`);
+    if (isInFlight(held.status))
+        log.warn(
+            `${name}: the isolate ${short(held.id)} as ${decl.isolationType} is ${held.status} (waitForCompletion is false); until it runs the device stays isolated as ${oldType}. 'pulumi refresh' updates it.`,
+        );
     return recordAs(held, decl.isolationType);
 }
 
 /** The new isolate outlived the deadline: cancel it, so the old type stays the one in force. */
 async function cancelLate(
-    ctx: Context, late: { id: string; held: MachineAction; pending: Props }, decl: Declaration, name: string, prefix: string,
+    ctx: Context,
+    late: { id: string; held: MachineAction; pending: Props },
+    decl: Declaration,
+    name: string,
+    prefix: string,
     kept: (what: string, fix: string) => Error,
 ): Promise<MachineAction> {
     const { held, pending } = late;
@@ -109,10 +129,17 @@ async function cancelLate(
         after = await ctx.client.getAction(held.id).catch(() => held);
     }
     if (after.status === "Cancelled") {
-        throw kept(`the new isolate ${held.id} was still ${held.status} after ${decl.completionTimeoutSeconds}s, so it was cancelled`, "run 'pulumi up' again when the device is online, or raise completionTimeoutSeconds.");
+        throw kept(
+            `the new isolate ${held.id} was still ${held.status} after ${decl.completionTimeoutSeconds}s, so it was cancelled`,
+            "run 'pulumi up' again when the device is online, or raise completionTimeoutSeconds.",
+        );
     }
     if (isInFlight(after.status)) {
-        throw recordedFailure(`${prefix}: the new isolate ${held.id} is still ${after.status} after ${decl.completionTimeoutSeconds}s and cancelling it could not be confirmed. It is recorded in state, so nothing is lost; run 'pulumi refresh' and 'pulumi up' again.`, late.id, pending);
+        throw recordedFailure(
+            `${prefix}: the new isolate ${held.id} is still ${after.status} after ${decl.completionTimeoutSeconds}s and cancelling it could not be confirmed. It is recorded in state, so nothing is lost; run 'pulumi refresh' and 'pulumi up' again.`,
+            late.id,
+            pending,
+        );
     }
     log.info(`${name}: the isolate ${short(held.id)} finished ${after.status} before the cancel`);
     return after;

@@ -26,9 +26,12 @@ export function isolationTypeViolations(d: IsolationDeclaration, config: Isolati
     if (id && config.fullIsolationAllowed.some((a) => sameMachineId(a, id))) return [];
     if (name && (matchingPattern(name, config.fullIsolationNamePatterns) || matchingPattern(name, config.fullIsolationAllowed))) return [];
     const list = config.fullIsolationNamePatterns.map(quote).join(", ") || "none";
-    const fix = "use isolationType Selective, or list the device in fullIsolationAllowed of isolation-type-by-device-class (devices that support only Full, such as Linux servers)";
+    const fix =
+        "use isolationType Selective, or list the device in fullIsolationAllowed of isolation-type-by-device-class (devices that support only Full, such as Linux servers)";
     if (!name) {
-        return [`isolationType Full for ${deviceLabel(d)}, declared by id only: its name, and so its class, is unknown before create: declare it by computerDnsName, or ${fix}`];
+        return [
+            `isolationType Full for ${deviceLabel(d)}, declared by id only: its name, and so its class, is unknown before create: declare it by computerDnsName, or ${fix}`,
+        ];
     }
     return [`isolationType Full is for workstations (names matching ${list}); ${quote(name)} is not one: ${fix}`];
 }
@@ -40,8 +43,16 @@ export const isolationTypeByDeviceClass: ResourceGuardrail<IsolationTypeConfig> 
     enforcementLevel: "advisory",
     defaults: ISOLATION_TYPE_DEFAULTS,
     configSchema: schemaWithDefaults(ISOLATION_TYPE_DEFAULTS, {
-        fullIsolationNamePatterns: { type: "array", items: { type: "string", minLength: 1 }, description: "DNS-name patterns of workstations, where Full isolation is allowed (* and ?, case-insensitive)." },
-        fullIsolationAllowed: { type: "array", items: { type: "string", minLength: 1 }, description: "Machine ids or DNS-name patterns also allowed Full isolation (e.g. Linux servers, which support only Full)." },
+        fullIsolationNamePatterns: {
+            type: "array",
+            items: { type: "string", minLength: 1 },
+            description: "DNS-name patterns of workstations, where Full isolation is allowed (* and ?, case-insensitive).",
+        },
+        fullIsolationAllowed: {
+            type: "array",
+            items: { type: "string", minLength: 1 },
+            description: "Machine ids or DNS-name patterns also allowed Full isolation (e.g. Linux servers, which support only Full).",
+        },
     }),
     check: isolationTypeViolations,
 };

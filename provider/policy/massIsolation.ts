@@ -28,7 +28,9 @@ export const MASS_ISOLATION_DEFAULTS: MassIsolationConfig = { maxDevices: DEFAUL
 export function massIsolationViolations(declarations: readonly IsolationDeclaration[], config: MassIsolationConfig): string[] {
     const exceeded = deviceLimitExceeded(declarations.length, config.maxDevices);
     if (!exceeded) return [];
-    return [`this stack ${exceeded}: check the declarations (the incident files); if ${declarations.length} devices must really be isolated, only ${config.approver} can raise the limit (maxDevices of mass-isolation-brake in the policy pack's config)`];
+    return [
+        `this stack ${exceeded}: check the declarations (the incident files); if ${declarations.length} devices must really be isolated, only ${config.approver} can raise the limit (maxDevices of mass-isolation-brake in the policy pack's config)`,
+    ];
 }
 
 /** The DeviceIsolation resources among a stack's resources. */

@@ -11,8 +11,10 @@ export function normalizeDnsName(name: string): string {
 }
 
 function globToRegExp(pattern: string): RegExp {
-    const body = normalizeDnsName(pattern).split("").map((c) =>
-        c === "*" ? ".*" : c === "?" ? "." : c.replace(/[\\^$.|+()[\]{}/-]/g, "\\$&")).join("");
+    const body = normalizeDnsName(pattern)
+        .split("")
+        .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[\\^$.|+()[\]{}/-]/g, "\\$&")))
+        .join("");
     return new RegExp(`^${body}$`);
 }
 

@@ -31,13 +31,16 @@ export function protectedDeviceViolations(d: IsolationDeclaration, config: Prote
     const name = text(d.computerDnsName);
     if (name) {
         const pattern = matchingPattern(name, config.dnsNamePatterns);
-        if (pattern) out.push(`computerDnsName ${quote(name)} matches the protected pattern ${quote(pattern)} (dnsNamePatterns): it must never be isolated: ${REMOVE}`);
+        if (pattern)
+            out.push(`computerDnsName ${quote(name)} matches the protected pattern ${quote(pattern)} (dnsNamePatterns): it must never be isolated: ${REMOVE}`);
     }
     const passed = new Set(textList(d.protectedMachineTags).map((t) => t.toLowerCase()));
     const missing = textList(config.protectedTags).filter((t) => !passed.has(t.toLowerCase()));
     if (missing.length > 0) {
-        out.push(`protectedMachineTags of ${deviceLabel(d)} lacks ${missing.map(quote).join(", ")}: without it the provider would isolate a device carrying that tag: `
-            + `pass it in protectedMachineTags (the GitOps program passes its protectedTags setting: restore it in the stack config, e.g. pulumi config set --path 'protectedTags[0]' ${missing[0]})`);
+        out.push(
+            `protectedMachineTags of ${deviceLabel(d)} lacks ${missing.map(quote).join(", ")}: without it the provider would isolate a device carrying that tag: ` +
+                `pass it in protectedMachineTags (the GitOps program passes its protectedTags setting: restore it in the stack config, e.g. pulumi config set --path 'protectedTags[0]' ${missing[0]})`,
+        );
     }
     return out;
 }
@@ -50,8 +53,18 @@ export const protectedDevices: ResourceGuardrail<ProtectedDevicesConfig> = {
     defaults: PROTECTED_DEVICES_DEFAULTS,
     configSchema: schemaWithDefaults(PROTECTED_DEVICES_DEFAULTS, {
         machineIds: { type: "array", items: { type: "string", pattern: "^[0-9a-fA-F]{40}$" }, description: "Defender machine ids never to isolate." },
-        dnsNamePatterns: { type: "array", items: { type: "string", minLength: 1 }, description: "DNS-name patterns never to isolate: * is any run of characters, ? one character; case-insensitive; matched against the full name and its first label." },
-        protectedTags: { type: "array", items: { type: "string", minLength: 1 }, description: "Defender machine tags every DeviceIsolation must pass as protectedMachineTags, so the provider refuses a device carrying one at create." },
+        dnsNamePatterns: {
+            type: "array",
+            items: { type: "string", minLength: 1 },
+            description:
+                "DNS-name patterns never to isolate: * is any run of characters, ? one character; case-insensitive; matched against the full name and its first label.",
+        },
+        protectedTags: {
+            type: "array",
+            items: { type: "string", minLength: 1 },
+            description:
+                "Defender machine tags every DeviceIsolation must pass as protectedMachineTags, so the provider refuses a device carrying one at create.",
+        },
     }),
     check: protectedDeviceViolations,
 };

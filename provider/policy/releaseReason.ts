@@ -15,9 +15,11 @@ export const RELEASE_REASON_DEFAULTS: ReleaseReasonConfig = { minLength: 1 };
 
 export function releaseReasonViolations(d: IsolationDeclaration, config: ReleaseReasonConfig): string[] {
     const comment = text(d.releaseComment);
-    const fix = "set releaseComment to why the device will be released, e.g. \"INC-2031 closed: reimaged\" (the GitOps program names the incidents)";
+    const fix = 'set releaseComment to why the device will be released, e.g. "INC-2031 closed: reimaged" (the GitOps program names the incidents)';
     if (!comment || comment === PROVIDER_DEFAULT_RELEASE_COMMENT) {
-        return [`releaseComment of ${deviceLabel(d)} is not set${comment ? ` (${quote(comment)} is the provider's default, which gives no reason)` : ""}: ${fix}`];
+        return [
+            `releaseComment of ${deviceLabel(d)} is not set${comment ? ` (${quote(comment)} is the provider's default, which gives no reason)` : ""}: ${fix}`,
+        ];
     }
     if (comment.length < config.minLength) {
         return [`releaseComment of ${deviceLabel(d)} is ${comment.length} characters (${quote(comment)}), fewer than minLength (${config.minLength}): ${fix}`];

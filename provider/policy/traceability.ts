@@ -19,11 +19,15 @@ export function traceabilityViolations(d: IsolationDeclaration, config: Traceabi
         pattern = new RegExp(config.incidentPattern);
     } catch (e) {
         // A broken config fails closed: nothing is isolated until the pack's owner fixes it.
-        return [`the policy pack's config is invalid: incidentPattern ${quote(String(config.incidentPattern))} is not a regular expression (${e instanceof Error ? e.message : String(e)}): fix incidentPattern of incident-traceability`];
+        return [
+            `the policy pack's config is invalid: incidentPattern ${quote(String(config.incidentPattern))} is not a regular expression (${e instanceof Error ? e.message : String(e)}): fix incidentPattern of incident-traceability`,
+        ];
     }
     const comment = text(d.comment);
     if (comment && pattern.test(comment)) return [];
-    return [`comment of ${deviceLabel(d)} names no incident matching /${pattern.source}/${comment ? ` (it is ${quote(comment)})` : ""}: name the incident in the comment (incident files: the incident id, e.g. INC-2031)`];
+    return [
+        `comment of ${deviceLabel(d)} names no incident matching /${pattern.source}/${comment ? ` (it is ${quote(comment)})` : ""}: name the incident in the comment (incident files: the incident id, e.g. INC-2031)`,
+    ];
 }
 
 export const incidentTraceability: ResourceGuardrail<TraceabilityConfig> = {
@@ -33,7 +37,11 @@ export const incidentTraceability: ResourceGuardrail<TraceabilityConfig> = {
     enforcementLevel: "mandatory",
     defaults: TRACEABILITY_DEFAULTS,
     configSchema: schemaWithDefaults(TRACEABILITY_DEFAULTS, {
-        incidentPattern: { type: "string", minLength: 1, description: "JavaScript regular expression; the comment must contain a match (e.g. INC-\\d+, or SEC-\\d{4,})." },
+        incidentPattern: {
+            type: "string",
+            minLength: 1,
+            description: "JavaScript regular expression; the comment must contain a match (e.g. INC-\\d+, or SEC-\\d{4,}).",
+        },
     }),
     check: traceabilityViolations,
 };

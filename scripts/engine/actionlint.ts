@@ -50,12 +50,21 @@ export function buildActionlint(o: { repoRoot: string; log?: NodeJS.WritableStre
     (o.log ?? process.stdout).write(`Building actionlint ${version} into ${path.relative(o.repoRoot, command)}\n`);
     fs.mkdirSync(path.dirname(command), { recursive: true });
     const partial = `${command}.partial-${process.pid}`;
-    const r = spawnSync("go", ["build", "-trimpath", "-ldflags", `-X github.com/rhysd/actionlint.version=${version}`, "-o", partial, "github.com/rhysd/actionlint/cmd/actionlint"], {
-        cwd: actionlintModuleDir(o.repoRoot), encoding: "utf8", timeout: 15 * 60_000,
-    });
+    const r = spawnSync(
+        "go",
+        ["build", "-trimpath", "-ldflags", `-X github.com/rhysd/actionlint.version=${version}`, "-o", partial, "github.com/rhysd/actionlint/cmd/actionlint"],
+        {
+            cwd: actionlintModuleDir(o.repoRoot),
+            encoding: "utf8",
+            timeout: 15 * 60_000,
+        },
+    );
     if (r.status !== 0) {
         fs.rmSync(partial, { force: true });
-        throw new EngineInstallError(`go build of actionlint failed (${r.error?.message ?? `exit ${r.status}`}):\n${(r.stderr ?? "").split("\n").slice(-20).join("\n")}`, 1);
+        throw new EngineInstallError(
+            `go build of actionlint failed (${r.error?.message ?? `exit ${r.status}`}):\n${(r.stderr ?? "").split("\n").slice(-20).join("\n")}`,
+            1,
+        );
     }
     fs.renameSync(partial, command);
     if (!answers(command, version)) throw new EngineInstallError(`the built actionlint at ${command} does not answer -version with ${version}`, 1);
@@ -69,7 +78,9 @@ export function findShellcheck(env: NodeJS.ProcessEnv = process.env): string | u
         try {
             fs.accessSync(file, fs.constants.X_OK);
             return file;
-        } catch { /* not here */ }
+        } catch {
+            /* not here */
+        }
     }
     return undefined;
 }
@@ -88,11 +99,15 @@ export interface ActionlintProblem {
  * otherwise look for it on PATH by itself). Throws when actionlint itself fails (not on problems).
  */
 export function runActionlint(tool: Actionlint, files: string[], o: { shellcheck: string | undefined; cwd: string }): ActionlintProblem[] {
-    const r = spawnSync(tool.command, ["-format", "{{json .}}", "-no-color", `-shellcheck=${o.shellcheck ?? ""}`, ...files], { cwd: o.cwd, encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(tool.command, ["-format", "{{json .}}", "-no-color", `-shellcheck=${o.shellcheck ?? ""}`, ...files], {
+        cwd: o.cwd,
+        encoding: "utf8",
+        timeout: 120_000,
+    });
     // Exit codes: 0 no problem, 1 problems found, 2 bad invocation, 3 fatal error.
     if (r.status !== 0 && r.status !== 1) throw new Error(`actionlint exited ${r.status ?? r.signal}: ${r.stderr}${r.stdout}`);
     const text = r.stdout.trim();
-    return text === "" ? [] : JSON.parse(text) as ActionlintProblem[];
+    return text === "" ? [] : (JSON.parse(text) as ActionlintProblem[]);
 }
 
 export function formatProblem(p: ActionlintProblem): string {
@@ -105,11 +120,16 @@ if (require.main === module) {
     try {
         const tool = buildActionlint({ repoRoot });
         const dir = path.join("examples", "github-actions");
-        const files = fs.readdirSync(path.join(repoRoot, dir)).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(dir, f));
+        const files = fs
+            .readdirSync(path.join(repoRoot, dir))
+            .filter((f) => /\.ya?ml$/.test(f))
+            .map((f) => path.join(dir, f));
         const shellcheck = findShellcheck();
         const problems = runActionlint(tool, files, { shellcheck, cwd: repoRoot });
         for (const p of problems) process.stdout.write(`${formatProblem(p)}\n`);
-        process.stdout.write(`actionlint ${tool.version}${shellcheck ? " with shellcheck" : " (shellcheck not found: run: steps unchecked)"}: ${files.length} workflow(s), ${problems.length} problem(s)\n`);
+        process.stdout.write(
+            `actionlint ${tool.version}${shellcheck ? " with shellcheck" : " (shellcheck not found: run: steps unchecked)"}: ${files.length} workflow(s), ${problems.length} problem(s)\n`,
+        );
         process.exitCode = problems.length === 0 ? 0 : 1;
     } catch (e) {
         process.stderr.write(`npm run lint:workflows: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -49,7 +49,9 @@ export const systemProbe: CliProbe = {
     versionOf(file) {
         try {
             return execFileSync(file, ["version"], {
-                encoding: "utf8", timeout: 30_000, stdio: ["ignore", "pipe", "ignore"],
+                encoding: "utf8",
+                timeout: 30_000,
+                stdio: ["ignore", "pipe", "ignore"],
                 env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
             }).trim();
         } catch {
@@ -106,13 +108,17 @@ function checked(file: string, source: string, probe: CliProbe): CliLookup {
     const printed = probe.versionOf(file);
     const version = printed === undefined ? undefined : parseVersion(printed);
     if (!version) {
-        return { kind: "unusable", message: `${file} (from ${source}) did not answer 'pulumi version' with a version${printed ? ` (it printed ${JSON.stringify(printed.slice(0, 80))})` : ""}` };
+        return {
+            kind: "unusable",
+            message: `${file} (from ${source}) did not answer 'pulumi version' with a version${printed ? ` (it printed ${JSON.stringify(printed.slice(0, 80))})` : ""}`,
+        };
     }
     const minimum = parseVersion(MINIMUM_CLI_VERSION)!;
     if (compareVersions(version, minimum) < 0) {
         return {
             kind: "unusable",
-            message: `The Pulumi CLI at ${file} (from ${source}) is ${printed}, and this project needs ${MINIMUM_CLI_VERSION} or newer ` +
+            message:
+                `The Pulumi CLI at ${file} (from ${source}) is ${printed}, and this project needs ${MINIMUM_CLI_VERSION} or newer ` +
                 "(older engines do not pass the stack's config to dynamic providers). Upgrade it, or set PULUMI_CLI to a newer one " +
                 "(npm run pulumi:install builds the pinned release into .state/pulumi).",
         };

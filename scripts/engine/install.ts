@@ -33,7 +33,10 @@ export interface InstallResult {
 }
 
 export class EngineInstallError extends Error {
-    constructor(message: string, readonly exitCode: 1 | 2) {
+    constructor(
+        message: string,
+        readonly exitCode: 1 | 2,
+    ) {
         super(message);
         this.name = "EngineInstallError";
     }
@@ -49,8 +52,20 @@ export const NO_GO_MESSAGE = [
 /** Hash of everything the build reads from this repository, so a changed language host is rebuilt. */
 function sourceHash(engineDir: string): string {
     const hash = createHash("sha256");
-    const files = ["go.mod", "go.sum", "tools.go", ...fs.readdirSync(path.join(engineDir, "langhost")).filter((f) => f.endsWith(".go")).map((f) => path.join("langhost", f))];
-    for (const f of files.sort()) hash.update(f).update("\0").update(fs.readFileSync(path.join(engineDir, f))).update("\0");
+    const files = [
+        "go.mod",
+        "go.sum",
+        "tools.go",
+        ...fs
+            .readdirSync(path.join(engineDir, "langhost"))
+            .filter((f) => f.endsWith(".go"))
+            .map((f) => path.join("langhost", f)),
+    ];
+    for (const f of files.sort())
+        hash.update(f)
+            .update("\0")
+            .update(fs.readFileSync(path.join(engineDir, f)))
+            .update("\0");
     return hash.digest("hex");
 }
 
@@ -64,7 +79,13 @@ function upToDate(binDir: string, version: string, hash: string): boolean {
         const stamp = JSON.parse(fs.readFileSync(path.join(binDir, STAMP), "utf8")) as { version?: string; sourceHash?: string };
         if (stamp.version !== version || stamp.sourceHash !== hash) return false;
         for (const f of ["pulumi", LANGUAGE_HOST, DYNAMIC_PLUGIN]) fs.accessSync(path.join(binDir, f), fs.constants.X_OK);
-        return execFileSync(path.join(binDir, "pulumi"), ["version"], { encoding: "utf8", timeout: 30_000, env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } }).trim() === version;
+        return (
+            execFileSync(path.join(binDir, "pulumi"), ["version"], {
+                encoding: "utf8",
+                timeout: 30_000,
+                env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+            }).trim() === version
+        );
     } catch {
         return false;
     }
@@ -77,7 +98,11 @@ class BuildProgress {
     private readonly started = Date.now();
     private lastShown = 0;
 
-    constructor(private readonly what: string, private readonly out: NodeJS.WritableStream, private readonly tty: boolean) {}
+    constructor(
+        private readonly what: string,
+        private readonly out: NodeJS.WritableStream,
+        private readonly tty: boolean,
+    ) {}
 
     line(text: string): void {
         if (text.startsWith("go: downloading ")) this.downloads++;
@@ -119,14 +144,20 @@ function goBuild(engineDir: string, args: string[], what: string, log: NodeJS.Wr
 function checkLanguageHost(file: string): Promise<void> {
     return new Promise((resolve, reject) => {
         const child = spawn(file, ["127.0.0.1:1"], { stdio: ["ignore", "pipe", "pipe"] });
-        const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new EngineInstallError(`${file} printed no port within 20 s`, 1)); }, 20_000);
+        const timer = setTimeout(() => {
+            child.kill("SIGKILL");
+            reject(new EngineInstallError(`${file} printed no port within 20 s`, 1));
+        }, 20_000);
         readline.createInterface({ input: child.stdout! }).once("line", (l) => {
             clearTimeout(timer);
             child.kill("SIGKILL");
             if (/^\d+$/.test(l.trim())) resolve();
             else reject(new EngineInstallError(`${file} printed ${JSON.stringify(l)} instead of its port`, 1));
         });
-        child.on("error", (e) => { clearTimeout(timer); reject(new EngineInstallError(`${file} does not run: ${e.message}`, 1)); });
+        child.on("error", (e) => {
+            clearTimeout(timer);
+            reject(new EngineInstallError(`${file} does not run: ${e.message}`, 1));
+        });
     });
 }
 
@@ -148,7 +179,10 @@ export async function installEngine(o: { repoRoot: string; log?: NodeJS.Writable
     if (!go) throw new EngineInstallError(NO_GO_MESSAGE, 2);
     const m = /^go(\d+)\.(\d+)/.exec(go);
     if (!m || Number(m[1]) < MINIMUM_GO[0] || (Number(m[1]) === MINIMUM_GO[0] && Number(m[2]) < MINIMUM_GO[1])) {
-        throw new EngineInstallError(`Go ${MINIMUM_GO.join(".")} or newer is needed to build the Pulumi CLI, and this is ${go}. Upgrade Go, or install the official Pulumi CLI (https://www.pulumi.com/docs/install/).`, 2);
+        throw new EngineInstallError(
+            `Go ${MINIMUM_GO.join(".")} or newer is needed to build the Pulumi CLI, and this is ${go}. Upgrade Go, or install the official Pulumi CLI (https://www.pulumi.com/docs/install/).`,
+            2,
+        );
     }
 
     log.write(`Building the Pulumi CLI ${version} with ${go} into ${path.relative(o.repoRoot, binDir)}\n`);
@@ -158,7 +192,12 @@ export async function installEngine(o: { repoRoot: string; log?: NodeJS.Writable
     fs.mkdirSync(partial, { recursive: true });
     try {
         const stamp = `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}`;
-        await goBuild(engineDir, ["-ldflags", stamp, "-o", path.join(partial, "pulumi"), "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"], "pulumi (CLI and engine)", log);
+        await goBuild(
+            engineDir,
+            ["-ldflags", stamp, "-o", path.join(partial, "pulumi"), "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"],
+            "pulumi (CLI and engine)",
+            log,
+        );
         await goBuild(engineDir, ["-ldflags", `-X main.version=${version}`, "-o", path.join(partial, LANGUAGE_HOST), "./langhost"], LANGUAGE_HOST, log);
 
         const sdkDir = execFileSync("go", ["list", "-m", "-f", "{{.Dir}}", "github.com/pulumi/pulumi/sdk/v3"], { cwd: engineDir, encoding: "utf8" }).trim();
@@ -167,7 +206,10 @@ export async function installEngine(o: { repoRoot: string; log?: NodeJS.Writable
         fs.copyFileSync(script, path.join(partial, DYNAMIC_PLUGIN));
         fs.chmodSync(path.join(partial, DYNAMIC_PLUGIN), 0o755);
 
-        const printed = execFileSync(path.join(partial, "pulumi"), ["version"], { encoding: "utf8", env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } }).trim();
+        const printed = execFileSync(path.join(partial, "pulumi"), ["version"], {
+            encoding: "utf8",
+            env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+        }).trim();
         if (printed !== version) throw new EngineInstallError(`the built CLI says ${JSON.stringify(printed)}, not ${version}`, 1);
         await checkLanguageHost(path.join(partial, LANGUAGE_HOST));
         fs.writeFileSync(path.join(partial, STAMP), `${JSON.stringify({ version, sourceHash: hash, go, builtAt: new Date().toISOString() }, null, 2)}\n`);
@@ -177,14 +219,18 @@ export async function installEngine(o: { repoRoot: string; log?: NodeJS.Writable
     } finally {
         fs.rmSync(partial, { recursive: true, force: true });
     }
-    log.write(`Pulumi CLI ${version} ready: ${path.relative(o.repoRoot, path.join(binDir, "pulumi"))} (with ${LANGUAGE_HOST} and ${DYNAMIC_PLUGIN} beside it), built in ${seconds()} s.\n`);
+    log.write(
+        `Pulumi CLI ${version} ready: ${path.relative(o.repoRoot, path.join(binDir, "pulumi"))} (with ${LANGUAGE_HOST} and ${DYNAMIC_PLUGIN} beside it), built in ${seconds()} s.\n`,
+    );
     log.write("  Remove it with: rm -rf .state/pulumi   (Go's caches: go clean -modcache -cache)\n");
     return { binDir, version, built: true, seconds: seconds() };
 }
 
 if (require.main === module) {
     installEngine({ repoRoot: repoRootFromHere() }).then(
-        () => { process.exitCode = 0; },
+        () => {
+            process.exitCode = 0;
+        },
         (e: unknown) => {
             process.stderr.write(`npm run pulumi:install: ${e instanceof Error ? e.message : String(e)}\n`);
             process.exitCode = e instanceof EngineInstallError ? e.exitCode : 1;

@@ -32,7 +32,10 @@ describe("cli: exit codes, settings and failures", function () {
     after(async () => {
         await emu?.stop();
         fs.rmSync(tmp, { recursive: true, force: true });
-        assert.ok(outputs.every((o) => !o.includes(CLIENT_SECRET)), "the client secret appeared in the command's output");
+        assert.ok(
+            outputs.every((o) => !o.includes(CLIENT_SECRET)),
+            "the client secret appeared in the command's output",
+        );
     });
 
     it("help: exit 0, the usage on stdout", async () => {
@@ -47,11 +50,29 @@ describe("cli: exit codes, settings and failures", function () {
             { name: "an unknown flag", args: ["status", "--colour"], expected: /unknown option '--colour'/ },
             { name: "an unknown command", args: ["list"], expected: /unknown command 'list'/ },
             { name: "a bad --machine", args: ["status", "--machine", "fin lt"], expected: /--machine must be a device id/ },
-            { name: "plain http to a remote API", args: ["status", "--api-base-url", "http://api.example.com"], expected: /--api-base-url must use https \(plain http is allowed only on a loopback host/ },
+            {
+                name: "plain http to a remote API",
+                args: ["status", "--api-base-url", "http://api.example.com"],
+                expected: /--api-base-url must use https \(plain http is allowed only on a loopback host/,
+            },
             { name: "an unknown cloud", args: ["status", "--cloud", "Azure"], expected: /--cloud must be one of Commercial, GCC, GCCHigh, DoD; got "Azure"/ },
-            { name: "a scope without /.default", args: ["status", "--scope", "https://api.securitycenter.microsoft.com"], expected: /--scope must be a token scope ending with "\/\.default"/ },
-            { name: "a client id that is not a GUID", args: ["status"], env: { AZURE_CLIENT_ID: "my-app" }, expected: /AZURE_CLIENT_ID must be the application \(client\) id, a GUID/ },
-            { name: "a secret without its tenant", args: ["status"], env: { AZURE_TENANT_ID: "" }, expected: /AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET go together: AZURE_TENANT_ID is missing/ },
+            {
+                name: "a scope without /.default",
+                args: ["status", "--scope", "https://api.securitycenter.microsoft.com"],
+                expected: /--scope must be a token scope ending with "\/\.default"/,
+            },
+            {
+                name: "a client id that is not a GUID",
+                args: ["status"],
+                env: { AZURE_CLIENT_ID: "my-app" },
+                expected: /AZURE_CLIENT_ID must be the application \(client\) id, a GUID/,
+            },
+            {
+                name: "a secret without its tenant",
+                args: ["status"],
+                env: { AZURE_TENANT_ID: "" },
+                expected: /AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET go together: AZURE_TENANT_ID is missing/,
+            },
             { name: "export without --incident", args: ["export"], expected: /--incident is required/ },
             { name: "export with a bad incident id", args: ["export", "--incident", "INC 1"], expected: /--incident must be letters, digits/ },
         ];
@@ -61,14 +82,23 @@ describe("cli: exit codes, settings and failures", function () {
                 assert.equal(r.code, 2, r.stderr);
                 assert.match(r.stderr, c.expected);
                 assert.equal(r.stdout, "");
-                assert.deepEqual(emu.requests().map((q) => q.url), []);
+                assert.deepEqual(
+                    emu.requests().map((q) => q.url),
+                    [],
+                );
             });
         }
 
         it("every bad setting at once", async () => {
             const r = await run(["status", "--cloud", "Azure", "--api-base-url", "ftp://x", "--authority-host", "http://login.example"]);
             assert.equal(r.code, 2);
-            assert.deepEqual(r.stderr.split("\n").filter((l) => l.startsWith("  - ")).map((l) => l.split(" must ")[0]), ["  - --cloud", "  - --api-base-url", "  - --authority-host"]);
+            assert.deepEqual(
+                r.stderr
+                    .split("\n")
+                    .filter((l) => l.startsWith("  - "))
+                    .map((l) => l.split(" must ")[0]),
+                ["  - --cloud", "  - --api-base-url", "  - --authority-host"],
+            );
         });
     });
 
@@ -83,7 +113,14 @@ describe("cli: exit codes, settings and failures", function () {
         });
 
         it("a listing refused (403)", async () => {
-            emu.injectFault({ route: "listActions", kind: "status", status: 403, code: "Forbidden", message: "Missing application roles. API required roles: Machine.Read.All", count: 10 });
+            emu.injectFault({
+                route: "listActions",
+                kind: "status",
+                status: 403,
+                code: "Forbidden",
+                message: "Missing application roles. API required roles: Machine.Read.All",
+                count: 10,
+            });
             const r = await run(["status", "--json", ...at(emu)]);
             assert.equal(r.code, 1);
             assert.match(r.stderr, /Defender API GET \/api\/machineactions\?.* failed: 403 Forbidden — Missing application roles/);
@@ -121,10 +158,18 @@ describe("cli: exit codes, settings and failures", function () {
             assert.match(r.stderr, /left out dsg-mac-11\.contoso\.com .*a release .* is on its way/);
             const parsed = parseIncidentFile(fs.readFileSync(out, "utf8"), "inc-3000.yaml");
             assert.deepEqual(parsed.problems, []);
-            assert.deepEqual(parsed.incident?.devices.map((d) => [d.machineId, d.isolationType]).sort(), [
-                [fleet.isolated.machineId, "Full"], [fleet.selective.machineId, "Selective"], [fleet.isolating.machineId, "Full"],
-            ].sort());
-            assert.deepEqual(apiRequests(emu).filter((c) => c.startsWith("POST")), []);
+            assert.deepEqual(
+                parsed.incident?.devices.map((d) => [d.machineId, d.isolationType]).sort(),
+                [
+                    [fleet.isolated.machineId, "Full"],
+                    [fleet.selective.machineId, "Selective"],
+                    [fleet.isolating.machineId, "Full"],
+                ].sort(),
+            );
+            assert.deepEqual(
+                apiRequests(emu).filter((c) => c.startsWith("POST")),
+                [],
+            );
 
             const again = await run(["export", "--incident", "INC-3000", "--out", out, ...at(emu)]);
             assert.equal(again.code, 2);

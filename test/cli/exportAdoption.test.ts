@@ -39,26 +39,42 @@ describe("cli: export, then apply: the isolations are adopted, no isolate is sen
             return { deviceCount: result.deviceCount };
         });
         const resources = run.resources.filter((r) => r.type === RESOURCE_TYPE);
-        assert.deepEqual(resources.map((r) => r.inputs.machineId).sort(), [fleet.isolated.machineId, fleet.selective.machineId, fleet.isolating.machineId].sort());
+        assert.deepEqual(
+            resources.map((r) => r.inputs.machineId).sort(),
+            [fleet.isolated.machineId, fleet.selective.machineId, fleet.isolating.machineId].sort(),
+        );
         assert.equal(emu.action(fleet.isolating.actionId)?.status, "Pending", "the isolate is still pending when applied");
 
-        const created = await Promise.all(resources.map(async (r) => {
-            const checked = await world.host.check(r.urn, {}, r.inputs);
-            assert.deepEqual(checked.failures, []);
-            const c = await world.host.create(r.urn, checked.inputs);
-            return { machineId: r.inputs.machineId as string, id: c.id, status: c.properties.status, type: c.properties.isolationType };
-        }));
-        assert.deepEqual(created.sort((a, b) => (a.machineId < b.machineId ? -1 : 1)), [
-            { machineId: fleet.isolated.machineId, id: fleet.isolated.actionId, status: "Succeeded", type: "Full" },
-            { machineId: fleet.isolating.machineId, id: fleet.isolating.actionId, status: "Succeeded", type: "Full" },
-            { machineId: fleet.selective.machineId, id: fleet.selective.actionId, status: "Succeeded", type: "Selective" },
-        ].sort((a, b) => (a.machineId < b.machineId ? -1 : 1)));
+        const created = await Promise.all(
+            resources.map(async (r) => {
+                const checked = await world.host.check(r.urn, {}, r.inputs);
+                assert.deepEqual(checked.failures, []);
+                const c = await world.host.create(r.urn, checked.inputs);
+                return { machineId: r.inputs.machineId as string, id: c.id, status: c.properties.status, type: c.properties.isolationType };
+            }),
+        );
+        assert.deepEqual(
+            created.sort((a, b) => (a.machineId < b.machineId ? -1 : 1)),
+            [
+                { machineId: fleet.isolated.machineId, id: fleet.isolated.actionId, status: "Succeeded", type: "Full" },
+                { machineId: fleet.isolating.machineId, id: fleet.isolating.actionId, status: "Succeeded", type: "Full" },
+                { machineId: fleet.selective.machineId, id: fleet.selective.actionId, status: "Succeeded", type: "Selective" },
+            ].sort((a, b) => (a.machineId < b.machineId ? -1 : 1)),
+        );
 
         const calls = apiRequests(emu);
-        assert.deepEqual(calls.filter((c) => c.startsWith("POST")), [], "no isolate, release or cancel was sent");
+        assert.deepEqual(
+            calls.filter((c) => c.startsWith("POST")),
+            [],
+            "no isolate, release or cancel was sent",
+        );
         assert.ok(calls.length > 0, "the export and the creates did read Defender");
         for (const id of [fleet.isolated.machineId, fleet.selective.machineId, fleet.isolating.machineId]) {
-            assert.equal(emu.state().actions.filter((a) => a.machineId === id && a.type === "Isolate").length, 1, `one isolate action on ${id}, the one adopted`);
+            assert.equal(
+                emu.state().actions.filter((a) => a.machineId === id && a.type === "Isolate").length,
+                1,
+                `one isolate action on ${id}, the one adopted`,
+            );
         }
         assert.ok(world.host.stdout().filter((l) => /adopting the (current|pending) isolate/.test(l)).length >= 3, world.host.stdout().join("\n"));
     });

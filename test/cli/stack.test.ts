@@ -14,12 +14,16 @@ const FIXTURE = path.join(REPO_ROOT, "test/cli/fixtures/stack-export.json");
 function writeStandIn(dir: string): { cli: string; log: string } {
     const cli = path.join(dir, "pulumi");
     const log = path.join(dir, "calls.log");
-    fs.writeFileSync(cli, `#!${process.execPath}
+    fs.writeFileSync(
+        cli,
+        `#!${process.execPath}
 const fs = require("fs");
 fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd() }) + "\\n");
 if (process.env.STANDIN_FAIL) { process.stderr.write("error: no stack named 'prod' found\\n"); process.exit(255); }
 process.stdout.write(fs.readFileSync(${JSON.stringify(FIXTURE)}, "utf8"));
-`, { mode: 0o755 });
+`,
+        { mode: 0o755 },
+    );
     return { cli, log };
 }
 
@@ -45,8 +49,15 @@ describe("cli: --stack reads the stack's state with the Pulumi CLI", function ()
     it("PULUMI_CLI: declared devices come from the export; a replaced resource does not count", async () => {
         const r = await runCommand(["status", "--json", "--stack", "prod", ...at(emu)], commandEnv(emu, { PULUMI_CLI: standIn.cli }), { cwd: tmp });
         assert.equal(r.code, 0, r.stderr);
-        const calls = fs.readFileSync(standIn.log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { argv: string[]; cwd: string });
-        assert.deepEqual(calls.map((c) => c.argv), [["stack", "export", "--stack", "prod"]]);
+        const calls = fs
+            .readFileSync(standIn.log, "utf8")
+            .trim()
+            .split("\n")
+            .map((l) => JSON.parse(l) as { argv: string[]; cwd: string });
+        assert.deepEqual(
+            calls.map((c) => c.argv),
+            [["stack", "export", "--stack", "prod"]],
+        );
         assert.equal(fs.realpathSync(calls[0].cwd), fs.realpathSync(tmp), "run where the user runs the command (their project)");
         const report = JSON.parse(r.stdout) as { devices: { machineId: string; declaredIn: string[] }[]; drift: unknown };
         const declared = Object.fromEntries(report.devices.map((d) => [d.machineId, d.declaredIn]));
@@ -61,7 +72,10 @@ describe("cli: --stack reads the stack's state with the Pulumi CLI", function ()
     it("'pulumi' on PATH when PULUMI_CLI is not set; with --incidents too", async () => {
         const dir = fs.mkdtempSync(path.join(tmp, "incidents-"));
         fs.writeFileSync(path.join(dir, "inc-1.yaml"), `incident: INC-1\ntitle: Beacon\nisolate:\n  - machineId: ${D.finLaptop2.id}\n`);
-        const r = await runCommand(["status", "--json", "--stack", "prod", "--incidents", dir, ...at(emu)], commandEnv(emu, { PATH: `${tmp}${path.delimiter}${process.env.PATH}` }));
+        const r = await runCommand(
+            ["status", "--json", "--stack", "prod", "--incidents", dir, ...at(emu)],
+            commandEnv(emu, { PATH: `${tmp}${path.delimiter}${process.env.PATH}` }),
+        );
         assert.equal(r.code, 0, r.stderr);
         const report = JSON.parse(r.stdout) as { devices: { machineId: string; declaredIn: string[] }[]; drift: { untracked: string[] } };
         assert.deepEqual(report.devices.find((d) => d.machineId === D.finLaptop2.id)?.declaredIn, ["INC-1"]);

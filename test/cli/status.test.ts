@@ -8,9 +8,18 @@ import { CLIENT_SECRET, FAST_EMULATOR } from "../support/world";
 import { apiRequests, at, commandEnv, D, runCommand, seedEveryState, type SeededFleet } from "./support/command";
 
 interface JsonDevice {
-    machineId: string; computerDnsName: string | null; state: string; isolationType: string | null; since: string | null;
-    actionId: string; requestor: string | null; requestSource: string | null; pending: { actionId: string; type: string; status: string }[];
-    device: { found: boolean } | null; declared?: boolean; declaredIn?: string[];
+    machineId: string;
+    computerDnsName: string | null;
+    state: string;
+    isolationType: string | null;
+    since: string | null;
+    actionId: string;
+    requestor: string | null;
+    requestSource: string | null;
+    pending: { actionId: string; type: string; status: string }[];
+    device: { found: boolean } | null;
+    declared?: boolean;
+    declaredIn?: string[];
 }
 interface JsonReport {
     devices: JsonDevice[];
@@ -42,7 +51,10 @@ describe("cli: defender-isolation status against the emulator", function () {
     after(async () => {
         await emu?.stop();
         // Whatever a run printed, the client secret is never in it.
-        assert.ok(outputs.every((o) => !o.includes(CLIENT_SECRET)), "the client secret appeared in the command's output");
+        assert.ok(
+            outputs.every((o) => !o.includes(CLIENT_SECRET)),
+            "the client secret appeared in the command's output",
+        );
     });
 
     it("--json: every state, in the documented shape, read with two listings and one device lookup", async () => {
@@ -52,16 +64,74 @@ describe("cli: defender-isolation status against the emulator", function () {
         const by = new Map(report.devices.map((d) => [d.machineId, d]));
         const pick = (id: string) => {
             const d = by.get(id) as JsonDevice;
-            return { state: d.state, isolationType: d.isolationType, actionId: d.actionId, requestSource: d.requestSource, pending: d.pending.map((p) => `${p.type} ${p.status}`), found: d.device?.found ?? null };
+            return {
+                state: d.state,
+                isolationType: d.isolationType,
+                actionId: d.actionId,
+                requestSource: d.requestSource,
+                pending: d.pending.map((p) => `${p.type} ${p.status}`),
+                found: d.device?.found ?? null,
+            };
         };
-        assert.deepEqual(pick(fleet.isolated.machineId), { state: "isolated", isolationType: "Full", actionId: fleet.isolated.actionId, requestSource: "Portal", pending: [], found: true });
-        assert.deepEqual(pick(fleet.selective.machineId), { state: "isolated", isolationType: "Selective", actionId: fleet.selective.actionId, requestSource: "Portal", pending: [], found: true });
-        assert.deepEqual(pick(fleet.isolating.machineId), { state: "isolating", isolationType: null, actionId: fleet.isolating.actionId, requestSource: "PublicApi", pending: ["Isolate Pending"], found: true });
-        assert.deepEqual(pick(fleet.releasing.machineId), { state: "releasing", isolationType: "Full", actionId: fleet.releasing.actionId, requestSource: "PublicApi", pending: ["Unisolate Pending"], found: true });
-        assert.deepEqual(pick(fleet.released.machineId), { state: "released", isolationType: null, actionId: fleet.released.actionId, requestSource: "Portal", pending: [], found: null });
+        assert.deepEqual(pick(fleet.isolated.machineId), {
+            state: "isolated",
+            isolationType: "Full",
+            actionId: fleet.isolated.actionId,
+            requestSource: "Portal",
+            pending: [],
+            found: true,
+        });
+        assert.deepEqual(pick(fleet.selective.machineId), {
+            state: "isolated",
+            isolationType: "Selective",
+            actionId: fleet.selective.actionId,
+            requestSource: "Portal",
+            pending: [],
+            found: true,
+        });
+        assert.deepEqual(pick(fleet.isolating.machineId), {
+            state: "isolating",
+            isolationType: null,
+            actionId: fleet.isolating.actionId,
+            requestSource: "PublicApi",
+            pending: ["Isolate Pending"],
+            found: true,
+        });
+        assert.deepEqual(pick(fleet.releasing.machineId), {
+            state: "releasing",
+            isolationType: "Full",
+            actionId: fleet.releasing.actionId,
+            requestSource: "PublicApi",
+            pending: ["Unisolate Pending"],
+            found: true,
+        });
+        assert.deepEqual(pick(fleet.released.machineId), {
+            state: "released",
+            isolationType: null,
+            actionId: fleet.released.actionId,
+            requestSource: "Portal",
+            pending: [],
+            found: null,
+        });
         assert.equal(by.get(fleet.selective.machineId)?.requestor, "analyst@contoso.com");
-        assert.deepEqual(Object.keys(report.devices[0]), ["machineId", "computerDnsName", "state", "isolationType", "since", "actionId", "actionType", "actionStatus", "requestor", "requestSource", "pending", "device"]);
-        assert.deepEqual(report.devices.map((d) => d.state), ["isolating", "isolated", "isolated", "releasing", "released"]);
+        assert.deepEqual(Object.keys(report.devices[0]), [
+            "machineId",
+            "computerDnsName",
+            "state",
+            "isolationType",
+            "since",
+            "actionId",
+            "actionType",
+            "actionStatus",
+            "requestor",
+            "requestSource",
+            "pending",
+            "device",
+        ]);
+        assert.deepEqual(
+            report.devices.map((d) => d.state),
+            ["isolating", "isolated", "isolated", "releasing", "released"],
+        );
 
         const calls = apiRequests(emu);
         assert.deepEqual(calls.filter((c) => c.startsWith("GET /api/machineactions")).sort(), [
@@ -77,7 +147,12 @@ describe("cli: defender-isolation status against the emulator", function () {
         assert.equal(r.code, 0, r.stderr);
         const lines = r.stdout.split("\n");
         assert.match(lines[0], /^STATE\s+DEVICE\s+MACHINE ID\s+TYPE\s+SINCE \(UTC\)\s+FOR\s+REQUESTOR\s+SOURCE\s+ACTION\s+PENDING\s+HEALTH$/);
-        assert.match(r.stdout, new RegExp(`isolated\\s+fin-lt-043\\.contoso\\.com\\s+${fleet.selective.machineId}\\s+Selective\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+\\S+\\s+analyst@contoso\\.com\\s+Portal\\s+${fleet.selective.actionId}\\s+-\\s+Active`));
+        assert.match(
+            r.stdout,
+            new RegExp(
+                `isolated\\s+fin-lt-043\\.contoso\\.com\\s+${fleet.selective.machineId}\\s+Selective\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+\\S+\\s+analyst@contoso\\.com\\s+Portal\\s+${fleet.selective.actionId}\\s+-\\s+Active`,
+            ),
+        );
         assert.match(r.stdout, new RegExp(`releasing\\s+dsg-mac-11\\.contoso\\.com .* ${fleet.releasing.actionId}\\s+Unisolate Pending`));
         assert.match(r.stdout, /^5 devices: 2 isolated, 1 isolating, 1 releasing, 1 released$/m);
         assert.equal(r.stderr, "", "no progress line when stderr is not a terminal");
@@ -104,18 +179,31 @@ describe("cli: defender-isolation status against the emulator", function () {
             const listings = apiRequests(emu).filter((c) => c.startsWith("GET /api/machineactions"));
             // 6 Isolates (3 pages of 2, the last with no next link) and 2 Unisolates (1 page).
             assert.equal(listings.length, 4, listings.join("\n"));
-            assert.ok(listings.some((c) => /\$skip=4/.test(c)), listings.join("\n"));
+            assert.ok(
+                listings.some((c) => /\$skip=4/.test(c)),
+                listings.join("\n"),
+            );
         } finally {
             emu.configure({ maxPageSize: 10000 });
         }
     });
 
     it("--machine narrows to the devices named, by id or by DNS name", async () => {
-        const report = await json(["--machine", fleet.isolated.machineId.toUpperCase(), "--machine", "FIN-LT-043.contoso.com", "--machine", "nobody.contoso.com"]);
+        const report = await json([
+            "--machine",
+            fleet.isolated.machineId.toUpperCase(),
+            "--machine",
+            "FIN-LT-043.contoso.com",
+            "--machine",
+            "nobody.contoso.com",
+        ]);
         assert.deepEqual(report.devices.map((d) => d.machineId).sort(), [fleet.isolated.machineId, fleet.selective.machineId].sort());
         assert.deepEqual(report.summary, { isolated: 2, isolating: 0, releasing: 0, released: 0 });
         const calls = apiRequests(emu);
-        assert.ok(calls.some((c) => c.includes("machineId in (")), calls.join("\n"));
+        assert.ok(
+            calls.some((c) => c.includes("machineId in (")),
+            calls.join("\n"),
+        );
         assert.ok(!calls.some((c) => c.includes("type eq")), "no fleet listing when devices are named");
     });
 
@@ -128,9 +216,18 @@ describe("cli: defender-isolation status against the emulator", function () {
         let dir: string;
         before(() => {
             dir = fs.mkdtempSync(path.join(os.tmpdir(), "inventory-incidents-"));
-            fs.writeFileSync(path.join(dir, "inc-1.yaml"), `incident: INC-1\ntitle: Beacon\nisolate:\n  - machineId: ${D.finLaptop.id}\n  - computerDnsName: web-lnx-03.contoso.com\n`);
-            fs.writeFileSync(path.join(dir, "inc-2.yaml"), `incident: INC-2\ntitle: Old one\nisolate:\n  - machineId: ${D.hrLaptop.id}\n  - machineId: ${D.finLaptop.id}\n`);
-            fs.writeFileSync(path.join(dir, "inc-3.yaml"), `incident: INC-3\ntitle: Expired\nexpiresAt: 2020-01-01T00:00:00Z\nisolate:\n  - machineId: ${D.finLaptop2.id}\n`);
+            fs.writeFileSync(
+                path.join(dir, "inc-1.yaml"),
+                `incident: INC-1\ntitle: Beacon\nisolate:\n  - machineId: ${D.finLaptop.id}\n  - computerDnsName: web-lnx-03.contoso.com\n`,
+            );
+            fs.writeFileSync(
+                path.join(dir, "inc-2.yaml"),
+                `incident: INC-2\ntitle: Old one\nisolate:\n  - machineId: ${D.hrLaptop.id}\n  - machineId: ${D.finLaptop.id}\n`,
+            );
+            fs.writeFileSync(
+                path.join(dir, "inc-3.yaml"),
+                `incident: INC-3\ntitle: Expired\nexpiresAt: 2020-01-01T00:00:00Z\nisolate:\n  - machineId: ${D.finLaptop2.id}\n`,
+            );
         });
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -138,8 +235,11 @@ describe("cli: defender-isolation status against the emulator", function () {
             const report = await json(["--incidents", dir]);
             const declared = Object.fromEntries(report.devices.map((d) => [d.machineId, d.declaredIn]));
             assert.deepEqual(declared, {
-                [fleet.isolated.machineId]: ["INC-1", "INC-2"], [fleet.selective.machineId]: [], [fleet.isolating.machineId]: [],
-                [fleet.releasing.machineId]: [], [fleet.released.machineId]: ["INC-2"],
+                [fleet.isolated.machineId]: ["INC-1", "INC-2"],
+                [fleet.selective.machineId]: [],
+                [fleet.isolating.machineId]: [],
+                [fleet.releasing.machineId]: [],
+                [fleet.released.machineId]: ["INC-2"],
             });
             assert.deepEqual(report.drift, {
                 untracked: [fleet.isolating.machineId, fleet.selective.machineId],
@@ -155,7 +255,10 @@ describe("cli: defender-isolation status against the emulator", function () {
             const r = await run(["status", "--incidents", dir, ...at(emu)]);
             assert.equal(r.code, 0, r.stderr);
             assert.match(r.stdout, /DECLARED$/m);
-            assert.match(r.stdout, /^2 isolated or being isolated in Defender, declared nowhere \(nobody will ever release them; 'defender-isolation export' adopts them into Git\)$/m);
+            assert.match(
+                r.stdout,
+                /^2 isolated or being isolated in Defender, declared nowhere \(nobody will ever release them; 'defender-isolation export' adopts them into Git\)$/m,
+            );
             assert.match(r.stdout, new RegExp(`^  - srv-sql-01\\.contoso\\.com \\(${D.sqlServer.id}\\): isolating since .* by 5ca1ab1e-`, "m"));
             assert.match(r.stdout, /^2 declared, not isolated \(the next refresh and 'pulumi up' isolate them\)$/m);
             assert.match(r.stdout, /^ {2}- web-lnx-03\.contoso\.com: never isolated \(no isolation action\); declared in INC-1$/m);

@@ -10,10 +10,15 @@ const CHILD_TIMEOUT_MS = 15_000;
 
 function runProbe(authorityHost: string, caFile: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
     return new Promise((resolve) => {
-        execFile(process.execPath, [join(__dirname, "fixtures", "tokenRefreshProbe.js"), authorityHost], {
-            env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile, AZURE_REGIONAL_AUTHORITY_NAME: "" },
-            timeout: CHILD_TIMEOUT_MS,
-        }, (error, stdout, stderr) => resolve({ stdout, stderr, code: error ? (typeof error.code === "number" ? error.code : -1) : 0 }));
+        execFile(
+            process.execPath,
+            [join(__dirname, "fixtures", "tokenRefreshProbe.js"), authorityHost],
+            {
+                env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile, AZURE_REGIONAL_AUTHORITY_NAME: "" },
+                timeout: CHILD_TIMEOUT_MS,
+            },
+            (error, stdout, stderr) => resolve({ stdout, stderr, code: error ? (typeof error.code === "number" ? error.code : -1) : 0 }),
+        );
     });
 }
 
@@ -53,6 +58,9 @@ describe("defender/auth: 401 refresh with the real ClientSecretCredential (child
             assert.equal(r.form.scope, PROBE_SCOPE);
         }
         // Instance discovery is off: only the custom login host was asked, and only for discovery and tokens.
-        assert.ok(entra.log.every((l) => l === `GET /${PROBE_TENANT}/v2.0/.well-known/openid-configuration` || l === `POST /${PROBE_TENANT}/oauth2/v2.0/token`), entra.log.join("\n"));
+        assert.ok(
+            entra.log.every((l) => l === `GET /${PROBE_TENANT}/v2.0/.well-known/openid-configuration` || l === `POST /${PROBE_TENANT}/oauth2/v2.0/token`),
+            entra.log.join("\n"),
+        );
     });
 });

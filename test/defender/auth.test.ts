@@ -2,7 +2,16 @@ import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { ClientSecretCredential, DefaultAzureCredential, type AccessToken, type TokenCredential } from "@azure/identity";
 import sinon from "sinon";
-import { NO_CREDENTIAL, credentialProblems, identityOptions, isDefenderApiError, resetCredentials, sharedCredential, tokenSourceFor, type CredentialSettings } from "../../provider/defender";
+import {
+    NO_CREDENTIAL,
+    credentialProblems,
+    identityOptions,
+    isDefenderApiError,
+    resetCredentials,
+    sharedCredential,
+    tokenSourceFor,
+    type CredentialSettings,
+} from "../../provider/defender";
 import { fakeCredential } from "./support/fakeCredential";
 
 const SECRET = "Qm9vLXNlY3JldC12YWx1ZS0xMjM0NQ";
@@ -48,12 +57,20 @@ describe("defender/auth", () => {
         it("none of them and no authMethod: refused, never the ambient identity by accident", () => {
             const nothing = { authorityHost: SETTINGS.authorityHost, customAuthorityHost: false, scope: SETTINGS.scope };
             assert.deepEqual(credentialProblems(nothing as CredentialSettings), [NO_CREDENTIAL]);
-            assert.throws(() => tokenSourceFor(nothing), (e: unknown) => isDefenderApiError(e) && e.kind === "invalidOptions" && e.message.includes("authMethod ambient"));
-            assert.throws(() => sharedCredential(nothing), (e: unknown) => isDefenderApiError(e) && e.kind === "invalidOptions");
+            assert.throws(
+                () => tokenSourceFor(nothing),
+                (e: unknown) => isDefenderApiError(e) && e.kind === "invalidOptions" && e.message.includes("authMethod ambient"),
+            );
+            assert.throws(
+                () => sharedCredential(nothing),
+                (e: unknown) => isDefenderApiError(e) && e.kind === "invalidOptions",
+            );
         });
 
         it("authMethod ambient excludes a client secret", () => {
-            assert.deepEqual(credentialProblems({ ...SETTINGS, authMethod: "ambient" }), ["authMethod ambient uses the ambient Azure identity, so clientSecret must not be set: remove clientSecret, or set authMethod clientSecret"]);
+            assert.deepEqual(credentialProblems({ ...SETTINGS, authMethod: "ambient" }), [
+                "authMethod ambient uses the ambient Azure identity, so clientSecret must not be set: remove clientSecret, or set authMethod clientSecret",
+            ]);
         });
 
         it("an injected credential is used as is", async () => {
@@ -66,16 +83,28 @@ describe("defender/auth", () => {
         });
 
         const partial: Array<[Partial<CredentialSettings>, string]> = [
-            [{ clientSecret: undefined }, "tenantId, clientId and clientSecret go together: clientSecret is missing (set it, or remove tenantId and clientId and set authMethod ambient to use the ambient Azure identity)"],
-            [{ tenantId: undefined, clientId: undefined }, "tenantId, clientId and clientSecret go together: tenantId and clientId are missing (set them, or remove clientSecret and set authMethod ambient to use the ambient Azure identity)"],
-            [{ clientId: undefined }, "tenantId, clientId and clientSecret go together: clientId is missing (set it, or remove tenantId and clientSecret and set authMethod ambient to use the ambient Azure identity)"],
+            [
+                { clientSecret: undefined },
+                "tenantId, clientId and clientSecret go together: clientSecret is missing (set it, or remove tenantId and clientId and set authMethod ambient to use the ambient Azure identity)",
+            ],
+            [
+                { tenantId: undefined, clientId: undefined },
+                "tenantId, clientId and clientSecret go together: tenantId and clientId are missing (set them, or remove clientSecret and set authMethod ambient to use the ambient Azure identity)",
+            ],
+            [
+                { clientId: undefined },
+                "tenantId, clientId and clientSecret go together: clientId is missing (set it, or remove tenantId and clientSecret and set authMethod ambient to use the ambient Azure identity)",
+            ],
         ];
         for (const [overrides, message] of partial) {
             it(`a partial set names the missing keys: ${message.split(": ")[1].split(" (")[0]}`, () => {
                 const settings = { ...SETTINGS, ...overrides };
                 for (const k of Object.keys(overrides) as Array<keyof CredentialSettings>) delete settings[k];
                 assert.deepEqual(credentialProblems(settings), [message]);
-                assert.throws(() => tokenSourceFor(settings), (e: unknown) => isDefenderApiError(e) && e.kind === "invalidOptions" && e.message.includes(message));
+                assert.throws(
+                    () => tokenSourceFor(settings),
+                    (e: unknown) => isDefenderApiError(e) && e.kind === "invalidOptions" && e.message.includes(message),
+                );
             });
         }
 
@@ -87,14 +116,23 @@ describe("defender/auth", () => {
                 "clientSecret must be a non-empty string when given",
                 "tenantId must be the directory (tenant) id, a GUID, or its domain such as contoso.onmicrosoft.com",
             ]);
-            assert.deepEqual(credentialProblems({ clientSecret: SECRET, credential: fakeCredential() }), ["clientSecret and credential exclude each other: pass one of them"]);
-            assert.deepEqual(credentialProblems({ credential: {} as TokenCredential }), ["credential must be a TokenCredential (an object with a getToken method), such as one from @azure/identity"]);
+            assert.deepEqual(credentialProblems({ clientSecret: SECRET, credential: fakeCredential() }), [
+                "clientSecret and credential exclude each other: pass one of them",
+            ]);
+            assert.deepEqual(credentialProblems({ credential: {} as TokenCredential }), [
+                "credential must be a TokenCredential (an object with a getToken method), such as one from @azure/identity",
+            ]);
             assert.ok(!credentialProblems({ tenantId: "x y", clientId: "z", clientSecret: SECRET }).join(" ").includes(SECRET));
         });
 
         it("a custom login host turns off instance discovery; the cloud's own keeps it", () => {
-            assert.deepEqual(identityOptions({ authorityHost: "https://127.0.0.1:8443", customAuthorityHost: true }), { authorityHost: "https://127.0.0.1:8443", disableInstanceDiscovery: true });
-            assert.deepEqual(identityOptions({ authorityHost: "https://login.microsoftonline.us", customAuthorityHost: false }), { authorityHost: "https://login.microsoftonline.us" });
+            assert.deepEqual(identityOptions({ authorityHost: "https://127.0.0.1:8443", customAuthorityHost: true }), {
+                authorityHost: "https://127.0.0.1:8443",
+                disableInstanceDiscovery: true,
+            });
+            assert.deepEqual(identityOptions({ authorityHost: "https://login.microsoftonline.us", customAuthorityHost: false }), {
+                authorityHost: "https://login.microsoftonline.us",
+            });
         });
     });
 
@@ -134,7 +172,11 @@ describe("defender/auth", () => {
             const { instances } = stubClientSecretTokens();
             const source = tokenSourceFor(SETTINGS);
             const rejected = await source.getToken();
-            const refreshed = await Promise.all([source.refreshToken(rejected), source.refreshToken(rejected), tokenSourceFor(SETTINGS).refreshToken(rejected)]);
+            const refreshed = await Promise.all([
+                source.refreshToken(rejected),
+                source.refreshToken(rejected),
+                tokenSourceFor(SETTINGS).refreshToken(rejected),
+            ]);
             assert.deepEqual(refreshed, ["entra-token-2", "entra-token-2", "entra-token-2"]);
             assert.equal(await source.refreshToken(rejected), "entra-token-2");
             assert.equal(instances.length, 2);
@@ -145,10 +187,11 @@ describe("defender/auth", () => {
     describe("failures", () => {
         it("a token error never carries the secret or a token", async () => {
             const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2ln";
-            sandbox.stub(ClientSecretCredential.prototype, "getToken").rejects(Object.assign(
-                new Error(`AADSTS7000215: Invalid client secret provided: '${SECRET}'. Trace: client_secret=${SECRET}&assertion=${jwt}`),
-                { name: "AuthenticationError" },
-            ));
+            sandbox.stub(ClientSecretCredential.prototype, "getToken").rejects(
+                Object.assign(new Error(`AADSTS7000215: Invalid client secret provided: '${SECRET}'. Trace: client_secret=${SECRET}&assertion=${jwt}`), {
+                    name: "AuthenticationError",
+                }),
+            );
             let caught: unknown;
             try {
                 await tokenSourceFor(SETTINGS).getToken();
@@ -157,7 +200,10 @@ describe("defender/auth", () => {
             }
             assert.ok(isDefenderApiError(caught));
             assert.equal(caught.kind, "token");
-            assert.match(caught.message, /^Defender API token request for https:\/\/api\.securitycenter\.microsoft\.com\/\.default failed: AuthenticationError: AADSTS7000215: Invalid client secret provided: '\[redacted\]'/);
+            assert.match(
+                caught.message,
+                /^Defender API token request for https:\/\/api\.securitycenter\.microsoft\.com\/\.default failed: AuthenticationError: AADSTS7000215: Invalid client secret provided: '\[redacted\]'/,
+            );
             for (const text of [caught.message, caught.stack ?? "", JSON.stringify(caught), inspect(caught, { depth: 10, showHidden: true })]) {
                 assert.ok(!text.includes(SECRET), text);
                 assert.ok(!text.includes(jwt), text);
@@ -165,9 +211,16 @@ describe("defender/auth", () => {
         });
 
         it("no ambient credential: says what to set", async () => {
-            sandbox.stub(DefaultAzureCredential.prototype, "getToken").rejects(Object.assign(new Error("DefaultAzureCredential failed to retrieve a token from the included credentials."), { name: "CredentialUnavailableError" }));
+            sandbox.stub(DefaultAzureCredential.prototype, "getToken").rejects(
+                Object.assign(new Error("DefaultAzureCredential failed to retrieve a token from the included credentials."), {
+                    name: "CredentialUnavailableError",
+                }),
+            );
             const source = tokenSourceFor({ authorityHost: SETTINGS.authorityHost, customAuthorityHost: false, scope: SETTINGS.scope, authMethod: "ambient" });
-            await assert.rejects(source.getToken(), /CredentialUnavailableError: DefaultAzureCredential failed .* \(authMethod is ambient, and no ambient Azure identity answered: .* or set tenantId, clientId and clientSecret instead/);
+            await assert.rejects(
+                source.getToken(),
+                /CredentialUnavailableError: DefaultAzureCredential failed .* \(authMethod is ambient, and no ambient Azure identity answered: .* or set tenantId, clientId and clientSecret instead/,
+            );
         });
     });
 });

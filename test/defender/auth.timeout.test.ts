@@ -8,9 +8,10 @@ describe("defender/auth: the token request is bounded like every call", () => {
     it("fails with a token error when the credential never answers, after the request timeout", async () => {
         let aborted = false;
         const silent: TokenCredential = {
-            getToken: (_scope, options) => new Promise(() => {
-                options?.abortSignal?.addEventListener("abort", () => (aborted = true));
-            }),
+            getToken: (_scope, options) =>
+                new Promise(() => {
+                    options?.abortSignal?.addEventListener("abort", () => (aborted = true));
+                }),
         };
         const client = createDefenderClient({ apiBaseUrl: "http://127.0.0.1:9", credential: silent, timeoutMs: 150 });
         const started = Date.now();

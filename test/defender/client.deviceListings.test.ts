@@ -23,12 +23,21 @@ const line = (r: RecordedRequest) => `${r.method} ${r.path}${r.rawQuery ? `?${r.
 
 /** Answers a listing of actions with one Isolate per device its `machineId in` filter names. */
 function answerMachineIdsIn(request: RecordedRequest) {
-    return { status: 200, json: collection(quoted(request).map((id, i) => machineActionJson({ id: actionId(Number.parseInt(id, 16) * 100 + i), machineId: id }))) };
+    return {
+        status: 200,
+        json: collection(quoted(request).map((id, i) => machineActionJson({ id: actionId(Number.parseInt(id, 16) * 100 + i), machineId: id }))),
+    };
 }
 
 /** Answers a listing of machines with the devices its `id in` filter names, but the absent one. */
-const answerIdsIn = (absent: string) => (request: RecordedRequest) =>
-    ({ status: 200, json: collection(quoted(request).filter((id) => id !== absent).map((id) => machineJson({ id }))) });
+const answerIdsIn = (absent: string) => (request: RecordedRequest) => ({
+    status: 200,
+    json: collection(
+        quoted(request)
+            .filter((id) => id !== absent)
+            .map((id) => machineJson({ id })),
+    ),
+});
 
 describe("defender/client listings by device", () => {
     const h = useHarness();
@@ -38,50 +47,90 @@ describe("defender/client listings by device", () => {
             const ids = devices(120);
             h.server.fallback("GET", "/api/machineactions", answerMachineIdsIn);
             const found = await h.client().listActions({ machineIds: [...ids, ids[3].toUpperCase()] });
-            assert.deepEqual(found.map((a) => a.machineId), ids);
-            assert.deepEqual(h.server.requests.map(summary), [ids.slice(0, 50), ids.slice(50, 100), ids.slice(100)].map((chunk) => (
-                { method: "GET", path: "/api/machineactions", rawQuery: query(odataIn("machineId", chunk)), body: "" })));
+            assert.deepEqual(
+                found.map((a) => a.machineId),
+                ids,
+            );
+            assert.deepEqual(
+                h.server.requests.map(summary),
+                [ids.slice(0, 50), ids.slice(50, 100), ids.slice(100)].map((chunk) => ({
+                    method: "GET",
+                    path: "/api/machineactions",
+                    rawQuery: query(odataIn("machineId", chunk)),
+                    body: "",
+                })),
+            );
         });
 
         it("keeps the other filters on the service side and checks them again here", async () => {
             const [a, b] = devices(2);
-            h.server.enqueue("GET", "/api/machineactions", { status: 200, json: collection([
-                machineActionJson({ id: actionId(1), machineId: a }),
-                machineActionJson({ id: actionId(2), machineId: b, type: "Unisolate" }),
-                machineActionJson({ id: actionId(3), machineId: deviceId(9) }),
-            ]) });
+            h.server.enqueue("GET", "/api/machineactions", {
+                status: 200,
+                json: collection([
+                    machineActionJson({ id: actionId(1), machineId: a }),
+                    machineActionJson({ id: actionId(2), machineId: b, type: "Unisolate" }),
+                    machineActionJson({ id: actionId(3), machineId: deviceId(9) }),
+                ]),
+            });
             const found = await h.client().listActions({ machineIds: [a, b], type: "Isolate" });
-            assert.deepEqual(found.map((x) => x.id), [actionId(1)]);
-            assert.deepEqual(h.server.requests.map((r) => r.rawQuery), [query(`${odataIn("machineId", [a, b])} and type eq 'Isolate'`)]);
+            assert.deepEqual(
+                found.map((x) => x.id),
+                [actionId(1)],
+            );
+            assert.deepEqual(
+                h.server.requests.map((r) => r.rawQuery),
+                [query(`${odataIn("machineId", [a, b])} and type eq 'Isolate'`)],
+            );
         });
 
         it("pages each listing as the other listings do", async () => {
             const [a] = devices(1);
-            h.server.enqueue("GET", "/api/machineactions",
+            h.server.enqueue(
+                "GET",
+                "/api/machineactions",
                 { status: 200, json: collection([machineActionJson({ id: actionId(1), machineId: a }), machineActionJson({ id: actionId(2), machineId: a })]) },
-                { status: 200, json: collection([machineActionJson({ id: actionId(3), machineId: a })]) });
+                { status: 200, json: collection([machineActionJson({ id: actionId(3), machineId: a })]) },
+            );
             const found = await h.client({ pageSize: 2 }).listActions({ machineIds: [a] });
-            assert.deepEqual(found.map((x) => x.id), [1, 2, 3].map(actionId));
-            assert.deepEqual(h.server.requests.map((r) => r.rawQuery), [query(odataIn("machineId", [a]), 2), `${query(odataIn("machineId", [a]), 2)}&$skip=2`]);
+            assert.deepEqual(
+                found.map((x) => x.id),
+                [1, 2, 3].map(actionId),
+            );
+            assert.deepEqual(
+                h.server.requests.map((r) => r.rawQuery),
+                [query(odataIn("machineId", [a]), 2), `${query(odataIn("machineId", [a]), 2)}&$skip=2`],
+            );
         });
 
         it("falls back to one machineId eq listing per device when the service refuses `in`, and remembers it", async () => {
             const [a, b] = devices(2);
             h.server.enqueue("GET", "/api/machineactions", { status: 400, json: errorBody("ODataError", "The query specified in the URI is not valid.") });
-            h.server.fallback("GET", "/api/machineactions", (r) => ({ status: 200, json: collection([machineActionJson({ id: actionId(Number.parseInt(quoted(r)[0], 16)), machineId: quoted(r)[0] })]) }));
+            h.server.fallback("GET", "/api/machineactions", (r) => ({
+                status: 200,
+                json: collection([machineActionJson({ id: actionId(Number.parseInt(quoted(r)[0], 16)), machineId: quoted(r)[0] })]),
+            }));
             const client = h.client();
-            assert.deepEqual((await client.listActions({ machineIds: [a, b] })).map((x) => x.machineId), [a, b]);
-            assert.deepEqual((await client.listActions({ machineIds: [b] })).map((x) => x.machineId), [b]);
-            assert.deepEqual(h.server.requests.map((r) => r.rawQuery), [
-                query(odataIn("machineId", [a, b])),
-                query(odataEq("machineId", a)),
-                query(odataEq("machineId", b)),
-                query(odataEq("machineId", b)),
-            ]);
+            assert.deepEqual(
+                (await client.listActions({ machineIds: [a, b] })).map((x) => x.machineId),
+                [a, b],
+            );
+            assert.deepEqual(
+                (await client.listActions({ machineIds: [b] })).map((x) => x.machineId),
+                [b],
+            );
+            assert.deepEqual(
+                h.server.requests.map((r) => r.rawQuery),
+                [query(odataIn("machineId", [a, b])), query(odataEq("machineId", a)), query(odataEq("machineId", b)), query(odataEq("machineId", b))],
+            );
         });
 
         it("once `in` worked, a later 400 is an error, not a fallback", async () => {
-            h.server.enqueue("GET", "/api/machineactions", { status: 200, json: collection([]) }, { status: 400, json: errorBody("BadRequest", "something else") });
+            h.server.enqueue(
+                "GET",
+                "/api/machineactions",
+                { status: 200, json: collection([]) },
+                { status: 400, json: errorBody("BadRequest", "something else") },
+            );
             const client = h.client();
             await client.listActions({ machineIds: devices(1) });
             const e = await rejection(client.listActions({ machineIds: devices(2) }));
@@ -112,7 +161,10 @@ describe("defender/client listings by device", () => {
             h.server.fallback("GET", "/api/machines", answerIdsIn(ids[7]));
             h.server.fallback("GET", `/api/machines/${ids[7]}`, { status: 404, json: errorBody("ResourceNotFound", "Machine not found") });
             const found = await h.client().listMachines({ ids: [...ids, ids[0].toUpperCase()] });
-            assert.deepEqual(found.map((m) => m.id), ids.filter((id) => id !== ids[7]));
+            assert.deepEqual(
+                found.map((m) => m.id),
+                ids.filter((id) => id !== ids[7]),
+            );
             assert.deepEqual(h.server.requests.map(summary), [
                 { method: "GET", path: "/api/machines", rawQuery: query(odataIn("id", ids.slice(0, 50))), body: "" },
                 { method: "GET", path: `/api/machines/${ids[7]}`, rawQuery: "", body: "" },
@@ -137,7 +189,10 @@ describe("defender/client listings by device", () => {
 
         it("drops a device the answer holds but was not asked for", async () => {
             h.server.enqueue("GET", "/api/machines", { status: 200, json: collection([machineJson({ id: deviceId(1) }), machineJson({ id: deviceId(5) })]) });
-            assert.deepEqual((await h.client().listMachines({ ids: [deviceId(1)] })).map((m) => m.id), [deviceId(1)]);
+            assert.deepEqual(
+                (await h.client().listMachines({ ids: [deviceId(1)] })).map((m) => m.id),
+                [deviceId(1)],
+            );
         });
 
         it("falls back to single reads (404 = absent) when the service refuses `in`, and remembers it", async () => {
@@ -146,8 +201,14 @@ describe("defender/client listings by device", () => {
             h.server.fallback("GET", `/api/machines/${a}`, { status: 200, json: machineJson({ id: a }) });
             h.server.fallback("GET", `/api/machines/${b}`, { status: 404, json: errorBody("ResourceNotFound", "Machine not found") });
             const client = h.client();
-            assert.deepEqual((await client.listMachines({ ids: [a, b] })).map((m) => m.id), [a]);
-            assert.deepEqual((await client.listMachines({ ids: [a] })).map((m) => m.id), [a]);
+            assert.deepEqual(
+                (await client.listMachines({ ids: [a, b] })).map((m) => m.id),
+                [a],
+            );
+            assert.deepEqual(
+                (await client.listMachines({ ids: [a] })).map((m) => m.id),
+                [a],
+            );
             assert.deepEqual(h.server.requests.map(line), [
                 `GET /api/machines?${query(odataIn("id", [a, b]))}`,
                 `GET /api/machines/${a}`,

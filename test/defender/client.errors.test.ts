@@ -32,10 +32,31 @@ describe("defender/client errors and retries", () => {
         it("400 ActiveRequestAlreadyExists: code and correlation id surface, nothing is retried", async () => {
             h.server.enqueue("POST", ISOLATE, { status: 400, json: errorBody("ActiveRequestAlreadyExists", "Action is already in progress") });
             const e = await rejection(h.client().isolate(MACHINE_ID, isolateBody));
-            assert.equal(e.message, `Defender API POST ${ISOLATE} failed: 400 ActiveRequestAlreadyExists — Action is already in progress (correlation id ${CORRELATION_ID})`);
+            assert.equal(
+                e.message,
+                `Defender API POST ${ISOLATE} failed: 400 ActiveRequestAlreadyExists — Action is already in progress (correlation id ${CORRELATION_ID})`,
+            );
             assert.deepEqual(
-                { kind: e.kind, method: e.method, path: e.path, status: e.status, code: e.code, defenderMessage: e.defenderMessage, correlationId: e.correlationId, outcomeUnknown: e.outcomeUnknown },
-                { kind: "http", method: "POST", path: ISOLATE, status: 400, code: "ActiveRequestAlreadyExists", defenderMessage: "Action is already in progress", correlationId: CORRELATION_ID, outcomeUnknown: false },
+                {
+                    kind: e.kind,
+                    method: e.method,
+                    path: e.path,
+                    status: e.status,
+                    code: e.code,
+                    defenderMessage: e.defenderMessage,
+                    correlationId: e.correlationId,
+                    outcomeUnknown: e.outcomeUnknown,
+                },
+                {
+                    kind: "http",
+                    method: "POST",
+                    path: ISOLATE,
+                    status: 400,
+                    code: "ActiveRequestAlreadyExists",
+                    defenderMessage: "Action is already in progress",
+                    correlationId: CORRELATION_ID,
+                    outcomeUnknown: false,
+                },
             );
             assert.equal(h.server.requests.length, 1);
         });
@@ -66,27 +87,46 @@ describe("defender/client errors and retries", () => {
             h.server.enqueue("POST", ISOLATE, { status: 401, json: errorBody("Unauthorized", "token expired") }, { status: 201, json: machineActionJson() });
             const action = await h.client().isolate(MACHINE_ID, isolateBody);
             assert.equal(action.id, actionId(1));
-            assert.deepEqual(h.server.requests.map((r) => r.headers.authorization), [`Bearer ${fakeToken(1)}`, `Bearer ${fakeToken(2)}`]);
+            assert.deepEqual(
+                h.server.requests.map((r) => r.headers.authorization),
+                [`Bearer ${fakeToken(1)}`, `Bearer ${fakeToken(2)}`],
+            );
             assert.equal(h.credential.calls, 2);
         });
 
         it("fails on a second 401, with the fix", async () => {
-            h.server.enqueue("GET", MACHINE, { status: 401, json: errorBody("Unauthorized", "bad audience") }, { status: 401, json: errorBody("Unauthorized", "bad audience") });
+            h.server.enqueue(
+                "GET",
+                MACHINE,
+                { status: 401, json: errorBody("Unauthorized", "bad audience") },
+                { status: 401, json: errorBody("Unauthorized", "bad audience") },
+            );
             const e = await rejection(h.client().getMachine(MACHINE_ID));
             assert.equal(e.status, 401);
             assert.equal(e.kind, "http");
-            assert.match(e.message, /401 Unauthorized — bad audience \(correlation id .*\); a freshly issued token was refused too: check tenantId, clientId, the secret and the token scope/);
+            assert.match(
+                e.message,
+                /401 Unauthorized — bad audience \(correlation id .*\); a freshly issued token was refused too: check tenantId, clientId, the secret and the token scope/,
+            );
             assert.equal(h.server.requests.length, 2);
             assert.equal(h.credential.calls, 2);
         });
 
         it("concurrent 401s share one refresh", async () => {
-            h.server.enqueue("GET", MACHINE, { status: 401, json: errorBody("Unauthorized", "expired") }, { status: 401, json: errorBody("Unauthorized", "expired") });
+            h.server.enqueue(
+                "GET",
+                MACHINE,
+                { status: 401, json: errorBody("Unauthorized", "expired") },
+                { status: 401, json: errorBody("Unauthorized", "expired") },
+            );
             h.server.fallback("GET", MACHINE, { status: 200, json: machineJson() });
             const client = h.client();
             await Promise.all([client.getMachine(MACHINE_ID), client.getMachine(MACHINE_ID)]);
             assert.equal(h.credential.calls, 2);
-            assert.deepEqual(h.server.requests.map((r) => r.headers.authorization), [`Bearer ${fakeToken(1)}`, `Bearer ${fakeToken(1)}`, `Bearer ${fakeToken(2)}`, `Bearer ${fakeToken(2)}`]);
+            assert.deepEqual(
+                h.server.requests.map((r) => r.headers.authorization),
+                [`Bearer ${fakeToken(1)}`, `Bearer ${fakeToken(1)}`, `Bearer ${fakeToken(2)}`, `Bearer ${fakeToken(2)}`],
+            );
         });
     });
 
@@ -94,14 +134,22 @@ describe("defender/client errors and retries", () => {
         it("waits Retry-After, then sends the POST again (a 429 was not performed)", async () => {
             const clock = fakeClock(sandbox);
             const events: DefenderClientEvent[] = [];
-            h.server.enqueue("POST", ISOLATE, { status: 429, headers: { "Retry-After": "7" }, json: errorBody("TooManyRequests", "slow down") }, { status: 201, json: machineActionJson() });
+            h.server.enqueue(
+                "POST",
+                ISOLATE,
+                { status: 429, headers: { "Retry-After": "7" }, json: errorBody("TooManyRequests", "slow down") },
+                { status: 201, json: machineActionJson() },
+            );
             const action = await drive(clock, h.client({ onEvent: (e) => events.push(e) }).isolate(MACHINE_ID, isolateBody));
             assert.equal(action.id, actionId(1));
             const [first, second] = h.server.requests;
             assert.equal(h.server.requests.length, 2);
             assert.equal(second.at - first.at, 7_000);
             assert.equal(second.body, first.body);
-            assert.deepEqual(events.filter((e) => e.type === "retry"), [{ type: "retry", method: "POST", path: ISOLATE, attempt: 1, cause: "rateLimited", status: 429, delayMs: 7_000 }]);
+            assert.deepEqual(
+                events.filter((e) => e.type === "retry"),
+                [{ type: "retry", method: "POST", path: ISOLATE, attempt: 1, cause: "rateLimited", status: 429, delayMs: 7_000 }],
+            );
         });
 
         it("without Retry-After waits defaultRetryAfterSeconds", async () => {
@@ -126,7 +174,10 @@ describe("defender/client errors and retries", () => {
             await until(() => pacingSnapshot().some((b) => b.blockedForMs > 0), "the 429 to block the bucket");
             const second = h.client().getMachine(MACHINE_ID); // another client of the same tenant and app
             await drive(clock, Promise.all([first, second]));
-            assert.deepEqual(h.server.requests.map((r) => r.at - t0), [0, 5_000, 5_000]);
+            assert.deepEqual(
+                h.server.requests.map((r) => r.at - t0),
+                [0, 5_000, 5_000],
+            );
         });
 
         it("fails at once when Retry-After exceeds maxRetryAfterSeconds, and so do calls queued behind it", async () => {
@@ -137,7 +188,10 @@ describe("defender/client errors and retries", () => {
             assert.equal(e.kind, "rateLimited");
             assert.equal(e.retryAfterSeconds, 301);
             assert.equal(e.outcomeUnknown, false);
-            assert.equal(e.message, `Defender API POST ${ISOLATE} failed: 429 TooManyRequests — hour limit (correlation id ${CORRELATION_ID}); Retry-After of 301 s exceeds retry.maxRetryAfterSeconds (300); nothing was performed, run again later`);
+            assert.equal(
+                e.message,
+                `Defender API POST ${ISOLATE} failed: 429 TooManyRequests — hour limit (correlation id ${CORRELATION_ID}); Retry-After of 301 s exceeds retry.maxRetryAfterSeconds (300); nothing was performed, run again later`,
+            );
             const next = await rejection(client.isolate(OTHER_MACHINE_ID, isolateBody));
             assert.equal(next.kind, "rateLimited");
             assert.match(next.message, /the API asked for a pause of 301 s \(Retry-After\), longer than retry\.maxRetryAfterSeconds \(300\); nothing was sent/);
@@ -157,13 +211,25 @@ describe("defender/client errors and retries", () => {
     describe("5xx, timeouts and lost connections", () => {
         it("GET: 5xx retried with capped exponential backoff (fake timers, no jitter)", async () => {
             const clock = fakeClock(sandbox);
-            h.server.enqueue("GET", MACHINE, { status: 500, json: errorBody("InternalServerError", "oops") }, { status: 503, text: "" }, { status: 200, json: machineJson() });
+            h.server.enqueue(
+                "GET",
+                MACHINE,
+                { status: 500, json: errorBody("InternalServerError", "oops") },
+                { status: 503, text: "" },
+                { status: 200, json: machineJson() },
+            );
             const events: DefenderClientEvent[] = [];
             const client = h.client({ retry: { jitter: false, backoffBaseMs: 500, backoffMaxMs: 30_000 }, onEvent: (e) => events.push(e) });
             await drive(clock, client.getMachine(MACHINE_ID));
             const at = h.server.requests.map((r) => r.at - h.server.requests[0].at);
             assert.deepEqual(at, [0, 500, 1_500]);
-            assert.deepEqual(events.map((e) => (e.type === "retry" ? [e.cause, e.status, e.delayMs] : e.type)), [["serverError", 500, 500], ["serverError", 503, 1_000]]);
+            assert.deepEqual(
+                events.map((e) => (e.type === "retry" ? [e.cause, e.status, e.delayMs] : e.type)),
+                [
+                    ["serverError", 500, 500],
+                    ["serverError", 503, 1_000],
+                ],
+            );
         });
 
         it("GET: full jitter draws each wait below the capped delay", async () => {
@@ -189,7 +255,10 @@ describe("defender/client errors and retries", () => {
             h.server.fallback("POST", ISOLATE, { status: 201, json: machineActionJson() });
             const e = await rejection(h.client().isolate(MACHINE_ID, isolateBody));
             assert.equal(e.outcomeUnknown, true);
-            assert.equal(e.message, `Defender API POST ${ISOLATE} failed: 500 InternalServerError — An error has occurred (correlation id ${CORRELATION_ID}); the outcome is unknown`);
+            assert.equal(
+                e.message,
+                `Defender API POST ${ISOLATE} failed: 500 InternalServerError — An error has occurred (correlation id ${CORRELATION_ID}); the outcome is unknown`,
+            );
             assert.equal(h.server.requests.length, 1);
         });
 
@@ -255,7 +324,10 @@ describe("defender/client errors and retries", () => {
             const events: DefenderClientEvent[] = [];
             await h.client({ timeoutMs: 150, onEvent: (e) => events.push(e) }).getMachine(MACHINE_ID);
             assert.equal(h.server.requests.length, 3);
-            assert.deepEqual(events.map((e) => (e.type === "retry" ? e.cause : e.type)), ["timeout", "network"]);
+            assert.deepEqual(
+                events.map((e) => (e.type === "retry" ? e.cause : e.type)),
+                ["timeout", "network"],
+            );
         });
 
         it("POST: a redirect is not followed; the outcome is unknown", async () => {
@@ -270,14 +342,26 @@ describe("defender/client errors and retries", () => {
 
     describe("answers that are not what the API documents", () => {
         it("POST 201 with an unusable body: the action exists, so the outcome is unknown", async () => {
-            h.server.enqueue("POST", ISOLATE, { status: 201, json: { id: actionId(1) } }, { status: 201, text: "not json" }, { status: 201, json: machineActionJson({ machineId: OTHER_MACHINE_ID }) });
+            h.server.enqueue(
+                "POST",
+                ISOLATE,
+                { status: 201, json: { id: actionId(1) } },
+                { status: 201, text: "not json" },
+                { status: 201, json: machineActionJson({ machineId: OTHER_MACHINE_ID }) },
+            );
             const client = h.client();
             const missing = await rejection(client.isolate(MACHINE_ID, isolateBody));
             assert.equal(missing.kind, "invalidResponse");
             assert.equal(missing.outcomeUnknown, true);
-            assert.equal(missing.message, `Defender API POST ${ISOLATE} failed: 201; the answer is not a MachineAction: MachineAction field "type" is missing; the outcome is unknown`);
+            assert.equal(
+                missing.message,
+                `Defender API POST ${ISOLATE} failed: 201; the answer is not a MachineAction: MachineAction field "type" is missing; the outcome is unknown`,
+            );
             const notJson = await rejection(client.isolate(MACHINE_ID, isolateBody));
-            assert.match(notJson.message, /failed: 201; the answer is not a MachineAction: the answer is not JSON \(8 characters of unknown type\); the outcome is unknown$/);
+            assert.match(
+                notJson.message,
+                /failed: 201; the answer is not a MachineAction: the answer is not JSON \(8 characters of unknown type\); the outcome is unknown$/,
+            );
             const otherDevice = await rejection(client.isolate(MACHINE_ID, isolateBody));
             assert.match(otherDevice.message, new RegExp(`the answer is an action for device ${OTHER_MACHINE_ID}, not ${MACHINE_ID}; the outcome is unknown$`));
         });
@@ -292,12 +376,17 @@ describe("defender/client errors and retries", () => {
 
     describe("token failures", () => {
         it("a credential error becomes a token error; nothing is sent", async () => {
-            const failing = fakeCredential({ failWith: Object.assign(new Error("AADSTS7000215: Invalid client secret provided."), { name: "AuthenticationError" }) });
+            const failing = fakeCredential({
+                failWith: Object.assign(new Error("AADSTS7000215: Invalid client secret provided."), { name: "AuthenticationError" }),
+            });
             const e = await rejection(h.client({ credential: failing }).isolate(MACHINE_ID, isolateBody));
             assert.equal(e.kind, "token");
             assert.equal(e.method, "TOKEN");
             assert.equal(e.outcomeUnknown, false);
-            assert.equal(e.message, "Defender API token request for https://api.securitycenter.microsoft.com/.default failed: AuthenticationError: AADSTS7000215: Invalid client secret provided.");
+            assert.equal(
+                e.message,
+                "Defender API token request for https://api.securitycenter.microsoft.com/.default failed: AuthenticationError: AADSTS7000215: Invalid client secret provided.",
+            );
             assert.equal(h.server.requests.length, 0);
         });
 

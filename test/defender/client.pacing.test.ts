@@ -25,18 +25,29 @@ describe("defender/client pacing, end to end (fake timers)", () => {
         const client = h.client();
         const ids = Array.from({ length: 250 }, (_, i) => actionId(i + 1));
         const actions = await drive(clock, Promise.all(ids.map((id) => client.getAction(id))));
-        assert.deepEqual(actions.map((a) => a.id), ids);
+        assert.deepEqual(
+            actions.map((a) => a.id),
+            ids,
+        );
         const at = h.server.requests.map((r) => r.at - t0);
         assert.equal(at.length, 250);
         assert.equal(maxInAnyWindow(at, 60_000), 100);
-        assert.deepEqual([...at].sort((a, b) => a - b), [...Array(100).fill(0), ...Array(100).fill(60_000), ...Array(50).fill(120_000)]);
+        assert.deepEqual(
+            [...at].sort((a, b) => a - b),
+            [...Array(100).fill(0), ...Array(100).fill(60_000), ...Array(50).fill(120_000)],
+        );
     });
 
     it("every limit holds at once: 5 a second and 12 in ten seconds", async () => {
         const clock = fakeClock(sandbox);
         const t0 = Date.now();
         h.server.fallback("GET", "*", answerAction);
-        const client = h.client({ rateLimits: [{ calls: 5, perSeconds: 1 }, { calls: 12, perSeconds: 10 }] });
+        const client = h.client({
+            rateLimits: [
+                { calls: 5, perSeconds: 1 },
+                { calls: 12, perSeconds: 10 },
+            ],
+        });
         await drive(clock, Promise.all(Array.from({ length: 30 }, (_, i) => client.getAction(actionId(i + 1)))));
         const at = h.server.requests.map((r) => r.at - t0);
         assert.equal(maxInAnyWindow(at, 1_000), 5);
@@ -59,10 +70,13 @@ describe("defender/client pacing, end to end (fake timers)", () => {
             ...Array.from({ length: 100 }, (_, i) => other.getAction(actionId(i + 201))),
         ];
         await drive(clock, Promise.all(calls));
-        const at = (from: number, to: number) => h.server.requests.filter((r) => {
-            const n = parseInt(r.path.slice(-12), 16);
-            return n >= from && n <= to;
-        }).map((r) => r.at - t0);
+        const at = (from: number, to: number) =>
+            h.server.requests
+                .filter((r) => {
+                    const n = parseInt(r.path.slice(-12), 16);
+                    return n >= from && n <= to;
+                })
+                .map((r) => r.at - t0);
         const shared = [...at(1, 75), ...at(101, 175)].sort((x, y) => x - y);
         assert.deepEqual(shared, [...Array(100).fill(0), ...Array(50).fill(60_000)]);
         assert.deepEqual(at(201, 300), Array(100).fill(0));

@@ -33,11 +33,20 @@ describe("defender/client requests", () => {
         assert.equal(headers.accept, "application/json");
         assert.equal(headers["user-agent"], expectedUserAgent());
         assert.equal(headers["user-agent"], "pulumi-defender-isolation/0.1.0");
-        assert.deepEqual(Object.keys(headers).sort(), ["accept", "accept-encoding", "authorization", "connection", "content-length", "content-type", "host", "user-agent"]);
+        assert.deepEqual(Object.keys(headers).sort(), [
+            "accept",
+            "accept-encoding",
+            "authorization",
+            "connection",
+            "content-length",
+            "content-type",
+            "host",
+            "user-agent",
+        ]);
         assert.deepEqual(h.credential.scopes, [SCOPE]);
     });
 
-    it("unisolate: POST with {\"Comment\"} only", async () => {
+    it('unisolate: POST with {"Comment"} only', async () => {
         h.server.enqueue("POST", `/api/machines/${MACHINE_ID}/unisolate`, { status: 201, json: machineActionJson({ type: "Unisolate", scope: null }) });
         const action = await h.client().unisolate(MACHINE_ID, "release after triage");
         assert.equal(action.type, "Unisolate");
@@ -49,9 +58,12 @@ describe("defender/client requests", () => {
 
     it("cancelAction: POST with a Comment when given, an empty object otherwise", async () => {
         const id = actionId(7);
-        h.server.enqueue("POST", `/api/machineactions/${id}/cancel`,
+        h.server.enqueue(
+            "POST",
+            `/api/machineactions/${id}/cancel`,
             { status: 200, json: machineActionJson({ id, status: "Cancelled" }) },
-            { status: 200, json: machineActionJson({ id, status: "Cancelled" }) });
+            { status: 200, json: machineActionJson({ id, status: "Cancelled" }) },
+        );
         const client = h.client();
         assert.equal((await client.cancelAction(id, "superseded")).status, "Cancelled");
         await client.cancelAction(id);
@@ -102,9 +114,15 @@ describe("defender/client requests", () => {
     });
 
     it("listActions: machineId filter, exactly encoded", async () => {
-        h.server.enqueue("GET", "/api/machineactions", { status: 200, json: collection([machineActionJson(), machineActionJson({ id: actionId(2), type: "Unisolate" })]) });
+        h.server.enqueue("GET", "/api/machineactions", {
+            status: 200,
+            json: collection([machineActionJson(), machineActionJson({ id: actionId(2), type: "Unisolate" })]),
+        });
         const actions = await h.client().listActions({ machineId: MACHINE_ID });
-        assert.deepEqual(actions.map((a) => a.id), [actionId(1), actionId(2)]);
+        assert.deepEqual(
+            actions.map((a) => a.id),
+            [actionId(1), actionId(2)],
+        );
         assert.deepEqual(h.server.requests.map(summary), [
             { method: "GET", path: "/api/machineactions", rawQuery: `$filter=machineId%20eq%20%27${MACHINE_ID}%27&$top=10000`, body: "" },
         ]);
@@ -116,21 +134,38 @@ describe("defender/client requests", () => {
             machineActionJson({ id: actionId(2), status: "Succeeded" }),
             machineActionJson({ id: actionId(3), status: "InProgress" }),
         ]);
-        h.server.enqueue("GET", "/api/machineactions", { status: 200, json: collection([machineActionJson({ status: "Pending" })]) }, { status: 200, json: answer });
+        h.server.enqueue(
+            "GET",
+            "/api/machineactions",
+            { status: 200, json: collection([machineActionJson({ status: "Pending" })]) },
+            { status: 200, json: answer },
+        );
         const client = h.client();
         await client.listActions({ machineId: MACHINE_ID, type: "Isolate", status: "Pending" });
         const inFlight = await client.listActions({ machineId: MACHINE_ID, status: ["Pending", "InProgress"] });
-        assert.deepEqual(inFlight.map((a) => a.id), [actionId(1), actionId(3)]);
-        assert.deepEqual(h.server.requests.map((r) => r.rawQuery), [
-            `$filter=machineId%20eq%20%27${MACHINE_ID}%27%20and%20type%20eq%20%27Isolate%27%20and%20status%20eq%20%27Pending%27&$top=10000`,
-            `$filter=machineId%20eq%20%27${MACHINE_ID}%27&$top=10000`,
-        ]);
+        assert.deepEqual(
+            inFlight.map((a) => a.id),
+            [actionId(1), actionId(3)],
+        );
+        assert.deepEqual(
+            h.server.requests.map((r) => r.rawQuery),
+            [
+                `$filter=machineId%20eq%20%27${MACHINE_ID}%27%20and%20type%20eq%20%27Isolate%27%20and%20status%20eq%20%27Pending%27&$top=10000`,
+                `$filter=machineId%20eq%20%27${MACHINE_ID}%27&$top=10000`,
+            ],
+        );
     });
 
     it("listActions: drops what the service sent outside the filter", async () => {
-        h.server.enqueue("GET", "/api/machineactions", { status: 200, json: collection([machineActionJson(), machineActionJson({ id: actionId(2), machineId: OTHER_MACHINE_ID })]) });
+        h.server.enqueue("GET", "/api/machineactions", {
+            status: 200,
+            json: collection([machineActionJson(), machineActionJson({ id: actionId(2), machineId: OTHER_MACHINE_ID })]),
+        });
         const actions = await h.client().listActions({ machineId: MACHINE_ID });
-        assert.deepEqual(actions.map((a) => a.id), [actionId(1)]);
+        assert.deepEqual(
+            actions.map((a) => a.id),
+            [actionId(1)],
+        );
     });
 
     it("findMachinesByDnsName: exact-name filter, and only exact (case-insensitive) matches kept", async () => {
@@ -144,7 +179,10 @@ describe("defender/client requests", () => {
             ]),
         });
         const found = await h.client().findMachinesByDnsName("fin-lt-042.contoso.com");
-        assert.deepEqual(found.map((m) => m.id), [MACHINE_ID, OTHER_MACHINE_ID]);
+        assert.deepEqual(
+            found.map((m) => m.id),
+            [MACHINE_ID, OTHER_MACHINE_ID],
+        );
         assert.deepEqual(h.server.requests.map(summary), [
             { method: "GET", path: "/api/machines", rawQuery: "$filter=computerDnsName%20eq%20%27fin-lt-042.contoso.com%27&$top=10000", body: "" },
         ]);
@@ -190,12 +228,19 @@ describe("defender/client requests", () => {
 
         it("a missing comment or an unknown isolation type", async () => {
             const client = h.client();
-            assert.match((await rejection(client.isolate(MACHINE_ID, { comment: " ", isolationType: "Full" }))).message,
-                /^Defender API POST \/api\/machines\/\{machineId\}\/isolate refused before sending: comment must be a non-empty text/);
-            assert.match((await rejection(client.isolate(MACHINE_ID, { comment: "x", isolationType: "full" as "Full" }))).message,
-                /isolationType must be one of Full, Selective, UnManagedDevice; got "full"/);
+            assert.match(
+                (await rejection(client.isolate(MACHINE_ID, { comment: " ", isolationType: "Full" }))).message,
+                /^Defender API POST \/api\/machines\/\{machineId\}\/isolate refused before sending: comment must be a non-empty text/,
+            );
+            assert.match(
+                (await rejection(client.isolate(MACHINE_ID, { comment: "x", isolationType: "full" as "Full" }))).message,
+                /isolationType must be one of Full, Selective, UnManagedDevice; got "full"/,
+            );
             assert.match((await rejection(client.unisolate(MACHINE_ID, ""))).message, /comment must be a non-empty text/);
-            assert.match((await rejection(client.listActions({ status: "Done" as "Pending" }))).message, /filter\.status must be one or more of Pending, InProgress/);
+            assert.match(
+                (await rejection(client.listActions({ status: "Done" as "Pending" }))).message,
+                /filter\.status must be one or more of Pending, InProgress/,
+            );
             assert.match((await rejection(client.listActions({ type: "Isolate' or 'a" }))).message, /filter\.type must be an action type/);
             assert.match((await rejection(client.listActions({ top: 0 }))).message, /filter\.top must be a whole number from 1 to 100000; got 0/);
             assert.equal(h.server.requests.length, 0);

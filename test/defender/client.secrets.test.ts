@@ -14,7 +14,11 @@ function echo(status: number, extraHeaders: Record<string, string> = {}) {
     return (r: RecordedRequest) => {
         const auth = String(r.headers.authorization);
         const token = auth.replace(/^Bearer /, "");
-        return { status, headers: { "request-id": token, ...extraHeaders }, json: { error: { code: "BadRequest", message: `You sent Authorization: ${auth} (${token})`, target: token } } };
+        return {
+            status,
+            headers: { "request-id": token, ...extraHeaders },
+            json: { error: { code: "BadRequest", message: `You sent Authorization: ${auth} (${token})`, target: token } },
+        };
     };
 }
 
@@ -24,11 +28,40 @@ describe("defender/client: no token or secret in any error", () => {
     const scenarios: Array<[string, (client: DefenderClient) => Promise<unknown>, () => void]> = [
         ["400 echoing the header", (c) => c.isolate(MACHINE_ID, { comment: "x", isolationType: "Full" }), () => h.server.fallback("POST", ISOLATE, echo(400))],
         ["401 twice echoing the header", (c) => c.getMachine(MACHINE_ID), () => h.server.fallback("GET", MACHINE, echo(401))],
-        ["500 on POST echoing the header", (c) => c.isolate(MACHINE_ID, { comment: "x", isolationType: "Full" }), () => h.server.fallback("POST", ISOLATE, echo(500))],
-        ["429 beyond the limit echoing the header", (c) => c.getMachine(MACHINE_ID), () => h.server.fallback("GET", MACHINE, echo(429, { "Retry-After": "9999" }))],
-        ["HTML error page echoing the token", (c) => c.getMachine(MACHINE_ID), () => h.server.fallback("GET", MACHINE, (r) => ({ status: 403, headers: { "Content-Type": "text/html" }, text: `<p>${String(r.headers.authorization)}</p>` }))],
-        ["a 200 whose body holds the token where an id belongs", (c) => c.getAction(actionId(1)), () => h.server.fallback("GET", `/api/machineactions/${actionId(1)}`, (r) => ({ status: 200, json: { id: String(r.headers.authorization).slice(7), type: "Isolate" } }))],
-        ["a dropped connection", (c) => c.isolate(MACHINE_ID, { comment: "x", isolationType: "Full" }), () => h.server.fallback("POST", ISOLATE, { drop: true })],
+        [
+            "500 on POST echoing the header",
+            (c) => c.isolate(MACHINE_ID, { comment: "x", isolationType: "Full" }),
+            () => h.server.fallback("POST", ISOLATE, echo(500)),
+        ],
+        [
+            "429 beyond the limit echoing the header",
+            (c) => c.getMachine(MACHINE_ID),
+            () => h.server.fallback("GET", MACHINE, echo(429, { "Retry-After": "9999" })),
+        ],
+        [
+            "HTML error page echoing the token",
+            (c) => c.getMachine(MACHINE_ID),
+            () =>
+                h.server.fallback("GET", MACHINE, (r) => ({
+                    status: 403,
+                    headers: { "Content-Type": "text/html" },
+                    text: `<p>${String(r.headers.authorization)}</p>`,
+                })),
+        ],
+        [
+            "a 200 whose body holds the token where an id belongs",
+            (c) => c.getAction(actionId(1)),
+            () =>
+                h.server.fallback("GET", `/api/machineactions/${actionId(1)}`, (r) => ({
+                    status: 200,
+                    json: { id: String(r.headers.authorization).slice(7), type: "Isolate" },
+                })),
+        ],
+        [
+            "a dropped connection",
+            (c) => c.isolate(MACHINE_ID, { comment: "x", isolationType: "Full" }),
+            () => h.server.fallback("POST", ISOLATE, { drop: true }),
+        ],
         ["a timeout", (c) => c.isolate(MACHINE_ID, { comment: "x", isolationType: "Full" }), () => h.server.fallback("POST", ISOLATE, { hang: true })],
     ];
 

@@ -72,9 +72,16 @@ describe("defender/deviceReadBatcher", () => {
         await clock.tickAsync(1);
         const [one, two, three] = await reads;
         assert.deepEqual(fake.calls, [`actions ${[1, 2, 3].map(deviceId).join(",")}`, `machines ${[1, 2, 3].map(deviceId).join(",")}`]);
-        assert.deepEqual(one, { machineId: deviceId(1), machine: machine({ id: deviceId(1) }), actions: [machineAction({ id: actionId(1), machineId: deviceId(1), status: "Succeeded" })] });
+        assert.deepEqual(one, {
+            machineId: deviceId(1),
+            machine: machine({ id: deviceId(1) }),
+            actions: [machineAction({ id: actionId(1), machineId: deviceId(1), status: "Succeeded" })],
+        });
         assert.equal(two.machine, undefined);
-        assert.deepEqual(three.actions.map((a) => a.type), ["Isolate", "Unisolate"]);
+        assert.deepEqual(
+            three.actions.map((a) => a.type),
+            ["Isolate", "Unisolate"],
+        );
         assert.deepEqual(b.stats, { batches: 1, devices: 3 });
     });
 
@@ -103,7 +110,10 @@ describe("defender/deviceReadBatcher", () => {
             await clock.tickAsync(20);
         }
         // 300 ms after the first read the batch went with the 15 that had joined; the rest gather again.
-        assert.deepEqual(fake.calls.slice(0, 2), [`actions ${[...Array(15).keys()].map((i) => deviceId(i + 1)).join(",")}`, `machines ${[...Array(15).keys()].map((i) => deviceId(i + 1)).join(",")}`]);
+        assert.deepEqual(fake.calls.slice(0, 2), [
+            `actions ${[...Array(15).keys()].map((i) => deviceId(i + 1)).join(",")}`,
+            `machines ${[...Array(15).keys()].map((i) => deviceId(i + 1)).join(",")}`,
+        ]);
         // The last read came at 380 ms; it is 400 now: the second batch goes at 430.
         await clock.tickAsync(29);
         assert.equal(fake.calls.length, 2, "the second batch waits for a quiet gatherMs");
@@ -126,7 +136,12 @@ describe("defender/deviceReadBatcher", () => {
     it("a failed batch fails every read in it; the next batch is read again", async () => {
         const fake = fakeDefender({ failMachines: 1 });
         const b = batcher(fake);
-        const failed = [1, 2].map((n) => b.read(deviceId(n)).then(() => "read", (e: Error) => e.message));
+        const failed = [1, 2].map((n) =>
+            b.read(deviceId(n)).then(
+                () => "read",
+                (e: Error) => e.message,
+            ),
+        );
         await clock.tickAsync(50);
         assert.deepEqual(await Promise.all(failed), ["machines listing failed", "machines listing failed"]);
         const again = b.read(deviceId(1));
@@ -136,7 +151,12 @@ describe("defender/deviceReadBatcher", () => {
 
     it("refuses a bad device id without joining a batch", async () => {
         const fake = fakeDefender();
-        const e = await batcher(fake).read("fin-lt-042").then(() => undefined, (err: unknown) => err);
+        const e = await batcher(fake)
+            .read("fin-lt-042")
+            .then(
+                () => undefined,
+                (err: unknown) => err,
+            );
         assert.ok(isDefenderApiError(e) && e.kind === "invalidInput", String(e));
         assert.match(e.message, /machineId/);
         await clock.tickAsync(100);

@@ -16,7 +16,10 @@ describe("defender/errors", () => {
             correlationId: CORRELATION_ID,
             outcomeUnknown: false,
         });
-        assert.equal(e.message, `Defender API POST ${isolatePath} failed: 400 ActiveRequestAlreadyExists — Action is already in progress (correlation id ${CORRELATION_ID})`);
+        assert.equal(
+            e.message,
+            `Defender API POST ${isolatePath} failed: 400 ActiveRequestAlreadyExists — Action is already in progress (correlation id ${CORRELATION_ID})`,
+        );
     });
 
     it("says when the outcome of a POST is unknown", () => {
@@ -30,11 +33,18 @@ describe("defender/errors", () => {
 
     it("formats token, input and option errors", () => {
         assert.equal(
-            defenderApiError({ kind: "token", method: "TOKEN", path: "https://api.securitycenter.microsoft.com/.default", outcomeUnknown: false, detail: "AuthenticationError: AADSTS7000215: Invalid client secret provided." }).message,
+            defenderApiError({
+                kind: "token",
+                method: "TOKEN",
+                path: "https://api.securitycenter.microsoft.com/.default",
+                outcomeUnknown: false,
+                detail: "AuthenticationError: AADSTS7000215: Invalid client secret provided.",
+            }).message,
             "Defender API token request for https://api.securitycenter.microsoft.com/.default failed: AuthenticationError: AADSTS7000215: Invalid client secret provided.",
         );
         assert.equal(
-            defenderApiError({ kind: "invalidInput", method: "GET", path: "/api/machines/{machineId}", outcomeUnknown: false, detail: "machineId must be …" }).message,
+            defenderApiError({ kind: "invalidInput", method: "GET", path: "/api/machines/{machineId}", outcomeUnknown: false, detail: "machineId must be …" })
+                .message,
             "Defender API GET /api/machines/{machineId} refused before sending: machineId must be …",
         );
         assert.equal(
@@ -48,12 +58,28 @@ describe("defender/errors", () => {
     });
 
     it("is a plain Error with its fields as own data, no undefined keys and no cause", () => {
-        const e = defenderApiError({ kind: "http", method: "GET", path: "/api/x", status: 404, code: "NotFound", outcomeUnknown: false, correlationId: undefined });
+        const e = defenderApiError({
+            kind: "http",
+            method: "GET",
+            path: "/api/x",
+            status: 404,
+            code: "NotFound",
+            outcomeUnknown: false,
+            correlationId: undefined,
+        });
         assert.equal(Object.getPrototypeOf(e), Error.prototype);
         assert.equal(e.name, "DefenderApiError");
         assert.ok(!("correlationId" in e));
         assert.ok(!("cause" in e));
-        assert.deepEqual(JSON.parse(JSON.stringify(e)), { name: "DefenderApiError", kind: "http", method: "GET", path: "/api/x", status: 404, code: "NotFound", outcomeUnknown: false });
+        assert.deepEqual(JSON.parse(JSON.stringify(e)), {
+            name: "DefenderApiError",
+            kind: "http",
+            method: "GET",
+            path: "/api/x",
+            status: 404,
+            code: "NotFound",
+            outcomeUnknown: false,
+        });
     });
 
     it("recognizes its own errors only", () => {

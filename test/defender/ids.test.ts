@@ -43,13 +43,19 @@ describe("defender/ids", () => {
         for (const [name, value] of bad) {
             it(`refuses ${name}`, () => {
                 assert.equal(isMachineId(value), false);
-                assert.throws(() => assertMachineId(value, "machineId", { method: "POST", path: "/api/machines/{machineId}/isolate" }), (e: unknown) => {
-                    assert.ok(isDefenderApiError(e));
-                    assert.equal(e.kind, "invalidInput");
-                    assert.equal(e.outcomeUnknown, false);
-                    assert.match(e.message, /^Defender API POST \/api\/machines\/\{machineId\}\/isolate refused before sending: machineId must be a Defender device id: exactly 40 hexadecimal characters/);
-                    return true;
-                });
+                assert.throws(
+                    () => assertMachineId(value, "machineId", { method: "POST", path: "/api/machines/{machineId}/isolate" }),
+                    (e: unknown) => {
+                        assert.ok(isDefenderApiError(e));
+                        assert.equal(e.kind, "invalidInput");
+                        assert.equal(e.outcomeUnknown, false);
+                        assert.match(
+                            e.message,
+                            /^Defender API POST \/api\/machines\/\{machineId\}\/isolate refused before sending: machineId must be a Defender device id: exactly 40 hexadecimal characters/,
+                        );
+                        return true;
+                    },
+                );
             });
         }
 
@@ -62,11 +68,20 @@ describe("defender/ids", () => {
         it("accepts GUIDs and refuses anything else, naming the field", () => {
             assert.equal(isActionId("7f3c2a1e-0b4d-4c8e-9a6f-2d1e3c4b5a69"), true);
             assert.equal(isActionId("7F3C2A1E-0B4D-4C8E-9A6F-2D1E3C4B5A69"), true);
-            for (const bad of ["7f3c2a1e0b4d4c8e9a6f2d1e3c4b5a69", "{7f3c2a1e-0b4d-4c8e-9a6f-2d1e3c4b5a69}", "../cancel", "", "7f3c2a1e-0b4d-4c8e-9a6f-2d1e3c4b5a6"]) {
+            for (const bad of [
+                "7f3c2a1e0b4d4c8e9a6f2d1e3c4b5a69",
+                "{7f3c2a1e-0b4d-4c8e-9a6f-2d1e3c4b5a69}",
+                "../cancel",
+                "",
+                "7f3c2a1e-0b4d-4c8e-9a6f-2d1e3c4b5a6",
+            ]) {
                 assert.equal(isActionId(bad), false, bad);
             }
             assert.match(actionIdProblem("x", "filter.ids[3]") ?? "", /^filter\.ids\[3\] must be a MachineAction id: a GUID/);
-            assert.throws(() => assertActionId("../x"), (e: unknown) => isDefenderApiError(e) && e.kind === "invalidInput");
+            assert.throws(
+                () => assertActionId("../x"),
+                (e: unknown) => isDefenderApiError(e) && e.kind === "invalidInput",
+            );
         });
     });
 
@@ -130,7 +145,14 @@ describe("defender/ids", () => {
         });
 
         it("builds a query from ordered pairs, leaving out undefined values", () => {
-            assert.equal(buildQuery([["$filter", "a eq 'b'"], ["$top", 10], ["$skip", undefined]]), "?$filter=a%20eq%20%27b%27&$top=10");
+            assert.equal(
+                buildQuery([
+                    ["$filter", "a eq 'b'"],
+                    ["$top", 10],
+                    ["$skip", undefined],
+                ]),
+                "?$filter=a%20eq%20%27b%27&$top=10",
+            );
             assert.equal(buildQuery([["$skip", undefined]]), "");
         });
     });

@@ -90,7 +90,11 @@ describe("defender/isolationState", () => {
     });
 
     it("ignores other action types, even newer Succeeded ones", () => {
-        const state = isolationState([action(1, "Isolate", "Succeeded", T0), action(2, "RunAntiVirusScan", "Succeeded", T1), action(3, "CollectInvestigationPackage", "Pending", T1)]);
+        const state = isolationState([
+            action(1, "Isolate", "Succeeded", T0),
+            action(2, "RunAntiVirusScan", "Succeeded", T1),
+            action(3, "CollectInvestigationPackage", "Pending", T1),
+        ]);
         assert.deepEqual(state, { isolated: true, current: action(1, "Isolate", "Succeeded", T0) });
     });
 
@@ -127,7 +131,10 @@ describe("defender/isolationState", () => {
 
     it("refuses actions of several devices", () => {
         const other = machineAction({ id: actionId(9), machineId: OTHER_MACHINE_ID, status: "Succeeded" });
-        assert.throws(() => isolationState([action(1, "Isolate", "Succeeded", T0), other]), (e: unknown) => isDefenderApiError(e) && /takes the actions of one device; got actions of 2 devices/.test(e.message));
+        assert.throws(
+            () => isolationState([action(1, "Isolate", "Succeeded", T0), other]),
+            (e: unknown) => isDefenderApiError(e) && /takes the actions of one device; got actions of 2 devices/.test(e.message),
+        );
     });
 
     it("answers plain JSON", () => {

@@ -19,7 +19,15 @@ describe("defender/models", () => {
     });
 
     it("returns plain JSON: no undefined values, nulls where Defender sends none", () => {
-        const parsed = ok(parseMachineAction({ id: actionId(2), type: "Unisolate", status: "Succeeded", machineId: "a".repeat(40), creationDateTimeUtc: "2024-01-01T00:00:00Z" }));
+        const parsed = ok(
+            parseMachineAction({
+                id: actionId(2),
+                type: "Unisolate",
+                status: "Succeeded",
+                machineId: "a".repeat(40),
+                creationDateTimeUtc: "2024-01-01T00:00:00Z",
+            }),
+        );
         assert.deepEqual(JSON.parse(JSON.stringify(parsed)), parsed);
         assert.equal(parsed.scope, null);
         assert.equal(parsed.lastUpdateDateTimeUtc, null);
@@ -31,7 +39,11 @@ describe("defender/models", () => {
         ["a non-GUID id", { id: "42" }, /^MachineAction field "id" must be a GUID; got "42"$/],
         ["a null type", { type: null }, /^MachineAction field "type" is missing$/],
         ["no status", { status: undefined }, /^MachineAction field "status" is missing$/],
-        ["an unknown status", { status: "Done" }, /^MachineAction field "status" must be one of Pending, InProgress, Succeeded, Failed, TimeOut, Cancelled; got "Done"$/],
+        [
+            "an unknown status",
+            { status: "Done" },
+            /^MachineAction field "status" must be one of Pending, InProgress, Succeeded, Failed, TimeOut, Cancelled; got "Done"$/,
+        ],
         ["a null machineId", { machineId: null }, /^MachineAction field "machineId" is missing$/],
         ["an unreadable creationDateTimeUtc", { creationDateTimeUtc: "yesterday" }, /^MachineAction field "creationDateTimeUtc" must be an ISO timestamp/],
     ];
@@ -51,17 +63,28 @@ describe("defender/models", () => {
 
     it("parses a Machine, keeping only string tags", () => {
         assert.deepEqual(ok(parseMachine(machineJson())), machine());
-        assert.deepEqual(ok(parseMachine(machineJson({ machineTags: ["a", 3, null, "b"], lastSeen: null }))), machine({ machineTags: ["a", "b"], lastSeen: null }));
+        assert.deepEqual(
+            ok(parseMachine(machineJson({ machineTags: ["a", 3, null, "b"], lastSeen: null }))),
+            machine({ machineTags: ["a", "b"], lastSeen: null }),
+        );
         assert.deepEqual(ok(parseMachine({ id: machine().id })).machineTags, []);
         assert.match(problem(parseMachine(machineJson({ id: "fin-lt-042" }))), /^Machine field "id" must be 40 hexadecimal characters/);
     });
 
     it("parses a page, with its nextLink, and names the bad item", () => {
-        const page = ok(parsePage({ value: [machineActionJson(), machineActionJson({ id: actionId(2) })], "@odata.nextLink": "https://x/next" }, parseMachineAction));
-        assert.deepEqual(page.items.map((a) => a.id), [actionId(1), actionId(2)]);
+        const page = ok(
+            parsePage({ value: [machineActionJson(), machineActionJson({ id: actionId(2) })], "@odata.nextLink": "https://x/next" }, parseMachineAction),
+        );
+        assert.deepEqual(
+            page.items.map((a) => a.id),
+            [actionId(1), actionId(2)],
+        );
         assert.equal(page.nextLink, "https://x/next");
         assert.ok(!("nextLink" in ok(parsePage({ value: [] }, parseMachineAction))));
-        assert.equal(problem(parsePage({ value: [machineActionJson(), { id: actionId(3) }] }, parseMachineAction)), 'value[1]: MachineAction field "type" is missing');
+        assert.equal(
+            problem(parsePage({ value: [machineActionJson(), { id: actionId(3) }] }, parseMachineAction)),
+            'value[1]: MachineAction field "type" is missing',
+        );
         assert.match(problem(parsePage({ values: [] }, parseMachineAction)), /must be a JSON object with a "value" array; got an object without it/);
     });
 });

@@ -24,11 +24,13 @@ describe("defender/pacing", () => {
         const pacer = pacerFor(KEY, bucket, limits);
         const at: number[] = new Array(n);
         const order: number[] = [];
-        const all = Array.from({ length: n }, (_, i) => pacer.acquire().then((r) => {
-            assert.deepEqual(r, { ok: true });
-            at[i] = Date.now() - T0;
-            order.push(i);
-        }));
+        const all = Array.from({ length: n }, (_, i) =>
+            pacer.acquire().then((r) => {
+                assert.deepEqual(r, { ok: true });
+                at[i] = Date.now() - T0;
+                order.push(i);
+            }),
+        );
         await clock.runAllAsync();
         await Promise.all(all);
         return { at, order };
@@ -43,7 +45,11 @@ describe("defender/pacing", () => {
         // Exact schedule: batches of 100 a minute until 1,500, then the hour window opens at 3,600 s.
         const expected = at.map((_, i) => (i < 1500 ? Math.floor(i / 100) * 60_000 : 3_600_000 + Math.floor((i - 1500) / 100) * 60_000));
         assert.deepEqual(at, expected);
-        assert.deepEqual(order, [...order].sort((a, b) => a - b), "not first in, first out");
+        assert.deepEqual(
+            order,
+            [...order].sort((a, b) => a - b),
+            "not first in, first out",
+        );
     });
 
     it("waits on one timer, never a busy loop", async () => {
@@ -117,7 +123,11 @@ describe("defender/pacing", () => {
         await pacer.acquire({ onWait: (e) => events.push(e) });
         await clock.tickAsync(10_000);
         const second = pacer.acquire({ onWait: (e) => events.push(e) });
-        const third = pacer.acquire({ onWait: () => { throw new Error("a listener that throws"); } });
+        const third = pacer.acquire({
+            onWait: () => {
+                throw new Error("a listener that throws");
+            },
+        });
         await clock.tickAsync(20_000);
         assert.deepEqual(await second, { ok: true });
         assert.deepEqual(events, [{ bucket: "actions.read", waitMs: 20_000, queued: 1, cause: "window" }]);
@@ -141,7 +151,9 @@ describe("defender/pacing", () => {
         await pacer.acquire();
         void pacer.acquire();
         pacer.block(1_000);
-        assert.deepEqual(pacingSnapshot(), [{ ...KEY, bucket: "machines.read", queued: 1, blockedForMs: 1_000, windows: [{ calls: 2, perSeconds: 60, used: 2 }] }]);
+        assert.deepEqual(pacingSnapshot(), [
+            { ...KEY, bucket: "machines.read", queued: 1, blockedForMs: 1_000, windows: [{ calls: 2, perSeconds: 60, used: 2 }] },
+        ]);
     });
 
     it("reset lets waiting calls go with a reset result", async () => {
@@ -155,10 +167,16 @@ describe("defender/pacing", () => {
 
     it("validates rateLimits, naming the element and field", () => {
         assert.deepEqual(rateLimitProblems(DEFAULT_RATE_LIMITS), []);
-        assert.deepEqual(rateLimitProblems([{ calls: 0, perSeconds: 60 }, { calls: 10, perSeconds: 1.5 }]), [
-            "rateLimits[0].calls must be a whole number of calls from 1 to 1000000; got 0",
-            "rateLimits[1].perSeconds must be a whole number of seconds from 1 to 86400; got 1.5",
-        ]);
+        assert.deepEqual(
+            rateLimitProblems([
+                { calls: 0, perSeconds: 60 },
+                { calls: 10, perSeconds: 1.5 },
+            ]),
+            [
+                "rateLimits[0].calls must be a whole number of calls from 1 to 1000000; got 0",
+                "rateLimits[1].perSeconds must be a whole number of seconds from 1 to 86400; got 1.5",
+            ],
+        );
         assert.deepEqual(rateLimitProblems([{ calls: 5, perSecond: 1 }]), [
             'rateLimits[0] has an unknown key "perSecond"; only "calls" and "perSeconds" are read',
             "rateLimits[0].perSeconds must be a whole number of seconds from 1 to 86400; got nothing",

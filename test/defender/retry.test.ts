@@ -17,14 +17,26 @@ describe("defender/retry options", () => {
 
     it("backs off exponentially up to the cap without jitter", () => {
         const options = resolveRetryOptions({ jitter: false });
-        assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7, 60].map((n) => backoffDelayMs(n, options)), [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+        assert.deepEqual(
+            [0, 1, 2, 3, 4, 5, 6, 7, 60].map((n) => backoffDelayMs(n, options)),
+            [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000],
+        );
     });
 
     it("with full jitter, waits a uniform fraction of the capped delay", () => {
         const options = resolveRetryOptions();
-        assert.equal(backoffDelayMs(2, options, () => 0.5), 1000);
-        assert.equal(backoffDelayMs(2, options, () => 0), 0);
-        assert.equal(backoffDelayMs(10, options, () => 0.999999), 29999);
+        assert.equal(
+            backoffDelayMs(2, options, () => 0.5),
+            1000,
+        );
+        assert.equal(
+            backoffDelayMs(2, options, () => 0),
+            0,
+        );
+        assert.equal(
+            backoffDelayMs(10, options, () => 0.999999),
+            29999,
+        );
     });
 
     it("reads Retry-After as seconds or an HTTP date", () => {
@@ -46,8 +58,13 @@ describe("defender/retry options", () => {
             'retry.jitter must be true or false; got "yes"',
         ]);
         assert.deepEqual(retryOptionProblems({ limits: 3 }), [`retry.limits is not a retry option; known: ${Object.keys(DEFAULT_RETRY_OPTIONS).join(", ")}`]);
-        assert.deepEqual(retryOptionProblems({ backoffBaseMs: 1000, backoffMaxMs: 10 }), ["retry.backoffMaxMs (10) must be at least retry.backoffBaseMs (1000)"]);
-        assert.match(retryOptionProblems({ maxRetryAfterSeconds: 30 })[0], /^retry\.defaultRetryAfterSeconds \(60\) must not exceed retry\.maxRetryAfterSeconds \(30\)/);
+        assert.deepEqual(retryOptionProblems({ backoffBaseMs: 1000, backoffMaxMs: 10 }), [
+            "retry.backoffMaxMs (10) must be at least retry.backoffBaseMs (1000)",
+        ]);
+        assert.match(
+            retryOptionProblems({ maxRetryAfterSeconds: 30 })[0],
+            /^retry\.defaultRetryAfterSeconds \(60\) must not exceed retry\.maxRetryAfterSeconds \(30\)/,
+        );
         assert.deepEqual(retryOptionProblems([]), ['retry must be an object such as {"limit":4,"maxRetryAfterSeconds":300}']);
     });
 });

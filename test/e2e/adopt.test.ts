@@ -22,10 +22,16 @@ describe("e2e: an isolation that exists in Defender, taken into state", function
         const cli = await requirePulumiCli(this);
         this.timeout(15 * 60_000);
         s = await openStack({ cli, cwd: sharedMinimalProgram(), stack: "adopt", clientSecret: "adopt-suite-secret-value", prefix: "e2e-adopt-" });
-        analystAction = s.emulator.isolateOutOfBand(device.id, { isolationType: "Full", requestor: "analyst@contoso.com", comment: "INC-2031 contained from the portal" }).action!.id;
+        analystAction = s.emulator.isolateOutOfBand(device.id, {
+            isolationType: "Full",
+            requestor: "analyst@contoso.com",
+            comment: "INC-2031 contained from the portal",
+        }).action!.id;
         s.writes();
     });
-    after(async () => { await s?.stop(); });
+    after(async () => {
+        await s?.stop();
+    });
 
     it("pulumi import by MachineAction id fails in the SDK's provider host, and changes nothing", async () => {
         const r = await s.run("import", "pulumi-nodejs:dynamic/defender:DeviceIsolation", "fin-lt-042", analystAction, "--yes");

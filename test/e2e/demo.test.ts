@@ -18,7 +18,8 @@ describe("e2e: npm run demo with the real Pulumi CLI", function () {
         stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-demo-"));
         run = await new Promise((resolve, reject) => {
             const child = spawn(process.execPath, [path.join(REPO_ROOT, "dist", "scripts", "demo.js")], {
-                cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"],
+                cwd: REPO_ROOT,
+                stdio: ["ignore", "pipe", "pipe"],
                 env: { ...process.env, PULUMI_CLI: cli.command, DEMO_STATE_DIR: stateDir, CI: undefined },
             });
             let stdout = "";
@@ -29,7 +30,9 @@ describe("e2e: npm run demo with the real Pulumi CLI", function () {
             child.on("close", (code) => resolve({ code, stdout, stderr }));
         });
     });
-    after(() => { if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true }); });
+    after(() => {
+        if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
+    });
 
     /** The device table printed after a section title: device name → isolation column. */
     const table = (title: RegExp): Map<string, string> => {
@@ -44,10 +47,16 @@ describe("e2e: npm run demo with the real Pulumi CLI", function () {
         }
         return rows;
     };
-    const isolated = (rows: Map<string, string>) => [...rows].filter(([, v]) => v.startsWith("ISOLATED")).map(([k, v]) => `${k} ${v}`).sort();
+    const isolated = (rows: Map<string, string>) =>
+        [...rows]
+            .filter(([, v]) => v.startsWith("ISOLATED"))
+            .map(([k, v]) => `${k} ${v}`)
+            .sort();
     const declared = [
-        "dsg-mac-11.contoso.com ISOLATED (Selective)", "fin-lt-042.contoso.com ISOLATED (Full)",
-        "fin-lt-043.contoso.com ISOLATED (Selective)", "web-lnx-03.contoso.com ISOLATED (Full)",
+        "dsg-mac-11.contoso.com ISOLATED (Selective)",
+        "fin-lt-042.contoso.com ISOLATED (Full)",
+        "fin-lt-043.contoso.com ISOLATED (Selective)",
+        "web-lnx-03.contoso.com ISOLATED (Full)",
     ];
 
     it("ends 0, having run the real CLI", () => {
@@ -63,7 +72,10 @@ describe("e2e: npm run demo with the real Pulumi CLI", function () {
     });
 
     it("repairs a release behind Pulumi's back: refresh reports it, the next up isolates the device again", () => {
-        assert.deepEqual(isolated(table(/released behind Pulumi's back/)), declared.filter((d) => !d.startsWith("fin-lt-042")));
+        assert.deepEqual(
+            isolated(table(/released behind Pulumi's back/)),
+            declared.filter((d) => !d.startsWith("fin-lt-042")),
+        );
         assert.match(run.stdout, /fin-lt-042\.contoso\.com \([0-9a-f]{8}…\): released since this isolation by portal-user@contoso\.com/);
         assert.match(run.stdout, /Resources:\n\s+\+ 1 created\n\s+4 unchanged\n/);
         assert.deepEqual(isolated(table(/is isolated again/)), declared);

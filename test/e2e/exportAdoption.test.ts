@@ -21,7 +21,14 @@ describe("e2e: export, then pulumi up of the GitOps project adopts with no isola
         this.timeout(15 * 60_000);
         const stack = `export-${Date.now().toString(36)}`;
         const configDir = fs.mkdtempSync(path.join(REPO_ROOT, ".state", "e2e-export-"));
-        s = await openStack({ cli, cwd: REPO_ROOT, stack, configFile: path.join(configDir, `Pulumi.${stack}.yaml`), clientSecret: "export-suite-secret", prefix: "e2e-export-" });
+        s = await openStack({
+            cli,
+            cwd: REPO_ROOT,
+            stack,
+            configFile: path.join(configDir, `Pulumi.${stack}.yaml`),
+            clientSecret: "export-suite-secret",
+            prefix: "e2e-export-",
+        });
         incidents = path.join(s.ws.dir, "incidents");
         fs.mkdirSync(incidents);
         await s.config("incidentsDir", incidents);
@@ -29,11 +36,16 @@ describe("e2e: export, then pulumi up of the GitOps project adopts with no isola
         analyst.mac = s.emulator.isolateOutOfBand(DEFAULT_DEVICES.macLaptop.id, { isolationType: "Selective", requestor: "analyst@contoso.com" }).action!.id;
         s.writes();
     });
-    after(async () => { await s?.stop(); });
+    after(async () => {
+        await s?.stop();
+    });
 
     it("export writes the incident file; up adopts both isolations; Defender gets no write; a second up changes nothing", async () => {
         const out = path.join(incidents, "inc-3000.yaml");
-        const exported = await runCommand(["export", "--incident", "INC-3000", "--title", "Isolations in place", "--out", out, ...at(s.emulator)], commandEnv(s.emulator));
+        const exported = await runCommand(
+            ["export", "--incident", "INC-3000", "--title", "Isolations in place", "--out", out, ...at(s.emulator)],
+            commandEnv(s.emulator),
+        );
         assert.equal(exported.code, 0, exported.stderr);
         s.writes();
 
@@ -42,7 +54,10 @@ describe("e2e: export, then pulumi up of the GitOps project adopts with no isola
         assert.deepEqual(s.writes(), [], "no isolate, release or cancel");
         const state = isolations(await s.exported());
         assert.deepEqual(state.map((r) => r.id).sort(), [analyst.fin, analyst.mac].sort());
-        assert.deepEqual(state.map((r) => r.outputs?.requestor), ["analyst@contoso.com", "analyst@contoso.com"]);
+        assert.deepEqual(
+            state.map((r) => r.outputs?.requestor),
+            ["analyst@contoso.com", "analyst@contoso.com"],
+        );
 
         const again = await s.ok("up", "--yes");
         assert.match(again.stdout, /3 unchanged/);

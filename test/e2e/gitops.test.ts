@@ -11,8 +11,8 @@ import { isolations, type CliRun, type StackExport } from "./support/workspace";
 import { pulumiActionSteps, type PulumiActionStep } from "../workflow/pulumiActionSteps";
 import { preparePolicyPack } from "./support/policyPack";
 
-const FIN = DEFAULT_DEVICES.finLaptop;      // by machineId
-const FIN2 = DEFAULT_DEVICES.finLaptop2;    // named by computerDnsName (the program looks it up: one resource per device, named by id), Selective
+const FIN = DEFAULT_DEVICES.finLaptop; // by machineId
+const FIN2 = DEFAULT_DEVICES.finLaptop2; // named by computerDnsName (the program looks it up: one resource per device, named by id), Selective
 const HR = DEFAULT_DEVICES.hrLaptop;
 const MAC = DEFAULT_DEVICES.macLaptop;
 const SHA = "4f3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a";
@@ -38,36 +38,57 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
     const removeFile = (name: string) => fs.rmSync(path.join(root.incidentsDir, name));
     /** DeviceIsolation resources in state: resource name → id and outputs. */
     const inState = (s: StackExport) => new Map(isolations(s).map((r) => [r.urn.split("::").pop()!, { id: r.id!, outputs: r.outputs ?? {} }]));
-    const isolated = () => root.emulator.state().machines.filter((m) => m.isolation.isolated).map((m) => `${m.computerDnsName} ${m.isolation.isolationType}`).sort();
+    const isolated = () =>
+        root.emulator
+            .state()
+            .machines.filter((m) => m.isolation.isolated)
+            .map((m) => `${m.computerDnsName} ${m.isolation.isolationType}`)
+            .sort();
     /** `pulumi stack output` and `stack history` take no --config-file. */
     const stackOnly = (args: string[]) => root.ws.ok([...args, "--stack", root.stack, "--non-interactive"], { cwd: REPO_ROOT });
-    const stackOutputs = async () => JSON.parse((await stackOnly(["stack", "output", "--json"])).stdout) as {
-        deviceCount: number;
-        incidents: Record<string, { file: string; expired: boolean; expiresAt: string | null; devices: { name: string; status: string; machineActionId: string | null; machineId: string | null }[] }>;
-    };
+    const stackOutputs = async () =>
+        JSON.parse((await stackOnly(["stack", "output", "--json"])).stdout) as {
+            deviceCount: number;
+            incidents: Record<
+                string,
+                {
+                    file: string;
+                    expired: boolean;
+                    expiresAt: string | null;
+                    devices: { name: string; status: string; machineActionId: string | null; machineId: string | null }[];
+                }
+            >;
+        };
 
     before(async function () {
         const pulumi = await requirePulumiCli(this);
         this.timeout(2 * 60_000);
         const steps = pulumiActionSteps(fs.readFileSync(path.join(REPO_ROOT, "examples", "github-actions", "incidents.yml"), "utf8"), {
-            github: { event_name: "push", sha: SHA }, vars: { PULUMI_ORG: "contoso" }, secrets: {},
+            github: { event_name: "push", sha: SHA },
+            vars: { PULUMI_ORG: "contoso" },
+            secrets: {},
         });
         preview = steps.find((s) => s.job === "preview")!;
         up = steps.find((s) => s.job === "up" && s.command === "up")!;
         preparePolicyPack(); // the steps run the policy pack (policy/), as the workflow does
         root = await rootProjectStack(pulumi, { prefix: "e2e-gitops-", clientSecret: "gitops-suite-secret-value", relativeIncidentsDir: true });
-        file("inc-9001.yaml", [
-            "incident: INC-9001",
-            "title: Beacon on finance laptops",
-            "isolate:",
-            `  - machineId: ${FIN.id}`,
-            `  - computerDnsName: ${FIN2.computerDnsName}`,
-            "    isolationType: Selective",
-            "    comment: keeps Teams",
-            "",
-        ].join("\n"));
+        file(
+            "inc-9001.yaml",
+            [
+                "incident: INC-9001",
+                "title: Beacon on finance laptops",
+                "isolate:",
+                `  - machineId: ${FIN.id}`,
+                `  - computerDnsName: ${FIN2.computerDnsName}`,
+                "    isolationType: Selective",
+                "    comment: keeps Teams",
+                "",
+            ].join("\n"),
+        );
     });
-    after(async () => { await root?.stop(); });
+    after(async () => {
+        await root?.stop();
+    });
 
     it("preview (the workflow's pull-request step): the plan shows the incident's two devices, nothing is written to Defender", async () => {
         const { run, writes: w } = await cli(preview);
@@ -85,7 +106,10 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
         const { run, writes: w } = await cli(up);
         expectExit(run, 0);
         assert.match(run.stdout, /Resources:\n\s+\+ 3 created\n/);
-        assert.deepEqual(w.map((x) => `${x.route} ${x.machineId} ${x.body.IsolationType}`).sort(), [`isolate ${FIN.id} Full`, `isolate ${FIN2.id} Selective`].sort());
+        assert.deepEqual(
+            w.map((x) => `${x.route} ${x.machineId} ${x.body.IsolationType}`).sort(),
+            [`isolate ${FIN.id} Full`, `isolate ${FIN2.id} Selective`].sort(),
+        );
         assert.deepEqual(isolated(), [`${FIN.computerDnsName} Full`, `${FIN2.computerDnsName} Selective`].sort());
 
         const state = inState(await root.exportStack());
@@ -119,12 +143,18 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
         assert.match(p.run.stdout, new RegExp(`~\\s+${RES(FIN2.id).source}refreshing`));
         assert.match(p.run.stdout, new RegExp(`\\+\\s+${RES(FIN2.id).source}create`));
         assert.match(p.run.stdout, /Resources:\n\s+\+ 1 to create\n\s+2 unchanged\n/);
-        assert.ok(p.requests.some((e) => e.route === "listActions"), "the preview's refresh read the device's actions");
+        assert.ok(
+            p.requests.some((e) => e.route === "listActions"),
+            "the preview's refresh read the device's actions",
+        );
         assert.deepEqual(p.writes, []);
 
         const u = await cli(up);
         expectExit(u.run, 0);
-        assert.deepEqual(u.writes.map((x) => `${x.route} ${x.machineId}`), [`isolate ${FIN2.id}`]);
+        assert.deepEqual(
+            u.writes.map((x) => `${x.route} ${x.machineId}`),
+            [`isolate ${FIN2.id}`],
+        );
         const after = inState(await root.exportStack());
         assert.equal(after.get(`isolate-${FIN.id}`)!.id, before.get(`isolate-${FIN.id}`)!.id, "the untouched device keeps its isolation");
         assert.notEqual(after.get(`isolate-${FIN2.id}`)!.id, before.get(`isolate-${FIN2.id}`)!.id);
@@ -167,9 +197,18 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
             for (const args of [preview, up]) {
                 const { run, requests } = await cli(args);
                 assert.notEqual(run.code, 0, `${run.command} with ${set.join(" ")} must fail\n${out(run)}`);
-                assert.match(out(run), new RegExp(`validating stack config: Stack '${root.stack}' with configuration key '${key}' must be of type '${type.replace(/[<>]/g, "\\$&")}'`));
+                assert.match(
+                    out(run),
+                    new RegExp(
+                        `validating stack config: Stack '${root.stack}' with configuration key '${key}' must be of type '${type.replace(/[<>]/g, "\\$&")}'`,
+                    ),
+                );
                 assert.doesNotMatch(out(run), NO_STACK_TRACE);
-                assert.deepEqual(requests.map((e) => e.path), [], "not even a token: the program and the refresh never ran");
+                assert.deepEqual(
+                    requests.map((e) => e.path),
+                    [],
+                    "not even a token: the program and the refresh never ran",
+                );
             }
             await root.ok(["config", "rm", key]);
         }
@@ -178,14 +217,7 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
     });
 
     it("adding an incident file isolates exactly its new device; a device it shares is re-commented, not isolated again", async () => {
-        file("inc-9002.yaml", [
-            "incident: INC-9002",
-            "title: Infostealer",
-            "isolate:",
-            `  - machineId: ${HR.id}`,
-            `  - machineId: ${FIN.id}`,
-            "",
-        ].join("\n"));
+        file("inc-9002.yaml", ["incident: INC-9002", "title: Infostealer", "isolate:", `  - machineId: ${HR.id}`, `  - machineId: ${FIN.id}`, ""].join("\n"));
         const before = inState(await root.exportStack());
         const p = await cli(preview);
         expectExit(p.run, 0);
@@ -196,7 +228,10 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
 
         const u = await cli(up);
         expectExit(u.run, 0);
-        assert.deepEqual(u.writes.map((x) => `${x.route} ${x.machineId}`), [`isolate ${HR.id}`]);
+        assert.deepEqual(
+            u.writes.map((x) => `${x.route} ${x.machineId}`),
+            [`isolate ${HR.id}`],
+        );
         const after = inState(await root.exportStack());
         assert.equal(after.size, 3);
         assert.equal(after.get(`isolate-${FIN.id}`)!.id, before.get(`isolate-${FIN.id}`)!.id);
@@ -215,7 +250,10 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
                 const { run, writes: w } = await cli(args);
                 assert.notEqual(run.code, 0, out(run));
                 assert.match(run.stdout, /has 2 problems\. Nothing was declared: no device is isolated or released until every problem is fixed\./);
-                assert.match(run.stdout, /inc-9003\.yaml:4 isolate\[0\]\.machineId: must be a Defender device id of 40 hexadecimal characters[^\n]*: copy the Device ID/);
+                assert.match(
+                    run.stdout,
+                    /inc-9003\.yaml:4 isolate\[0\]\.machineId: must be a Defender device id of 40 hexadecimal characters[^\n]*: copy the Device ID/,
+                );
                 assert.match(run.stdout, /inc-9003\.yaml:5 isolate\[0\]\.isolatoinType: unknown key: did you mean "isolationType"\?/);
                 assert.doesNotMatch(out(run), NO_STACK_TRACE);
                 assert.deepEqual(w, []);
@@ -234,7 +272,10 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
             for (const args of [preview, up]) {
                 const { run, writes: w } = await cli(args);
                 assert.notEqual(run.code, 0, out(run));
-                assert.match(run.stdout, /declares 3 devices, more than maxDevices \(2\): check the incident files; if 3 devices must really be isolated, raise the limit: pulumi config set maxDevices 3/);
+                assert.match(
+                    run.stdout,
+                    /declares 3 devices, more than maxDevices \(2\): check the incident files; if 3 devices must really be isolated, raise the limit: pulumi config set maxDevices 3/,
+                );
                 assert.deepEqual(w, []);
             }
         } finally {
@@ -248,7 +289,10 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
         removeFile("inc-9002.yaml");
         const { run, writes: w } = await cli(up);
         expectExit(run, 0);
-        assert.deepEqual(w.map((x) => `${x.route} ${x.machineId}`), [`unisolate ${HR.id}`]);
+        assert.deepEqual(
+            w.map((x) => `${x.route} ${x.machineId}`),
+            [`unisolate ${HR.id}`],
+        );
         assert.match(String(w[0].body.Comment), /INC-9002 closed/);
         const after = inState(await root.exportStack());
         assert.deepEqual([...after.keys()].sort(), [`isolate-${FIN.id}`, `isolate-${FIN2.id}`].sort());
@@ -261,28 +305,40 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
     it("an incident whose expiresAt passes is released by the next up, with no change to the files", async function () {
         this.timeout(3 * 60_000);
         const expiresAt = new Date(Date.now() + 20_000);
-        file("inc-9004.yaml", [
-            "incident: INC-9004",
-            "title: Short containment",
-            "isolate:",
-            `  - machineId: ${MAC.id}`,
-            "    isolationType: Selective",
-            `expiresAt: ${expiresAt.toISOString()}`,
-            "",
-        ].join("\n"));
+        file(
+            "inc-9004.yaml",
+            [
+                "incident: INC-9004",
+                "title: Short containment",
+                "isolate:",
+                `  - machineId: ${MAC.id}`,
+                "    isolationType: Selective",
+                `expiresAt: ${expiresAt.toISOString()}`,
+                "",
+            ].join("\n"),
+        );
         const first = await cli(up);
         expectExit(first.run, 0);
         assert.ok(Date.now() < expiresAt.getTime(), "the isolating up ended before the expiry (a slower machine needs a later expiresAt)");
-        assert.deepEqual(first.writes.map((x) => `${x.route} ${x.machineId}`), [`isolate ${MAC.id}`]);
+        assert.deepEqual(
+            first.writes.map((x) => `${x.route} ${x.machineId}`),
+            [`isolate ${MAC.id}`],
+        );
         assert.equal((await stackOutputs()).incidents["INC-9004"].expired, false);
 
         await new Promise((r) => setTimeout(r, Math.max(0, expiresAt.getTime() - Date.now() + 500)));
         const second = await cli(up);
         expectExit(second.run, 0);
-        assert.deepEqual(second.writes.map((x) => `${x.route} ${x.machineId}`), [`unisolate ${MAC.id}`]);
+        assert.deepEqual(
+            second.writes.map((x) => `${x.route} ${x.machineId}`),
+            [`unisolate ${MAC.id}`],
+        );
         const outputs = await stackOutputs();
         assert.equal(outputs.incidents["INC-9004"].expired, true);
-        assert.deepEqual(outputs.incidents["INC-9004"].devices.map((d) => d.status), ["NotDeclared"]);
+        assert.deepEqual(
+            outputs.incidents["INC-9004"].devices.map((d) => d.status),
+            ["NotDeclared"],
+        );
         assert.equal(outputs.deviceCount, 2);
         assert.ok(!inState(await root.exportStack()).has(`isolate-${MAC.id}`));
         assert.deepEqual(isolated(), [`${FIN.computerDnsName} Full`, `${FIN2.computerDnsName} Selective`].sort());

@@ -29,9 +29,17 @@ function processesOf(ws: CliWorkspace): { pid: number; command: string }[] {
         if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
         try {
             if (!fs.readFileSync(`/proc/${entry}/environ`, "latin1").includes(marker)) continue;
-            const command = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").filter(Boolean).map((a) => path.basename(a)).slice(0, 2).join(" ");
+            const command = fs
+                .readFileSync(`/proc/${entry}/cmdline`, "utf8")
+                .split("\0")
+                .filter(Boolean)
+                .map((a) => path.basename(a))
+                .slice(0, 2)
+                .join(" ");
             found.push({ pid: Number(entry), command });
-        } catch { /* gone, or not ours to read */ }
+        } catch {
+            /* gone, or not ours to read */
+        }
     }
     return found;
 }
@@ -48,15 +56,25 @@ describe("e2e: interrupted deployments", function () {
         const cli = await requirePulumiCli(this);
         this.timeout(15 * 60_000);
         emulator = await startEmulator({
-            tls: { dir: path.join(REPO_ROOT, ".state", "emulator-tls") }, fleet: { devices: [], generate: 8 },
+            tls: { dir: path.join(REPO_ROOT, ".state", "emulator-tls") },
+            fleet: { devices: [], generate: 8 },
             actionDelays: { toInProgressMs: 500, toSucceededMs: 8_000 },
         });
-        devices = emulator.state().machines.map((m) => m.id).sort();
+        devices = emulator
+            .state()
+            .machines.map((m) => m.id)
+            .sort();
         ws = new CliWorkspace(cli, { caCertPath: emulator.caCertPath, prefix: "e2e-interrupt-" });
         program = sharedFleetProgram();
     });
     after(async () => {
-        for (const p of processesOf(ws)) { try { process.kill(p.pid, "SIGKILL"); } catch { /* already gone */ } }
+        for (const p of processesOf(ws)) {
+            try {
+                process.kill(p.pid, "SIGKILL");
+            } catch {
+                /* already gone */
+            }
+        }
         ws?.remove();
         await emulator?.stop();
     });
@@ -65,19 +83,36 @@ describe("e2e: interrupted deployments", function () {
         stack = name;
         await ws.ok(["stack", "init", stack, "--non-interactive"], { cwd: program });
         const configFile = path.join(program, `Pulumi.${stack}.yaml`);
-        for (const c of stackConfigCommands({ stack, configFile, emulatorUrl: emulator.url, credentials: { tenantId: "00000000-0000-0000-0000-000000000001", clientId: "7d3f4c2a-9b1e-4f6d-8a2c-5e0b1d9c3f47", clientSecret: "interrupt-suite-secret" }, pollIntervalSeconds: 0.2 })) {
+        for (const c of stackConfigCommands({
+            stack,
+            configFile,
+            emulatorUrl: emulator.url,
+            credentials: {
+                tenantId: "00000000-0000-0000-0000-000000000001",
+                clientId: "7d3f4c2a-9b1e-4f6d-8a2c-5e0b1d9c3f47",
+                clientSecret: "interrupt-suite-secret",
+            },
+            pollIntervalSeconds: 0.2,
+        })) {
             await ws.ok(c.args, { cwd: program, stdin: c.stdin });
         }
         await ws.ok(["config", "set", "--stack", stack, "devices", JSON.stringify(declared)], { cwd: program });
     }
     const flags = () => ["--stack", stack, "--non-interactive"];
-    const isolatePosts = (ids: string[]) => emulator.requests().filter((r) => r.method === "POST" && ids.some((id) => r.path === `/api/machines/${id}/isolate`)).length;
+    const isolatePosts = (ids: string[]) =>
+        emulator.requests().filter((r) => r.method === "POST" && ids.some((id) => r.path === `/api/machines/${id}/isolate`)).length;
     const isolateActions = (id: string) => emulator.state().actions.filter((a) => a.machineId === id && a.type === "Isolate");
 
     /** Starts `pulumi up` in its own process group (as a terminal's foreground job), interrupted by `interrupt`. */
     function upInterrupted(declared: string[], interrupt: (child: ChildProcess) => void): Promise<CliRun> {
         let child: ChildProcess | undefined;
-        const run = ws.run(["up", "--yes", "--skip-preview", ...flags()], { cwd: program, detached: true, onSpawn: (c) => { child = c; } });
+        const run = ws.run(["up", "--yes", "--skip-preview", ...flags()], {
+            cwd: program,
+            detached: true,
+            onSpawn: (c) => {
+                child = c;
+            },
+        });
         void until(`${declared.length} isolate requests`, () => isolatePosts(declared) >= declared.length)
             .then(() => sleep(500))
             .then(() => interrupt(child!));
@@ -92,7 +127,10 @@ describe("e2e: interrupted deployments", function () {
             const actions = isolateActions(id);
             assert.equal(actions.length, 1, `${id}: ${actions.length} isolate actions`);
             assert.equal(emulator.machine(id)?.isolation.isolated, true, `${id} isolated`);
-            assert.ok(state.some((r) => r.id === actions[0].id), `${id}: state holds the one action ${actions[0].id}`);
+            assert.ok(
+                state.some((r) => r.id === actions[0].id),
+                `${id}: state holds the one action ${actions[0].id}`,
+            );
         }
     }
 
@@ -109,7 +147,9 @@ describe("e2e: interrupted deployments", function () {
             assert.notEqual(interrupted.code, 0, interrupted.stdout);
             assert.match(interrupted.stdout + interrupted.stderr, /\^C received; cancelling/);
             const exported = await ws.exportStack(stack, program);
-            process.stdout.write(`      (after SIGINT: ${isolations(exported).length} isolations in state, ${exported.deployment.pending_operations?.length ?? 0} pending operations; exit ${interrupted.code})\n`);
+            process.stdout.write(
+                `      (after SIGINT: ${isolations(exported).length} isolations in state, ${exported.deployment.pending_operations?.length ?? 0} pending operations; exit ${interrupted.code})\n`,
+            );
             assert.equal(exported.deployment.pending_operations?.length ?? 0, 0);
         });
 
@@ -130,14 +170,22 @@ describe("e2e: interrupted deployments", function () {
             await sleep(1000);
             orphans = processesOf(ws);
             // What a CI runner does when it cancels a job: nothing of it survives.
-            for (const p of orphans) { try { process.kill(p.pid, "SIGKILL"); } catch { /* already gone */ } }
+            for (const p of orphans) {
+                try {
+                    process.kill(p.pid, "SIGKILL");
+                } catch {
+                    /* already gone */
+                }
+            }
         });
 
         it("leaves the creates as pending operations in the checkpoint", async () => {
             assert.equal(killed.signal, "SIGKILL");
             const exported = await ws.exportStack(stack, program);
             const pending = exported.deployment.pending_operations ?? [];
-            process.stdout.write(`      (after SIGKILL: ${isolations(exported).length} isolations in state, ${pending.length} pending operations (${[...new Set(pending.map((p) => p.type))].join(", ")}); plugins left running: ${orphans.map((o) => o.command).join("; ") || "none"})\n`);
+            process.stdout.write(
+                `      (after SIGKILL: ${isolations(exported).length} isolations in state, ${pending.length} pending operations (${[...new Set(pending.map((p) => p.type))].join(", ")}); plugins left running: ${orphans.map((o) => o.command).join("; ") || "none"})\n`,
+            );
             assert.ok(pending.length > 0, "pending operations recorded");
             assert.ok(pending.every((p) => p.type === "creating"));
         });
@@ -145,7 +193,10 @@ describe("e2e: interrupted deployments", function () {
         it("the next up stops at the dead run's lock, and changes nothing", async () => {
             const before = emulator.requests().length;
             const r = await ws.run(["up", "--yes", "--skip-preview", ...flags()], { cwd: program });
-            const writes = emulator.requests().slice(before).filter((q) => q.method === "POST" && q.path.startsWith("/api/"));
+            const writes = emulator
+                .requests()
+                .slice(before)
+                .filter((q) => q.method === "POST" && q.path.startsWith("/api/"));
             assert.notEqual(r.code, 0);
             assert.match(r.stderr, /the stack is currently locked by 1 lock\(s\)/);
             assert.equal(writes.length, 0);

@@ -18,7 +18,11 @@ describe("e2e: what the CLI shows", function () {
         const cli = await requirePulumiCli(this);
         this.timeout(15 * 60_000);
         s = await openStack({
-            cli, cwd: sharedMinimalProgram(), stack: "messages", clientSecret: "messages-suite-secret", prefix: "e2e-messages-",
+            cli,
+            cwd: sharedMinimalProgram(),
+            stack: "messages",
+            clientSecret: "messages-suite-secret",
+            prefix: "e2e-messages-",
             emulator: { actionDelays: { toInProgressMs: 1500, toSucceededMs: 4000 } },
         });
     });
@@ -32,18 +36,30 @@ describe("e2e: what the CLI shows", function () {
         s.emulator.clearRequests();
         const r = await s.run("preview");
         assert.notEqual(r.code, 0);
-        assert.match(r.stdout, /DeviceIsolation resource 'fin-lt-042': property isolationType value \{Sideways\} has a problem: must be one of Full, Selective, UnManagedDevice \(case-sensitive\), got "Sideways"/);
+        assert.match(
+            r.stdout,
+            /DeviceIsolation resource 'fin-lt-042': property isolationType value \{Sideways\} has a problem: must be one of Full, Selective, UnManagedDevice \(case-sensitive\), got "Sideways"/,
+        );
         assert.doesNotMatch(r.stdout + r.stderr, STACK_TRACE);
         assert.equal(s.emulator.requests().filter((q) => q.path.startsWith("/api/")).length, 0);
         await s.config("isolationType", "Full");
     });
 
     it("a Defender refusal at create: the device, the request, the status and code, the correlation id, the fix", async () => {
-        s.emulator.injectFault({ route: "isolate", kind: "status", status: 403, code: "Forbidden", message: "Missing application roles. API required roles: Machine.Isolate" });
+        s.emulator.injectFault({
+            route: "isolate",
+            kind: "status",
+            status: 403,
+            code: "Forbidden",
+            message: "Missing application roles. API required roles: Machine.Isolate",
+        });
         const r = await s.run("up", "--yes");
         assert.notEqual(r.code, 0);
         const line = /error: (Isolate device fin-lt-042\.contoso\.com .*)\n/.exec(r.stdout)?.[1] ?? "";
-        assert.match(line, /^Isolate device fin-lt-042\.contoso\.com \([0-9a-f]{8}…\): Defender API POST \/api\/machines\/[0-9a-f]{40}\/isolate failed: 403 Forbidden — Missing application roles\. API required roles: Machine\.Isolate \(correlation id [0-9a-f-]{36}\)\. Grant the application the Machine\.Isolate permission/);
+        assert.match(
+            line,
+            /^Isolate device fin-lt-042\.contoso\.com \([0-9a-f]{8}…\): Defender API POST \/api\/machines\/[0-9a-f]{40}\/isolate failed: 403 Forbidden — Missing application roles\. API required roles: Machine\.Isolate \(correlation id [0-9a-f-]{36}\)\. Grant the application the Machine\.Isolate permission/,
+        );
         assert.match(line, /Nothing was isolated\.$/);
         assert.doesNotMatch(r.stdout + r.stderr, STACK_TRACE);
         assert.equal(isolations(await s.exported()).length, 0);
@@ -57,14 +73,31 @@ describe("e2e: what the CLI shows", function () {
     });
 
     it("a refresh that fails: the device and the fix, no stack trace, state unchanged", async () => {
-        s.emulator.injectFault({ route: "GET /api/machineactions/*", kind: "status", status: 403, code: "Forbidden", message: "Missing application roles", count: 20 });
-        s.emulator.injectFault({ route: "GET /api/machineactions", kind: "status", status: 403, code: "Forbidden", message: "Missing application roles", count: 20 });
+        s.emulator.injectFault({
+            route: "GET /api/machineactions/*",
+            kind: "status",
+            status: 403,
+            code: "Forbidden",
+            message: "Missing application roles",
+            count: 20,
+        });
+        s.emulator.injectFault({
+            route: "GET /api/machineactions",
+            kind: "status",
+            status: 403,
+            code: "Forbidden",
+            message: "Missing application roles",
+            count: 20,
+        });
         const before = isolations(await s.exported());
         const r = await s.run("refresh", "--yes");
         s.emulator.clearFaults();
         assert.notEqual(r.code, 0);
         assert.match(r.stdout, /Refresh of fin-lt-042\.contoso\.com .*403 Forbidden.*Grant the application/);
         assert.doesNotMatch(r.stdout + r.stderr, STACK_TRACE);
-        assert.deepEqual(isolations(await s.exported()).map((x) => x.id), before.map((x) => x.id));
+        assert.deepEqual(
+            isolations(await s.exported()).map((x) => x.id),
+            before.map((x) => x.id),
+        );
     });
 });

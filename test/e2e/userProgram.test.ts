@@ -19,7 +19,9 @@ describe("e2e: a user's program through the real Pulumi CLI", function () {
         this.timeout(15 * 60_000);
         s = await openStack({ cli, cwd: sharedMinimalProgram(), stack: "user", clientSecret: secret, prefix: "e2e-user-" });
     });
-    after(async () => { await s?.stop(); });
+    after(async () => {
+        await s?.stop();
+    });
 
     const noSecretIn = (text: string) => assert.ok(!text.includes(secret), "the client secret appears in CLI output");
     const isolated = () => s.emulator.machine(device.id)?.isolation;

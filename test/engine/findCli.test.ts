@@ -12,7 +12,10 @@ function probe(versions: Record<string, string | undefined>): CliProbe & { asked
     return {
         asked,
         isExecutable: (f) => f in versions,
-        versionOf: (f) => { asked.push(f); return versions[f]; },
+        versionOf: (f) => {
+            asked.push(f);
+            return versions[f];
+        },
     };
 }
 
@@ -25,12 +28,42 @@ describe("engine: where the Pulumi CLI is found", () => {
     });
 
     const table: { name: string; env: NodeJS.ProcessEnv; versions: Record<string, string | undefined>; want: string }[] = [
-        { name: "PULUMI_CLI first, even with pulumi on PATH", env: { PULUMI_CLI: "/opt/p/pulumi", PATH: "/usr/bin" }, versions: { "/opt/p/pulumi": "v3.276.0", "/usr/bin/pulumi": "v3.276.0" }, want: "found /opt/p/pulumi PULUMI_CLI" },
-        { name: "then the first pulumi on PATH", env: { PATH: "/a:/b:/c" }, versions: { "/b/pulumi": "v3.200.0", "/c/pulumi": "v3.276.0" }, want: "found /b/pulumi PATH" },
-        { name: "then ~/.pulumi/bin", env: { PATH: "/usr/bin" }, versions: { "/home/ana/.pulumi/bin/pulumi": "v3.150.0", [built]: "v3.276.0" }, want: "found /home/ana/.pulumi/bin/pulumi ~/.pulumi/bin" },
-        { name: "then the one npm run pulumi:install built", env: { PATH: "/usr/bin" }, versions: { [built]: "v3.276.0" }, want: `found ${built} built by npm run pulumi:install` },
-        { name: "an old CLI is refused, not skipped for a newer one", env: { PATH: "/usr/bin" }, versions: { "/usr/bin/pulumi": "v3.99.0", [built]: "v3.276.0" }, want: "unusable" },
-        { name: "a PULUMI_CLI that is no executable is refused", env: { PULUMI_CLI: "/nope/pulumi", PATH: "/usr/bin" }, versions: { "/usr/bin/pulumi": "v3.276.0" }, want: "unusable" },
+        {
+            name: "PULUMI_CLI first, even with pulumi on PATH",
+            env: { PULUMI_CLI: "/opt/p/pulumi", PATH: "/usr/bin" },
+            versions: { "/opt/p/pulumi": "v3.276.0", "/usr/bin/pulumi": "v3.276.0" },
+            want: "found /opt/p/pulumi PULUMI_CLI",
+        },
+        {
+            name: "then the first pulumi on PATH",
+            env: { PATH: "/a:/b:/c" },
+            versions: { "/b/pulumi": "v3.200.0", "/c/pulumi": "v3.276.0" },
+            want: "found /b/pulumi PATH",
+        },
+        {
+            name: "then ~/.pulumi/bin",
+            env: { PATH: "/usr/bin" },
+            versions: { "/home/ana/.pulumi/bin/pulumi": "v3.150.0", [built]: "v3.276.0" },
+            want: "found /home/ana/.pulumi/bin/pulumi ~/.pulumi/bin",
+        },
+        {
+            name: "then the one npm run pulumi:install built",
+            env: { PATH: "/usr/bin" },
+            versions: { [built]: "v3.276.0" },
+            want: `found ${built} built by npm run pulumi:install`,
+        },
+        {
+            name: "an old CLI is refused, not skipped for a newer one",
+            env: { PATH: "/usr/bin" },
+            versions: { "/usr/bin/pulumi": "v3.99.0", [built]: "v3.276.0" },
+            want: "unusable",
+        },
+        {
+            name: "a PULUMI_CLI that is no executable is refused",
+            env: { PULUMI_CLI: "/nope/pulumi", PATH: "/usr/bin" },
+            versions: { "/usr/bin/pulumi": "v3.276.0" },
+            want: "unusable",
+        },
         { name: "a CLI that prints no version is refused", env: { PATH: "/usr/bin" }, versions: { "/usr/bin/pulumi": undefined }, want: "unusable" },
         { name: "nothing anywhere", env: { PATH: "/usr/bin" }, versions: {}, want: "missing" },
         { name: "exactly the minimum is accepted", env: { PATH: "/x" }, versions: { "/x/pulumi": `v${MINIMUM_CLI_VERSION}` }, want: "found /x/pulumi PATH" },
@@ -46,7 +79,10 @@ describe("engine: where the Pulumi CLI is found", () => {
     it("says which version it found and which it needs", () => {
         const r = findPulumiCli(search({ PATH: "/usr/bin" }, probe({ "/usr/bin/pulumi": "v3.99.0" })));
         assert.equal(r.kind, "unusable");
-        assert.match(r.kind === "unusable" ? r.message : "", new RegExp(`/usr/bin/pulumi \\(from PATH\\) is v3\\.99\\.0, and this project needs ${MINIMUM_CLI_VERSION.replace(/\./g, "\\.")} or newer`));
+        assert.match(
+            r.kind === "unusable" ? r.message : "",
+            new RegExp(`/usr/bin/pulumi \\(from PATH\\) is v3\\.99\\.0, and this project needs ${MINIMUM_CLI_VERSION.replace(/\./g, "\\.")} or newer`),
+        );
     });
 
     it("lists where it looked when there is none", () => {

@@ -24,7 +24,12 @@ describe("engine: npm run pulumi:install", () => {
     it("without Go, fails with exit code 2 and names both ways to get a CLI, building nothing", async () => {
         process.env.PATH = path.join(tmp, "no-go-here");
         const out: string[] = [];
-        const log = { write: (s: string) => { out.push(s); return true; } } as unknown as NodeJS.WritableStream;
+        const log = {
+            write: (s: string) => {
+                out.push(s);
+                return true;
+            },
+        } as unknown as NodeJS.WritableStream;
         await assert.rejects(installEngine({ repoRoot: tmp, log }), (e: unknown) => {
             assert.ok(e instanceof EngineInstallError);
             assert.equal(e.exitCode, 2);

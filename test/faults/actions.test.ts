@@ -119,7 +119,10 @@ scenario("released out of band: refresh forgets it, the next up isolates again, 
 
 scenario("released out of band before destroy, without refresh: no second release", async (rig) => {
     await journey(rig, "laptop", laptop(), { noRefresh: true, before: { delete: (r) => void r.emulator.releaseOutOfBand(LAPTOP.id) } });
-    assert.deepEqual(actions(rig, "Unisolate").map((a) => a.requestSource), ["Portal"]);
+    assert.deepEqual(
+        actions(rig, "Unisolate").map((a) => a.requestSource),
+        ["Portal"],
+    );
     rig.assertInvariants();
 });
 
@@ -147,7 +150,9 @@ scenario("isolated out of band with another type: create refuses and sends nothi
 });
 
 scenario("a pending isolate of another type (no scope while pending) is adopted, then refused once its type shows", async (rig) => {
-    const selective = await rig.command((cmd) => cmd.create("selective", { machineId: OFFLINE.id, comment: "INC-7", isolationType: "Selective", waitForCompletion: false }));
+    const selective = await rig.command((cmd) =>
+        cmd.create("selective", { machineId: OFFLINE.id, comment: "INC-7", isolationType: "Selective", waitForCompletion: false }),
+    );
     assert.ok(selective.ok);
     const full = await rig.command(async (cmd) => {
         const creating = cmd.create("full", { computerDnsName: OFFLINE.computerDnsName, comment: "INC-7", isolationType: "Full" });
@@ -177,9 +182,14 @@ scenario("the release's answer is lost after it was performed: delete adopts it"
 });
 
 scenario("the cancel's answer is lost after it was performed: delete fails, the next run finds it cancelled", async (rig) => {
-    const result = await journey(rig, "offline", { machineId: OFFLINE.id, comment: "INC-7", waitForCompletion: false }, {
-        before: { delete: (r) => void r.inject({ route: "cancelAction", kind: "dropAfterPerform" }) },
-    });
+    const result = await journey(
+        rig,
+        "offline",
+        { machineId: OFFLINE.id, comment: "INC-7", waitForCompletion: false },
+        {
+            before: { delete: (r) => void r.inject({ route: "cancelAction", kind: "dropAfterPerform" }) },
+        },
+    );
     failed(result.first.delete, /cancelling the pending isolate .* failed/);
     assert.equal(actions(rig, "Isolate", OFFLINE.id)[0].status, "Cancelled");
     assert.deepEqual(actions(rig, "Unisolate", OFFLINE.id), []);
@@ -195,29 +205,35 @@ scenario("a lost answer and a listing lagging 1 s: create still adopts, within i
     rig.assertInvariants();
 });
 
-scenario("a lost answer and a listing lagging past every attempt: the isolate is sent once more (the documented residual duplicate) and that one is recorded", async (rig) => {
-    rig.emulator.configure({ quirks: { indexingLagMs: 60_000 } });
-    rig.inject({ route: "isolate", kind: "dropAfterPerform" });
-    const first = await rig.command((cmd) => cmd.create("laptop", laptop()));
-    assert.ok(first.ok, first.ok ? "" : first.error.message);
-    const isolates = actions(rig, "Isolate");
-    assert.equal(isolates.length, 2, "the lost one, completed unseen, and the one sent once more");
-    assert.equal(first.id, isolates[1].id, "the second is recorded; the first is superseded");
-    await rig.command((cmd) => cmd.delete("laptop"));
-    assert.equal(rig.emulator.machine(LAPTOP.id)?.isolation.isolated, false);
-    rig.assertInvariants();
-});
+scenario(
+    "a lost answer and a listing lagging past every attempt: the isolate is sent once more (the documented residual duplicate) and that one is recorded",
+    async (rig) => {
+        rig.emulator.configure({ quirks: { indexingLagMs: 60_000 } });
+        rig.inject({ route: "isolate", kind: "dropAfterPerform" });
+        const first = await rig.command((cmd) => cmd.create("laptop", laptop()));
+        assert.ok(first.ok, first.ok ? "" : first.error.message);
+        const isolates = actions(rig, "Isolate");
+        assert.equal(isolates.length, 2, "the lost one, completed unseen, and the one sent once more");
+        assert.equal(first.id, isolates[1].id, "the second is recorded; the first is superseded");
+        await rig.command((cmd) => cmd.delete("laptop"));
+        assert.equal(rig.emulator.machine(LAPTOP.id)?.isolation.isolated, false);
+        rig.assertInvariants();
+    },
+);
 
-scenario("a lost answer and an offline device whose listing lags past every attempt: the one more isolate is refused as a duplicate and the pending one adopted", async (rig) => {
-    rig.emulator.configure({ quirks: { indexingLagMs: 3_500 } });
-    rig.inject({ route: "isolate", kind: "dropAfterPerform" });
-    const first = await rig.command((cmd) => cmd.create("offline", { machineId: OFFLINE.id, comment: "INC-7", waitForCompletion: false }));
-    assert.ok(first.ok, first.ok ? "" : first.error.message);
-    assert.equal(actions(rig, "Isolate", OFFLINE.id).length, 1, "never a second isolate while one is pending");
-    assert.equal(first.id, actions(rig, "Isolate", OFFLINE.id)[0].id);
-    await rig.command((cmd) => cmd.delete("offline"));
-    rig.assertInvariants();
-});
+scenario(
+    "a lost answer and an offline device whose listing lags past every attempt: the one more isolate is refused as a duplicate and the pending one adopted",
+    async (rig) => {
+        rig.emulator.configure({ quirks: { indexingLagMs: 3_500 } });
+        rig.inject({ route: "isolate", kind: "dropAfterPerform" });
+        const first = await rig.command((cmd) => cmd.create("offline", { machineId: OFFLINE.id, comment: "INC-7", waitForCompletion: false }));
+        assert.ok(first.ok, first.ok ? "" : first.error.message);
+        assert.equal(actions(rig, "Isolate", OFFLINE.id).length, 1, "never a second isolate while one is pending");
+        assert.equal(first.id, actions(rig, "Isolate", OFFLINE.id)[0].id);
+        await rig.command((cmd) => cmd.delete("offline"));
+        rig.assertInvariants();
+    },
+);
 
 scenario("a listing lagging behind a fresh isolate: destroy right after up still releases the device", async (rig) => {
     rig.emulator.configure({ quirks: { indexingLagMs: 60_000 } });
@@ -246,7 +262,10 @@ scenario("a pending isolate hidden by lag: the second request is refused as a du
     const second = await rig.command((cmd) => cmd.create("b", { machineId: OFFLINE.id, comment: "INC-7", waitForCompletion: false }));
     assert.ok(first.ok && second.ok && first.id === second.id, "both declarations hold the one action");
     assert.equal(actions(rig, "Isolate", OFFLINE.id).length, 1);
-    assert.ok(rig.emulator.requests().some((r) => r.route === "isolate" && r.status === 400), "the second isolate was refused as a duplicate");
+    assert.ok(
+        rig.emulator.requests().some((r) => r.route === "isolate" && r.status === 400),
+        "the second isolate was refused as a duplicate",
+    );
     await rig.command(async (cmd) => void (await Promise.all([cmd.delete("a"), cmd.delete("b")])));
     assert.equal(actions(rig, "Isolate", OFFLINE.id)[0].status, "Cancelled");
     rig.assertInvariants();
@@ -339,7 +358,10 @@ scenario("rule 2: released behind our back, then isolated again by an analyst: r
     const destroyed = await rig.command((cmd) => cmd.delete("laptop"));
     assert.ok(destroyed.ok, destroyed.ok ? "" : destroyed.error.message);
     assert.equal(rig.emulator.machine(LAPTOP.id)?.isolation.isolated, true, "the analyst's isolation stands");
-    assert.deepEqual(actions(rig, "Unisolate").filter((a) => a.requestSource === "PublicApi"), []);
+    assert.deepEqual(
+        actions(rig, "Unisolate").filter((a) => a.requestSource === "PublicApi"),
+        [],
+    );
     rig.assertInvariants();
 });
 

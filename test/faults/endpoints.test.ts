@@ -29,7 +29,8 @@ const burst = (route: string): FaultSpec[] => [
 ];
 const outage = (route: string): FaultSpec[] =>
     Array.from({ length: OUTAGE_CALLS }, (_, i): FaultSpec =>
-        i % 2 === 0 || ENTRA.has(route) ? { route, kind: "status", status: 500 } : { route, kind: "delay", delayMs: HANG_MS });
+        i % 2 === 0 || ENTRA.has(route) ? { route, kind: "status", status: 500 } : { route, kind: "delay", delayMs: HANG_MS },
+    );
 
 interface Endpoint {
     route: string;
@@ -50,55 +51,84 @@ const ENDPOINTS: Endpoint[] = [
     { route: "discovery", post: false, phases: ["create"], args: laptop("INC-1 discovery"), underBurst: "is retried" },
     // Create, refresh and delete read their devices in batches (`id in (...)`; create by name looks the name up
     // first); getMachine is only the batch's fallback for a device a listing lacks (test/lifecycle/refreshBatching).
-    { route: "listMachines", post: false, phases: ["create", "read", "delete"], args: { computerDnsName: LAPTOP.computerDnsName, comment: "INC-1 listMachines" }, underBurst: "is retried" },
+    {
+        route: "listMachines",
+        post: false,
+        phases: ["create", "read", "delete"],
+        args: { computerDnsName: LAPTOP.computerDnsName, comment: "INC-1 listMachines" },
+        underBurst: "is retried",
+    },
     { route: "listActions", post: false, phases: ["create", "read", "delete"], args: laptop("INC-1 listActions"), underBurst: "is retried" },
     // Refresh and delete read the action by id when the device's listing does not show it yet.
     { route: "getAction", post: false, phases: ["read", "delete"], args: laptop("INC-1 getAction"), underBurst: "is retried", listingLagMs: 60_000 },
     { route: "isolate", post: true, phases: ["create"], args: laptop("INC-1 isolate"), underBurst: "fails" },
     { route: "unisolate", post: true, phases: ["delete"], args: laptop("INC-1 unisolate"), underBurst: "fails" },
     // A pending isolate is cancelled at delete, never raced by a release.
-    { route: "cancelAction", post: true, phases: ["delete"], args: { machineId: OFFLINE.id, comment: "INC-1 cancel", waitForCompletion: false }, underBurst: "fails" },
+    {
+        route: "cancelAction",
+        post: true,
+        phases: ["delete"],
+        args: { machineId: OFFLINE.id, comment: "INC-1 cancel", waitForCompletion: false },
+        underBurst: "fails",
+    },
 ];
 
 /** Requests to `route` while `first` ran. */
 function callsDuring(rig: Rig, route: string, first: OpResult) {
-    return rig.emulator.requests().filter((r) => r.route === route && Date.parse(r.timestamp) >= first.op.startedAt && Date.parse(r.timestamp) <= first.op.endedAt);
+    return rig.emulator
+        .requests()
+        .filter((r) => r.route === route && Date.parse(r.timestamp) >= first.op.startedAt && Date.parse(r.timestamp) <= first.op.endedAt);
 }
 
 /** Entra's bursts are retried by @azure/identity whatever the operation: tried at create only. */
 const shapesAt = (endpoint: Endpoint, phase: Phase) =>
-    ([["a burst", burst, endpoint.underBurst], ["an outage", outage, "fails"]] as const).filter(([shape]) => !(ENTRA.has(endpoint.route) && phase !== "create" && shape === "a burst"));
+    (
+        [
+            ["a burst", burst, endpoint.underBurst],
+            ["an outage", outage, "fails"],
+        ] as const
+    ).filter(([shape]) => !(ENTRA.has(endpoint.route) && phase !== "create" && shape === "a burst"));
 
-const scenarios: Scenario[] = ENDPOINTS.flatMap((endpoint) => endpoint.phases.flatMap((phase) =>
-    shapesAt(endpoint, phase).map(([shape, faults, expected]): Scenario => ({
-        title: `${endpoint.route} at ${phase}: ${shape} ${expected === "is retried" ? "is retried" : "fails the command, and the next run converges"}`,
-        async run(rig) {
-            if (endpoint.listingLagMs) rig.emulator.configure({ quirks: { indexingLagMs: endpoint.listingLagMs } });
-            const result = await journey(rig, "laptop", endpoint.args, {
-                // Delete must be the first call of its host to need a token.
-                noRefresh: phase === "delete" && endpoint.route === "token",
-                freshFor: ENTRA.has(endpoint.route) ? phase : undefined,
-                before: { [phase]: () => faults(endpoint.route).forEach((f) => rig.inject(f)) },
-            });
-            const first = result.first[phase];
-            assert.ok(first, `the ${phase} phase ran`);
-            assert.ok(callsDuring(rig, endpoint.route, first).length > 0, `${phase} no longer calls ${endpoint.route}: this table is out of date`);
-            // The one more isolate or release may land: an outage's timed-out request is still performed late.
-            const savedByResend = endpoint.post && endpoint.route !== "cancelAction" && first.ok && callsDuring(rig, endpoint.route, first).length === 2;
-            if (!savedByResend) assert.equal(first.ok, expected === "is retried", first.ok ? `${phase} succeeded` : first.error.message);
-            if (endpoint.post) {
-                // An isolate or release with no usable answer and nothing listed is sent once more (Defender refuses a
-                // second one while the first is pending); a cancel never is.
-                const most = endpoint.route === "cancelAction" ? 1 : 2;
-                const sent = callsDuring(rig, endpoint.route, first).length;
-                assert.ok(sent >= 1 && sent <= most, `${sent} ${endpoint.route} requests: at most ${most}, never more after an unknown outcome`);
-            }
-            rig.assertInvariants();
-        },
-    }))));
+const scenarios: Scenario[] = ENDPOINTS.flatMap((endpoint) =>
+    endpoint.phases.flatMap((phase) =>
+        shapesAt(endpoint, phase).map(([shape, faults, expected]): Scenario => ({
+            title: `${endpoint.route} at ${phase}: ${shape} ${expected === "is retried" ? "is retried" : "fails the command, and the next run converges"}`,
+            async run(rig) {
+                if (endpoint.listingLagMs) rig.emulator.configure({ quirks: { indexingLagMs: endpoint.listingLagMs } });
+                const result = await journey(rig, "laptop", endpoint.args, {
+                    // Delete must be the first call of its host to need a token.
+                    noRefresh: phase === "delete" && endpoint.route === "token",
+                    freshFor: ENTRA.has(endpoint.route) ? phase : undefined,
+                    before: { [phase]: () => faults(endpoint.route).forEach((f) => rig.inject(f)) },
+                });
+                const first = result.first[phase];
+                assert.ok(first, `the ${phase} phase ran`);
+                assert.ok(callsDuring(rig, endpoint.route, first).length > 0, `${phase} no longer calls ${endpoint.route}: this table is out of date`);
+                // The one more isolate or release may land: an outage's timed-out request is still performed late.
+                const savedByResend = endpoint.post && endpoint.route !== "cancelAction" && first.ok && callsDuring(rig, endpoint.route, first).length === 2;
+                if (!savedByResend) assert.equal(first.ok, expected === "is retried", first.ok ? `${phase} succeeded` : first.error.message);
+                if (endpoint.post) {
+                    // An isolate or release with no usable answer and nothing listed is sent once more (Defender refuses a
+                    // second one while the first is pending); a cancel never is.
+                    const most = endpoint.route === "cancelAction" ? 1 : 2;
+                    const sent = callsDuring(rig, endpoint.route, first).length;
+                    assert.ok(sent >= 1 && sent <= most, `${sent} ${endpoint.route} requests: at most ${most}, never more after an unknown outcome`);
+                }
+                rig.assertInvariants();
+            },
+        })),
+    ),
+);
 
 const entra = (s: Scenario) => ENTRA.has(s.title.split(" ")[0]);
 
 // Room for @azure/identity's own retries (about 2.5 s for two) inside the bound on the token request.
-describeScenarios("faults on Entra's endpoints, through the provider host", scenarios.filter(entra), { lanes: 3, rig: { config: { requestTimeoutSeconds: "10" } } });
-describeScenarios("faults on Defender's endpoints, through the provider host", scenarios.filter((s) => !entra(s)), { lanes: 6 });
+describeScenarios("faults on Entra's endpoints, through the provider host", scenarios.filter(entra), {
+    lanes: 3,
+    rig: { config: { requestTimeoutSeconds: "10" } },
+});
+describeScenarios(
+    "faults on Defender's endpoints, through the provider host",
+    scenarios.filter((s) => !entra(s)),
+    { lanes: 6 },
+);

@@ -8,5 +8,7 @@ after(function () {
     if (faultStats.scenarios === 0 && faultStats.properties === 0) return;
     const s = writeFaultStats();
     const load = s.load ? `; load N=${s.load.n} seed ${s.load.seed}` : "";
-    console.log(`\n  robustness figures: ${s.scenarios} scenarios, ${s.faultsInjected} faults injected, ${s.invariantRuns} invariant runs (${s.invariantChecks} checks), ${s.properties} properties x ${s.propertyRuns} runs, ${s.injectionAttempts} injection attempts${load} -> ${STATS_FILE}`);
+    console.log(
+        `\n  robustness figures: ${s.scenarios} scenarios, ${s.faultsInjected} faults injected, ${s.invariantRuns} invariant runs (${s.invariantChecks} checks), ${s.properties} properties x ${s.propertyRuns} runs, ${s.injectionAttempts} injection attempts${load} -> ${STATS_FILE}`,
+    );
 });

@@ -25,7 +25,11 @@ async function until(what: string, probe: () => boolean, timeoutMs = 15_000): Pr
 }
 
 /** Starts `run` on a new host, kills the host (SIGKILL) once `when` resolves, and returns the failed result. */
-async function killedDuring(rig: Rig, run: (cmd: ReturnType<Rig["commandOn"]>) => Promise<OpResult>, when: (cmd: ReturnType<Rig["commandOn"]>) => Promise<unknown>): Promise<OpResult> {
+async function killedDuring(
+    rig: Rig,
+    run: (cmd: ReturnType<Rig["commandOn"]>) => Promise<OpResult>,
+    when: (cmd: ReturnType<Rig["commandOn"]>) => Promise<unknown>,
+): Promise<OpResult> {
     const host = await rig.startHost();
     const cmd = rig.commandOn(host);
     const running = run(cmd);
@@ -45,7 +49,11 @@ const scenarios: Scenario[] = [
         async run(rig) {
             const args: DeviceIsolationArgs = { machineId: LAPTOP.id, comment: "INC-3" };
             rig.inject({ route: "isolate", kind: "delay", delayMs: IN_FLIGHT_MS });
-            await killedDuring(rig, (cmd) => cmd.create("laptop", args), () => isolateArrived(rig));
+            await killedDuring(
+                rig,
+                (cmd) => cmd.create("laptop", args),
+                () => isolateArrived(rig),
+            );
             await until("Defender acted on the request", () => actionsOf(rig, "Isolate", LAPTOP.id).length === 1);
             const again = await rig.command((cmd) => cmd.create("laptop", args), { fresh: true });
             assert.ok(again.ok, again.ok ? "" : again.error.message);
@@ -61,7 +69,11 @@ const scenarios: Scenario[] = [
         async run(rig) {
             const args: DeviceIsolationArgs = { machineId: OFFLINE.id, comment: "INC-3", waitForCompletion: false };
             rig.inject({ route: "isolate", kind: "delay", delayMs: IN_FLIGHT_MS });
-            await killedDuring(rig, (cmd) => cmd.create("offline", args), () => isolateArrived(rig));
+            await killedDuring(
+                rig,
+                (cmd) => cmd.create("offline", args),
+                () => isolateArrived(rig),
+            );
             const again = await rig.command((cmd) => cmd.create("offline", args), { fresh: true });
             assert.ok(again.ok, again.ok ? "" : again.error.message);
             await until("Defender handled the killed host's request", () => rig.emulator.requests().some((r) => r.route === "isolate" && r.fault === "delay"));
@@ -76,14 +88,21 @@ const scenarios: Scenario[] = [
         async run(rig) {
             const args: DeviceIsolationArgs = { machineId: LAPTOP.id, comment: "INC-3" };
             rig.emulator.configure(SLOW_ACTIONS);
-            await killedDuring(rig, (cmd) => cmd.create("laptop", args), (cmd) => whenWaiting(rig, cmd, "Isolate", LAPTOP.id));
+            await killedDuring(
+                rig,
+                (cmd) => cmd.create("laptop", args),
+                (cmd) => whenWaiting(rig, cmd, "Isolate", LAPTOP.id),
+            );
             const pending = actionsOf(rig, "Isolate", LAPTOP.id)[0];
-            const again = await rig.command(async (cmd) => {
-                const creating = cmd.create("laptop", args);
-                await cmd.nextLine(/adopting the pending isolate/);
-                rig.emulator.forceAction(pending.id, "Succeeded");
-                return creating;
-            }, { fresh: true });
+            const again = await rig.command(
+                async (cmd) => {
+                    const creating = cmd.create("laptop", args);
+                    await cmd.nextLine(/adopting the pending isolate/);
+                    rig.emulator.forceAction(pending.id, "Succeeded");
+                    return creating;
+                },
+                { fresh: true },
+            );
             assert.ok(again.ok && again.id === pending.id, "adopted");
             rig.emulator.configure(FAST_ACTIONS);
             await rig.command((cmd) => cmd.delete("laptop"), { fresh: true });
@@ -97,14 +116,21 @@ const scenarios: Scenario[] = [
             const args: DeviceIsolationArgs = { machineId: LAPTOP.id, comment: "INC-3" };
             await rig.command((cmd) => cmd.create("laptop", args), { fresh: true });
             rig.emulator.configure(SLOW_ACTIONS);
-            await killedDuring(rig, (cmd) => cmd.delete("laptop"), (cmd) => whenWaiting(rig, cmd, "Unisolate", LAPTOP.id));
+            await killedDuring(
+                rig,
+                (cmd) => cmd.delete("laptop"),
+                (cmd) => whenWaiting(rig, cmd, "Unisolate", LAPTOP.id),
+            );
             const release = actionsOf(rig, "Unisolate", LAPTOP.id)[0];
-            const again = await rig.command(async (cmd) => {
-                const deleting = cmd.delete("laptop");
-                await cmd.nextLine(/adopting the release/);
-                rig.emulator.forceAction(release.id, "Succeeded");
-                return deleting;
-            }, { fresh: true });
+            const again = await rig.command(
+                async (cmd) => {
+                    const deleting = cmd.delete("laptop");
+                    await cmd.nextLine(/adopting the release/);
+                    rig.emulator.forceAction(release.id, "Succeeded");
+                    return deleting;
+                },
+                { fresh: true },
+            );
             assert.ok(again.ok, again.ok ? "" : again.error.message);
             assert.equal(actionsOf(rig, "Unisolate", LAPTOP.id).length, 1);
             assert.equal(rig.emulator.machine(LAPTOP.id)?.isolation.isolated, false);

@@ -31,13 +31,18 @@ describe("the invariant checker", function () {
 
     /** A request as the provider's client (its requestor is CLIENT_ID); answers the action id. */
     async function post(path: string, body: Record<string, string>): Promise<string> {
-        const res = await fetch(`${emulator.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+        const res = await fetch(`${emulator.url}${path}`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: JSON.stringify(body),
+        });
         assert.ok(res.status < 300, `${path}: ${res.status}`);
         return ((await res.json()) as { id: string }).id;
     }
     const isolate = (machineId: string) => post(`/api/machines/${machineId}/isolate`, { Comment: "c", IsolationType: "Full" });
     const release = (machineId: string) => post(`/api/machines/${machineId}/unisolate`, { Comment: "c" });
-    const check = (hostOutput: string[] = []): Violation[] => checkInvariants({ emulator, ledger, hostOutput, clientId: CLIENT_ID, secrets: [CLIENT_SECRET] }).violations;
+    const check = (hostOutput: string[] = []): Violation[] =>
+        checkInvariants({ emulator, ledger, hostOutput, clientId: CLIENT_ID, secrets: [CLIENT_SECRET] }).violations;
     const broken = (violations: Violation[]) => [...new Set(violations.map((v) => v.invariant))].sort();
 
     it("finds nothing in a clean history: isolate, recorded, released by a delete", async () => {
@@ -124,7 +129,11 @@ describe("the invariant checker", function () {
         ledger = new Ledger(() => emulator.now().getTime());
         emulator.setOnline(HR, false);
         const analyst = emulator.issueToken({ tenantId: TENANT_ID, clientId: "analyst-app" });
-        const theirs = await fetch(`${emulator.url}/api/machines/${HR}/isolate`, { method: "POST", headers: { authorization: `Bearer ${analyst}`, "content-type": "application/json" }, body: JSON.stringify({ Comment: "analyst" }) });
+        const theirs = await fetch(`${emulator.url}/api/machines/${HR}/isolate`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${analyst}`, "content-type": "application/json" },
+            body: JSON.stringify({ Comment: "analyst" }),
+        });
         const theirId = ((await theirs.json()) as { id: string }).id;
         const d = ledger.begin("delete", "hr", HR, [], "x");
         await post(`/api/machineactions/${theirId}/cancel`, { Comment: "c" });
@@ -135,12 +144,19 @@ describe("the invariant checker", function () {
     it("4: an error that names neither the device, the operation nor a fix", async () => {
         const create = ledger.begin("create", "laptop", LAPTOP);
         ledger.failed(create, "Defender API GET /api/machineactions failed: 500 InternalServerError");
-        assert.deepEqual(check().map((v) => v.invariant), [4, 4, 4]);
+        assert.deepEqual(
+            check().map((v) => v.invariant),
+            [4, 4, 4],
+        );
     });
 
     it("5: the secret in host output, a token in a request body", async () => {
         assert.deepEqual(broken(check([`client_secret=${CLIENT_SECRET}`])), [5]);
-        await fetch(`${emulator.url}/api/machines/${LAPTOP}/isolate`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ Comment: `leaked ${token}` }) });
+        await fetch(`${emulator.url}/api/machines/${LAPTOP}/isolate`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: JSON.stringify({ Comment: `leaked ${token}` }),
+        });
         const create = ledger.begin("create", "laptop", LAPTOP);
         ledger.recorded(create, emulator.state().actions[0].id, { machineId: LAPTOP });
         assert.ok(check().some((v) => v.invariant === 5 && /a token appears in request #1/.test(v.message)));

@@ -16,8 +16,13 @@ const LAPTOP = DEFAULT_DEVICES.finLaptop;
 const laptop: DeviceIsolationArgs = { machineId: LAPTOP.id, comment: "INC-12 beacon" };
 const FLEET = [DEFAULT_DEVICES.finLaptop, DEFAULT_DEVICES.finLaptop2, DEFAULT_DEVICES.hrLaptop, DEFAULT_DEVICES.sqlServer];
 
-const storm = (route: string, count: number, retryAfterSeconds?: number): FaultSpec =>
-    ({ route, kind: "status", status: 429, count, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) });
+const storm = (route: string, count: number, retryAfterSeconds?: number): FaultSpec => ({
+    route,
+    kind: "status",
+    status: 429,
+    count,
+    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+});
 const calls = (rig: Rig, route: string) => rig.emulator.requests().filter((r) => r.route === route);
 
 const scenarios: Scenario[] = [
@@ -26,7 +31,10 @@ const scenarios: Scenario[] = [
         async run(rig) {
             const result = await journey(rig, "laptop", laptop, { freshFor: "create", before: { create: (r) => void r.inject(storm("isolate", 3, 1)) } });
             assert.ok(result.first.create?.ok);
-            assert.deepEqual(calls(rig, "isolate").map((r) => r.status), [429, 429, 429, 201]);
+            assert.deepEqual(
+                calls(rig, "isolate").map((r) => r.status),
+                [429, 429, 429, 201],
+            );
             assert.equal(actionsOf(rig, "Isolate", LAPTOP.id).length, 1);
             rig.assertInvariants();
         },
@@ -36,7 +44,12 @@ const scenarios: Scenario[] = [
         async run(rig) {
             const result = await journey(rig, "laptop", laptop, { freshFor: "create", before: { create: (r) => void r.inject(storm("listMachines", 2)) } });
             assert.ok(result.first.create?.ok);
-            assert.deepEqual(calls(rig, "listMachines").slice(0, 3).map((r) => r.status), [429, 429, 200]);
+            assert.deepEqual(
+                calls(rig, "listMachines")
+                    .slice(0, 3)
+                    .map((r) => r.status),
+                [429, 429, 200],
+            );
             rig.assertInvariants();
         },
     },
@@ -73,10 +86,21 @@ const scenarios: Scenario[] = [
             const declared = FLEET.map((d, i): [string, DeviceIsolationArgs] => [`dev-${i}`, { machineId: d.id, comment: "INC-12" }]);
             await rig.register(declared);
             const created = await rig.command((cmd) => Promise.all(declared.map(([name, args]) => cmd.create(name, args))), { fresh: true });
-            assert.deepEqual(created.map((c) => c.ok), FLEET.map(() => true), created.map((c) => (c.ok ? "" : c.error.message)).join(" | "));
+            assert.deepEqual(
+                created.map((c) => c.ok),
+                FLEET.map(() => true),
+                created.map((c) => (c.ok ? "" : c.error.message)).join(" | "),
+            );
             const deleted = await rig.command((cmd) => Promise.all(declared.map(([name]) => cmd.delete(name))), { fresh: true });
-            assert.deepEqual(deleted.map((c) => c.ok), FLEET.map(() => true), deleted.map((c) => (c.ok ? "" : c.error.message)).join(" | "));
-            assert.ok(rig.emulator.requests().some((r) => r.status === 429), "Defender did answer 429");
+            assert.deepEqual(
+                deleted.map((c) => c.ok),
+                FLEET.map(() => true),
+                deleted.map((c) => (c.ok ? "" : c.error.message)).join(" | "),
+            );
+            assert.ok(
+                rig.emulator.requests().some((r) => r.status === 429),
+                "Defender did answer 429",
+            );
             for (const d of FLEET) assert.equal(rig.emulator.machine(d.id)?.isolation.isolated, false);
             rig.assertInvariants();
         },

@@ -49,7 +49,13 @@ describe("transport security", function () {
         it("the scan recognises every way of turning it off (positive control)", () => {
             const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tls-scan-"));
             try {
-                const planted = ["rejectUnauthorized: false", "process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'", "checkServerIdentity: () => undefined", "allowInsecureConnection: true", "{ httpsAgent: agent }"];
+                const planted = [
+                    "rejectUnauthorized: false",
+                    "process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'",
+                    "checkServerIdentity: () => undefined",
+                    "allowInsecureConnection: true",
+                    "{ httpsAgent: agent }",
+                ];
                 planted.forEach((line, i) => fs.writeFileSync(path.join(tmp, `f${i}.ts`), `const x = ${line};\n`));
                 assert.equal(findings(sources(tmp, ".ts")).length, planted.length);
             } finally {
@@ -104,7 +110,10 @@ describe("transport security", function () {
             const result = await rig.command((cmd) => cmd.create("laptop", args));
             assert.ok(!result.ok);
             assert.match(result.error.message, /Isolate device .*Defender API GET .*(CERT|certificate|self-signed|issuer)/i);
-            assert.ok(trusted.requests().some((r) => r.route === "token"), "a token was issued by the trusted login host");
+            assert.ok(
+                trusted.requests().some((r) => r.route === "token"),
+                "a token was issued by the trusted login host",
+            );
             assert.deepEqual(rig.emulator.requests(), [], "the untrusted API got nothing, so no token");
             rig.assertInvariants();
         });
@@ -135,13 +144,19 @@ describe("transport security", function () {
             it(`defender:${key} over http to a non-loopback host is refused, naming the key, with no connection made`, async () => {
                 const port = (proxy.address() as net.AddressInfo).port;
                 const sink = `http://127.0.0.1:${port}`;
-                rig = await startRig({ config: { [key]: "http://defender.example.test" }, env: { HTTP_PROXY: sink, HTTPS_PROXY: sink, http_proxy: sink, https_proxy: sink, NO_PROXY: "", no_proxy: "" } });
+                rig = await startRig({
+                    config: { [key]: "http://defender.example.test" },
+                    env: { HTTP_PROXY: sink, HTTPS_PROXY: sink, http_proxy: sink, https_proxy: sink, NO_PROXY: "", no_proxy: "" },
+                });
                 rig.reset();
                 connections = 0;
                 const result = await rig.command((cmd) => cmd.create("laptop", args));
                 assert.ok(!result.ok);
                 // Refused by the host's configure at the first call (check), as it would be at preview.
-                assert.match(result.error.message, new RegExp(`^Invalid provider configuration:\\s+- defender:${key} must use https \\(plain http is allowed only on a loopback host`));
+                assert.match(
+                    result.error.message,
+                    new RegExp(`^Invalid provider configuration:\\s+- defender:${key} must use https \\(plain http is allowed only on a loopback host`),
+                );
                 assert.equal(connections, 0, "no connection attempt");
                 assert.deepEqual(rig.emulator.requests(), []);
                 rig.assertInvariants();

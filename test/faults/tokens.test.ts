@@ -35,7 +35,11 @@ const scenarios: Scenario[] = [
             const result = await rig.command((cmd) => cmd.create("laptop", laptop), { fresh: true });
             assertFailed(result, /Isolate device .*invalid_client.*Check defender:tenantId, defender:clientId and defender:clientSecret/);
             assert.ok(!result.ok && !result.error.message.includes(CLIENT_SECRET));
-            assert.deepEqual(rig.emulator.requests().filter((r) => r.path.startsWith("/api/")), [], "no API call without a token");
+            assert.deepEqual(
+                rig.emulator.requests().filter((r) => r.path.startsWith("/api/")),
+                [],
+                "no API call without a token",
+            );
             rig.assertInvariants();
         },
     },

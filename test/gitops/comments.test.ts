@@ -5,8 +5,10 @@ import { boundedList, compareIncidentIds, incidentNote, isolationComment, releas
 
 describe("gitops: comments", () => {
     it("names the incident, its title and the device's own comment", () => {
-        assert.equal(incidentNote({ id: "INC-2031", title: "Cobalt Strike beacon on finance laptops" }, "keeps Teams for the user's manager call"),
-            "INC-2031 Cobalt Strike beacon on finance laptops: keeps Teams for the user's manager call");
+        assert.equal(
+            incidentNote({ id: "INC-2031", title: "Cobalt Strike beacon on finance laptops" }, "keeps Teams for the user's manager call"),
+            "INC-2031 Cobalt Strike beacon on finance laptops: keeps Teams for the user's manager call",
+        );
         assert.equal(incidentNote({ id: "INC-7", title: "Phishing" }), "INC-7 Phishing");
     });
 
@@ -32,12 +34,18 @@ describe("gitops: comments", () => {
     });
 
     it("never exceeds the bound, and keeps everything when it fits (property)", () => {
-        fc.assert(fc.property(fc.array(fc.string({ minLength: 1, maxLength: 400 }), { minLength: 1, maxLength: 20 }), fc.integer({ min: 20, max: 1200 }), (parts, max) => {
-            const text = boundedList(parts, max);
-            assert.ok(text.length <= max, `${text.length} > ${max}`);
-            if (parts.join("; ").length <= max) assert.equal(text, parts.join("; "));
-            else assert.match(text, /(… and \d+ more|…)$/);
-        }));
+        fc.assert(
+            fc.property(
+                fc.array(fc.string({ minLength: 1, maxLength: 400 }), { minLength: 1, maxLength: 20 }),
+                fc.integer({ min: 20, max: 1200 }),
+                (parts, max) => {
+                    const text = boundedList(parts, max);
+                    assert.ok(text.length <= max, `${text.length} > ${max}`);
+                    if (parts.join("; ").length <= max) assert.equal(text, parts.join("; "));
+                    else assert.match(text, /(… and \d+ more|…)$/);
+                },
+            ),
+        );
     });
 
     it("sorts incident ids the way people read them", () => {

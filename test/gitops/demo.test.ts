@@ -8,7 +8,11 @@ import * as path from "path";
 
 const DEMO = path.resolve(__dirname, "../../scripts/demo.js");
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+}
 
 function runDemo(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<Run> {
     return new Promise((resolve, reject) => {
@@ -47,8 +51,11 @@ describe("demo script", function () {
     const bareEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
         for (const d of ["empty-bin", "home", "npm-cache", "state"]) fs.mkdirSync(path.join(tmp, d), { recursive: true });
         return {
-            PATH: path.join(tmp, "empty-bin"), HOME: path.join(tmp, "home"), npm_config_cache: path.join(tmp, "npm-cache"),
-            DEMO_STATE_DIR: path.join(tmp, "state"), ...extra,
+            PATH: path.join(tmp, "empty-bin"),
+            HOME: path.join(tmp, "home"),
+            npm_config_cache: path.join(tmp, "npm-cache"),
+            DEMO_STATE_DIR: path.join(tmp, "state"),
+            ...extra,
         };
     };
 
@@ -56,7 +63,13 @@ describe("demo script", function () {
         const bin = path.join(tmp, "bin");
         fs.mkdirSync(bin);
         fs.writeFileSync(path.join(bin, "pulumi"), FAKE_PULUMI, { mode: 0o755 });
-        return bareEnv({ PULUMI_CLI: path.join(bin, "pulumi"), PATH: "/usr/bin:/bin", FAKE_LOG: path.join(tmp, "calls.log"), FAKE_VERSION: "v3.276.0", ...extra });
+        return bareEnv({
+            PULUMI_CLI: path.join(bin, "pulumi"),
+            PATH: "/usr/bin:/bin",
+            FAKE_LOG: path.join(tmp, "calls.log"),
+            FAKE_VERSION: "v3.276.0",
+            ...extra,
+        });
     };
 
     it("refuses a CLI older than the minimum, naming both versions, before starting anything", async () => {
@@ -75,7 +88,14 @@ describe("demo script", function () {
         const lines = calls();
         const stack = /^stack init (demo-[a-z0-9]+) /.exec(lines[0])?.[1];
         assert.ok(stack, lines[0]);
-        return lines.map((l) => l.split(stack).join("STACK").split(tmp).join("TMP").replace(/https:\/\/127\.0\.0\.1:\d+/g, "EMULATOR"));
+        return lines.map((l) =>
+            l
+                .split(stack)
+                .join("STACK")
+                .split(tmp)
+                .join("TMP")
+                .replace(/https:\/\/127\.0\.0\.1:\d+/g, "EMULATOR"),
+        );
     };
     const config = (rest: string) => `config set --stack STACK --config-file TMP/state/Pulumi.STACK.yaml ${rest}`;
     const flags = "--stack STACK --config-file TMP/state/Pulumi.STACK.yaml --non-interactive";
@@ -94,8 +114,10 @@ describe("demo script", function () {
             config("--secret defender:clientSecret <stdin 24 chars>"),
             config("defender:pollIntervalSeconds 0.2"),
             `preview ${flags} ${quiet}`,
-            `up --yes --skip-preview ${flags} ${quiet}`, envLine,
-            `up --yes --skip-preview ${flags} ${quiet}`, envLine,
+            `up --yes --skip-preview ${flags} ${quiet}`,
+            envLine,
+            `up --yes --skip-preview ${flags} ${quiet}`,
+            envLine,
             `destroy --yes --skip-preview ${flags} ${quiet}`,
             "stack rm --yes --force --stack STACK --non-interactive",
         ]);
@@ -110,7 +132,8 @@ describe("demo script", function () {
         const run = await runDemo(withFakeCli({ FAKE_FAIL_ON: "up" }));
         assert.equal(run.code, 1);
         assert.deepEqual(normalized().slice(-4), [
-            `up --yes --skip-preview ${flags} ${quiet}`, envLine,
+            `up --yes --skip-preview ${flags} ${quiet}`,
+            envLine,
             `destroy --yes --skip-preview ${flags} ${quiet}`,
             "stack rm --yes --force --stack STACK --non-interactive",
         ]);

@@ -24,9 +24,9 @@ describe("examples and the root Pulumi project", () => {
 
         it("names devices of the emulator's default fleet, each resolving to exactly one device", () => {
             for (const { device } of devices) {
-                const matches = DEFAULT_FLEET.filter((m) => device.machineId
-                    ? m.id === device.machineId
-                    : m.computerDnsName.toLowerCase() === device.computerDnsName);
+                const matches = DEFAULT_FLEET.filter((m) =>
+                    device.machineId ? m.id === device.machineId : m.computerDnsName.toLowerCase() === device.computerDnsName,
+                );
                 assert.equal(matches.length, 1, `${device.machineId ?? device.computerDnsName}: ${matches.length} devices`);
                 const platform = matches[0].osPlatform;
                 if (device.isolationType === "Selective") assert.match(platform, /^(Windows|macOS)/, `Selective on ${platform}`);
@@ -35,18 +35,33 @@ describe("examples and the root Pulumi project", () => {
         });
 
         it("shows each feature: by id, by DNS name with Selective, a device in two incidents, an expiry to come", () => {
-            assert.ok(devices.some(({ device }) => device.machineId), "a device by machineId");
-            assert.ok(devices.some(({ device }) => device.computerDnsName && device.isolationType === "Selective"), "Selective by DNS name");
+            assert.ok(
+                devices.some(({ device }) => device.machineId),
+                "a device by machineId",
+            );
+            assert.ok(
+                devices.some(({ device }) => device.computerDnsName && device.isolationType === "Selective"),
+                "Selective by DNS name",
+            );
             const plan = planDevices(folder.incidents, new Date());
-            assert.ok(plan.devices.some((d) => d.incidents.length === 2), "a device in two incidents");
-            assert.ok(folder.incidents.some((i) => i.expiresAt && i.expiresAt > new Date()), "an incident expiring in the future (update the example when it has passed)");
+            assert.ok(
+                plan.devices.some((d) => d.incidents.length === 2),
+                "a device in two incidents",
+            );
+            assert.ok(
+                folder.incidents.some((i) => i.expiresAt && i.expiresAt > new Date()),
+                "an incident expiring in the future (update the example when it has passed)",
+            );
             assert.ok(plan.devices.length <= DEFAULT_MAX_DEVICES);
         });
     });
 
     describe("Pulumi.yaml", () => {
         const project = parse(read("Pulumi.yaml")) as {
-            name: string; runtime: { name: string }; main: string; options: { refresh: string };
+            name: string;
+            runtime: { name: string };
+            main: string;
+            options: { refresh: string };
             config: Record<string, { type: string; default: unknown; description: string; items?: { type: string } }>;
         };
 
@@ -84,8 +99,18 @@ describe("examples and the root Pulumi project", () => {
     });
 
     describe("examples/github-actions/incidents.yml", () => {
-        type Job = { if: string; permissions: Record<string, string>; concurrency: { group: string; "cancel-in-progress": boolean }; environment?: string; steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] };
-        const workflow = parse(read("examples/github-actions/incidents.yml")) as { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, Job> };
+        type Job = {
+            if: string;
+            permissions: Record<string, string>;
+            concurrency: { group: string; "cancel-in-progress": boolean };
+            environment?: string;
+            steps: { uses?: string; run?: string; with?: Record<string, unknown> }[];
+        };
+        const workflow = parse(read("examples/github-actions/incidents.yml")) as {
+            on: Record<string, unknown>;
+            permissions: Record<string, string>;
+            jobs: Record<string, Job>;
+        };
         const { preview, up } = workflow.jobs;
         const step = (job: Job, uses: string) => job.steps.find((s) => s.uses?.startsWith(uses));
         const pulumiSteps = (job: Job) => job.steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
@@ -108,12 +133,15 @@ describe("examples and the root Pulumi project", () => {
                 const login = step(job, "azure/login");
                 assert.ok(login?.with?.["client-id"] && login.with["tenant-id"]);
                 assert.equal(login.with["client-secret"], undefined);
-                assert.ok(job.steps.some((s) => s.run === "npm run build"), "builds before running the program");
+                assert.ok(
+                    job.steps.some((s) => s.run === "npm run build"),
+                    "builds before running the program",
+                );
             }
             assert.doesNotMatch(read("examples/github-actions/incidents.yml"), /secrets\.(?!GITHUB_TOKEN)/);
             // The ambient identity is used only when chosen: every Pulumi step chooses it.
             for (const job of [preview, up]) {
-                assert.equal(parse(String(step(job, "pulumi/actions")?.with?.["config-map"])) ["defender:authMethod"]?.value, "ambient");
+                assert.equal(parse(String(step(job, "pulumi/actions")?.with?.["config-map"]))["defender:authMethod"]?.value, "ambient");
             }
             assert.equal(up.environment, "defender-production");
         });
@@ -129,7 +157,10 @@ describe("examples and the root Pulumi project", () => {
                 }
             }
             // pulumi/actions' up skips its preview, and stack policies run after the update's steps.
-            assert.deepEqual(pulumiSteps(up).map((s) => s.with?.command), ["preview", "up"]);
+            assert.deepEqual(
+                pulumiSteps(up).map((s) => s.with?.command),
+                ["preview", "up"],
+            );
         });
 
         it("previews a pull request with the guardrails of the base branch", () => {

@@ -58,7 +58,12 @@ export function incident(overrides: Partial<Omit<Incident, "devices">> & { devic
 }
 
 /** A fresh temp folder holding `files` (name → text); `remove()` deletes it. */
-export function tempFolder(files: Record<string, string> = {}): { dir: string; write(name: string, text: string): void; remove(name: string): void; cleanup(): void } {
+export function tempFolder(files: Record<string, string> = {}): {
+    dir: string;
+    write(name: string, text: string): void;
+    remove(name: string): void;
+    cleanup(): void;
+} {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-"));
     const write = (name: string, text: string) => {
         fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });

@@ -13,16 +13,19 @@ const lines = (...l: string[]) => l.join("\n") + "\n";
 
 describe("gitops: incident file", () => {
     it("reads a valid file: ids and names lower-cased, Full by default, comments and expiry kept", () => {
-        const parsed = parseIncidentFile(lines(
-            "incident: INC-2031",
-            "title: Cobalt Strike beacon on finance laptops",
-            "isolate:",
-            `  - machineId: ${IDS.a.toUpperCase()}`,
-            "  - computerDnsName: FIN-LT-042.contoso.com",
-            "    isolationType: Selective",
-            "    comment: keeps Teams for the user's manager call",
-            "expiresAt: 2026-12-01T00:00:00+01:00",
-        ), FILE);
+        const parsed = parseIncidentFile(
+            lines(
+                "incident: INC-2031",
+                "title: Cobalt Strike beacon on finance laptops",
+                "isolate:",
+                `  - machineId: ${IDS.a.toUpperCase()}`,
+                "  - computerDnsName: FIN-LT-042.contoso.com",
+                "    isolationType: Selective",
+                "    comment: keeps Teams for the user's manager call",
+                "expiresAt: 2026-12-01T00:00:00+01:00",
+            ),
+            FILE,
+        );
         assert.deepEqual(parsed.problems, []);
         assert.deepEqual(parsed.incident, {
             id: "INC-2031",
@@ -32,7 +35,13 @@ describe("gitops: incident file", () => {
             expiresAt: new Date("2026-11-30T23:00:00Z"),
             devices: [
                 { path: "isolate[0]", line: 4, isolationType: "Full", machineId: IDS.a },
-                { path: "isolate[1]", line: 5, isolationType: "Selective", computerDnsName: "fin-lt-042.contoso.com", comment: "keeps Teams for the user's manager call" },
+                {
+                    path: "isolate[1]",
+                    line: 5,
+                    isolationType: "Selective",
+                    computerDnsName: "fin-lt-042.contoso.com",
+                    comment: "keeps Teams for the user's manager call",
+                },
             ],
         });
         assert.deepEqual(parsed.declaredId, { id: "INC-2031", line: 1 });
@@ -48,11 +57,17 @@ describe("gitops: incident file", () => {
     });
 
     it("resolves YAML aliases", () => {
-        const parsed = parseIncidentFile(lines(
-            "incident: INC-7", "title: &t Shared title", "isolate:",
-            "  - &dev { machineId: " + IDS.b + " }",
-            "  - computerDnsName: hr-lt-007.contoso.com", "    comment: *t",
-        ), FILE);
+        const parsed = parseIncidentFile(
+            lines(
+                "incident: INC-7",
+                "title: &t Shared title",
+                "isolate:",
+                "  - &dev { machineId: " + IDS.b + " }",
+                "  - computerDnsName: hr-lt-007.contoso.com",
+                "    comment: *t",
+            ),
+            FILE,
+        );
         assert.deepEqual(parsed.problems, []);
         assert.equal(parsed.incident?.devices[0].machineId, IDS.b);
         assert.equal(parsed.incident?.devices[1].comment, "Shared title");
@@ -62,19 +77,34 @@ describe("gitops: incident file", () => {
     const cases: { name: string; text: string; expected: string[] }[] = [
         {
             name: "an isolation type in the wrong case",
-            text: lines("incident: INC-2031", "title: Beacon", "isolate:", `  - machineId: ${IDS.a}`,
-                "  - computerDnsName: fin-lt-042.contoso.com", "    isolationType: full"),
+            text: lines(
+                "incident: INC-2031",
+                "title: Beacon",
+                "isolate:",
+                `  - machineId: ${IDS.a}`,
+                "  - computerDnsName: fin-lt-042.contoso.com",
+                "    isolationType: full",
+            ),
             expected: [`${FILE}:6 isolate[1].isolationType: must be one of Full, Selective, UnManagedDevice, got "full": did you mean "Full"?`],
         },
         {
             name: "an unknown isolation type",
             text: lines("incident: INC-1", "title: t", "isolate:", `  - machineId: ${IDS.a}`, "    isolationType: Partial"),
-            expected: [`${FILE}:5 isolate[0].isolationType: must be one of Full, Selective, UnManagedDevice, got "Partial": remove it for Full, or write Selective to keep Outlook, Teams and Skype working (Windows and macOS)`],
+            expected: [
+                `${FILE}:5 isolate[0].isolationType: must be one of Full, Selective, UnManagedDevice, got "Partial": remove it for Full, or write Selective to keep Outlook, Teams and Skype working (Windows and macOS)`,
+            ],
         },
         {
             name: "unknown keys, with and without a likely meaning",
-            text: lines("incident: INC-1", "title: t", "severity: high", "expires: 2026-12-01T00:00:00Z", "isolate:",
-                `  - machineID: ${IDS.a}`, "  - hostname: fin-lt-042.contoso.com"),
+            text: lines(
+                "incident: INC-1",
+                "title: t",
+                "severity: high",
+                "expires: 2026-12-01T00:00:00Z",
+                "isolate:",
+                `  - machineID: ${IDS.a}`,
+                "  - hostname: fin-lt-042.contoso.com",
+            ),
             expected: [
                 `${FILE}:3 severity: unknown key: allowed keys are incident, title, isolate, expiresAt; keep notes in YAML comments (# ...)`,
                 `${FILE}:4 expires: unknown key: did you mean "expiresAt"?`,
@@ -120,8 +150,15 @@ describe("gitops: incident file", () => {
         },
         {
             name: "the same device twice in one incident, ignoring case",
-            text: lines("incident: INC-1", "title: t", "isolate:", `  - machineId: ${IDS.a}`, "  - computerDnsName: fin-lt-042.contoso.com",
-                `  - machineId: ${IDS.a.toUpperCase()}`, "  - computerDnsName: FIN-LT-042.contoso.com"),
+            text: lines(
+                "incident: INC-1",
+                "title: t",
+                "isolate:",
+                `  - machineId: ${IDS.a}`,
+                "  - computerDnsName: fin-lt-042.contoso.com",
+                `  - machineId: ${IDS.a.toUpperCase()}`,
+                "  - computerDnsName: FIN-LT-042.contoso.com",
+            ),
             expected: [
                 `${FILE}:6 isolate[2]: lists the same device as isolate[0] (line 4): remove one of the two entries`,
                 `${FILE}:7 isolate[3]: lists the same device as isolate[1] (line 5): remove one of the two entries`,
@@ -140,7 +177,9 @@ describe("gitops: incident file", () => {
         {
             name: "an impossible expiry date",
             text: lines("incident: INC-1", "title: t", "isolate:", `  - machineId: ${IDS.a}`, "expiresAt: 2026-02-30T00:00:00Z"),
-            expected: [`${FILE}:5 expiresAt: is not a real date and time, got "2026-02-30T00:00:00Z": check the month, day, hours, minutes and offset, e.g. 2026-12-01T00:00:00Z`],
+            expected: [
+                `${FILE}:5 expiresAt: is not a real date and time, got "2026-02-30T00:00:00Z": check the month, day, hours, minutes and offset, e.g. 2026-12-01T00:00:00Z`,
+            ],
         },
         {
             name: "an expiry that is a number",
@@ -150,7 +189,9 @@ describe("gitops: incident file", () => {
         {
             name: "an expiry that is words",
             text: lines("incident: INC-1", "title: t", "isolate:", `  - machineId: ${IDS.a}`, "expiresAt: next friday"),
-            expected: [`${FILE}:5 expiresAt: must be an ISO-8601 timestamp with a timezone, got "next friday": write it like 2026-12-01T00:00:00Z (UTC) or 2026-12-01T09:00:00+02:00`],
+            expected: [
+                `${FILE}:5 expiresAt: must be an ISO-8601 timestamp with a timezone, got "next friday": write it like 2026-12-01T00:00:00Z (UTC) or 2026-12-01T09:00:00+02:00`,
+            ],
         },
         {
             name: "an empty file",
@@ -175,7 +216,9 @@ describe("gitops: incident file", () => {
         {
             name: "a device list that is text",
             text: lines("incident: INC-1", "title: t", "isolate: fin-lt-042.contoso.com"),
-            expected: [`${FILE}:3 isolate: must be a list of devices, got "fin-lt-042.contoso.com": write one '- machineId: …' or '- computerDnsName: …' per line under 'isolate:'`],
+            expected: [
+                `${FILE}:3 isolate: must be a list of devices, got "fin-lt-042.contoso.com": write one '- machineId: …' or '- computerDnsName: …' per line under 'isolate:'`,
+            ],
         },
         {
             name: "devices written as bare names",
@@ -195,8 +238,17 @@ describe("gitops: incident file", () => {
         },
         {
             name: "a title on several lines, a comment too long, a comment that is a list",
-            text: lines("incident: INC-1", "title: |", "  line one", "  line two", "isolate:", `  - machineId: ${IDS.a}`,
-                `    comment: ${"x".repeat(301)}`, "  - computerDnsName: a.contoso.com", "    comment: [a, b]"),
+            text: lines(
+                "incident: INC-1",
+                "title: |",
+                "  line one",
+                "  line two",
+                "isolate:",
+                `  - machineId: ${IDS.a}`,
+                `    comment: ${"x".repeat(301)}`,
+                "  - computerDnsName: a.contoso.com",
+                "    comment: [a, b]",
+            ),
             expected: [
                 `${FILE}:2 title: spans several lines: write it on one line; Defender shows comments as one line`,
                 `${FILE}:7 isolate[0].comment: is 301 characters long, more than 300: shorten it to at most 300 characters`,
@@ -224,7 +276,9 @@ describe("gitops: incident file", () => {
         {
             name: "two documents in one file",
             text: incidentYaml() + "---\n" + incidentYaml({ incident: "INC-2" }),
-            expected: [`${FILE}:5 YAML syntax error: Source contains multiple documents; please use YAML.parseAllDocuments(): keep one incident per file: move what follows '---' to a file of its own`],
+            expected: [
+                `${FILE}:5 YAML syntax error: Source contains multiple documents; please use YAML.parseAllDocuments(): keep one incident per file: move what follows '---' to a file of its own`,
+            ],
         },
         {
             name: "tabs as indentation",

@@ -26,7 +26,13 @@ describe("gitops: incident folder", () => {
         assert.deepEqual(loaded.problems, []);
         assert.equal(loaded.folder, shown);
         assert.deepEqual(loaded.files, [`${shown}/a.yaml`, `${shown}/b.yml`]);
-        assert.deepEqual(loaded.incidents.map((i) => [i.id, i.file]), [["INC-1", `${shown}/a.yaml`], ["INC-2", `${shown}/b.yml`]]);
+        assert.deepEqual(
+            loaded.incidents.map((i) => [i.id, i.file]),
+            [
+                ["INC-1", `${shown}/a.yaml`],
+                ["INC-2", `${shown}/b.yml`],
+            ],
+        );
     });
 
     it("reports every problem of every file at once, and keeps only the valid incidents", () => {
@@ -36,11 +42,14 @@ describe("gitops: incident folder", () => {
             "c.yaml": "incident: [broken\n",
         });
         const loaded = loadIncidentFolder(f.dir, { displayRoot: f.dir });
-        assert.deepEqual(loaded.problems.map((p) => `${p.file}:${p.line} ${p.path ?? ""}`), [
-            "b.yaml:4 isolate[0].machineId",
-            "c.yaml:2 ",
-        ]);
-        assert.deepEqual(loaded.incidents.map((i) => i.id), ["INC-1"]);
+        assert.deepEqual(
+            loaded.problems.map((p) => `${p.file}:${p.line} ${p.path ?? ""}`),
+            ["b.yaml:4 isolate[0].machineId", "c.yaml:2 "],
+        );
+        assert.deepEqual(
+            loaded.incidents.map((i) => i.id),
+            ["INC-1"],
+        );
     });
 
     it("refuses the same incident id in two files, ignoring case, naming both", () => {
@@ -67,7 +76,10 @@ describe("gitops: incident folder", () => {
     it("a file given as the folder is a problem", () => {
         const f = folder({ "a.yaml": incidentYaml() });
         const loaded = loadIncidentFolder(path.join(f.dir, "a.yaml"), { displayRoot: f.dir });
-        assert.deepEqual(loaded.problems.map((p) => [p.file, p.message]), [["a.yaml", "is not a folder"]]);
+        assert.deepEqual(
+            loaded.problems.map((p) => [p.file, p.message]),
+            [["a.yaml", "is not a folder"]],
+        );
     });
 
     it("a folder without incident files is a problem unless allowEmpty is set", () => {

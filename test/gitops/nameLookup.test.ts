@@ -11,10 +11,15 @@ import { FAST_EMULATOR, stackConfig } from "../support/world";
 
 function probe(emulator: RunningEmulator, config: Record<string, string>, names: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
     return new Promise((resolve) => {
-        execFile(process.execPath, [join(__dirname, "fixtures", "nameLookupProbe.js"), JSON.stringify(config), ...names], {
-            env: { ...process.env, NODE_EXTRA_CA_CERTS: emulator.caCertPath },
-            timeout: 15_000,
-        }, (error, stdout, stderr) => resolve({ stdout, stderr, code: error ? (typeof error.code === "number" ? error.code : -1) : 0 }));
+        execFile(
+            process.execPath,
+            [join(__dirname, "fixtures", "nameLookupProbe.js"), JSON.stringify(config), ...names],
+            {
+                env: { ...process.env, NODE_EXTRA_CA_CERTS: emulator.caCertPath },
+                timeout: 15_000,
+            },
+            (error, stdout, stderr) => resolve({ stdout, stderr, code: error ? (typeof error.code === "number" ? error.code : -1) : 0 }),
+        );
     });
 }
 
@@ -34,10 +39,16 @@ describe("gitops: device names looked up in Defender with the stack config", fun
         assert.equal(result.code, 0, result.stderr);
         assert.deepEqual(JSON.parse(result.stdout), {
             "fin-lt-042.contoso.com": [DEFAULT_DEVICES.finLaptop.id],
-            "eng-ws-21.contoso.com": [DEFAULT_DEVICES.reonboardedOld.id, DEFAULT_DEVICES.reonboardedNew.id].filter((id) => emulator.state().machines.some((m) => m.id === id)),
+            "eng-ws-21.contoso.com": [DEFAULT_DEVICES.reonboardedOld.id, DEFAULT_DEVICES.reonboardedNew.id].filter((id) =>
+                emulator.state().machines.some((m) => m.id === id),
+            ),
             "fin-lt-04.contoso.com": [],
         });
-        assert.deepEqual(emulator.requests().filter((r) => r.method === "POST" && r.path.startsWith("/api/")), [], "read-only");
+        assert.deepEqual(
+            emulator.requests().filter((r) => r.method === "POST" && r.path.startsWith("/api/")),
+            [],
+            "read-only",
+        );
     });
 
     it("refuses to guess an identity: no client secret and no defender:authMethod", async () => {

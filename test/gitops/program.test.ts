@@ -18,17 +18,23 @@ function engine(r: CapturedResource): { id: string; state: Record<string, unknow
     return {
         id: `action-${r.name}`,
         state: {
-            ...r.inputs, machineId, computerDnsName: r.inputs.computerDnsName ?? `${machineId.slice(0, 6)}.contoso.com`,
-            machineActionId: `action-${r.name}`, status: "Succeeded",
+            ...r.inputs,
+            machineId,
+            computerDnsName: r.inputs.computerDnsName ?? `${machineId.slice(0, 6)}.contoso.com`,
+            machineActionId: `action-${r.name}`,
+            status: "Succeeded",
         },
     };
 }
 
 function run(options: IncidentProgramOptions, opts: ProgramOptions = {}, lookUp?: NameLookup) {
-    return runProgram(async () => {
-        const result = await incidentProgram({ now: NOW, ...options }, lookUp);
-        return { incidents: result.incidents, deviceCount: result.deviceCount };
-    }, { answer: engine, ...opts });
+    return runProgram(
+        async () => {
+            const result = await incidentProgram({ now: NOW, ...options }, lookUp);
+            return { incidents: result.incidents, deviceCount: result.deviceCount };
+        },
+        { answer: engine, ...opts },
+    );
 }
 
 /** Defender's devices by name, as a table; counts the names asked for. */
@@ -78,21 +84,27 @@ describe("gitops: incident program", () => {
         const { resources } = await run({ incidentsDir: f.dir });
         assert.deepEqual(declared(resources), [
             {
-                type: TYPE, name: `isolate-${IDS.a}`,
+                type: TYPE,
+                name: `isolate-${IDS.a}`,
                 inputs: {
-                    machineId: IDS.a, isolationType: "Full",
+                    machineId: IDS.a,
+                    isolationType: "Full",
                     comment: "INC-2031 Cobalt Strike beacon on finance laptops; INC-2044 Infostealer",
                     releaseComment: "Released by Pulumi: incidents INC-2031, INC-2044 closed",
-                    waitForCompletion: true, protectedMachineTags: ["DoNotIsolate"],
+                    waitForCompletion: true,
+                    protectedMachineTags: ["DoNotIsolate"],
                 },
             },
             {
-                type: TYPE, name: "isolate-fin-lt-042.contoso.com",
+                type: TYPE,
+                name: "isolate-fin-lt-042.contoso.com",
                 inputs: {
-                    computerDnsName: "fin-lt-042.contoso.com", isolationType: "Selective",
+                    computerDnsName: "fin-lt-042.contoso.com",
+                    isolationType: "Selective",
                     comment: "INC-2031 Cobalt Strike beacon on finance laptops: keeps Teams for the user's manager call",
                     releaseComment: "Released by Pulumi: incident INC-2031 closed",
-                    waitForCompletion: true, protectedMachineTags: ["DoNotIsolate"],
+                    waitForCompletion: true,
+                    protectedMachineTags: ["DoNotIsolate"],
                 },
             },
         ]);
@@ -102,16 +114,33 @@ describe("gitops: incident program", () => {
         const f = folder({ "inc-2031.yaml": INC_2031, "inc-2044.yaml": INC_2044 });
         const { outputs } = await run({ incidentsDir: f.dir });
         const file = (n: string) => path.join(f.dir, n);
-        const a = { name: `isolate-${IDS.a}`, machineId: IDS.a, computerDnsName: `${IDS.a.slice(0, 6)}.contoso.com`, isolationType: "Full", status: "Succeeded", machineActionId: `action-isolate-${IDS.a}` };
+        const a = {
+            name: `isolate-${IDS.a}`,
+            machineId: IDS.a,
+            computerDnsName: `${IDS.a.slice(0, 6)}.contoso.com`,
+            isolationType: "Full",
+            status: "Succeeded",
+            machineActionId: `action-isolate-${IDS.a}`,
+        };
         assert.deepEqual(outputs, {
             deviceCount: 2,
             incidents: {
                 "INC-2031": {
-                    title: "Cobalt Strike beacon on finance laptops", file: file("inc-2031.yaml"), expiresAt: null, expired: false,
-                    devices: [a, {
-                        name: "isolate-fin-lt-042.contoso.com", machineId: IDS.c, computerDnsName: "fin-lt-042.contoso.com",
-                        isolationType: "Selective", status: "Succeeded", machineActionId: "action-isolate-fin-lt-042.contoso.com",
-                    }],
+                    title: "Cobalt Strike beacon on finance laptops",
+                    file: file("inc-2031.yaml"),
+                    expiresAt: null,
+                    expired: false,
+                    devices: [
+                        a,
+                        {
+                            name: "isolate-fin-lt-042.contoso.com",
+                            machineId: IDS.c,
+                            computerDnsName: "fin-lt-042.contoso.com",
+                            isolationType: "Selective",
+                            status: "Succeeded",
+                            machineActionId: "action-isolate-fin-lt-042.contoso.com",
+                        },
+                    ],
                 },
                 "INC-2044": { title: "Infostealer", file: file("inc-2044.yaml"), expiresAt: "2026-12-01T00:00:00.000Z", expired: false, devices: [a] },
             },
@@ -124,7 +153,10 @@ describe("gitops: incident program", () => {
         f.write("a.yaml", incidentYaml({ incident: "INC-1", title: "Old", isolate: [{ machineId: IDS.b }] }));
         f.write("b.yaml", incidentYaml({ incident: "INC-2", title: "New", isolate: [{ machineId: IDS.a }] }));
         const after = (await run({ incidentsDir: f.dir })).resources;
-        assert.deepEqual(after.map((r) => r.urn), before.map((r) => r.urn));
+        assert.deepEqual(
+            after.map((r) => r.urn),
+            before.map((r) => r.urn),
+        );
         const moved = (rs: CapturedResource[]) => rs.find((r) => r.inputs.machineId === IDS.a)!.inputs;
         assert.deepEqual([moved(before).comment, moved(after).comment], ["INC-1 Old", "INC-2 New"]);
         assert.deepEqual([moved(before).isolationType, moved(after).isolationType], ["Full", "Full"]);
@@ -134,10 +166,13 @@ describe("gitops: incident program", () => {
         const f = folder({ "inc-2031.yaml": INC_2031, "inc-2044.yaml": INC_2044 });
         const later = new Date("2026-12-01T00:00:00Z");
         const { resources, outputs } = await run({ incidentsDir: f.dir, now: later });
-        assert.deepEqual(resources.map((r) => [r.name, r.inputs.isolationType, r.inputs.comment]), [
-            [`isolate-${IDS.a}`, "Full", "INC-2031 Cobalt Strike beacon on finance laptops"],
-            ["isolate-fin-lt-042.contoso.com", "Selective", "INC-2031 Cobalt Strike beacon on finance laptops: keeps Teams for the user's manager call"],
-        ]);
+        assert.deepEqual(
+            resources.map((r) => [r.name, r.inputs.isolationType, r.inputs.comment]),
+            [
+                [`isolate-${IDS.a}`, "Full", "INC-2031 Cobalt Strike beacon on finance laptops"],
+                ["isolate-fin-lt-042.contoso.com", "Selective", "INC-2031 Cobalt Strike beacon on finance laptops: keeps Teams for the user's manager call"],
+            ],
+        );
         const incidents = outputs.incidents as Record<string, { expired: boolean; devices: { status: string }[] }>;
         assert.equal(incidents["INC-2044"].expired, true);
         // Still isolated: INC-2031 declares it.
@@ -150,8 +185,20 @@ describe("gitops: incident program", () => {
             deviceCount: 0,
             incidents: {
                 "INC-2044": {
-                    title: "Infostealer", file: path.join(f.dir, "inc-2044.yaml"), expiresAt: "2026-12-01T00:00:00.000Z", expired: true,
-                    devices: [{ name: `isolate-${IDS.a}`, machineId: IDS.a, computerDnsName: null, isolationType: "Selective", status: "NotDeclared", machineActionId: null }],
+                    title: "Infostealer",
+                    file: path.join(f.dir, "inc-2044.yaml"),
+                    expiresAt: "2026-12-01T00:00:00.000Z",
+                    expired: true,
+                    devices: [
+                        {
+                            name: `isolate-${IDS.a}`,
+                            machineId: IDS.a,
+                            computerDnsName: null,
+                            isolationType: "Selective",
+                            status: "NotDeclared",
+                            machineActionId: null,
+                        },
+                    ],
                 },
             },
         });
@@ -160,26 +207,29 @@ describe("gitops: incident program", () => {
     it("passes the protected tags to every resource", async () => {
         const f = folder({ "inc-2031.yaml": INC_2031 });
         const { resources } = await run({ incidentsDir: f.dir, protectedTags: ["DoNotIsolate", "Tier0"], waitForCompletion: false });
-        assert.deepEqual(resources.map((r) => [r.inputs.protectedMachineTags, r.inputs.waitForCompletion]), [
-            [["DoNotIsolate", "Tier0"], false],
-            [["DoNotIsolate", "Tier0"], false],
-        ]);
+        assert.deepEqual(
+            resources.map((r) => [r.inputs.protectedMachineTags, r.inputs.waitForCompletion]),
+            [
+                [["DoNotIsolate", "Tier0"], false],
+                [["DoNotIsolate", "Tier0"], false],
+            ],
+        );
     });
 
     it("fails before declaring anything when more devices than maxDevices are declared", async () => {
         const f = folder({ "inc-2031.yaml": INC_2031, "inc-2044.yaml": INC_2044 });
         const captured: CapturedResource[] = [];
-        await assert.rejects(
-            run({ incidentsDir: f.dir, maxDevices: 1 }, { answer: (r) => (captured.push(r), engine(r)) }),
-            (e: unknown) => {
-                assert.ok(e instanceof IncidentProgramError);
-                assert.equal(e.message, [
+        await assert.rejects(run({ incidentsDir: f.dir, maxDevices: 1 }, { answer: (r) => (captured.push(r), engine(r)) }), (e: unknown) => {
+            assert.ok(e instanceof IncidentProgramError);
+            assert.equal(
+                e.message,
+                [
                     `The incident folder ${f.dir} has 1 problem. Nothing was declared: no device is isolated or released until every problem is fixed.`,
                     `  - ${f.dir} declares 2 devices, more than maxDevices (1): check the incident files; if 2 devices must really be isolated, raise the limit: pulumi config set maxDevices 2`,
-                ].join("\n"));
-                return true;
-            },
-        );
+                ].join("\n"),
+            );
+            return true;
+        });
         assert.deepEqual(captured, []);
         const ok = await run({ incidentsDir: f.dir, maxDevices: 2 });
         assert.equal(ok.resources.length, 2);
@@ -220,20 +270,32 @@ describe("gitops: incident program", () => {
             const f = folder({ "inc-1.yaml": BY_ID, "inc-2.yaml": BY_NAME });
             const lookUp = lookUpFrom({ "fin-lt-042.contoso.com": [{ id: IDS.c }] });
             const { resources } = await run({ incidentsDir: f.dir }, {}, lookUp);
-            assert.deepEqual(resources.map((r) => [r.name, r.inputs.machineId, r.inputs.computerDnsName, r.inputs.comment]), [
-                [`isolate-${IDS.c}`, IDS.c, "fin-lt-042.contoso.com", "INC-1 Beacon; INC-2 Stealer"],
-            ]);
+            assert.deepEqual(
+                resources.map((r) => [r.name, r.inputs.machineId, r.inputs.computerDnsName, r.inputs.comment]),
+                [[`isolate-${IDS.c}`, IDS.c, "fin-lt-042.contoso.com", "INC-1 Beacon; INC-2 Stealer"]],
+            );
             assert.deepEqual(lookUp.asked, ["fin-lt-042.contoso.com"]);
         });
 
         it("a name matching no device, or several, is a problem at its line, and nothing is declared", async () => {
-            const f = folder({ "inc-2.yaml": BY_NAME, "inc-3.yaml": incidentYaml({ incident: "INC-3", title: "t", isolate: [{ computerDnsName: "eng-ws-21.contoso.com" }] }) });
+            const f = folder({
+                "inc-2.yaml": BY_NAME,
+                "inc-3.yaml": incidentYaml({ incident: "INC-3", title: "t", isolate: [{ computerDnsName: "eng-ws-21.contoso.com" }] }),
+            });
             const lookUp = lookUpFrom({ "eng-ws-21.contoso.com": [{ id: IDS.a, lastSeen: "2030-01-01T00:00:00Z" }, { id: IDS.b }] });
             const captured: CapturedResource[] = [];
             await assert.rejects(run({ incidentsDir: f.dir }, { answer: (r) => (captured.push(r), engine(r)) }, lookUp), (e: unknown) => {
                 assert.ok(e instanceof IncidentProgramError);
-                assert.match(e.message, /inc-2\.yaml:4 isolate\[0\]\.computerDnsName: no Defender device is named exactly 'fin-lt-042\.contoso\.com'.*declare machineId instead/);
-                assert.match(e.message, new RegExp(`inc-3\\.yaml:4 isolate\\[0\\]\\.computerDnsName: 2 Defender devices share this name .*${IDS.a} \\(last seen 2030-01-01T00:00:00Z\\), ${IDS.b}.*declare the intended one by machineId`));
+                assert.match(
+                    e.message,
+                    /inc-2\.yaml:4 isolate\[0\]\.computerDnsName: no Defender device is named exactly 'fin-lt-042\.contoso\.com'.*declare machineId instead/,
+                );
+                assert.match(
+                    e.message,
+                    new RegExp(
+                        `inc-3\\.yaml:4 isolate\\[0\\]\\.computerDnsName: 2 Defender devices share this name .*${IDS.a} \\(last seen 2030-01-01T00:00:00Z\\), ${IDS.b}.*declare the intended one by machineId`,
+                    ),
+                );
                 return true;
             });
             assert.deepEqual(captured, []);
@@ -241,7 +303,12 @@ describe("gitops: incident program", () => {
 
         it("a failed lookup declares nothing and says what to check", async () => {
             const f = folder({ "inc-2.yaml": BY_NAME });
-            await assert.rejects(run({ incidentsDir: f.dir }, {}, async () => { throw new Error("token request failed"); }), /Could not look up .*token request failed.*Nothing was declared.*defender:\* configuration/);
+            await assert.rejects(
+                run({ incidentsDir: f.dir }, {}, async () => {
+                    throw new Error("token request failed");
+                }),
+                /Could not look up .*token request failed.*Nothing was declared.*defender:\* configuration/,
+            );
         });
 
         it("asks nothing when every device is declared by id", async () => {
@@ -262,16 +329,31 @@ describe("gitops: incident program", () => {
 
     it("during preview, every incident and device shows, with only the action's values unknown", async () => {
         const f = folder({ "inc-2031.yaml": incidentYaml({ isolate: [{ machineId: IDS.a }] }) });
-        const { outputs } = await run({ incidentsDir: f.dir }, {
-            preview: true,
-            answer: (r) => ({ state: { ...r.inputs, status: UNKNOWN, machineActionId: UNKNOWN } }),
-        });
+        const { outputs } = await run(
+            { incidentsDir: f.dir },
+            {
+                preview: true,
+                answer: (r) => ({ state: { ...r.inputs, status: UNKNOWN, machineActionId: UNKNOWN } }),
+            },
+        );
         assert.deepEqual(outputs, {
             deviceCount: 1,
             incidents: {
                 "INC-2031": {
-                    title: "Cobalt Strike beacon on finance laptops", file: path.join(f.dir, "inc-2031.yaml"), expiresAt: null, expired: false,
-                    devices: [{ name: `isolate-${IDS.a}`, machineId: IDS.a, computerDnsName: UNKNOWN, isolationType: "Full", status: UNKNOWN, machineActionId: UNKNOWN }],
+                    title: "Cobalt Strike beacon on finance laptops",
+                    file: path.join(f.dir, "inc-2031.yaml"),
+                    expiresAt: null,
+                    expired: false,
+                    devices: [
+                        {
+                            name: `isolate-${IDS.a}`,
+                            machineId: IDS.a,
+                            computerDnsName: UNKNOWN,
+                            isolationType: "Full",
+                            status: UNKNOWN,
+                            machineActionId: UNKNOWN,
+                        },
+                    ],
                 },
             },
         });
@@ -291,13 +373,17 @@ describe("gitops: incident program", () => {
         it("reads its settings from the project's config namespace", async () => {
             const f = folder({ "inc-2031.yaml": incidentYaml({ incident: "INC-2031", title: "t", isolate: [{ machineId: IDS.a }, { machineId: IDS.b }] }) });
             const { resources, outputs } = await runProgram(programFromModule(MAIN), {
-                project, answer: engine,
+                project,
+                answer: engine,
                 config: { incidentsDir: f.dir, maxDevices: "5", protectedTags: '["Tier0"]', waitForCompletion: "false", allowEmpty: "false" },
             });
-            assert.deepEqual(resources.map((r) => [r.name, r.inputs.protectedMachineTags, r.inputs.waitForCompletion]), [
-                [`isolate-${IDS.a}`, ["Tier0"], false],
-                [`isolate-${IDS.b}`, ["Tier0"], false],
-            ]);
+            assert.deepEqual(
+                resources.map((r) => [r.name, r.inputs.protectedMachineTags, r.inputs.waitForCompletion]),
+                [
+                    [`isolate-${IDS.a}`, ["Tier0"], false],
+                    [`isolate-${IDS.b}`, ["Tier0"], false],
+                ],
+            );
             assert.deepEqual(Object.keys(outputs).sort(), ["deviceCount", "incidents"]);
             assert.equal(outputs.deviceCount, 2);
         });

@@ -46,7 +46,10 @@ describe("the provider text stored in state", () => {
     });
 
     it("finds this repository's build from a folder inside it (the root project's program)", () => {
-        assert.deepEqual(loadIn(path.join(REPO_ROOT, "dist", "provider", "gitops")), { methods: ["check", "configure", "create", "delete", "diff", "read", "update"], same: true });
+        assert.deepEqual(loadIn(path.join(REPO_ROOT, "dist", "provider", "gitops")), {
+            methods: ["check", "configure", "create", "delete", "diff", "read", "update"],
+            same: true,
+        });
     });
 
     it("names the package and the folder when it is not installed", () => {

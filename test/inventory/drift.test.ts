@@ -5,9 +5,18 @@ const id = (c: string) => c.repeat(40);
 
 function row(c: string, state: IsolationStateName, name = `${c}.contoso.com`): DeviceIsolationStatus {
     return {
-        machineId: id(c), computerDnsName: name, state, isolationType: state === "released" ? null : "Full", since: null,
-        actionId: `00000000-0000-4000-8000-00000000000${c}`, actionType: "Isolate", actionStatus: "Succeeded",
-        requestor: null, requestSource: null, pending: [], device: null,
+        machineId: id(c),
+        computerDnsName: name,
+        state,
+        isolationType: state === "released" ? null : "Full",
+        since: null,
+        actionId: `00000000-0000-4000-8000-00000000000${c}`,
+        actionType: "Isolate",
+        actionStatus: "Succeeded",
+        requestor: null,
+        requestSource: null,
+        pending: [],
+        device: null,
     };
 }
 
@@ -16,11 +25,20 @@ describe("inventory/drift", () => {
 
     it("marks each device declared by id or by name (case-insensitive), with its sources", () => {
         const { devices } = driftReport(rows, [
-            { machineId: id("a"), source: "INC-2" }, { computerDnsName: "A.CONTOSO.COM", source: "INC-1" }, { machineId: id("c"), source: "stack prod" },
+            { machineId: id("a"), source: "INC-2" },
+            { computerDnsName: "A.CONTOSO.COM", source: "INC-1" },
+            { machineId: id("c"), source: "stack prod" },
         ]);
-        assert.deepEqual(devices.map((d) => [d.machineId[0], d.declared, d.declaredIn]), [
-            ["a", true, ["INC-1", "INC-2"]], ["b", false, []], ["c", true, ["stack prod"]], ["d", false, []], ["e", false, []],
-        ]);
+        assert.deepEqual(
+            devices.map((d) => [d.machineId[0], d.declared, d.declaredIn]),
+            [
+                ["a", true, ["INC-1", "INC-2"]],
+                ["b", false, []],
+                ["c", true, ["stack prod"]],
+                ["d", false, []],
+                ["e", false, []],
+            ],
+        );
     });
 
     it("untracked: isolated or isolating and declared nowhere", () => {
@@ -30,8 +48,12 @@ describe("inventory/drift", () => {
 
     it("not isolated: declared, and released, being released or never isolated", () => {
         const { drift } = driftReport(rows, [
-            { machineId: id("a"), source: "INC-1" }, { machineId: id("c"), source: "INC-1" }, { machineId: id("d"), source: "stack prod" },
-            { machineId: id("f"), source: "INC-9" }, { computerDnsName: "nowhere.contoso.com", source: "INC-9" }, { computerDnsName: "b.contoso.com", source: "INC-3" },
+            { machineId: id("a"), source: "INC-1" },
+            { machineId: id("c"), source: "INC-1" },
+            { machineId: id("d"), source: "stack prod" },
+            { machineId: id("f"), source: "INC-9" },
+            { computerDnsName: "nowhere.contoso.com", source: "INC-9" },
+            { computerDnsName: "b.contoso.com", source: "INC-3" },
         ]);
         assert.deepEqual(drift.notIsolated, [
             { machineId: id("c"), declaredIn: ["INC-1"], state: "releasing" },
@@ -43,14 +65,24 @@ describe("inventory/drift", () => {
     });
 
     it("a name shared by two records counts as isolated when either is", () => {
-        const { drift } = driftReport([row("a", "released", "dup.contoso.com"), row("b", "isolated", "dup.contoso.com")], [{ computerDnsName: "dup.contoso.com", source: "INC-1" }]);
+        const { drift } = driftReport(
+            [row("a", "released", "dup.contoso.com"), row("b", "isolated", "dup.contoso.com")],
+            [{ computerDnsName: "dup.contoso.com", source: "INC-1" }],
+        );
         assert.deepEqual(drift, { untracked: [], notIsolated: [] });
     });
 
     it("with a --machine scope, only the devices asked for are reported not isolated", () => {
-        const declarations = [{ machineId: id("d"), source: "INC-1" }, { machineId: id("f"), source: "INC-1" }, { computerDnsName: "g.contoso.com", source: "INC-1" }];
+        const declarations = [
+            { machineId: id("d"), source: "INC-1" },
+            { machineId: id("f"), source: "INC-1" },
+            { computerDnsName: "g.contoso.com", source: "INC-1" },
+        ];
         const { drift } = driftReport([row("d", "released")], declarations, { machineIds: new Set([id("d")]), names: new Set(["g.contoso.com"]) });
-        assert.deepEqual(drift.notIsolated.map((n) => n.machineId ?? n.computerDnsName), [id("d"), "g.contoso.com"]);
+        assert.deepEqual(
+            drift.notIsolated.map((n) => n.machineId ?? n.computerDnsName),
+            [id("d"), "g.contoso.com"],
+        );
     });
 
     it("no declaration: everything held is untracked", () => {

@@ -22,18 +22,30 @@ describe("inventory/listIsolations", () => {
     const h = useHarness();
 
     it("120 isolated devices: two listings and three lookups, never one request per device", async () => {
-        h.server.enqueue("GET", "/api/machineactions",
+        h.server.enqueue(
+            "GET",
+            "/api/machineactions",
             { status: 200, json: collection(Array.from({ length: 120 }, (_, i) => isolated(i + 1))) },
-            { status: 200, json: collection([]) });
+            { status: 200, json: collection([]) },
+        );
         h.server.fallback("GET", "/api/machines", machinesIn());
         const events: InventoryProgress[] = [];
         const inv = await listIsolations({ client: h.client(), onProgress: (e) => events.push(e) });
         assert.equal(inv.devices.length, 120);
         assert.deepEqual(inv.summary, { isolated: 120, isolating: 0, releasing: 0, released: 0 });
-        assert.ok(inv.devices.every((d) => d.device?.found === true && d.computerDnsName?.startsWith("now-")), "the device's current name");
+        assert.ok(
+            inv.devices.every((d) => d.device?.found === true && d.computerDnsName?.startsWith("now-")),
+            "the device's current name",
+        );
         const paths = h.server.requests.map((r) => r.path);
         assert.deepEqual(paths.sort(), ["/api/machineactions", "/api/machineactions", "/api/machines", "/api/machines", "/api/machines"]);
-        assert.deepEqual(events.filter((e) => e.phase === "devices").map((e) => (e as { done: number }).done).sort((a, b) => a - b), [50, 100, 120]);
+        assert.deepEqual(
+            events
+                .filter((e) => e.phase === "devices")
+                .map((e) => (e as { done: number }).done)
+                .sort((a, b) => a - b),
+            [50, 100, 120],
+        );
     });
 
     it("a device missing from a lookup is read by id: only its 404 means gone", async () => {
@@ -56,10 +68,24 @@ describe("inventory/listIsolations", () => {
     });
 
     it("released devices are not looked up; lookupDevices: false looks up none", async () => {
-        const released = machineActionJson({ id: actionId(10), type: "Unisolate", machineId: device(9), status: "Succeeded", lastUpdateDateTimeUtc: "2024-05-02T00:00:00Z" });
-        h.server.enqueue("GET", "/api/machineactions", { status: 200, json: collection([{ ...isolated(9), machineId: device(9) }]) }, { status: 200, json: collection([released]) });
+        const released = machineActionJson({
+            id: actionId(10),
+            type: "Unisolate",
+            machineId: device(9),
+            status: "Succeeded",
+            lastUpdateDateTimeUtc: "2024-05-02T00:00:00Z",
+        });
+        h.server.enqueue(
+            "GET",
+            "/api/machineactions",
+            { status: 200, json: collection([{ ...isolated(9), machineId: device(9) }]) },
+            { status: 200, json: collection([released]) },
+        );
         const inv = await listIsolations({ client: h.client() });
-        assert.deepEqual(inv.devices.map((d) => [d.state, d.device]), [["released", null]]);
+        assert.deepEqual(
+            inv.devices.map((d) => [d.state, d.device]),
+            [["released", null]],
+        );
         h.server.reset();
         h.server.enqueue("GET", "/api/machineactions", { status: 200, json: collection([isolated(1)]) }, { status: 200, json: collection([]) });
         const none = await listIsolations({ client: h.client(), lookupDevices: false });

@@ -9,21 +9,32 @@ function exportText(resources: unknown[], pending: unknown[] = []): string {
 }
 
 const resource = (name: string, outputs: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-    urn: `urn:pulumi:prod::defender-incidents::${DEVICE_ISOLATION_TYPE}::${name}`, custom: true, id: "00000000-0000-4000-8000-000000000001",
-    type: DEVICE_ISOLATION_TYPE, inputs: { ...outputs }, outputs, ...extra,
+    urn: `urn:pulumi:prod::defender-incidents::${DEVICE_ISOLATION_TYPE}::${name}`,
+    custom: true,
+    id: "00000000-0000-4000-8000-000000000001",
+    type: DEVICE_ISOLATION_TYPE,
+    inputs: { ...outputs },
+    outputs,
+    ...extra,
 });
 
 describe("inventory/stackState: what a stack export declares", () => {
     it("reads every live DeviceIsolation by machineId, else by name; skips other types and replaced resources", () => {
-        const read = stackDeclarations(exportText([
-            { urn: "urn:pulumi:prod::p::pulumi:pulumi:Stack::p-prod", type: "pulumi:pulumi:Stack" },
-            resource("isolate-a", { machineId: id("A"), computerDnsName: "a.contoso.com" }),
-            resource("isolate-b.contoso.com", { computerDnsName: "B.contoso.com" }),
-            resource("old", { machineId: id("c") }, { delete: true }),
-            { urn: "urn:pulumi:prod::p::pulumi-nodejs:dynamic:Resource::other", type: "pulumi-nodejs:dynamic:Resource", outputs: { machineId: id("d") } },
-        ]), "prod");
+        const read = stackDeclarations(
+            exportText([
+                { urn: "urn:pulumi:prod::p::pulumi:pulumi:Stack::p-prod", type: "pulumi:pulumi:Stack" },
+                resource("isolate-a", { machineId: id("A"), computerDnsName: "a.contoso.com" }),
+                resource("isolate-b.contoso.com", { computerDnsName: "B.contoso.com" }),
+                resource("old", { machineId: id("c") }, { delete: true }),
+                { urn: "urn:pulumi:prod::p::pulumi-nodejs:dynamic:Resource::other", type: "pulumi-nodejs:dynamic:Resource", outputs: { machineId: id("d") } },
+            ]),
+            "prod",
+        );
         assert.deepEqual(read, {
-            declarations: [{ machineId: id("a"), source: "stack prod" }, { computerDnsName: "b.contoso.com", source: "stack prod" }],
+            declarations: [
+                { machineId: id("a"), source: "stack prod" },
+                { computerDnsName: "b.contoso.com", source: "stack prod" },
+            ],
             warnings: [],
         });
     });
@@ -35,13 +46,22 @@ describe("inventory/stackState: what a stack export declares", () => {
     });
 
     it("an interrupted create counts as declared, with a warning", () => {
-        const read = stackDeclarations(exportText([], [{ type: "creating", resource: resource("isolate-e", { machineId: id("e") }) }, { type: "deleting", resource: resource("f", { machineId: id("f") }) }]), "prod");
+        const read = stackDeclarations(
+            exportText(
+                [],
+                [
+                    { type: "creating", resource: resource("isolate-e", { machineId: id("e") }) },
+                    { type: "deleting", resource: resource("f", { machineId: id("f") }) },
+                ],
+            ),
+            "prod",
+        );
         assert.deepEqual(read.declarations, [{ machineId: id("e"), source: "stack prod" }]);
         assert.match(read.warnings[0], /interrupted .* may have isolated e{40}/);
     });
 
     it("refuses what is not a stack export", () => {
         assert.throws(() => stackDeclarations("not json", "prod"), /state of stack prod is not JSON/);
-        assert.throws(() => stackDeclarations("{\"version\":3}", "prod"), /has no "deployment"/);
+        assert.throws(() => stackDeclarations('{"version":3}', "prod"), /has no "deployment"/);
     });
 });

@@ -28,6 +28,8 @@ describe("progress lines for rate-limit waits", () => {
         logger({ type: "pacingWait", bucket: "isolate", waitMs: 300, queued: 1, cause: "window" });
         logger({ type: "retry", method: "POST", path: "/api/machines/x/isolate", attempt: 1, cause: "rateLimited", status: 429, delayMs: 60_000 });
         logger({ type: "retry", method: "GET", path: "/api/machineactions", attempt: 1, cause: "serverError", status: 503, delayMs: 500 });
-        assert.deepEqual(lines, ["warn Defender answered 429 TooManyRequests to POST /api/machines/x/isolate; waiting 1m00s before retrying (is another tool using the same application?)"]);
+        assert.deepEqual(lines, [
+            "warn Defender answered 429 TooManyRequests to POST /api/machines/x/isolate; waiting 1m00s before retrying (is another tool using the same application?)",
+        ]);
     });
 });

@@ -9,16 +9,32 @@ const UNKNOWN = pulumi.runtime.unknownValue;
 /** State as create writes it, with overrides. */
 function state(overrides: Record<string, unknown> = {}): Record<string, unknown> {
     return {
-        machineId: ID, computerDnsName: "Fin-LT-042.contoso.com", isolationType: "Full", comment: "c",
-        releaseComment: "r", waitForCompletion: true, completionTimeoutSeconds: 600, protectedMachineTags: [],
-        machineActionId: "a", status: "Succeeded", __provider: "old", ...overrides,
+        machineId: ID,
+        computerDnsName: "Fin-LT-042.contoso.com",
+        isolationType: "Full",
+        comment: "c",
+        releaseComment: "r",
+        waitForCompletion: true,
+        completionTimeoutSeconds: 600,
+        protectedMachineTags: [],
+        machineActionId: "a",
+        status: "Succeeded",
+        __provider: "old",
+        ...overrides,
     };
 }
 /** Checked inputs, with overrides. */
 function news(overrides: Record<string, unknown> = {}): Record<string, unknown> {
     return {
-        machineId: ID, comment: "c", releaseComment: "r", isolationType: "Full", waitForCompletion: true,
-        completionTimeoutSeconds: 600, protectedMachineTags: [], __provider: "new", ...overrides,
+        machineId: ID,
+        comment: "c",
+        releaseComment: "r",
+        isolationType: "Full",
+        waitForCompletion: true,
+        completionTimeoutSeconds: 600,
+        protectedMachineTags: [],
+        __provider: "new",
+        ...overrides,
     };
 }
 

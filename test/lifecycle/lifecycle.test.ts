@@ -62,7 +62,10 @@ describe("DeviceIsolation lifecycle through the provider host", function () {
             );
             const calls = world.apiCalls();
             // The device and its actions, read in one batch (see deviceReadBatcher), then the isolate.
-            const [actions, machines] = calls.slice(0, 2).map((c) => decodeURIComponent(c)).sort();
+            const [actions, machines] = calls
+                .slice(0, 2)
+                .map((c) => decodeURIComponent(c))
+                .sort();
             assert.match(actions, new RegExp(`^GET /api/machineactions\\?.*machineId in \\('${LAPTOP.id}'\\)`));
             assert.match(machines, new RegExp(`^GET /api/machines\\?.*id in \\('${LAPTOP.id}'\\)`));
             assert.equal(calls[2], `POST /api/machines/${LAPTOP.id}/isolate`);
@@ -100,7 +103,10 @@ describe("DeviceIsolation lifecycle through the provider host", function () {
         });
 
         it("declared by machineId and computerDnsName: isolates when the name is the device's, refuses another name before any isolate", async () => {
-            await rejects(world.create("mismatch", args({ computerDnsName: "hr-lt-007.contoso.com" })), /declared as computerDnsName 'hr-lt-007\.contoso\.com', but Defender names device [0-9a-f]{40} 'fin-lt-042\.contoso\.com'.*Nothing was isolated/);
+            await rejects(
+                world.create("mismatch", args({ computerDnsName: "hr-lt-007.contoso.com" })),
+                /declared as computerDnsName 'hr-lt-007\.contoso\.com', but Defender names device [0-9a-f]{40} 'fin-lt-042\.contoso\.com'.*Nothing was isolated/,
+            );
             assert.equal(isolateActions(LAPTOP.id).length, 0);
             const both = await world.create("both", args({ computerDnsName: LAPTOP.computerDnsName.toUpperCase() }));
             assert.equal(both.properties.machineId, LAPTOP.id);
@@ -154,7 +160,10 @@ describe("DeviceIsolation lifecycle through the provider host", function () {
             const second = await world.create("b", args({ waitForCompletion: false }));
             assert.equal(second.id, first.id);
             assert.equal(isolateActions(LAPTOP.id).length, 1);
-            assert.ok(world.emulator.requests().some((r) => r.status === 400 && r.body.includes("Comment")), "the second POST was refused");
+            assert.ok(
+                world.emulator.requests().some((r) => r.status === 400 && r.body.includes("Comment")),
+                "the second POST was refused",
+            );
         });
 
         it("after a lost response, adopts the isolate Defender created instead of posting again", async () => {
@@ -187,7 +196,10 @@ describe("DeviceIsolation lifecycle through the provider host", function () {
         });
 
         it("surfaces Defender's refusal with its code and the fix", async () => {
-            await rejects(world.create("a", { machineId: LINUX.id, comment: "c", isolationType: "Selective" }), /400 OsPlatformNotSupported.*use isolationType Full/);
+            await rejects(
+                world.create("a", { machineId: LINUX.id, comment: "c", isolationType: "Selective" }),
+                /400 OsPlatformNotSupported.*use isolationType Full/,
+            );
         });
     });
 
@@ -270,7 +282,9 @@ describe("DeviceIsolation lifecycle through the provider host", function () {
             const news = { ...inputs, machineId: UNKNOWN, comment: UNKNOWN };
             const check = await world.host.check(world.urn("a"), {}, news, { preview: true });
             assert.deepEqual(check.failures, []);
-            const diff = await world.host.diff("x", world.urn("a"), { ...inputs, machineId: LAPTOP.id, isolationType: "Full" }, check.inputs, { preview: true });
+            const diff = await world.host.diff("x", world.urn("a"), { ...inputs, machineId: LAPTOP.id, isolationType: "Full" }, check.inputs, {
+                preview: true,
+            });
             assert.deepEqual(diff.replaces, ["machineId"]);
             assert.deepEqual(world.emulator.requests(), []);
         });
@@ -290,7 +304,10 @@ describe("DeviceIsolation lifecycle through the provider host", function () {
             await world.host.delete(id, world.urn("a"), properties);
             assert.equal(isolated(LAPTOP.id), false);
             const posts = world.emulator.requests().filter((r) => r.method === "POST");
-            assert.deepEqual(posts.map((r) => r.path), [`/api/machines/${LAPTOP.id}/unisolate`]);
+            assert.deepEqual(
+                posts.map((r) => r.path),
+                [`/api/machines/${LAPTOP.id}/unisolate`],
+            );
             assert.deepEqual(JSON.parse(posts[0].body), { Comment: "INC-2031 closed" });
         });
 
@@ -356,7 +373,10 @@ describe("DeviceIsolation lifecycle through the provider host", function () {
 
         it("never prints the client secret or a token", async () => {
             await world.create("a", args());
-            const tokens = world.emulator.requests().map((r) => r.headers.authorization?.replace(/^Bearer /, "")).filter((t): t is string => !!t);
+            const tokens = world.emulator
+                .requests()
+                .map((r) => r.headers.authorization?.replace(/^Bearer /, ""))
+                .filter((t): t is string => !!t);
             assert.ok(tokens.length > 0);
             const output = [...world.host.stdout(), ...world.host.stderr()].join("\n");
             for (const needle of [CLIENT_SECRET, ...new Set(tokens)]) assert.ok(!output.includes(needle), "a secret reached the host output");

@@ -53,7 +53,11 @@ describe("ownership, recording and deadlines through the provider host", functio
         });
 
         it("an isolate our request got back that turns out to be of another type goes out as a partial failure with its id", async () => {
-            world.emulator.configure({ duplicates: "returnExisting", quirks: { indexingLagMs: 10_000 }, actionDelays: { toInProgressMs: 300, toSucceededMs: 300 } });
+            world.emulator.configure({
+                duplicates: "returnExisting",
+                quirks: { indexingLagMs: 10_000 },
+                actionDelays: { toInProgressMs: 300, toSucceededMs: 300 },
+            });
             // Someone's Selective isolate is pending, hidden from listings: Defender answers our POST with it.
             const theirs = await asAnalyst(`/api/machines/${LAPTOP.id}/isolate`, { Comment: "analyst", IsolationType: "Selective" });
             assert.equal(theirs.status, 201);
@@ -110,7 +114,11 @@ describe("ownership, recording and deadlines through the provider host", functio
             assert.equal(byName.id, byId.id, "the second declaration adopted the isolation");
             // A later `pulumi up`: by-name is still declared (the engine diffs it), by-id was removed (deleted).
             const next: ProviderHost = await world.nextDeployment();
-            const checked = await next.check(world.urn("by-name"), {}, await world.register("by-name", { computerDnsName: LAPTOP.computerDnsName, comment: "INC-2044" }));
+            const checked = await next.check(
+                world.urn("by-name"),
+                {},
+                await world.register("by-name", { computerDnsName: LAPTOP.computerDnsName, comment: "INC-2044" }),
+            );
             await next.diff(byName.id, world.urn("by-name"), byName.properties, checked.inputs);
             world.emulator.clearRequests();
             await next.delete(byId.id, world.urn("by-id"), byId.properties);
@@ -135,7 +143,10 @@ describe("ownership, recording and deadlines through the provider host", functio
             const kept = await world.create("kept", { machineId: MAC.id, comment: "c" });
             const removed = await world.create("removed", args());
             const up: ProviderHost = await world.nextDeployment();
-            for (const [name, r, a] of [["kept", kept, { machineId: MAC.id, comment: "c" }], ["removed", removed, args()]] as const) {
+            for (const [name, r, a] of [
+                ["kept", kept, { machineId: MAC.id, comment: "c" }],
+                ["removed", removed, args()],
+            ] as const) {
                 const read = await up.read(r.id, world.urn(name), r.properties);
                 await up.diff(r.id, world.urn(name), read.properties, await world.register(name, a));
             }

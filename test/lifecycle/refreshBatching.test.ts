@@ -18,11 +18,13 @@ interface Created {
 
 /** Declares and creates one resource per device, all at once, as `pulumi up` does. */
 async function createAll(world: World, machineIds: readonly string[]): Promise<Created[]> {
-    return Promise.all(machineIds.map(async (machineId, i) => {
-        const name = `device-${i}`;
-        const { id, properties } = await world.create(name, { machineId, comment: "INC-2100 worm outbreak" });
-        return { name, machineId, id, properties };
-    }));
+    return Promise.all(
+        machineIds.map(async (machineId, i) => {
+            const name = `device-${i}`;
+            const { id, properties } = await world.create(name, { machineId, comment: "INC-2100 worm outbreak" });
+            return { name, machineId, id, properties };
+        }),
+    );
 }
 
 /** Refreshes every resource at once, as `pulumi refresh` does. */
@@ -73,7 +75,10 @@ describe("refresh of many resources: batched device reads", function () {
         for (const r of machines) assert.match(r.query.$filter ?? "", /^id in \('[0-9a-f]{40}'(,'[0-9a-f]{40}'){0,49}\)$/, r.url);
         assert.deepEqual(sorted(actions.flatMap(filterValues)), sorted(machineIds), "each device listed once");
         assert.deepEqual(sorted(machines.flatMap(filterValues)), sorted(machineIds), "each device looked up once");
-        assert.deepEqual(world.apiCalls().filter((c) => !c.startsWith("GET /api/machineactions?") && !c.startsWith("GET /api/machines?")), []);
+        assert.deepEqual(
+            world.apiCalls().filter((c) => !c.startsWith("GET /api/machineactions?") && !c.startsWith("GET /api/machines?")),
+            [],
+        );
 
         reads.forEach((read, i) => {
             const c = created[i];
@@ -90,10 +95,16 @@ describe("refresh of many resources: batched device reads", function () {
         world.emulator.injectFault({ route: "listMachines", kind: "status", status: 403, code: "Forbidden", count: 1 });
         const outcomes = await Promise.allSettled(kept.map((c) => world.host.read(c.id, world.urn(c.name), c.properties)));
         world.emulator.clearFaults();
-        assert.deepEqual(outcomes.map((o) => o.status), kept.map(() => "rejected"));
+        assert.deepEqual(
+            outcomes.map((o) => o.status),
+            kept.map(() => "rejected"),
+        );
         for (const o of outcomes) assert.match(String((o as PromiseRejectedResult).reason), /403/);
         const { machines } = readsByBudget(world.emulator);
-        assert.deepEqual(machines.map((r) => r.status), [403]);
+        assert.deepEqual(
+            machines.map((r) => r.status),
+            [403],
+        );
     });
     it("a mass release reads its devices in batches too: one unisolate per device, no per-device reads", async () => {
         const released = created[17]; // released out of band in the first test: nothing to do for it
@@ -105,9 +116,16 @@ describe("refresh of many resources: batched device reads", function () {
         const deviceListings = actions.filter((r) => /^machineId in \(/.test(r.query.$filter ?? ""));
         assert.ok(deviceListings.length >= 2 && deviceListings.length <= 4, `device listings: ${deviceListings.length}`);
         assert.ok(machines.length >= 2 && machines.length <= 4, `device lookups: ${machines.length}`);
-        assert.deepEqual(actions.filter((r) => /^machineId eq/.test(r.query.$filter ?? "") || r.path.startsWith("/api/machineactions/")), [], "no per-device reads");
+        assert.deepEqual(
+            actions.filter((r) => /^machineId eq/.test(r.query.$filter ?? "") || r.path.startsWith("/api/machineactions/")),
+            [],
+            "no per-device reads",
+        );
         const unisolates = world.emulator.requests().filter((r) => r.method === "POST" && r.path.endsWith("/unisolate"));
-        assert.deepEqual(sorted(unisolates.map((r) => r.path)), sorted(created.filter((c) => c !== released).map((c) => `/api/machines/${c.machineId}/unisolate`)));
+        assert.deepEqual(
+            sorted(unisolates.map((r) => r.path)),
+            sorted(created.filter((c) => c !== released).map((c) => `/api/machines/${c.machineId}/unisolate`)),
+        );
         for (const c of created) assert.equal(world.emulator.machine(c.machineId)?.isolation.isolated, false, `${c.name} released`);
     });
 });
@@ -141,7 +159,10 @@ describe("refresh of many resources when the service refuses `in`", function () 
         assert.deepEqual(sorted(actions.filter((r) => !refused(r)).map((r) => r.query.$filter ?? "")), sorted(machineIds.map((id) => `machineId eq '${id}'`)));
         assert.deepEqual(actions.filter(refused), [], "no refused listing");
         assert.deepEqual(machines.filter(refused), [], "no refused device listing");
-        assert.deepEqual(sorted(machines.filter((r) => !refused(r)).map((r) => `${r.path} ${r.status}`)), sorted(machineIds.map((id) => `/api/machines/${id} ${id === deleted.machineId ? 404 : 200}`)));
+        assert.deepEqual(
+            sorted(machines.filter((r) => !refused(r)).map((r) => `${r.path} ${r.status}`)),
+            sorted(machineIds.map((id) => `/api/machines/${id} ${id === deleted.machineId ? 404 : 200}`)),
+        );
 
         reads.forEach((read, i) => {
             const c = created[i];

@@ -19,9 +19,24 @@ function settings(config: Record<string, string>) {
 
 describe("provider settings: the identity is always a choice", () => {
     const refused: Array<[string, Record<string, string>, RegExp[]]> = [
-        ["nothing set (or stack config that never reached the provider)", {}, [/defender:authMethod is not set/, /defender:tenantId/, /defender:clientId/, /--secret defender:clientSecret/, /defender:authMethod ambient/, /too old to pass stack config/]],
+        [
+            "nothing set (or stack config that never reached the provider)",
+            {},
+            [
+                /defender:authMethod is not set/,
+                /defender:tenantId/,
+                /defender:clientId/,
+                /--secret defender:clientSecret/,
+                /defender:authMethod ambient/,
+                /too old to pass stack config/,
+            ],
+        ],
         ["only blanks", { tenantId: " ", clientId: "", clientSecret: "" }, [/defender:authMethod is not set/]],
-        ["ambient with a client secret", { authMethod: "ambient", clientSecret: TRIO.clientSecret }, [/defender:authMethod ambient .* clientSecret must not be set/]],
+        [
+            "ambient with a client secret",
+            { authMethod: "ambient", clientSecret: TRIO.clientSecret },
+            [/defender:authMethod ambient .* clientSecret must not be set/],
+        ],
         ["an unknown method", { authMethod: "Ambient" }, [/defender:authMethod must be one of clientSecret, ambient/]],
         ["clientSecret without the secret", { authMethod: "clientSecret", tenantId: TRIO.tenantId, clientId: TRIO.clientId }, [/clientSecret is missing/]],
     ];
@@ -55,7 +70,10 @@ describe("provider settings: the identity is always a choice", () => {
         this.timeout(30_000);
         const world = await startWorld({ config: { tenantId: "", clientId: "", clientSecret: "" } });
         try {
-            await assert.rejects(world.create("laptop", { machineId: "a1beb9c642989d916897d4ce0a770c37adc96b20", comment: "c" }), /defender:authMethod is not set.*defender:clientId/s);
+            await assert.rejects(
+                world.create("laptop", { machineId: "a1beb9c642989d916897d4ce0a770c37adc96b20", comment: "c" }),
+                /defender:authMethod is not set.*defender:clientId/s,
+            );
             assert.deepEqual(world.emulator.requests(), [], "no token or API request");
         } finally {
             await world.stop();

@@ -17,13 +17,28 @@ describe("load: 200 resources up and down at once, with seeded faults", function
         const seed = seedFromEnv();
         console.log(`      load seed: ${seed} (replay with SEED=${seed})`);
         const report = await runLoad({ n: N, seed });
-        faultStats.load = { n: report.n, seed, created: report.created + report.createRecorded, createFailed: report.createFailed, destroyed: report.destroyed, destroyFailed: report.destroyFailed, faults: report.faults, ms: report.ms };
+        faultStats.load = {
+            n: report.n,
+            seed,
+            created: report.created + report.createRecorded,
+            createFailed: report.createFailed,
+            destroyed: report.destroyed,
+            destroyFailed: report.destroyFailed,
+            faults: report.faults,
+            ms: report.ms,
+        };
         faultStats.invariantChecks += report.invariants.checks;
         faultStats.invariantRuns++;
         faultStats.faultsInjected += report.faults;
-        console.log(`      created ${report.created} (+${report.createRecorded} recorded on failure), create failed cleanly ${report.createFailed}, destroyed ${report.destroyed}, destroy failed ${report.destroyFailed}; ${report.faults} faults; ${report.invariants.checks} invariant checks; ${report.ms} ms`);
+        console.log(
+            `      created ${report.created} (+${report.createRecorded} recorded on failure), create failed cleanly ${report.createFailed}, destroyed ${report.destroyed}, destroy failed ${report.destroyFailed}; ${report.faults} faults; ${report.invariants.checks} invariant checks; ${report.ms} ms`,
+        );
         assert.equal(report.created + report.createRecorded + report.createFailed, N, "every create settled");
         assert.deepEqual(report.unexpected, [], `every outcome is the one its fault plan says (seed ${seed})`);
-        assert.deepEqual(report.invariants.violations.map((v) => `invariant ${v.invariant}: ${v.message}`), [], `seed ${seed}`);
+        assert.deepEqual(
+            report.invariants.violations.map((v) => `invariant ${v.invariant}: ${v.message}`),
+            [],
+            `seed ${seed}`,
+        );
     });
 });

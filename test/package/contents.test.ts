@@ -10,7 +10,11 @@ describe("package: npm pack contents", function () {
     let files: string[];
     let manifest: { main: string; types: string; bin: Record<string, string>; license: string; scripts: Record<string, string> };
     before(() => {
-        const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+            cwd: repoRoot,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         files = (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path).sort();
         manifest = require(path.join(repoRoot, "package.json"));
     });

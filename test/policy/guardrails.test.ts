@@ -13,13 +13,16 @@ const ROOT = path.resolve(__dirname, "../../..");
 
 describe("policy/guardrails", () => {
     it("five guardrails, unique names, one stack policy (the brake)", () => {
-        assert.deepEqual(GUARDRAILS.map((g) => `${g.name}:${g.kind}:${g.enforcementLevel}`), [
-            "protected-devices:resource:mandatory",
-            "mass-isolation-brake:stack:mandatory",
-            "incident-traceability:resource:mandatory",
-            "isolation-type-by-device-class:resource:advisory",
-            "release-reason:resource:mandatory",
-        ]);
+        assert.deepEqual(
+            GUARDRAILS.map((g) => `${g.name}:${g.kind}:${g.enforcementLevel}`),
+            [
+                "protected-devices:resource:mandatory",
+                "mass-isolation-brake:stack:mandatory",
+                "incident-traceability:resource:mandatory",
+                "isolation-type-by-device-class:resource:advisory",
+                "release-reason:resource:mandatory",
+            ],
+        );
     });
 
     it("each config schema states every default the check runs with, and nothing else", () => {
@@ -51,8 +54,12 @@ describe("policy/guardrails", () => {
         const dir = path.join(ROOT, "provider/policy");
         const files = fs.readdirSync(dir).filter((f) => f.endsWith(".ts"));
         assert.ok(files.includes("massIsolation.ts"), `not the source folder: ${dir}`);
-        const offenders = files.flatMap((f) => [...fs.readFileSync(path.join(dir, f), "utf8").matchAll(/(?:from\s+|require\(|import\()\s*["']([^"']+)["']/g)]
-            .map((m) => m[1]).filter((spec) => !spec.startsWith("./")).map((spec) => `${f}: ${spec}`));
+        const offenders = files.flatMap((f) =>
+            [...fs.readFileSync(path.join(dir, f), "utf8").matchAll(/(?:from\s+|require\(|import\()\s*["']([^"']+)["']/g)]
+                .map((m) => m[1])
+                .filter((spec) => !spec.startsWith("./"))
+                .map((spec) => `${f}: ${spec}`),
+        );
         assert.deepEqual(offenders, []);
     });
 });
@@ -67,7 +74,10 @@ describe("policy/config.json: the repository's own pack config", () => {
             const g = byName.get(policy);
             assert.ok(g, `${policy} is a guardrail`);
             for (const [key, value] of Object.entries(settings)) {
-                if (key === "enforcementLevel") { assert.ok(LEVELS.includes(value as string), `${policy}.${key}`); continue; }
+                if (key === "enforcementLevel") {
+                    assert.ok(LEVELS.includes(value as string), `${policy}.${key}`);
+                    continue;
+                }
                 const p: JsonSchema | undefined = g.configSchema.properties[key];
                 assert.ok(p, `${policy}.${key} is in the schema`);
                 const type = Array.isArray(value) ? "array" : Number.isInteger(value) ? "integer" : typeof value;

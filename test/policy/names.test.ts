@@ -5,14 +5,14 @@ describe("policy/names: DNS-name patterns", () => {
     const table: [name: string, patterns: string[], match: string | undefined][] = [
         ["dc-01.contoso.com", ["dc-*"], "dc-*"],
         ["DC-01.Contoso.COM.", ["dc-*.contoso.com"], "dc-*.contoso.com"],
-        ["nyc-dc-01.contoso.com", ["*-dc-??"], "*-dc-??"],          // first label
-        ["nyc-dc-001.contoso.com", ["*-dc-??"], undefined],        // ? is exactly one character
+        ["nyc-dc-01.contoso.com", ["*-dc-??"], "*-dc-??"], // first label
+        ["nyc-dc-001.contoso.com", ["*-dc-??"], undefined], // ? is exactly one character
         ["fin-lt-042.contoso.com", ["dc-*", "*-hv-*"], undefined],
         ["esx-hv-02.lab.contoso.com", ["dc-*", "*-hv-*"], "*-hv-*"],
-        ["a+b.contoso.com", ["a+b.*"], "a+b.*"],                    // regex characters are literal
+        ["a+b.contoso.com", ["a+b.*"], "a+b.*"], // regex characters are literal
         ["aab.contoso.com", ["a+b.*"], undefined],
         ["x.contoso.com", ["(x|y).*"], undefined],
-        ["web.contoso.com", ["", "  "], undefined],                 // an empty pattern matches nothing
+        ["web.contoso.com", ["", "  "], undefined], // an empty pattern matches nothing
         ["soc-jump-1.contoso.com", ["SOC-JUMP-*"], "SOC-JUMP-*"],
         ["anything.contoso.com", ["*"], "*"],
     ];

@@ -17,7 +17,10 @@ describe("policy/release-reason", () => {
         it(`${JSON.stringify(releaseComment)}, minLength ${minLength}: ${expected ? "refused" : "a reason"}`, () => {
             const got = releaseReasonViolations({ computerDnsName: "fin-lt-043.contoso.com", releaseComment }, { ...RELEASE_REASON_DEFAULTS, minLength });
             if (!expected) assert.deepEqual(got, []);
-            else { assert.equal(got.length, 1); assert.match(got[0], expected); }
+            else {
+                assert.equal(got.length, 1);
+                assert.match(got[0], expected);
+            }
         });
     }
 

@@ -19,12 +19,19 @@ describe("policy/incident-traceability", () => {
         it(`${JSON.stringify(comment)} against /${pattern}/: ${ok ? "traceable" : "refused"}`, () => {
             const got = traceabilityViolations({ computerDnsName: "fin-lt-043.contoso.com", comment }, { incidentPattern: pattern });
             assert.equal(got.length, ok ? 0 : 1, got.join("\n"));
-            if (!ok) assert.match(got[0], /^comment of computerDnsName "fin-lt-043.contoso.com" names no incident matching \/.+\/.*: name the incident in the comment/);
+            if (!ok)
+                assert.match(
+                    got[0],
+                    /^comment of computerDnsName "fin-lt-043.contoso.com" names no incident matching \/.+\/.*: name the incident in the comment/,
+                );
         });
     }
 
     it("a pattern that is no regular expression refuses everything, naming the config key", () => {
         const [v] = traceabilityViolations({ comment: "INC-1 fine" }, { incidentPattern: "INC-(\\d+" });
-        assert.match(v, /^the policy pack's config is invalid: incidentPattern "INC-\(\\\\d\+" is not a regular expression .*: fix incidentPattern of incident-traceability$/);
+        assert.match(
+            v,
+            /^the policy pack's config is invalid: incidentPattern "INC-\(\\\\d\+" is not a regular expression .*: fix incidentPattern of incident-traceability$/,
+        );
     });
 });

@@ -22,16 +22,59 @@ const ACTION_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-
 
 /** Values built to escape a path segment or a filter literal. */
 const HOSTILE = [
-    "", ".", "..", "../", "../..", "..\\..", "%2e%2e", "%2E%2E%2F", "..%2f..%2fmachineactions", "%00", "*", "$metadata",
-    `../../machineactions/${GUID}/cancel`, `${ID}/../${OTHER}`, `${ID}/isolate`, `${ID}?$top=1`, `${ID}#x`, `${ID}%3F`, `${ID}%2F..`,
-    ` ${ID}`, `${ID} `, `${ID}\n`, `${ID}\u0000`, `${ID}\u200b`, ID.toUpperCase(),
-    "\u0661".repeat(40), "\uff41".repeat(40), `${ID.slice(0, 39)}\u0430`, `${ID.slice(0, 39)}\uff46`, `${GUID.slice(0, 35)}\u0430`, GUID, GUID.toUpperCase(),
-    "' or 1 eq 1 or id eq '", "x' or computerDnsName ne 'y", "fin-lt-042.contoso.com' or 'a' eq 'a", "fin-lt-042.contoso.com/../../api",
-    "fin-lt-042\u3002contoso\u3002com", "\ufb01n-lt-042.contoso.com", "fin-lt-042.contoso.com\u200b", "o'brien.contoso.com", "fin%2Dlt.contoso.com",
-    "fin-lt-042.contoso.com", "Isolate", "Isolate' or type eq 'Unisolate", "Isolate&$top=1",
+    "",
+    ".",
+    "..",
+    "../",
+    "../..",
+    "..\\..",
+    "%2e%2e",
+    "%2E%2E%2F",
+    "..%2f..%2fmachineactions",
+    "%00",
+    "*",
+    "$metadata",
+    `../../machineactions/${GUID}/cancel`,
+    `${ID}/../${OTHER}`,
+    `${ID}/isolate`,
+    `${ID}?$top=1`,
+    `${ID}#x`,
+    `${ID}%3F`,
+    `${ID}%2F..`,
+    ` ${ID}`,
+    `${ID} `,
+    `${ID}\n`,
+    `${ID}\u0000`,
+    `${ID}\u200b`,
+    ID.toUpperCase(),
+    "\u0661".repeat(40),
+    "\uff41".repeat(40),
+    `${ID.slice(0, 39)}\u0430`,
+    `${ID.slice(0, 39)}\uff46`,
+    `${GUID.slice(0, 35)}\u0430`,
+    GUID,
+    GUID.toUpperCase(),
+    "' or 1 eq 1 or id eq '",
+    "x' or computerDnsName ne 'y",
+    "fin-lt-042.contoso.com' or 'a' eq 'a",
+    "fin-lt-042.contoso.com/../../api",
+    "fin-lt-042\u3002contoso\u3002com",
+    "\ufb01n-lt-042.contoso.com",
+    "fin-lt-042.contoso.com\u200b",
+    "o'brien.contoso.com",
+    "fin%2Dlt.contoso.com",
+    "fin-lt-042.contoso.com",
+    "Isolate",
+    "Isolate' or type eq 'Unisolate",
+    "Isolate&$top=1",
 ];
 
-type Call = { name: string; route: RequestLogEntry["route"]; run: (c: DefenderClient, v: string) => Promise<unknown>; expect: (r: RequestLogEntry, v: string) => boolean };
+type Call = {
+    name: string;
+    route: RequestLogEntry["route"];
+    run: (c: DefenderClient, v: string) => Promise<unknown>;
+    expect: (r: RequestLogEntry, v: string) => boolean;
+};
 
 const segment = (r: RequestLogEntry, i: number) => decodeURIComponent(r.path.split("/").filter((s) => s !== "")[i] ?? "");
 const quoted = (v: string) => `'${v.replace(/'/g, "''")}'`;
@@ -43,11 +86,26 @@ const CALLS: Call[] = [
     { name: "unisolate", route: "unisolate", run: (c, v) => c.unisolate(v, "INC-5"), expect: (r, v) => segment(r, 2) === v },
     { name: "getAction", route: "getAction", run: (c, v) => c.getAction(v), expect: (r, v) => segment(r, 2) === v },
     { name: "cancelAction", route: "cancelAction", run: (c, v) => c.cancelAction(v, "INC-5"), expect: (r, v) => segment(r, 2) === v },
-    { name: "listActions by machineId", route: "listActions", run: (c, v) => c.listActions({ machineId: v }), expect: (r, v) => filterIs(r, `machineId eq ${quoted(v)}`) },
+    {
+        name: "listActions by machineId",
+        route: "listActions",
+        run: (c, v) => c.listActions({ machineId: v }),
+        expect: (r, v) => filterIs(r, `machineId eq ${quoted(v)}`),
+    },
     { name: "listActions by type", route: "listActions", run: (c, v) => c.listActions({ type: v }), expect: (r, v) => filterIs(r, `type eq ${quoted(v)}`) },
     // Action ids are GUIDs, compared case-insensitively: the client sends them lower-cased.
-    { name: "listActions by ids", route: "listActions", run: (c, v) => c.listActions({ ids: [v] }), expect: (r, v) => filterIs(r, `id in (${quoted(v.toLowerCase())})`) },
-    { name: "findMachinesByDnsName", route: "listMachines", run: (c, v) => c.findMachinesByDnsName(v), expect: (r, v) => filterIs(r, `computerDnsName eq ${quoted(v)}`) },
+    {
+        name: "listActions by ids",
+        route: "listActions",
+        run: (c, v) => c.listActions({ ids: [v] }),
+        expect: (r, v) => filterIs(r, `id in (${quoted(v.toLowerCase())})`),
+    },
+    {
+        name: "findMachinesByDnsName",
+        route: "listMachines",
+        run: (c, v) => c.findMachinesByDnsName(v),
+        expect: (r, v) => filterIs(r, `computerDnsName eq ${quoted(v)}`),
+    },
 ];
 
 describe("path and query injection cannot reach another endpoint", function () {
@@ -80,13 +138,19 @@ describe("path and query injection cannot reach another endpoint", function () {
             }
             const sent = emulator.requests();
             if (refused) {
-                assert.deepEqual(sent.map((r) => r.url), [], `${call.name}(${JSON.stringify(value)}) was refused, yet sent`);
+                assert.deepEqual(
+                    sent.map((r) => r.url),
+                    [],
+                    `${call.name}(${JSON.stringify(value)}) was refused, yet sent`,
+                );
                 return;
             }
             assert.ok(sent.length > 0, `${call.name}(${JSON.stringify(value)}) neither refused nor sent`);
             for (const r of sent) {
                 // The ids fallback reads actions one by one: that is GET machineactions/{id}.
-                const ok = (r.route === call.route && call.expect(r, value)) || (call.name === "listActions by ids" && r.route === "getAction" && segment(r, 2) === value.toLowerCase());
+                const ok =
+                    (r.route === call.route && call.expect(r, value)) ||
+                    (call.name === "listActions by ids" && r.route === "getAction" && segment(r, 2) === value.toLowerCase());
                 assert.ok(ok, `${call.name}(${JSON.stringify(value)}) reached ${r.method} ${r.url} (route ${r.route})`);
             }
         }
@@ -103,7 +167,10 @@ describe("path and query injection cannot reach another endpoint", function () {
                 fc.stringMatching(/^[0-9a-fA-F./%?#' -]{36,42}$/),
                 fc.constantFrom(...HOSTILE),
             );
-            await fc.assert(fc.asyncProperty(fc.constantFrom(...CALLS), values, (call, value) => probe(call, value)), counted(400));
+            await fc.assert(
+                fc.asyncProperty(fc.constantFrom(...CALLS), values, (call, value) => probe(call, value)),
+                counted(400),
+            );
         });
     });
 
@@ -122,7 +189,10 @@ describe("path and query injection cannot reach another endpoint", function () {
         function onlyLegitimateRequests(): void {
             for (const r of world.emulator.requests().filter((x) => x.route !== "token" && x.route !== "discovery")) {
                 assert.ok(r.route !== null, `a request reached no known endpoint: ${r.method} ${r.url}`);
-                const segments = r.path.split("/").filter((s) => s !== "").map(decodeURIComponent);
+                const segments = r.path
+                    .split("/")
+                    .filter((s) => s !== "")
+                    .map(decodeURIComponent);
                 if (segments.length >= 3) assert.ok(MACHINE_ID.test(segments[2]) || ACTION_ID.test(segments[2]), `${r.method} ${r.url} carries a hostile id`);
             }
         }
@@ -155,7 +225,13 @@ describe("path and query injection cannot reach another endpoint", function () {
         it("refresh and destroy of a resource whose id or state is hostile send nothing outside the known endpoints", async () => {
             const registered = await world.register("h", { machineId: ID, comment: "INC-5" });
             // State as the engine keeps it: the outputs, with the serialized provider that read and delete run.
-            const state = { __provider: registered.__provider, machineId: ID, computerDnsName: "fin-lt-042.contoso.com", comment: "INC-5", isolationType: "Full" };
+            const state = {
+                __provider: registered.__provider,
+                machineId: ID,
+                computerDnsName: "fin-lt-042.contoso.com",
+                comment: "INC-5",
+                isolationType: "Full",
+            };
             for (const value of HOSTILE.filter((v) => !ACTION_ID.test(v) && v !== "")) {
                 await fails(world.host.read(value, world.urn("h"), state), /^Refresh of /);
                 await fails(world.host.delete(value, world.urn("h"), state), /^Release device /);

@@ -17,9 +17,19 @@ function actionId(n: number): string {
 
 function action(n: number, overrides: Partial<MachineAction> = {}): MachineAction {
     return {
-        id: actionId(n), type: "Isolate", scope: "Full", requestor: "app", requestorComment: "INC-9001", status: "Pending",
-        machineId: n.toString(16).padStart(40, "0"), computerDnsName: null, creationDateTimeUtc: "2030-01-01T00:00:00Z",
-        lastUpdateDateTimeUtc: null, cancellationRequestor: null, cancellationComment: null, cancellationDateTimeUtc: null,
+        id: actionId(n),
+        type: "Isolate",
+        scope: "Full",
+        requestor: "app",
+        requestorComment: "INC-9001",
+        status: "Pending",
+        machineId: n.toString(16).padStart(40, "0"),
+        computerDnsName: null,
+        creationDateTimeUtc: "2030-01-01T00:00:00Z",
+        lastUpdateDateTimeUtc: null,
+        cancellationRequestor: null,
+        cancellationComment: null,
+        cancellationDateTimeUtc: null,
         ...overrides,
     };
 }
@@ -76,8 +86,14 @@ describe("scale: batched status poller", () => {
         assert.equal(p.waiting, 120);
         await clock.tickAsync(1000);
         const actions = await seen;
-        assert.deepEqual(actions.map((a) => a.id), ids);
-        assert.deepEqual(actions.map((a) => a.status), ids.map(() => "Succeeded"));
+        assert.deepEqual(
+            actions.map((a) => a.id),
+            ids,
+        );
+        assert.deepEqual(
+            actions.map((a) => a.status),
+            ids.map(() => "Succeeded"),
+        );
         assert.deepEqual(requests, ["list 50", "list 50", "list 20"]);
         assert.equal(p.waiting, 0);
         assert.deepEqual(p.stats, { polls: 1, listRequests: 3, singleReads: 0, deferrals: 0 });
@@ -101,7 +117,10 @@ describe("scale: batched status poller", () => {
         const p = poller(client);
         const both = Promise.all([p.next(actionId(1)), p.next(actionId(2))]);
         await clock.tickAsync(1000);
-        assert.deepEqual((await both).map((a) => a.id), [actionId(1), actionId(2)]);
+        assert.deepEqual(
+            (await both).map((a) => a.id),
+            [actionId(1), actionId(2)],
+        );
         assert.deepEqual(requests, ["list 2", `get ${actionId(2)}`]);
     });
 
@@ -178,7 +197,11 @@ describe("scale: batched status poller", () => {
 
     it("keeps polling when the budget probe throws", async () => {
         const { client, requests } = fakeClient();
-        const p = poller(client, { readBudgetFree: () => { throw new Error("probe broke"); } });
+        const p = poller(client, {
+            readBudgetFree: () => {
+                throw new Error("probe broke");
+            },
+        });
         void p.next(actionId(1));
         await clock.tickAsync(1000);
         assert.deepEqual(requests, ["list 1"]);

@@ -19,7 +19,10 @@ describe("scale: benchmark arithmetic", () => {
         });
 
         it("honours every window at once: Defender's 100 a minute and 1,500 an hour", () => {
-            const defender = [{ calls: 100, perSeconds: 60 }, { calls: 1500, perSeconds: 3600 }];
+            const defender = [
+                { calls: 100, perSeconds: 60 },
+                { calls: 1500, perSeconds: 3600 },
+            ];
             assert.equal(minimumIssueTimeMs(1500, defender), 14 * 60_000);
             assert.equal(minimumIssueTimeMs(1501, defender), 3_600_000);
             assert.equal(minimumIssueTimeMs(2000, defender), 3_600_000 + 4 * 60_000);
@@ -45,7 +48,9 @@ describe("scale: benchmark arithmetic", () => {
         it("is the busiest budget's minimum time, each budget counted separately", () => {
             const ideal = idealOf({ calls: { "machines.read": 100, "actions.read": 130, isolate: 100 }, windows, isolations: 100, actionMs: 0 });
             assert.deepEqual(ideal, {
-                idealMs: 12_000, boundBy: "actions.read", floorMs: 8_000,
+                idealMs: 12_000,
+                boundBy: "actions.read",
+                floorMs: 8_000,
                 perBucketMs: { "machines.read": 8_000, "actions.read": 12_000, isolate: 8_000 },
             });
         });
@@ -67,7 +72,13 @@ describe("scale: benchmark arithmetic", () => {
     it("counts id-in listings and reads by id as status polls, device listings as reads", () => {
         const entry = (route: string, query: Record<string, string>, status = 200) =>
             ({ route, query, status, timestamp: "2030-01-01T00:00:01.2500000Z" }) as unknown as RequestLogEntry;
-        assert.deepEqual(apiRequestOf(entry("listActions", { $filter: "id in ('a','b')" })), { at: Date.parse("2030-01-01T00:00:01.250Z"), bucket: "actions.read", route: "listActions", status: 200, statusPoll: true });
+        assert.deepEqual(apiRequestOf(entry("listActions", { $filter: "id in ('a','b')" })), {
+            at: Date.parse("2030-01-01T00:00:01.250Z"),
+            bucket: "actions.read",
+            route: "listActions",
+            status: 200,
+            statusPoll: true,
+        });
         assert.equal(apiRequestOf(entry("listActions", { $filter: "machineId eq 'm'" }))?.statusPoll, false);
         assert.equal(apiRequestOf(entry("getAction", {}))?.statusPoll, true);
         assert.equal(apiRequestOf(entry("getMachine", {}, 429))?.bucket, "machines.read");
@@ -92,14 +103,20 @@ describe("scale: benchmark arithmetic", () => {
             assert.ok(parsed.ok);
             const picked = selectScenarios(parsed.args);
             assert.ok(picked.ok);
-            assert.deepEqual(picked.scenarios.map((s) => s.name), ["preview-2000", "create-100"]);
+            assert.deepEqual(
+                picked.scenarios.map((s) => s.name),
+                ["preview-2000", "create-100"],
+            );
         });
 
         it("names what is wrong", () => {
             assert.deepEqual(parseArgs(["--fast"]), { ok: false, problem: "unknown argument '--fast'" });
             assert.deepEqual(parseArgs(["--scenario"]), { ok: false, problem: "--scenario needs a scenario name" });
             assert.deepEqual(parseArgs(["--engine", "k8s"]), { ok: false, problem: "--engine takes host or cli, got 'k8s'" });
-            assert.deepEqual(selectScenarios({ quick: false, scenarios: ["nope"], help: false, engines: [] }), { ok: false, problem: "no scenario named 'nope'" });
+            assert.deepEqual(selectScenarios({ quick: false, scenarios: ["nope"], help: false, engines: [] }), {
+                ok: false,
+                problem: "no scenario named 'nope'",
+            });
         });
 
         it("has unique scenario names", () => {

@@ -64,6 +64,9 @@ describe("scale: the benchmark runner (smoke)", function () {
         const line = jsonLine([create, preview]);
         assert.ok(!line.includes("\n"));
         const parsed = JSON.parse(line) as { results: Array<{ scenario: string }> };
-        assert.deepEqual(parsed.results.map((r) => r.scenario), ["smoke-create", "smoke-preview"]);
+        assert.deepEqual(
+            parsed.results.map((r) => r.scenario),
+            ["smoke-create", "smoke-preview"],
+        );
     });
 });

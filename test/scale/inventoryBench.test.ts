@@ -16,12 +16,22 @@ describe("scale: the inventory benchmark (smoke)", function () {
             assert.equal(history.length + pending, 5);
             assert.equal(history[history.length - 1], final === "isolated" || final === "releasing" ? "isolate" : "release", final);
         }
-        assert.deepEqual(["released", "isolated", "isolating", "releasing"].map((s) => finals.filter((f) => f.final === s).length), [12, 6, 1, 1]);
+        assert.deepEqual(
+            ["released", "isolated", "isolating", "releasing"].map((s) => finals.filter((f) => f.final === s).length),
+            [12, 6, 1, 1],
+        );
         assert.equal(Array.from({ length: 20 }, (_, i) => historyOf(i, 5, true)).filter((f) => f.final === "released").length, 0);
     });
 
     it("runs: every device listed in its seeded state, over several pages, within the request target", async () => {
-        const r = await runInventoryScenario({ kind: "inventory", name: "smoke-inventory", what: "200 devices", devices: 200, actionsPerDevice: 5, maxPageSize: 150 });
+        const r = await runInventoryScenario({
+            kind: "inventory",
+            name: "smoke-inventory",
+            what: "200 devices",
+            devices: 200,
+            actionsPerDevice: 5,
+            maxPageSize: 150,
+        });
         assert.ok(statesMatch(r), JSON.stringify({ summary: r.summary, expected: r.expected }));
         assert.equal(r.actions, 1000);
         assert.equal(r.accepted["actions.read"], 4 + 4, "470 isolates and 530 unisolates, in pages of 150");

@@ -94,28 +94,34 @@ describe("scale: pacing counts a call from its answer", () => {
     });
 
     it("never lets the service see more calls than a window allows, whatever the latency of calls answered within a window", async () => {
-        await fc.assert(fc.asyncProperty(
-            fc.integer({ min: 1, max: 5 }),
-            fc.integer({ min: 1, max: 3 }),
-            fc.array(fc.record({ toArrival: fc.integer({ min: 0, max: 600 }), toAnswer: fc.integer({ min: 0, max: 399 }) }), { minLength: 1, maxLength: 40 }),
-            async (calls, perSeconds, latencies) => {
-                resetPacing();
-                const pacer = pacerFor(KEY, "isolate", [{ calls, perSeconds }]);
-                const arrivals: number[] = [];
-                // Each call: slot, then it reaches the service after `toArrival`, and is answered `toAnswer` later.
-                const all = latencies.map(async ({ toArrival, toAnswer }) => {
-                    const slot = await pacer.acquire();
-                    assert.ok(slot.ok);
-                    await new Promise((r) => setTimeout(r, toArrival));
-                    arrivals.push(Date.now());
-                    await new Promise((r) => setTimeout(r, toAnswer));
-                    pacer.answered();
-                });
-                await clock.runAllAsync();
-                await Promise.all(all);
-                assert.equal(arrivals.length, latencies.length);
-                assert.ok(maxInAnyWindow(arrivals, perSeconds * 1000) <= calls, `more than ${calls} arrivals within ${perSeconds} s`);
-            },
-        ), { numRuns: 60 });
+        await fc.assert(
+            fc.asyncProperty(
+                fc.integer({ min: 1, max: 5 }),
+                fc.integer({ min: 1, max: 3 }),
+                fc.array(fc.record({ toArrival: fc.integer({ min: 0, max: 600 }), toAnswer: fc.integer({ min: 0, max: 399 }) }), {
+                    minLength: 1,
+                    maxLength: 40,
+                }),
+                async (calls, perSeconds, latencies) => {
+                    resetPacing();
+                    const pacer = pacerFor(KEY, "isolate", [{ calls, perSeconds }]);
+                    const arrivals: number[] = [];
+                    // Each call: slot, then it reaches the service after `toArrival`, and is answered `toAnswer` later.
+                    const all = latencies.map(async ({ toArrival, toAnswer }) => {
+                        const slot = await pacer.acquire();
+                        assert.ok(slot.ok);
+                        await new Promise((r) => setTimeout(r, toArrival));
+                        arrivals.push(Date.now());
+                        await new Promise((r) => setTimeout(r, toAnswer));
+                        pacer.answered();
+                    });
+                    await clock.runAllAsync();
+                    await Promise.all(all);
+                    assert.equal(arrivals.length, latencies.length);
+                    assert.ok(maxInAnyWindow(arrivals, perSeconds * 1000) <= calls, `more than ${calls} arrivals within ${perSeconds} s`);
+                },
+            ),
+            { numRuns: 60 },
+        );
     });
 });

@@ -47,23 +47,27 @@ export async function journey(rig: Rig, name: string, args: DeviceIsolationArgs,
         phase === "create" ? cmd.create(name, args) : phase === "read" ? cmd.read(name) : cmd.delete(name, hooks.deleteOverride);
 
     /** Runs `phases` in one command; returns the phase to start from next time, or undefined when all settled. */
-    const runCommand = (phases: Phase[]) => rig.command(async (cmd) => {
-        out.commands++;
-        for (let i = 0; i < phases.length; i++) {
-            const phase = phases[i];
-            if (phase !== "create" && !rig.ledger.state.has(name)) return undefined; // refresh found it gone
-            const firstTime = !seen.has(phase);
-            seen.add(phase);
-            if (firstTime) await hooks.before?.[phase]?.(rig);
-            const during = firstTime ? hooks.during?.[phase]?.(rig, cmd) : undefined;
-            const result = await call(cmd, phase);
-            await during;
-            out.attempts.push({ phase, result });
-            if (firstTime) out.first[phase] = result;
-            if (!settled(result)) return i;
-        }
-        return undefined;
-    }, { fresh: hooks.freshFor !== undefined && phases.includes(hooks.freshFor) && !seen.has(hooks.freshFor) });
+    const runCommand = (phases: Phase[]) =>
+        rig.command(
+            async (cmd) => {
+                out.commands++;
+                for (let i = 0; i < phases.length; i++) {
+                    const phase = phases[i];
+                    if (phase !== "create" && !rig.ledger.state.has(name)) return undefined; // refresh found it gone
+                    const firstTime = !seen.has(phase);
+                    seen.add(phase);
+                    if (firstTime) await hooks.before?.[phase]?.(rig);
+                    const during = firstTime ? hooks.during?.[phase]?.(rig, cmd) : undefined;
+                    const result = await call(cmd, phase);
+                    await during;
+                    out.attempts.push({ phase, result });
+                    if (firstTime) out.first[phase] = result;
+                    if (!settled(result)) return i;
+                }
+                return undefined;
+            },
+            { fresh: hooks.freshFor !== undefined && phases.includes(hooks.freshFor) && !seen.has(hooks.freshFor) },
+        );
 
     const commands: Phase[][] = [["create"], hooks.noRefresh ? ["delete"] : ["read", "delete"]];
     for (const phases of commands) {

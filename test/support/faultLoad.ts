@@ -71,7 +71,8 @@ export function seedFromEnv(env: NodeJS.ProcessEnv = process.env): number {
     const given = env.SEED;
     if (given !== undefined && given !== "") {
         const n = Number(given);
-        if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new Error(`SEED must be a whole number from 0 to ${0xffffffff}; got ${JSON.stringify(given)}`);
+        if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+            throw new Error(`SEED must be a whole number from 0 to ${0xffffffff}; got ${JSON.stringify(given)}`);
         return n;
     }
     return Math.floor(Math.random() * 0xffffffff);
@@ -106,15 +107,31 @@ function planFor(id: string, random: () => number, inject: (f: FaultSpec) => voi
     const unisolate = `POST /api/machines/${id}/unisolate`;
     if (random() >= faultRate) return { kind: "none" };
     const kinds: Plan[] = [
-        { kind: "isolate 503 twice (sent once more, then create fails, nothing recorded)", fails: "create", beforeUp: () => inject({ route: isolate, kind: "status", status: 503, count: 2 }) },
+        {
+            kind: "isolate 503 twice (sent once more, then create fails, nothing recorded)",
+            fails: "create",
+            beforeUp: () => inject({ route: isolate, kind: "status", status: 503, count: 2 }),
+        },
         { kind: "isolate answer lost (adopted)", ifPerformed: "Isolate", beforeUp: () => inject({ route: isolate, kind: "dropAfterPerform" }) },
-        { kind: "isolate timeout (performed late, adopted)", ifPerformed: "Isolate", beforeUp: () => inject({ route: isolate, kind: "delay", delayMs: LOAD_HANG_MS }) },
+        {
+            kind: "isolate timeout (performed late, adopted)",
+            ifPerformed: "Isolate",
+            beforeUp: () => inject({ route: isolate, kind: "delay", delayMs: LOAD_HANG_MS }),
+        },
         { kind: "isolate 429 storm", beforeUp: () => inject({ route: isolate, kind: "status", status: 429, count: 2, retryAfterSeconds: 1 }) },
         // Creates read their devices in shared batches (no per-device lookup to fault): the batch's bursts
         // and outages are in test/faults/endpoints.test.ts (listMachines, listActions at create).
-        { kind: "device offline (recorded Pending at the timeout)", beforeUp: (rig) => void rig.emulator.setOnline(id, false), args: { completionTimeoutSeconds: 1 } },
+        {
+            kind: "device offline (recorded Pending at the timeout)",
+            beforeUp: (rig) => void rig.emulator.setOnline(id, false),
+            args: { completionTimeoutSeconds: 1 },
+        },
         { kind: "device deleted before up (refused)", fails: "create", beforeUp: (rig) => rig.emulator.deleteMachine(id) },
-        { kind: "unisolate 503 twice (sent once more, then destroy fails, stays in state)", fails: "destroy", beforeDestroy: () => inject({ route: unisolate, kind: "status", status: 503, count: 2 }) },
+        {
+            kind: "unisolate 503 twice (sent once more, then destroy fails, stays in state)",
+            fails: "destroy",
+            beforeDestroy: () => inject({ route: unisolate, kind: "status", status: 503, count: 2 }),
+        },
         { kind: "unisolate answer lost (adopted)", ifPerformed: "Unisolate", beforeDestroy: () => inject({ route: unisolate, kind: "dropAfterPerform" }) },
         { kind: "released out of band before destroy", beforeDestroy: (rig) => void rig.emulator.releaseOutOfBand(id) },
         { kind: "device deleted before destroy", beforeDestroy: (rig) => rig.emulator.deleteMachine(id) },
@@ -186,10 +203,19 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
             destroyFailed: count(deletes, (r) => !r.ok),
             unexpected: [],
             failureKinds: {},
-            invariants: checkInvariants({ emulator: rig.emulator, ledger: rig.ledger, hostOutput: [...up.stdout(), ...up.stderr(), ...destroy.stdout(), ...destroy.stderr()], clientId: CLIENT_ID, secrets: [CLIENT_SECRET] }),
+            invariants: checkInvariants({
+                emulator: rig.emulator,
+                ledger: rig.ledger,
+                hostOutput: [...up.stdout(), ...up.stderr(), ...destroy.stdout(), ...destroy.stderr()],
+                clientId: CLIENT_ID,
+                secrets: [CLIENT_SECRET],
+            }),
             ms: Date.now() - started,
         };
-        for (const [kind, results] of [["create", creates], ["delete", deletes]] as const) {
+        for (const [kind, results] of [
+            ["create", creates],
+            ["delete", deletes],
+        ] as const) {
             for (const r of results) {
                 if (r.ok) continue;
                 const shape = shapeOf(kind, r.error.message);
@@ -211,7 +237,9 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         // Every resource ended created or cleanly failed: an outcome for each, and nothing else.
         const unsettled = creates.filter((r) => r.op.outcome === "pending" || (!r.ok && !r.op.providerError && r.op.outcome !== "recorded"));
         if (unsettled.length > 0) {
-            report.invariants.violations.push(...unsettled.map((r): Violation => ({ invariant: 4, message: `${r.op.name}: create did not settle cleanly: ${r.ok ? "" : r.error.message}` })));
+            report.invariants.violations.push(
+                ...unsettled.map((r): Violation => ({ invariant: 4, message: `${r.op.name}: create did not settle cleanly: ${r.ok ? "" : r.error.message}` })),
+            );
         }
         return report;
     } finally {

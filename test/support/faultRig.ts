@@ -40,9 +40,7 @@ export interface RigOptions {
 }
 
 /** What one provider call ended as. */
-export type OpResult =
-    | { ok: true; id: string; properties: PropertyMap; op: OperationRecord }
-    | { ok: false; error: ProviderCallError; op: OperationRecord };
+export type OpResult = { ok: true; id: string; properties: PropertyMap; op: OperationRecord } | { ok: false; error: ProviderCallError; op: OperationRecord };
 
 /** One engine command: a configured provider host, and the engine's steps for one resource. */
 export interface Command {
@@ -160,7 +158,7 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
             const inputs = (await register([[name, args]])).get(name) as PropertyMap;
             ledger.answers.push(inputs);
             const machine = emulator.machine(String(args.machineId ?? args.computerDnsName ?? ""));
-            const machineId = typeof args.machineId === "string" ? args.machineId.toLowerCase() : machine?.id ?? "";
+            const machineId = typeof args.machineId === "string" ? args.machineId.toLowerCase() : (machine?.id ?? "");
             const names = typeof args.computerDnsName === "string" ? [args.computerDnsName] : [machine?.computerDnsName ?? ""].filter((n) => n !== "");
             const op = ledger.begin("create", name, machineId, names);
             try {
@@ -237,7 +235,13 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
             return [...servedThisScenario].flatMap(linesOf);
         },
         assertInvariants() {
-            const report = assertInvariants({ emulator, ledger, hostOutput: [...servedThisScenario].flatMap(linesOf), clientId: CLIENT_ID, secrets: [CLIENT_SECRET] });
+            const report = assertInvariants({
+                emulator,
+                ledger,
+                hostOutput: [...servedThisScenario].flatMap(linesOf),
+                clientId: CLIENT_ID,
+                secrets: [CLIENT_SECRET],
+            });
             faultStats.invariantChecks += report.checks;
             faultStats.invariantRuns++;
             // Faults that shaped a request, as the emulator's log records them.

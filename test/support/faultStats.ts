@@ -22,7 +22,15 @@ export interface FaultStats {
     injectionAttempts: number;
 }
 
-export const faultStats: FaultStats = { scenarios: 0, faultsInjected: 0, invariantRuns: 0, invariantChecks: 0, properties: 0, propertyRuns: 0, injectionAttempts: 0 };
+export const faultStats: FaultStats = {
+    scenarios: 0,
+    faultsInjected: 0,
+    invariantRuns: 0,
+    invariantChecks: 0,
+    properties: 0,
+    propertyRuns: 0,
+    injectionAttempts: 0,
+};
 
 /** fast-check parameters for one property, counted for the report. */
 export function counted(numRuns: number): { numRuns: number } {

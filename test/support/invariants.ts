@@ -80,7 +80,17 @@ export class Ledger {
 
     begin(kind: OperationKind, name: string, machineId: string, deviceNames: readonly string[] = [], id?: string): OperationRecord {
         const now = this.now();
-        const op: OperationRecord = { seq: this.operations.length + 1, kind, name, machineId, deviceNames, startedAt: now, endedAt: now, id, outcome: "pending" };
+        const op: OperationRecord = {
+            seq: this.operations.length + 1,
+            kind,
+            name,
+            machineId,
+            deviceNames,
+            startedAt: now,
+            endedAt: now,
+            id,
+            outcome: "pending",
+        };
         this.operations.push(op);
         return op;
     }
@@ -96,7 +106,8 @@ export class Ledger {
         this.state.set(op.name, { id, properties, machineId: op.machineId });
         this.everRecorded.add(id.toLowerCase());
         // A change of isolation type moves the resource to a new isolate; the resource id stays the first.
-        if (typeof properties.machineActionId === "string" && properties.machineActionId !== "") this.everRecorded.add(properties.machineActionId.toLowerCase());
+        if (typeof properties.machineActionId === "string" && properties.machineActionId !== "")
+            this.everRecorded.add(properties.machineActionId.toLowerCase());
     }
 
     /** delete succeeded, or read found the resource gone: the engine drops it. */
@@ -168,7 +179,8 @@ const OPERATION_WORDS: Record<OperationKind, RegExp> = {
 };
 
 /** A fix: a sentence, line or clause that starts with an imperative verb. */
-const FIX = /(^|[.;:!]\s+|\(|, (?:or|then|and) )(run|check|set|grant|declare|remove|enable|use|lower|wait|quote|update|trust|install|change|give|release|rename)\b/im;
+const FIX =
+    /(^|[.;:!]\s+|\(|, (?:or|then|and) )(run|check|set|grant|declare|remove|enable|use|lower|wait|quote|update|trust|install|change|give|release|rename)\b/im;
 
 /** Reported by the host's configure, before any operation: about settings, not a device. */
 const CONFIG_ERROR = /^Invalid provider configuration:/;
@@ -198,13 +210,27 @@ export function checkInvariants(input: InvariantInput): InvariantReport {
     // a duplicate of one that had finished unseen (the "twin" check below still forbids two in flight).
     const log = emulator.requests();
     for (const op of ledger.operations) {
-        const inWindow = (type: string) => ours.filter((a) => a.machineId === op.machineId && a.type === type && time(a.creationDateTimeUtc) >= op.startedAt && time(a.creationDateTimeUtc) <= op.endedAt);
+        const inWindow = (type: string) =>
+            ours.filter(
+                (a) =>
+                    a.machineId === op.machineId && a.type === type && time(a.creationDateTimeUtc) >= op.startedAt && time(a.creationDateTimeUtc) <= op.endedAt,
+            );
         for (const type of ["Isolate", "Unisolate"]) {
             const made = inWindow(type);
             const route = type === "Isolate" ? "isolate" : "unisolate";
-            const lost = log.filter((r) => r.route === route && r.path.toLowerCase().includes(op.machineId) && (r.status === null || r.fault === "delay")
-                && time(r.timestamp) >= op.startedAt && time(r.timestamp) <= op.endedAt).length;
-            expect(made.length <= 1 + Math.min(lost, 1), 1, () => `${op.kind} #${op.seq} of ${op.name} produced ${made.length} ${type} actions: ${made.map(describe).join("; ")}`);
+            const lost = log.filter(
+                (r) =>
+                    r.route === route &&
+                    r.path.toLowerCase().includes(op.machineId) &&
+                    (r.status === null || r.fault === "delay") &&
+                    time(r.timestamp) >= op.startedAt &&
+                    time(r.timestamp) <= op.endedAt,
+            ).length;
+            expect(
+                made.length <= 1 + Math.min(lost, 1),
+                1,
+                () => `${op.kind} #${op.seq} of ${op.name} produced ${made.length} ${type} actions: ${made.map(describe).join("; ")}`,
+            );
         }
     }
     for (const [machineId, actions] of byDevice) {
@@ -213,41 +239,70 @@ export function checkInvariants(input: InvariantInput): InvariantReport {
         mine.forEach((b, j) => {
             const t = time(b.creationDateTimeUtc);
             const twin = mine.slice(0, j).find((a) => a.type === b.type && t < endOf(a));
-            expect(twin === undefined, 1, () => `two ${b.type} actions of the provider in flight at once on ${machineId}: ${describe(twin as MachineActionJson)} and ${describe(b)}`);
+            expect(
+                twin === undefined,
+                1,
+                () => `two ${b.type} actions of the provider in flight at once on ${machineId}: ${describe(twin as MachineActionJson)} and ${describe(b)}`,
+            );
             const opposite = b.type === "Isolate" ? "Unisolate" : "Isolate";
             const racing = actions.find((a) => a.type === opposite && time(a.creationDateTimeUtc) <= t && t < endOf(a));
-            expect(racing === undefined, 1, () => `${describe(b)} was sent while ${describe(racing as MachineActionJson)} was in flight: they can complete in either order`);
+            expect(
+                racing === undefined,
+                1,
+                () => `${describe(b)} was sent while ${describe(racing as MachineActionJson)} was in flight: they can complete in either order`,
+            );
         });
     }
 
     // 2. Nothing lost: every isolate the provider caused is recorded, ended without effect, or was
     // superseded (it had finished when an isolate of the device that state recorded was sent).
     for (const a of ours.filter((x) => x.type === "Isolate")) {
-        const superseded = (byDevice.get(a.machineId) ?? []).some((y) => y.type === "Isolate" && ledger.everRecorded.has(y.id.toLowerCase()) && time(y.creationDateTimeUtc) >= endOf(a));
-        expect(NOT_IN_FORCE.has(a.status) || ledger.everRecorded.has(a.id.toLowerCase()) || superseded, 2, () => `${describe(a)} was never recorded in state: an isolation no state knows of is never released`);
+        const superseded = (byDevice.get(a.machineId) ?? []).some(
+            (y) => y.type === "Isolate" && ledger.everRecorded.has(y.id.toLowerCase()) && time(y.creationDateTimeUtc) >= endOf(a),
+        );
+        expect(
+            NOT_IN_FORCE.has(a.status) || ledger.everRecorded.has(a.id.toLowerCase()) || superseded,
+            2,
+            () => `${describe(a)} was never recorded in state: an isolation no state knows of is never released`,
+        );
     }
     const current = [...ledger.state.values()];
-    const holds = (e: StateEntry, actionId: string) => [e.id, String(e.properties.machineActionId ?? "")].some((x) => x.toLowerCase() === actionId.toLowerCase());
+    const holds = (e: StateEntry, actionId: string) =>
+        [e.id, String(e.properties.machineActionId ?? "")].some((x) => x.toLowerCase() === actionId.toLowerCase());
     for (const a of ours.filter((x) => x.type === "Isolate" && !FINISHED.has(x.status))) {
-        expect(current.some((e) => holds(e, a.id)), 2, () => `${describe(a)} is still in flight but no resource in state holds it`);
+        expect(
+            current.some((e) => holds(e, a.id)),
+            2,
+            () => `${describe(a)} is still in flight but no resource in state holds it`,
+        );
     }
     // A release the provider sent that is still in flight will end it (delete without waitForCompletion).
     const ourIds = new Set(ours.map((a) => a.id));
     for (const m of state.machines) {
         if (!m.isolation.isolated || m.isolation.byActionId === null || !ourIds.has(m.isolation.byActionId)) continue;
         const releasing = ours.some((a) => a.machineId === m.id && a.type === "Unisolate" && !FINISHED.has(a.status));
-        expect(releasing || current.some((e) => e.machineId === m.id), 2, () => `${m.id} (${m.computerDnsName}) is isolated by the provider's ${m.isolation.byActionId}, but no resource in state declares it`);
+        expect(
+            releasing || current.some((e) => e.machineId === m.id),
+            2,
+            () => `${m.id} (${m.computerDnsName}) is isolated by the provider's ${m.isolation.byActionId}, but no resource in state declares it`,
+        );
     }
     for (const [name, entry] of ledger.state) {
         const action = state.actions.find((a) => a.id.toLowerCase() === entry.id.toLowerCase());
-        expect(action !== undefined && action.type === "Isolate" && action.machineId === entry.machineId, 2, () => `state holds ${name} = ${entry.id}, which is not an isolate action of ${entry.machineId} in Defender`);
+        expect(
+            action !== undefined && action.type === "Isolate" && action.machineId === entry.machineId,
+            2,
+            () => `state holds ${name} = ${entry.id}, which is not an isolate action of ${entry.machineId} in Defender`,
+        );
     }
 
     // 3. Nothing released that the user did not ask to release.
     const deletes = ledger.operations.filter((o) => o.kind === "delete");
     const releases = [
         ...ours.filter((a) => a.type === "Unisolate").map((a) => ({ what: describe(a), machineId: a.machineId, at: time(a.creationDateTimeUtc) })),
-        ...state.actions.filter((a) => a.cancellationRequestor === clientId).map((a) => ({ what: `cancellation of ${describe(a)}`, machineId: a.machineId, at: time(a.cancellationDateTimeUtc) })),
+        ...state.actions
+            .filter((a) => a.cancellationRequestor === clientId)
+            .map((a) => ({ what: `cancellation of ${describe(a)}`, machineId: a.machineId, at: time(a.cancellationDateTimeUtc) })),
     ];
     // Release only what we own: our isolation ended when a release finished after it; an isolate someone
     // else requested afterwards is theirs, never ours to release or cancel.
@@ -257,18 +312,34 @@ export function checkInvariants(input: InvariantInput): InvariantReport {
         const device = (byDevice.get(u.machineId) ?? []).filter((a) => a.id !== u.id && finishedBy(a) <= t && (a.type === "Isolate" || a.type === "Unisolate"));
         const deciding = [...device].sort((a, b) => finishedBy(a) - finishedBy(b)).pop();
         if (deciding === undefined || deciding.type !== "Isolate" || ledger.everRecorded.has(deciding.id.toLowerCase())) continue;
-        const lastOurs = device.filter((a) => a.type === "Isolate" && ledger.everRecorded.has(a.id.toLowerCase())).sort((a, b) => finishedBy(a) - finishedBy(b)).pop();
-        const ended = lastOurs === undefined || device.some((a) => a.type === "Unisolate" && finishedBy(a) > finishedBy(lastOurs) && finishedBy(a) <= finishedBy(deciding));
-        expect(!ended, 3, () => `${describe(u)} released ${describe(deciding)}, requested by ${deciding.requestor} after this stack's isolation had ended: not ours to release`);
+        const lastOurs = device
+            .filter((a) => a.type === "Isolate" && ledger.everRecorded.has(a.id.toLowerCase()))
+            .sort((a, b) => finishedBy(a) - finishedBy(b))
+            .pop();
+        const ended =
+            lastOurs === undefined ||
+            device.some((a) => a.type === "Unisolate" && finishedBy(a) > finishedBy(lastOurs) && finishedBy(a) <= finishedBy(deciding));
+        expect(
+            !ended,
+            3,
+            () =>
+                `${describe(u)} released ${describe(deciding)}, requested by ${deciding.requestor} after this stack's isolation had ended: not ours to release`,
+        );
     }
     for (const c of state.actions.filter((a) => a.cancellationRequestor === clientId)) {
-        expect(c.requestor === clientId || ledger.everRecorded.has(c.id.toLowerCase()), 3, () => `the provider cancelled ${describe(c)}, requested by ${c.requestor}, which no declaration held`);
+        expect(
+            c.requestor === clientId || ledger.everRecorded.has(c.id.toLowerCase()),
+            3,
+            () => `the provider cancelled ${describe(c)}, requested by ${c.requestor}, which no declaration held`,
+        );
     }
     for (const r of releases) {
         const asked = deletes.filter((d) => d.machineId === r.machineId && d.startedAt <= r.at && r.at <= d.endedAt);
         expect(asked.length > 0, 3, () => `${r.what} happened outside any delete of a declaration of that device`);
         for (const d of asked) {
-            const others = ledger.liveAt(r.machineId, r.at, d.name).filter((i) => !deletes.some((o) => o.name === i.name && o.startedAt <= r.at && r.at <= o.endedAt));
+            const others = ledger
+                .liveAt(r.machineId, r.at, d.name)
+                .filter((i) => !deletes.some((o) => o.name === i.name && o.startedAt <= r.at && r.at <= o.endedAt));
             expect(others.length === 0, 3, () => `${r.what} while ${others.map((i) => `${i.name} (${i.id})`).join(", ")} still declared the device`);
         }
     }
@@ -280,13 +351,25 @@ export function checkInvariants(input: InvariantInput): InvariantReport {
         const lower = message.toLowerCase();
         if (CONFIG_ERROR.test(message)) {
             // The host configures the provider at its first call: the error names the key instead of a device.
-            expect(/defender:\w+/.test(message) && FIX.test(message), 4, () => `${op.kind} #${op.seq} of ${op.name}: a configuration error that does not name the key and the fix: ${message}`);
+            expect(
+                /defender:\w+/.test(message) && FIX.test(message),
+                4,
+                () => `${op.kind} #${op.seq} of ${op.name}: a configuration error that does not name the key and the fix: ${message}`,
+            );
             continue;
         }
-        expect(names.some((n) => lower.includes(n.toLowerCase())), 4, () => `${op.kind} #${op.seq} of ${op.name}: the error does not name the device (${names.join(" / ")}): ${message}`);
+        expect(
+            names.some((n) => lower.includes(n.toLowerCase())),
+            4,
+            () => `${op.kind} #${op.seq} of ${op.name}: the error does not name the device (${names.join(" / ")}): ${message}`,
+        );
         expect(OPERATION_WORDS[op.kind].test(message), 4, () => `${op.kind} #${op.seq} of ${op.name}: the error does not name the operation: ${message}`);
         expect(FIX.test(message), 4, () => `${op.kind} #${op.seq} of ${op.name}: the error does not say what to do: ${message}`);
-        expect(!/\[object Object\]|\bundefined\b/.test(message), 4, () => `${op.kind} #${op.seq} of ${op.name}: the error shows an unrendered value: ${message}`);
+        expect(
+            !/\[object Object\]|\bundefined\b/.test(message),
+            4,
+            () => `${op.kind} #${op.seq} of ${op.name}: the error shows an unrendered value: ${message}`,
+        );
     }
 
     // 5. No secret or token anywhere but the token request and the Authorization header.
@@ -310,7 +393,11 @@ export function checkInvariants(input: InvariantInput): InvariantReport {
         const { authorization, ...rest } = r.headers;
         scan(`request #${r.seq} ${r.method} ${r.path} (target, body, other headers)`, [r.url, r.body, JSON.stringify(rest)].join("\n"));
         if (authorization !== undefined) {
-            expect(/^Bearer\s+\S+$/i.test(authorization) && !input.secrets.some((s) => authorization.includes(s)), 5, () => `request #${r.seq} carries an Authorization header that is not a bearer token`);
+            expect(
+                /^Bearer\s+\S+$/i.test(authorization) && !input.secrets.some((s) => authorization.includes(s)),
+                5,
+                () => `request #${r.seq} carries an Authorization header that is not a bearer token`,
+            );
         }
     }
     return { violations, checks };
@@ -319,6 +406,10 @@ export function checkInvariants(input: InvariantInput): InvariantReport {
 /** Fails with every violation at once; returns the number of predicates checked. */
 export function assertInvariants(input: InvariantInput): InvariantReport {
     const report = checkInvariants(input);
-    assert.deepEqual(report.violations.map((v) => `invariant ${v.invariant}: ${v.message}`), [], "invariants violated");
+    assert.deepEqual(
+        report.violations.map((v) => `invariant ${v.invariant}: ${v.message}`),
+        [],
+        "invariants violated",
+    );
     return report;
 }

@@ -83,7 +83,10 @@ export async function startRecordingServer(): Promise<RecordingServer> {
             if ("hang" in answer) return;
             const send = () => {
                 const body = answer.json !== undefined ? JSON.stringify(answer.json) : (answer.text ?? "");
-                const headers: Record<string, string> = { ...(answer.json !== undefined ? { "Content-Type": "application/json; charset=utf-8" } : {}), ...answer.headers };
+                const headers: Record<string, string> = {
+                    ...(answer.json !== undefined ? { "Content-Type": "application/json; charset=utf-8" } : {}),
+                    ...answer.headers,
+                };
                 res.writeHead(answer.status, headers);
                 res.end(body);
             };

@@ -114,7 +114,9 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
             const deadline = Date.now() + timeoutMs;
             return new Promise((resolve, reject) => {
                 const look = () => {
-                    const hit = lines().slice(from).find((l) => pattern.test(l));
+                    const hit = lines()
+                        .slice(from)
+                        .find((l) => pattern.test(l));
                     if (hit) return resolve(hit);
                     if (Date.now() > deadline) return reject(new Error(`no ${stream} line matching ${pattern} within ${timeoutMs} ms`));
                     setTimeout(look, 20);
@@ -122,9 +124,17 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
                 look();
             });
         },
-        apiCalls: () => emulator.requests().filter((r) => r.path.startsWith("/api/")).map((r) => `${r.method} ${r.url}`),
+        apiCalls: () =>
+            emulator
+                .requests()
+                .filter((r) => r.path.startsWith("/api/"))
+                .map((r) => `${r.method} ${r.url}`),
         async nextDeployment(config) {
-            const next = await startProviderHost({ cwd: REPO_ROOT, env: { NODE_EXTRA_CA_CERTS: emulator.caCertPath, ...opts.env }, callTimeoutMs: opts.callTimeoutMs ?? 60_000 });
+            const next = await startProviderHost({
+                cwd: REPO_ROOT,
+                env: { NODE_EXTRA_CA_CERTS: emulator.caCertPath, ...opts.env },
+                callTimeoutMs: opts.callTimeoutMs ?? 60_000,
+            });
             extraHosts.push(next);
             await next.configure(stackConfig(emulator, { ...opts.config, ...config }), ["defender:clientSecret"]);
             return next;

@@ -38,7 +38,16 @@ export interface PulumiActionStep {
 export type ExpressionContext = Record<string, Record<string, string>>;
 
 /** Inputs the action uses itself (login, PR comments, CLI install): no flag. `stack-name` is replaced. */
-const ACTION_ONLY = new Set(["stack-name", "comment-on-pr", "edit-pr-comment", "github-token", "comment-on-pr-number", "comment-on-summary", "always-include-summary", "pulumi-version"]);
+const ACTION_ONLY = new Set([
+    "stack-name",
+    "comment-on-pr",
+    "edit-pr-comment",
+    "github-token",
+    "comment-on-pr-number",
+    "comment-on-summary",
+    "always-include-summary",
+    "pulumi-version",
+]);
 
 /** Boolean inputs and their flags, in the order the Automation API adds them. */
 const BOOLEAN_FLAGS: [input: string, flag: string][] = [
@@ -96,10 +105,22 @@ export function pulumiActionSteps(workflowYaml: string, context: ExpressionConte
             const inputs: Record<string, string> = {};
             for (const [k, v] of Object.entries(s.with ?? {})) inputs[k] = ACTION_ONLY.has(k) ? String(v) : evaluate(String(v), { ...context, env: stepEnv });
             const command = inputs.command;
-            if (command !== "preview" && command !== "up") throw new Error(`${job} step ${step}: command ${JSON.stringify(command)} is not mapped (preview and up are)`);
-            const known = new Set(["command", "message", "work-dir", "config-map", "policyPacks", "policyPackConfigs", ...BOOLEAN_FLAGS.map(([i]) => i), ...GLOBAL_BOOLEAN_FLAGS.map(([i]) => i), ...ACTION_ONLY]);
+            if (command !== "preview" && command !== "up")
+                throw new Error(`${job} step ${step}: command ${JSON.stringify(command)} is not mapped (preview and up are)`);
+            const known = new Set([
+                "command",
+                "message",
+                "work-dir",
+                "config-map",
+                "policyPacks",
+                "policyPackConfigs",
+                ...BOOLEAN_FLAGS.map(([i]) => i),
+                ...GLOBAL_BOOLEAN_FLAGS.map(([i]) => i),
+                ...ACTION_ONLY,
+            ]);
             const unknown = Object.keys(inputs).filter((k) => !known.has(k));
-            if (unknown.length > 0) throw new Error(`${job} step ${step}: no CLI mapping for input(s) ${unknown.join(", ")}: add them to test/workflow/pulumiActionSteps.ts`);
+            if (unknown.length > 0)
+                throw new Error(`${job} step ${step}: no CLI mapping for input(s) ${unknown.join(", ")}: add them to test/workflow/pulumiActionSteps.ts`);
             if (inputs["work-dir"] !== undefined && !["", ".", "./"].includes(inputs["work-dir"])) {
                 throw new Error(`${job} step ${step}: work-dir ${inputs["work-dir"]}: the suite runs the project at the repository root`);
             }
@@ -111,7 +132,11 @@ export function pulumiActionSteps(workflowYaml: string, context: ExpressionConte
             for (const config of list(inputs.policyPackConfigs)) args.push("--policy-pack-config", config);
             args.push("--exec-kind", "auto.local");
             // Login and backend variables are the caller's (the suite substitutes the backend).
-            const pulumiEnv = Object.fromEntries(Object.entries(stepEnv).filter(([k]) => k.startsWith("PULUMI_") && !/^PULUMI_(ACCESS_TOKEN|BACKEND_URL|CONFIG_PASSPHRASE(_FILE)?|HOME)$/.test(k)));
+            const pulumiEnv = Object.fromEntries(
+                Object.entries(stepEnv).filter(
+                    ([k]) => k.startsWith("PULUMI_") && !/^PULUMI_(ACCESS_TOKEN|BACKEND_URL|CONFIG_PASSPHRASE(_FILE)?|HOME)$/.test(k),
+                ),
+            );
             found.push({ job, step, command, args, env: pulumiEnv, config: configMap(inputs["config-map"], `${job} step ${step}`) });
         });
     }
@@ -136,5 +161,8 @@ function configMap(text: string | undefined, where: string): Record<string, { va
 
 /** A list input (`policyPacks`, `policyPackConfigs`): comma- or line-separated, as the action splits it. */
 function list(text: string | undefined): string[] {
-    return (text ?? "").split(/[,\n]/).map((x) => x.trim()).filter((x) => x !== "");
+    return (text ?? "")
+        .split(/[,\n]/)
+        .map((x) => x.trim())
+        .filter((x) => x !== "");
 }

@@ -39,13 +39,21 @@ describe("workflow: examples/github-actions/incidents.yml", () => {
         it("does report problems: a mistyped input and, with shellcheck, an unquoted variable", () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "actionlint-"));
             try {
-                const broken = fs.readFileSync(path.join(REPO_ROOT, WORKFLOW), "utf8")
+                const broken = fs
+                    .readFileSync(path.join(REPO_ROOT, WORKFLOW), "utf8")
                     .replace("comment-on-pr: true", "comment-on-prr: true")
                     .replace("- run: npm ci", "- run: echo $HOME");
                 fs.writeFileSync(path.join(dir, "broken.yml"), broken);
                 const problems = runActionlint(tool, ["broken.yml"], { shellcheck, cwd: dir });
-                assert.ok(problems.some((p) => p.kind === "action" && /input "comment-on-prr" is not defined in action "pulumi\/actions@v6"/.test(p.message)), problems.map(formatProblem).join("\n"));
-                if (shellcheck) assert.ok(problems.some((p) => p.kind === "shellcheck" && /SC2086/.test(p.message)), problems.map(formatProblem).join("\n"));
+                assert.ok(
+                    problems.some((p) => p.kind === "action" && /input "comment-on-prr" is not defined in action "pulumi\/actions@v6"/.test(p.message)),
+                    problems.map(formatProblem).join("\n"),
+                );
+                if (shellcheck)
+                    assert.ok(
+                        problems.some((p) => p.kind === "shellcheck" && /SC2086/.test(p.message)),
+                        problems.map(formatProblem).join("\n"),
+                    );
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
             }
@@ -59,11 +67,14 @@ describe("workflow: examples/github-actions/incidents.yml", () => {
         const PACK = "--policy-pack policy --policy-pack-config policy/config.json";
         it("preview on pull requests and up on main, both with --refresh and the program run for it; up with the event and commit as message", () => {
             const steps = pulumiActionSteps(workflow, context);
-            assert.deepEqual(steps.map((s) => [s.job, s.command, s.args.join(" "), s.env]), [
-                ["preview", "preview", `preview --refresh ${PACK} --exec-kind auto.local`, { PULUMI_RUN_PROGRAM: "true" }],
-                ["up", "preview", `preview --refresh ${PACK} --exec-kind auto.local`, { PULUMI_RUN_PROGRAM: "true" }],
-                ["up", "up", `up --yes --skip-preview --message push ${SHA} --refresh ${PACK} --exec-kind auto.local`, { PULUMI_RUN_PROGRAM: "true" }],
-            ]);
+            assert.deepEqual(
+                steps.map((s) => [s.job, s.command, s.args.join(" "), s.env]),
+                [
+                    ["preview", "preview", `preview --refresh ${PACK} --exec-kind auto.local`, { PULUMI_RUN_PROGRAM: "true" }],
+                    ["up", "preview", `preview --refresh ${PACK} --exec-kind auto.local`, { PULUMI_RUN_PROGRAM: "true" }],
+                    ["up", "up", `up --yes --skip-preview --message push ${SHA} --refresh ${PACK} --exec-kind auto.local`, { PULUMI_RUN_PROGRAM: "true" }],
+                ],
+            );
         });
 
         it("every step chooses the runner's Azure login as the provider's identity (config-map), never a secret", () => {
@@ -74,19 +85,38 @@ describe("workflow: examples/github-actions/incidents.yml", () => {
 
         it("takes PULUMI_* settings from workflow, job and step env (the step's last), not the login or backend ones", () => {
             const edited = workflow
-                .replace("  up:\n    if:", "  up:\n    env:\n      PULUMI_EXPERIMENTAL: \"1\"\n      PULUMI_ACCESS_TOKEN: x\n    if:")
-                .replace("      - uses: pulumi/actions@v6\n        with:\n          command: up", "      - uses: pulumi/actions@v6\n        env:\n          PULUMI_RUN_PROGRAM: \"false\"\n        with:\n          command: up");
+                .replace("  up:\n    if:", '  up:\n    env:\n      PULUMI_EXPERIMENTAL: "1"\n      PULUMI_ACCESS_TOKEN: x\n    if:')
+                .replace(
+                    "      - uses: pulumi/actions@v6\n        with:\n          command: up",
+                    '      - uses: pulumi/actions@v6\n        env:\n          PULUMI_RUN_PROGRAM: "false"\n        with:\n          command: up',
+                );
             assert.notEqual(edited, workflow);
             const up = pulumiActionSteps(edited, context).find((s) => s.job === "up" && s.command === "up")!;
             assert.deepEqual(up.env, { PULUMI_RUN_PROGRAM: "false", PULUMI_EXPERIMENTAL: "1" });
         });
 
         const cases: { name: string; edit: (w: string) => string; error: RegExp }[] = [
-            { name: "an input with no mapping", edit: (w) => w.replace("refresh: true          #", "target: urn:x\n          refresh: true #"), error: /no CLI mapping for input\(s\) target/ },
-            { name: "a boolean input that is no boolean", edit: (w) => w.replace("refresh: true          #", "refresh: yes          #"), error: /input refresh is "yes"/ },
-            { name: "a config-map entry without a value", edit: (w) => w.replace("{defender:authMethod: {value: ambient, secret: false}}", "{defender:authMethod: ambient}"), error: /config-map defender:authMethod must be \{value/ },
+            {
+                name: "an input with no mapping",
+                edit: (w) => w.replace("refresh: true          #", "target: urn:x\n          refresh: true #"),
+                error: /no CLI mapping for input\(s\) target/,
+            },
+            {
+                name: "a boolean input that is no boolean",
+                edit: (w) => w.replace("refresh: true          #", "refresh: yes          #"),
+                error: /input refresh is "yes"/,
+            },
+            {
+                name: "a config-map entry without a value",
+                edit: (w) => w.replace("{defender:authMethod: {value: ambient, secret: false}}", "{defender:authMethod: ambient}"),
+                error: /config-map defender:authMethod must be \{value/,
+            },
             { name: "another command", edit: (w) => w.replace("command: preview", "command: destroy"), error: /command "destroy" is not mapped/ },
-            { name: "another major version of the action", edit: (w) => w.replace("pulumi/actions@v6\n        with:\n          command: up", "pulumi/actions@v5\n        with:\n          command: up"), error: /pulumi\/actions@v5: this mapping is that of pulumi\/actions@v6/ },
+            {
+                name: "another major version of the action",
+                edit: (w) => w.replace("pulumi/actions@v6\n        with:\n          command: up", "pulumi/actions@v5\n        with:\n          command: up"),
+                error: /pulumi\/actions@v5: this mapping is that of pulumi\/actions@v6/,
+            },
         ];
         for (const c of cases) {
             it(`refuses ${c.name}`, () => {

@@ -36,9 +36,17 @@ export function at(emu: RunningEmulator): string[] {
 }
 
 /** `nodeArgs` go to node before the command (e.g. `--require` a probe). */
-export function runCommand(args: readonly string[], env: NodeJS.ProcessEnv, opts: { cwd?: string; timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<CommandRun> {
+export function runCommand(
+    args: readonly string[],
+    env: NodeJS.ProcessEnv,
+    opts: { cwd?: string; timeoutMs?: number; nodeArgs?: string[] } = {},
+): Promise<CommandRun> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), COMMAND, ...args], { cwd: opts.cwd ?? REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), COMMAND, ...args], {
+            cwd: opts.cwd ?? REPO_ROOT,
+            env,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -57,7 +65,10 @@ export function runCommand(args: readonly string[], env: NodeJS.ProcessEnv, opts
 
 /** Defender API requests the emulator received (token traffic left out), as "METHOD path?query". */
 export function apiRequests(emu: RunningEmulator): string[] {
-    return emu.requests().filter((r) => r.path.startsWith("/api/")).map((r) => `${r.method} ${decodeURIComponent(r.url)}`);
+    return emu
+        .requests()
+        .filter((r) => r.path.startsWith("/api/"))
+        .map((r) => `${r.method} ${decodeURIComponent(r.url)}`);
 }
 
 export const D = DEFAULT_DEVICES;
@@ -73,7 +84,12 @@ export interface SeededFleet {
 
 /** An isolate or unisolate through the API, as another tool would send it. */
 export async function apiAction(emu: RunningEmulator, machineId: string, type: "isolate" | "unisolate", body: Record<string, string>): Promise<string> {
-    const res = await send(emu.url, `/api/machines/${machineId}/${type}`, { body, token: emu.issueToken({ clientId: "5ca1ab1e-0000-4000-8000-00000000beef" }) }, emu.caCertPath);
+    const res = await send(
+        emu.url,
+        `/api/machines/${machineId}/${type}`,
+        { body, token: emu.issueToken({ clientId: "5ca1ab1e-0000-4000-8000-00000000beef" }) },
+        emu.caCertPath,
+    );
     if (res.status !== 201) throw new Error(`${type} ${machineId}: ${res.status} ${res.text}`);
     return (res.json as { id: string }).id;
 }
@@ -91,15 +107,25 @@ export async function seedEveryState(emu: RunningEmulator, pendingMs = 3_600_000
         return (r.action as { id: string }).id;
     };
     const isolated = { machineId: D.finLaptop.id, actionId: oob(D.finLaptop.id, "isolate") };
-    const selective = { machineId: D.finLaptop2.id, actionId: oob(D.finLaptop2.id, "isolate", { isolationType: "Selective", requestor: "analyst@contoso.com", comment: "INC-77 keep Teams" }) };
+    const selective = {
+        machineId: D.finLaptop2.id,
+        actionId: oob(D.finLaptop2.id, "isolate", { isolationType: "Selective", requestor: "analyst@contoso.com", comment: "INC-77 keep Teams" }),
+    };
     oob(D.hrLaptop.id, "isolate");
     const released = { machineId: D.hrLaptop.id, actionId: oob(D.hrLaptop.id, "release") };
     const macIsolate = oob(D.macLaptop.id, "isolate");
 
     const delays = emu.config().actionDelays;
     emu.configure({ actionDelays: { toInProgressMs: pendingMs, toSucceededMs: 1000 } });
-    const isolating = { machineId: D.sqlServer.id, actionId: await apiAction(emu, D.sqlServer.id, "isolate", { Comment: "SOAR playbook 12", IsolationType: "Full" }) };
-    const releasing = { machineId: D.macLaptop.id, isolateId: macIsolate, actionId: await apiAction(emu, D.macLaptop.id, "unisolate", { Comment: "false positive" }) };
+    const isolating = {
+        machineId: D.sqlServer.id,
+        actionId: await apiAction(emu, D.sqlServer.id, "isolate", { Comment: "SOAR playbook 12", IsolationType: "Full" }),
+    };
+    const releasing = {
+        machineId: D.macLaptop.id,
+        isolateId: macIsolate,
+        actionId: await apiAction(emu, D.macLaptop.id, "unisolate", { Comment: "false positive" }),
+    };
     emu.configure({ actionDelays: delays });
     step();
     return { isolated, selective, released, isolating, releasing };

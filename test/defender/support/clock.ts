@@ -23,7 +23,10 @@ export function fakeClock(sandbox: SinonSandbox, now = 1_700_000_000_000): Sinon
 /** Runs fake time forward as needed until `work` settles. */
 export async function drive<T>(clock: SinonFakeTimers, work: Promise<T>): Promise<T> {
     let settled = false;
-    work.then(() => (settled = true), () => (settled = true));
+    work.then(
+        () => (settled = true),
+        () => (settled = true),
+    );
     for (let step = 0; step < MAX_STEPS && !settled; step++) {
         await new Promise((resolve) => setImmediate(resolve)); // let pending callbacks and I/O run first
         if (settled) break;

@@ -89,5 +89,9 @@ export function errorBody(code: string, message: string, target: string = CORREL
 
 /** A collection answer. */
 export function collection(items: unknown[], nextLink?: string): Record<string, unknown> {
-    return { "@odata.context": "https://api.security.microsoft.com/api/$metadata#MachineActions", value: items, ...(nextLink ? { "@odata.nextLink": nextLink } : {}) };
+    return {
+        "@odata.context": "https://api.security.microsoft.com/api/$metadata#MachineActions",
+        value: items,
+        ...(nextLink ? { "@odata.nextLink": nextLink } : {}),
+    };
 }

@@ -37,9 +37,15 @@ export interface RootStack {
  * stack and its config (provider → emulator, the secret through stdin, polls every 0.2 s, incidentsDir
  * as given relative to the project root or absolute).
  */
-export async function rootProjectStack(cli: PulumiCli, o: {
-    prefix: string; clientSecret: string; emulator?: EmulatorOptions; relativeIncidentsDir?: boolean;
-}): Promise<RootStack> {
+export async function rootProjectStack(
+    cli: PulumiCli,
+    o: {
+        prefix: string;
+        clientSecret: string;
+        emulator?: EmulatorOptions;
+        relativeIncidentsDir?: boolean;
+    },
+): Promise<RootStack> {
     const emulator = await startEmulator({
         tls: { dir: path.join(REPO_ROOT, ".state", "emulator-tls") },
         actionDelays: { toInProgressMs: 50, toSucceededMs: 100 },
@@ -54,7 +60,12 @@ export async function rootProjectStack(cli: PulumiCli, o: {
     const flags = ["--stack", stack, "--config-file", configFile, "--non-interactive"];
     const at = (extra?: Partial<RunOptions>): RunOptions => ({ cwd: REPO_ROOT, ...extra });
     const root: RootStack = {
-        ws, emulator, stack, configFile, incidentsDir, flags,
+        ws,
+        emulator,
+        stack,
+        configFile,
+        incidentsDir,
+        flags,
         run: (args, extra) => ws.run([...args, ...flags], at(extra)),
         ok: (args, extra) => ws.ok([...args, ...flags], at(extra)),
         exportStack: () => ws.exportStack(stack, REPO_ROOT),
@@ -69,7 +80,10 @@ export async function rootProjectStack(cli: PulumiCli, o: {
         // `stack init` takes no --config-file: it writes the passphrase salt into the project folder.
         fs.renameSync(rootConfigFile, configFile);
         const commands = stackConfigCommands({
-            stack, configFile, emulatorUrl: emulator.url, pollIntervalSeconds: 0.2,
+            stack,
+            configFile,
+            emulatorUrl: emulator.url,
+            pollIntervalSeconds: 0.2,
             credentials: { ...TEST_CREDENTIALS, clientSecret: o.clientSecret },
         });
         for (const c of commands) await ws.ok(c.args, at({ stdin: c.stdin }));

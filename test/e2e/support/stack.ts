@@ -46,7 +46,9 @@ export interface StackOptions {
 
 export async function openStack(o: StackOptions): Promise<E2eStack> {
     const emulator = await startEmulator({
-        tls: { dir: path.join(REPO_ROOT, ".state", "emulator-tls") }, actionDelays: { toInProgressMs: 200, toSucceededMs: 600 }, ...o.emulator,
+        tls: { dir: path.join(REPO_ROOT, ".state", "emulator-tls") },
+        actionDelays: { toInProgressMs: 200, toSucceededMs: 600 },
+        ...o.emulator,
     });
     const ws = new CliWorkspace(o.cli, { caCertPath: emulator.caCertPath, prefix: o.prefix });
     const configFile = o.configFile ?? path.join(o.cwd, `Pulumi.${o.stack}.yaml`);
@@ -62,7 +64,11 @@ export async function openStack(o: StackOptions): Promise<E2eStack> {
     }
     let seen = emulator.requests().length;
     return {
-        emulator, ws, stack: o.stack, cwd: o.cwd, flags,
+        emulator,
+        ws,
+        stack: o.stack,
+        cwd: o.cwd,
+        flags,
         run: (...args) => ws.run([...args, ...flags], { cwd: o.cwd }),
         ok: (...args) => ws.ok([...args, ...flags], { cwd: o.cwd }),
         config: (key, value) => ws.ok(["config", "set", ...flags.slice(0, -1), key, value], { cwd: o.cwd }),

@@ -10,7 +10,12 @@ import { REPO_ROOT } from "./engine";
 
 /** `npm pack` of this repository into dir (its `prepare` builds dist/provider); the tarball's path. */
 export function packThisPackage(dir: string): string {
-    const out = execFileSync("npm", ["pack", "--pack-destination", dir, "--json"], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 180_000 });
+    const out = execFileSync("npm", ["pack", "--pack-destination", dir, "--json"], {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+        timeout: 180_000,
+    });
     const [{ filename }] = JSON.parse(out) as { filename: string }[];
     return path.join(dir, filename);
 }
@@ -61,11 +66,11 @@ export function programBesideShared(name: string, project: string, indexJs: read
 /** One DeviceIsolation per machine id in the `devices` config (a JSON list): for suites that need many devices at once. */
 export function sharedFleetProgram(): string {
     return programBesideShared("fleet", "defender-isolation-fleet", [
-        "const pulumi = require(\"@pulumi/pulumi\");",
-        "const { DeviceIsolation } = require(\"pulumi-defender-isolation\");",
+        'const pulumi = require("@pulumi/pulumi");',
+        'const { DeviceIsolation } = require("pulumi-defender-isolation");',
         "const config = new pulumi.Config();",
-        "for (const id of config.requireObject(\"devices\")) {",
-        "    new DeviceIsolation(`isolate-${id.slice(0, 8)}`, { machineId: id, comment: \"INC-4242 worm outbreak\" });",
+        'for (const id of config.requireObject("devices")) {',
+        '    new DeviceIsolation(`isolate-${id.slice(0, 8)}`, { machineId: id, comment: "INC-4242 worm outbreak" });',
         "}",
     ]);
 }

@@ -42,7 +42,10 @@ export class CliWorkspace {
     readonly backendDir: string;
     readonly env: NodeJS.ProcessEnv;
 
-    constructor(readonly cli: PulumiCli, o: { caCertPath?: string; prefix?: string } = {}) {
+    constructor(
+        readonly cli: PulumiCli,
+        o: { caCertPath?: string; prefix?: string } = {},
+    ) {
         this.dir = fs.mkdtempSync(path.join(os.tmpdir(), o.prefix ?? "e2e-"));
         this.backendDir = path.join(this.dir, "backend");
         fs.mkdirSync(this.backendDir);
@@ -68,10 +71,16 @@ export class CliWorkspace {
             let stdout = "";
             let stderr = "";
             const timer = setTimeout(() => child.kill("SIGKILL"), o.timeoutMs ?? 300_000);
-            child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); o.onStdout?.(d.toString()); });
+            child.stdout.on("data", (d: Buffer) => {
+                stdout += d.toString();
+                o.onStdout?.(d.toString());
+            });
             child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
             child.stdin.end(o.stdin ?? "");
-            child.on("error", (e) => { clearTimeout(timer); reject(e); });
+            child.on("error", (e) => {
+                clearTimeout(timer);
+                reject(e);
+            });
             child.on("close", (code, signal) => {
                 clearTimeout(timer);
                 resolve({ command, code, signal, stdout, stderr, ms: Date.now() - started });
