@@ -3,7 +3,7 @@
  * examples/minimal (this package from its npm-pack tarball, as a user installs it), declaring one
  * DeviceIsolation per machine id in the JSON file its `devicesFile` config names.
  */
-import { programBesideShared } from "../test/e2e/support/userProgram";
+import { programBesideShared } from "../testkit/cli/userProgram";
 
 export const FLEET_PROJECT = "defender-isolation-bench";
 

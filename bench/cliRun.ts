@@ -9,11 +9,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { startEmulator, syntheticDevices } from "../emulator";
-import { stackConfigCommands, stackFlags } from "../scripts/demoSupport";
+import { stackConfigCommands, stackFlags } from "../scripts/engine/localStack";
 import type { PulumiCli } from "../scripts/engine/findCli";
-import { CliWorkspace, isolations, type StackExport } from "../test/e2e/support/workspace";
-import { REPO_ROOT } from "../test/support/world";
-import { apiRecorder, isAccepted, type ApiRequest, type Bucket } from "./apiLog";
+import { CliWorkspace, isolations, type StackExport } from "../testkit/cli/workspace";
+import { REPO_ROOT } from "../testkit/world";
+import { apiRecorder, isAccepted, type ApiRequest, type Bucket } from "../testkit/requests/apiLog";
 import { FLEET_PROJECT, benchFleetProgram } from "./cliProgram";
 import { scenarioEmulator, type RunOptions } from "./createRun";
 import { idealOf } from "./ideal";
@@ -21,7 +21,7 @@ import { writeIncidentFolder } from "./previewRun";
 import { watchFile, watchProcesses } from "./processWatch";
 import type { CheckpointParts, CliResult, Operation } from "./results";
 import type { CreateScenario, PreviewScenario } from "./scenarios";
-import type { Window } from "./windows";
+import type { Window } from "../testkit/requests/windows";
 
 const STACK = "bench";
 const CREDENTIALS = {

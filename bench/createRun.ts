@@ -7,16 +7,16 @@
 import { performance } from "perf_hooks";
 import { syntheticDevices } from "../emulator";
 import { DeviceIsolation } from "../provider";
-import { captureRegistrations } from "../test/support/registration";
-import type { PropertyMap, ProviderHost } from "../test/support/providerHost";
-import { RESOURCE_TYPE, startWorld, type World } from "../test/support/world";
+import { captureRegistrations } from "../testkit/host/registration";
+import type { PropertyMap, ProviderHost } from "../testkit/host/providerHost";
+import { RESOURCE_TYPE, startWorld, type World } from "../testkit/world";
 import type { EmulatorOptions } from "../emulator";
-import { apiRecorder, BUCKETS, isAccepted, type ApiRequest, type Bucket } from "./apiLog";
+import { apiRecorder, BUCKETS, isAccepted, type ApiRequest, type Bucket } from "../testkit/requests/apiLog";
 import { idealOf } from "./ideal";
 import { peakRssMb } from "./processMemory";
 import type { CliResult, CreateResult } from "./results";
 import type { CreateScenario } from "./scenarios";
-import { maxInAnyWindow, minimumIssueTimeMs, type Window } from "./windows";
+import { maxInAnyWindow, minimumIssueTimeMs, type Window } from "../testkit/requests/windows";
 
 export interface RunOptions {
     /** Progress lines. @default none */

@@ -2,8 +2,8 @@
  * The ideal time of a run: what the service's windows allow at best, so that wall time / ideal says how
  * close to the API's limit the provider ran. Defined in bench/README.md ("The ideal").
  */
-import type { Bucket } from "./apiLog";
-import { minimumIssueTimeMs, type Window } from "./windows";
+import type { Bucket } from "../testkit/requests/apiLog";
+import { minimumIssueTimeMs, type Window } from "../testkit/requests/windows";
 
 export interface IdealInput {
     /** Calls the service accepted, per API budget (each budget has its own windows). */

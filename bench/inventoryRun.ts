@@ -14,13 +14,13 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { startEmulator, syntheticDevices, type RunningEmulator } from "../emulator";
-import { apiAction, at, commandEnv, runCommand } from "../test/cli/support/command";
-import { REPO_ROOT } from "../test/support/world";
-import { apiRecorder, BUCKETS, isAccepted, type Bucket } from "./apiLog";
+import { apiAction, at, commandEnv, runCommand } from "../testkit/cli/command";
+import { REPO_ROOT } from "../testkit/world";
+import { apiRecorder, BUCKETS, isAccepted, type Bucket } from "../testkit/requests/apiLog";
 import type { RunOptions } from "./createRun";
 import type { InventoryResult } from "./results";
 import type { InventoryScenario } from "./scenarios";
-import { minimumIssueTimeMs, type Window } from "./windows";
+import { minimumIssueTimeMs, type Window } from "../testkit/requests/windows";
 
 /** Defender's documented limits, per API: what the command's reads must keep to. */
 export const DOCUMENTED_LIMITS: readonly Window[] = [

@@ -1,5 +1,5 @@
 /**
- * A GitOps preview at scale: a generated incident folder, the repo's own program (dist/provider/gitops/
+ * A GitOps preview at scale: a generated incident folder, the repo's own program (dist/provider/apps/gitops/
  * main.js) run as `pulumi preview` runs it (setMocks, preview mode, stack config), then check and diff
  * of every declared device through the real provider host, against a prior state where every tenth
  * comment differs. Nothing is created and no Defender API call may happen.
@@ -9,15 +9,15 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { syntheticDevices } from "../emulator";
-import { programFromModule, runProgram } from "../test/support/registration";
-import { REPO_ROOT, RESOURCE_TYPE, startWorld } from "../test/support/world";
-import { apiRecorder } from "./apiLog";
+import { programFromModule, runProgram } from "../testkit/host/registration";
+import { REPO_ROOT, RESOURCE_TYPE, startWorld } from "../testkit/world";
+import { apiRecorder } from "../testkit/requests/apiLog";
 import type { RunOptions } from "./createRun";
 import { peakRssMb } from "./processMemory";
 import type { PreviewResult } from "./results";
 import type { PreviewScenario } from "./scenarios";
 
-const PROGRAM = path.join(REPO_ROOT, "dist/provider/gitops/main.js");
+const PROGRAM = path.join(REPO_ROOT, "dist/provider/apps/gitops/main.js");
 const PROJECT = "defender-incidents";
 
 /** A folder of `incidents` files declaring `devices` synthetic devices between them. */

@@ -1,7 +1,7 @@
 /** The benchmark's output: a table per kind of scenario, and one JSON line with every figure. */
 import * as os from "os";
 import type { CliResult, CreateResult, InventoryResult, PreviewResult, ScenarioResult } from "./results";
-import type { Window } from "./windows";
+import type { Window } from "../testkit/requests/windows";
 
 const windows = (ws: readonly Window[]) => ws.map((w) => `${w.calls}/${w.perSeconds}s`).join("+");
 const s1 = (ms: number) => (ms / 1000).toFixed(1);

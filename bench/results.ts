@@ -1,6 +1,6 @@
 /** What a scenario run reports: one row of the table, one object of the JSON line. */
-import type { Bucket } from "./apiLog";
-import type { Window } from "./windows";
+import type { Bucket } from "../testkit/requests/apiLog";
+import type { Window } from "../testkit/requests/windows";
 
 export interface CreateResult {
     kind: "create";

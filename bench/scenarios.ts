@@ -3,7 +3,7 @@
  * the shape and scales time down (20 calls per 2 s is the same 10 calls a second with windows 30 times
  * shorter), so a full run takes minutes on two cores.
  */
-import type { Window } from "./windows";
+import type { Window } from "../testkit/requests/windows";
 
 interface ScenarioBase {
     /** Unique, used by `--scenario`. */

@@ -1,5 +1,5 @@
 /**
- * The policy pack: each guardrail of provider/policy as a CrossGuard policy over DeviceIsolation
+ * The policy pack: each guardrail of provider/rules as a CrossGuard policy over DeviceIsolation
  * resources. The rules live there, shared with the GitOps program; this file only wires them to
  * @pulumi/policy.
  *
@@ -8,7 +8,7 @@
  * runs on the known value at `pulumi up`.
  */
 import { PolicyPack, type PolicyConfigSchema, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
-import { DEVICE_ISOLATION_TYPE, GUARDRAILS, POLICY_PACK_NAME, withDefaults, type Guardrail, type IsolationDeclaration } from "../provider/policy";
+import { DEVICE_ISOLATION_TYPE, GUARDRAILS, POLICY_PACK_NAME, withDefaults, type Guardrail, type IsolationDeclaration } from "../provider/rules";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function toPolicy(g: Guardrail<any>): ResourceValidationPolicy | StackValidationPolicy {

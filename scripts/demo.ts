@@ -20,7 +20,7 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_DEVICES, startEmulator, type RunningEmulator } from "../emulator";
-import { demoEnv, renderDeviceTable, stackConfigCommands, stackFlags, type CliCommand } from "./demoSupport";
+import { demoEnv, renderDeviceTable, stackConfigCommands, stackFlags, type CliCommand } from "./engine/localStack";
 import { findPulumiCli, type PulumiCli } from "./engine/findCli";
 import { EngineInstallError, installEngine } from "./engine/install";
 import { repoRootFromHere } from "./engine/pin";

@@ -10,7 +10,7 @@
  *
  * Only 127.0.0.1 is ever contacted: the emulator runs in this process.
  */
-import { runLoad, seedFromEnv } from "../test/support/faultLoad";
+import { runLoad, seedFromEnv } from "../testkit/faults/faultLoad";
 
 export interface SoakOptions {
     /** Load runs, each with its own seed (the first is SEED when set). @default 10 */

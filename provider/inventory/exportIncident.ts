@@ -10,9 +10,9 @@
  * Left out, and said why: devices being released (declaring them would isolate them again once the
  * release finishes) and devices Defender no longer knows (their create would fail).
  */
-import { INCIDENT_ID_PATTERN, MAX_DEVICE_COMMENT_LENGTH, MAX_TITLE_LENGTH, parseIncidentFile } from "../gitops/incidentFile";
-import { formatProblem } from "../gitops/problems";
-import { ISOLATION_TYPES } from "../lifecycle/inputs";
+import { INCIDENT_ID_PATTERN, MAX_DEVICE_COMMENT_LENGTH, MAX_TITLE_LENGTH, parseIncidentFile } from "../incidents/incidentFile";
+import { formatProblem } from "../incidents/problems";
+import { ISOLATION_TYPES } from "../resource/inputs";
 import type { DeviceIsolationStatus } from "./deviceStatus";
 import { shortTime } from "./timestamps";
 

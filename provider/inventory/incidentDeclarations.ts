@@ -2,9 +2,9 @@
  * What the incident folder declares, read exactly as the GitOps program reads it (the same parser,
  * the same expiry rule): a device is declared while an incident listing it is open.
  */
-import { planDevices } from "../gitops/devicePlan";
-import { loadIncidentFolder } from "../gitops/incidentFolder";
-import type { IncidentProblem } from "../gitops/problems";
+import { planDevices } from "../incidents/devicePlan";
+import { loadIncidentFolder } from "../incidents/incidentFolder";
+import type { IncidentProblem } from "../incidents/problems";
 import type { Declaration } from "./drift";
 
 export interface IncidentDeclarations {

@@ -6,10 +6,10 @@
 // declare the device, and create adopts the current isolation with no isolate request.
 import { strict as assert } from "assert";
 import { DEFAULT_DEVICES } from "../../emulator";
-import { requirePulumiCli } from "./support/engine";
-import { openStack, type E2eStack } from "./support/stack";
-import { sharedMinimalProgram } from "./support/userProgram";
-import { isolations } from "./support/workspace";
+import { requirePulumiCli } from "../../testkit/cli/engine";
+import { openStack, type E2eStack } from "../../testkit/cli/stack";
+import { sharedMinimalProgram } from "../../testkit/cli/userProgram";
+import { isolations } from "../../testkit/cli/workspace";
 
 const device = DEFAULT_DEVICES.finLaptop;
 

@@ -4,7 +4,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT, requirePulumiCli } from "./support/engine";
+import { REPO_ROOT, requirePulumiCli } from "../../testkit/cli/engine";
 import type { PulumiCli } from "../../scripts/engine/findCli";
 
 describe("e2e: npm run demo with the real Pulumi CLI", function () {

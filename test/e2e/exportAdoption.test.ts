@@ -5,10 +5,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_DEVICES } from "../../emulator";
-import { at, commandEnv, runCommand } from "../cli/support/command";
-import { REPO_ROOT, requirePulumiCli } from "./support/engine";
-import { openStack, type E2eStack } from "./support/stack";
-import { isolations } from "./support/workspace";
+import { at, commandEnv, runCommand } from "../../testkit/cli/command";
+import { REPO_ROOT, requirePulumiCli } from "../../testkit/cli/engine";
+import { openStack, type E2eStack } from "../../testkit/cli/stack";
+import { isolations } from "../../testkit/cli/workspace";
 
 describe("e2e: export, then pulumi up of the GitOps project adopts with no isolate", function () {
     this.timeout(5 * 60_000);

@@ -5,9 +5,9 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT, requirePulumiCli } from "./support/engine";
-import { openStack, type E2eStack } from "./support/stack";
-import { installMinimalProgram } from "./support/userProgram";
+import { REPO_ROOT, requirePulumiCli } from "../../testkit/cli/engine";
+import { openStack, type E2eStack } from "../../testkit/cli/stack";
+import { installMinimalProgram } from "../../testkit/cli/userProgram";
 
 describe("e2e: the package installed from Git", function () {
     this.timeout(5 * 60_000);

@@ -5,11 +5,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_DEVICES } from "../../emulator";
-import { REPO_ROOT, requirePulumiCli } from "./support/engine";
-import { rootProjectStack, writes, type RootStack } from "./support/rootProject";
-import { isolations, type CliRun, type StackExport } from "./support/workspace";
-import { pulumiActionSteps, type PulumiActionStep } from "../workflow/pulumiActionSteps";
-import { preparePolicyPack } from "./support/policyPack";
+import { REPO_ROOT, requirePulumiCli } from "../../testkit/cli/engine";
+import { rootProjectStack, writes, type RootStack } from "../../testkit/cli/rootProject";
+import { isolations, type CliRun, type StackExport } from "../../testkit/cli/workspace";
+import { pulumiActionSteps, type PulumiActionStep } from "../../testkit/cli/pulumiActionSteps";
+import { preparePolicyPack } from "../../testkit/cli/policyPack";
 
 const FIN = DEFAULT_DEVICES.finLaptop; // by machineId
 const FIN2 = DEFAULT_DEVICES.finLaptop2; // named by computerDnsName (the program looks it up: one resource per device, named by id), Selective
@@ -124,7 +124,7 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
         const outputs = await stackOutputs();
         assert.equal(outputs.deviceCount, 2);
         const inc = outputs.incidents["INC-9001"];
-        // incidentsDir is set relative to the project root (the program runs in dist/provider/gitops), and
+        // incidentsDir is set relative to the project root (the program runs in dist/provider/apps/gitops), and
         // a file outside the root is shown by its absolute path.
         assert.equal(inc.file, path.join(root.incidentsDir, "inc-9001.yaml"));
         assert.equal(inc.expired, false);

@@ -6,10 +6,10 @@ import type { ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { stackConfigCommands } from "../../scripts/demoSupport";
-import { REPO_ROOT, requirePulumiCli } from "./support/engine";
-import { sharedFleetProgram } from "./support/userProgram";
-import { CliWorkspace, isolations, type CliRun } from "./support/workspace";
+import { stackConfigCommands } from "../../scripts/engine/localStack";
+import { REPO_ROOT, requirePulumiCli } from "../../testkit/cli/engine";
+import { sharedFleetProgram } from "../../testkit/cli/userProgram";
+import { CliWorkspace, isolations, type CliRun } from "../../testkit/cli/workspace";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -3,10 +3,10 @@
 // no stack trace.
 import { strict as assert } from "assert";
 import { DEFAULT_DEVICES } from "../../emulator";
-import { requirePulumiCli } from "./support/engine";
-import { openStack, type E2eStack } from "./support/stack";
-import { sharedMinimalProgram } from "./support/userProgram";
-import { isolations } from "./support/workspace";
+import { requirePulumiCli } from "../../testkit/cli/engine";
+import { openStack, type E2eStack } from "../../testkit/cli/stack";
+import { sharedMinimalProgram } from "../../testkit/cli/userProgram";
+import { isolations } from "../../testkit/cli/workspace";
 
 const STACK_TRACE = /\n\s+at [\w$.<>[\] ]+ \(|\n\s+at \/|node:internal/;
 

@@ -7,10 +7,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_DEVICES, startEmulator, type RunningEmulator } from "../../emulator";
-import { stackConfigCommands, stackFlags } from "../../scripts/demoSupport";
-import { REPO_ROOT, requirePulumiCli } from "./support/engine";
-import { preparePolicyPack } from "./support/policyPack";
-import { CliWorkspace, isolations, type CliRun } from "./support/workspace";
+import { stackConfigCommands, stackFlags } from "../../scripts/engine/localStack";
+import { REPO_ROOT, requirePulumiCli } from "../../testkit/cli/engine";
+import { preparePolicyPack } from "../../testkit/cli/policyPack";
+import { CliWorkspace, isolations, type CliRun } from "../../testkit/cli/workspace";
 
 const PACK = "defender-isolation-guardrails@v0.1.0";
 const RESOURCE = "pulumi-nodejs:dynamic/defender:DeviceIsolation";

@@ -5,11 +5,11 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_DEVICES } from "../../emulator";
-import { REPO_ROOT, requirePulumiCli } from "./support/engine";
-import { rootProjectStack, TEST_CREDENTIALS, writes, type RootStack } from "./support/rootProject";
-import { isolations, type CliRun } from "./support/workspace";
-import { pulumiActionSteps, type PulumiActionStep } from "../workflow/pulumiActionSteps";
-import { preparePolicyPack } from "./support/policyPack";
+import { REPO_ROOT, requirePulumiCli } from "../../testkit/cli/engine";
+import { rootProjectStack, TEST_CREDENTIALS, writes, type RootStack } from "../../testkit/cli/rootProject";
+import { isolations, type CliRun } from "../../testkit/cli/workspace";
+import { pulumiActionSteps, type PulumiActionStep } from "../../testkit/cli/pulumiActionSteps";
+import { preparePolicyPack } from "../../testkit/cli/policyPack";
 
 /** base64 with + / and =, so its URL-encoded form (as a token request sends it) differs from it. */
 const secretValue = () => `${randomBytes(17).toString("base64")}+/=`;

@@ -2,10 +2,10 @@
 // the real Pulumi CLI: preview, up, no-op up, comment change, type change, drift, refresh, destroy.
 import { strict as assert } from "assert";
 import { DEFAULT_DEVICES } from "../../emulator";
-import { requirePulumiCli } from "./support/engine";
-import { openStack, type E2eStack } from "./support/stack";
-import { sharedMinimalProgram } from "./support/userProgram";
-import { isolations } from "./support/workspace";
+import { requirePulumiCli } from "../../testkit/cli/engine";
+import { openStack, type E2eStack } from "../../testkit/cli/stack";
+import { sharedMinimalProgram } from "../../testkit/cli/userProgram";
+import { isolations } from "../../testkit/cli/workspace";
 
 const device = DEFAULT_DEVICES.finLaptop;
 

@@ -1,0 +1,170 @@
+/**
+ * The incident program: the incident folder → one DeviceIsolation per declared device, and stack
+ * outputs per incident.
+ *
+ * All or nothing: the folder is read and checked in full before the first resource is declared. On any
+ * problem the program throws one error listing them all, and Pulumi changes nothing (a failed program
+ * never deletes, so no device is released because a file was unreadable).
+ *
+ * One resource per device: devices named by computerDnsName are looked up in Defender (read-only, see
+ * nameResolution.ts) and declared by machineId, so incidents naming one device two ways share it.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { DeviceIsolation } from "../../resource/deviceIsolation";
+import { planDevices } from "../../incidents/devicePlan";
+import { deviceLimitProblem } from "../../incidents/guardrails";
+import { loadIncidentFolder } from "../../incidents/incidentFolder";
+import { lookUpDeviceNames } from "../../incidents/nameLookup";
+import { resolveDeviceNames, type NameLookup } from "../../incidents/nameResolution";
+import { formatConfigProblems, readProgramConfig, resolveProgramOptions, type ConfigProblem, type IncidentProgramOptions } from "./options";
+import { describeProblems, type IncidentProblem } from "../../incidents/problems";
+
+/**
+ * One device of one incident, in the stack outputs. Values from the resource are outputs at the leaves,
+ * so a preview still shows every incident and device, with only the not-yet-known values unknown.
+ */
+export interface IncidentDeviceOutput {
+    /** The DeviceIsolation resource name. */
+    name: string;
+    machineId: pulumi.Input<string> | null;
+    computerDnsName: pulumi.Input<string> | null;
+    /** The isolation applied to the device (Full wins when incidents differ), or the one asked for when not declared. */
+    isolationType: pulumi.Input<string>;
+    /** The isolate action's status, or "NotDeclared" when no open incident lists the device (the update releases it). */
+    status: pulumi.Input<string>;
+    machineActionId: pulumi.Input<string> | null;
+}
+
+export interface IncidentOutput {
+    title: string;
+    /** The incident file, as shown in messages. */
+    file: string;
+    /** ISO-8601 in UTC, or null when the incident does not expire. */
+    expiresAt: string | null;
+    expired: boolean;
+    devices: IncidentDeviceOutput[];
+}
+
+export interface IncidentProgramResult {
+    /** Per incident id, open or expired: export it as a stack output. */
+    incidents: Record<string, IncidentOutput>;
+    /** Devices declared (isolated) by this update. */
+    deviceCount: number;
+    /** The declared resources, by resource name. */
+    resources: Record<string, DeviceIsolation>;
+}
+
+export const NOT_DECLARED = "NotDeclared";
+
+/** Thrown when the configuration or the incident folder has problems; nothing has been declared. */
+export class IncidentProgramError extends pulumi.RunError {
+    constructor(
+        message: string,
+        readonly problems: readonly (IncidentProblem | ConfigProblem)[],
+    ) {
+        super(message);
+        this.name = "IncidentProgramError";
+    }
+}
+
+/**
+ * `lookUpNames` resolves computerDnsName declarations to device ids (one resource per device).
+ * @default none: devices keep the name they are declared by, and each resource resolves its own at create
+ */
+export async function incidentProgram(input: IncidentProgramOptions = {}, lookUpNames?: NameLookup): Promise<IncidentProgramResult> {
+    const { options, problems: configProblems } = resolveProgramOptions(input);
+    if (configProblems.length > 0) throw new IncidentProgramError(formatConfigProblems(configProblems), configProblems);
+
+    const folder = loadIncidentFolder(path.resolve(options.projectRoot, options.incidentsDir), {
+        allowEmpty: options.allowEmpty,
+        displayRoot: options.projectRoot,
+    });
+    const problems: IncidentProblem[] = [...folder.problems];
+    let incidentsRead = folder.incidents;
+    if (problems.length === 0 && lookUpNames) {
+        let named;
+        try {
+            named = await resolveDeviceNames(folder.incidents, lookUpNames);
+        } catch (e) {
+            const message = `Could not look up the devices named by computerDnsName in Defender: ${e instanceof Error ? e.message : String(e)}. Nothing was declared: no device is isolated or released until the lookup works (check the defender:* configuration), or declare those devices by machineId.`;
+            throw new IncidentProgramError(message, []);
+        }
+        incidentsRead = named.incidents;
+        problems.push(...named.problems);
+    }
+    const plan = planDevices(incidentsRead, options.now);
+    problems.push(...plan.problems);
+    if (problems.length === 0) {
+        const limit = deviceLimitProblem(plan.devices.length, options.maxDevices, folder.folder);
+        if (limit) problems.push(limit);
+    }
+    if (problems.length > 0) throw new IncidentProgramError(describeProblems(folder.folder, problems), problems);
+
+    const resources: Record<string, DeviceIsolation> = {};
+    for (const d of plan.devices) {
+        resources[d.name] = new DeviceIsolation(d.name, {
+            ...(d.machineId ? { machineId: d.machineId } : {}),
+            ...(d.computerDnsName ? { computerDnsName: d.computerDnsName } : {}),
+            comment: d.comment,
+            isolationType: d.isolationType,
+            releaseComment: d.releaseComment,
+            waitForCompletion: options.waitForCompletion,
+            protectedMachineTags: options.protectedTags,
+        });
+    }
+
+    const incidents: Record<string, IncidentOutput> = {};
+    for (const incident of plan.incidents) {
+        incidents[incident.id] = {
+            title: incident.title,
+            file: incident.file,
+            expiresAt: incident.expiresAt ? incident.expiresAt.toISOString() : null,
+            expired: incident.expired,
+            devices: incident.devices.map((d): IncidentDeviceOutput => {
+                const r = resources[d.name];
+                return r
+                    ? {
+                          name: d.name,
+                          machineId: r.machineId,
+                          computerDnsName: r.computerDnsName,
+                          isolationType: r.isolationType,
+                          status: r.status,
+                          machineActionId: r.machineActionId,
+                      }
+                    : {
+                          name: d.name,
+                          machineId: d.machineId ?? null,
+                          computerDnsName: d.computerDnsName ?? null,
+                          isolationType: d.isolationType,
+                          status: NOT_DECLARED,
+                          machineActionId: null,
+                      };
+            }),
+        };
+    }
+    return { incidents, deviceCount: plan.devices.length, resources };
+}
+
+/**
+ * The program as the root Pulumi project runs it: options from stack config (`<project>:<key>`), a
+ * relative incidentsDir resolved against projectRoot (the folder of Pulumi.yaml), and device names
+ * looked up in Defender with the stack's `defender:*` config.
+ */
+export async function incidentProgramFromConfig(
+    config: Readonly<Record<string, string>>,
+    project: string,
+    projectRoot?: string,
+): Promise<IncidentProgramResult> {
+    const { options, problems } = readProgramConfig(config, project);
+    if (problems.length > 0) throw new IncidentProgramError(formatConfigProblems(problems), problems);
+    return incidentProgram({ ...options, ...(projectRoot ? { projectRoot } : {}) }, defenderNameLookup(config));
+}
+
+/** Names looked up with the stack's defender:* config (the same keys the provider reads). */
+export function defenderNameLookup(config: Readonly<Record<string, string>>): NameLookup {
+    return async (names) => {
+        const found = await lookUpDeviceNames((key) => config[key], names);
+        return new Map([...found].map(([name, machines]) => [name, machines.map((m) => ({ id: m.id, lastSeen: m.lastSeen }))]));
+    };
+}

@@ -1,0 +1,28 @@
+/**
+ * Program side, read-only: which Defender devices carry these names, asked with the stack's
+ * `defender:*` config. A program (the GitOps incident program) uses it to name each device one way
+ * (its id) however incidents name it, so one device gets one resource. It runs in the Pulumi program
+ * process, in preview too: it reads, it never isolates or releases.
+ */
+import { createDefenderClient, type Machine } from "../defender";
+import { readSettings } from "../resource/settings";
+
+/** For each name (lower-cased): the devices named exactly so (case-insensitive, never a substring). */
+export type DeviceNameMatches = Map<string, Machine[]>;
+
+export async function lookUpDeviceNames(config: (key: string) => string | undefined, names: readonly string[]): Promise<DeviceNameMatches> {
+    const wanted = [...new Set(names.map((n) => n.toLowerCase()))];
+    const out: DeviceNameMatches = new Map();
+    if (wanted.length === 0) return out;
+    const client = createDefenderClient(readSettings(config).client);
+    await Promise.all(
+        wanted.map(async (name) => {
+            const found = await client.findMachinesByDnsName(name);
+            out.set(
+                name,
+                found.filter((m) => (m.computerDnsName ?? "").toLowerCase() === name),
+            );
+        }),
+    );
+    return out;
+}

@@ -1,0 +1,135 @@
+// The example GitHub workflow: actionlint finds no problem in it, and the pulumi commands its steps run.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { buildActionlint, findShellcheck, formatProblem, runActionlint, type Actionlint } from "../../../scripts/engine/actionlint";
+import { pulumiActionSteps, evaluate } from "../../../testkit/cli/pulumiActionSteps";
+import { REPO_ROOT } from "../../../testkit/paths";
+
+const WORKFLOW = path.join("examples", "github-actions", "incidents.yml");
+const SHA = "0123456789abcdef0123456789abcdef01234567";
+const context = { github: { event_name: "push", sha: SHA }, vars: { PULUMI_ORG: "contoso" }, secrets: {} };
+
+describe("workflow: examples/github-actions/incidents.yml", () => {
+    describe("actionlint", function () {
+        let tool: Actionlint;
+        let shellcheck: string | undefined;
+
+        before(function () {
+            this.timeout(15 * 60_000); // a cold build downloads and compiles a few modules
+            try {
+                tool = buildActionlint({ repoRoot: REPO_ROOT, log: process.stderr });
+            } catch (e) {
+                const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+                if (process.env.CI === "true") throw new Error(`The workflow lint needs actionlint, and it could not be built: ${why}`, { cause: e });
+                process.stdout.write(`\n  skipped: no actionlint (${why})\n\n`);
+                this.skip();
+            }
+            shellcheck = findShellcheck();
+            if (!shellcheck && process.env.CI === "true") throw new Error("shellcheck is not on PATH: .ci/run installs it (apt-get install shellcheck)");
+        });
+
+        it("reports no problem (with shellcheck on the run: steps when it is installed)", function () {
+            const problems = runActionlint(tool, [WORKFLOW], { shellcheck, cwd: REPO_ROOT });
+            assert.deepEqual(problems.map(formatProblem), []);
+            if (!shellcheck) this.test!.title += " [shellcheck not found: run: steps unchecked]";
+        });
+
+        it("does report problems: a mistyped input and, with shellcheck, an unquoted variable", () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "actionlint-"));
+            try {
+                const broken = fs
+                    .readFileSync(path.join(REPO_ROOT, WORKFLOW), "utf8")
+                    .replace("comment-on-pr: true", "comment-on-prr: true")
+                    .replace("- run: npm ci", "- run: echo $HOME");
+                fs.writeFileSync(path.join(dir, "broken.yml"), broken);
+                const problems = runActionlint(tool, ["broken.yml"], { shellcheck, cwd: dir });
+                assert.ok(
+                    problems.some((p) => p.kind === "action" && /input "comment-on-prr" is not defined in action "pulumi\/actions@v6"/.test(p.message)),
+                    problems.map(formatProblem).join("\n"),
+                );
+                if (shellcheck)
+                    assert.ok(
+                        problems.some((p) => p.kind === "shellcheck" && /SC2086/.test(p.message)),
+                        problems.map(formatProblem).join("\n"),
+                    );
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+    });
+
+    describe("the pulumi commands of its pulumi/actions steps", () => {
+        const workflow = fs.readFileSync(path.join(REPO_ROOT, WORKFLOW), "utf8");
+
+        // The policy pack gates both: the up job previews with it first, since a stack policy runs only after a deployment's steps.
+        const PACK = "--policy-pack policy --policy-pack-config policy/config.json";
+        it("preview on pull requests and up on main, both with --refresh and the program run for it; up with the event and commit as message", () => {
+            const steps = pulumiActionSteps(workflow, context);
+            assert.deepEqual(
+                steps.map((s) => [s.job, s.command, s.args.join(" "), s.env]),
+                [
+                    ["preview", "preview", `preview --refresh ${PACK} --exec-kind auto.local`, { PULUMI_RUN_PROGRAM: "true" }],
+                    ["up", "preview", `preview --refresh ${PACK} --exec-kind auto.local`, { PULUMI_RUN_PROGRAM: "true" }],
+                    ["up", "up", `up --yes --skip-preview --message push ${SHA} --refresh ${PACK} --exec-kind auto.local`, { PULUMI_RUN_PROGRAM: "true" }],
+                ],
+            );
+        });
+
+        it("every step chooses the runner's Azure login as the provider's identity (config-map), never a secret", () => {
+            for (const s of pulumiActionSteps(workflow, context)) {
+                assert.deepEqual(s.config, { "defender:authMethod": { value: "ambient", secret: false } }, s.job);
+            }
+        });
+
+        it("takes PULUMI_* settings from workflow, job and step env (the step's last), not the login or backend ones", () => {
+            const edited = workflow
+                .replace("  up:\n    if:", '  up:\n    env:\n      PULUMI_EXPERIMENTAL: "1"\n      PULUMI_ACCESS_TOKEN: x\n    if:')
+                .replace(
+                    "      - uses: pulumi/actions@v6\n        with:\n          command: up",
+                    '      - uses: pulumi/actions@v6\n        env:\n          PULUMI_RUN_PROGRAM: "false"\n        with:\n          command: up',
+                );
+            assert.notEqual(edited, workflow);
+            const up = pulumiActionSteps(edited, context).find((s) => s.job === "up" && s.command === "up")!;
+            assert.deepEqual(up.env, { PULUMI_RUN_PROGRAM: "false", PULUMI_EXPERIMENTAL: "1" });
+        });
+
+        const cases: { name: string; edit: (w: string) => string; error: RegExp }[] = [
+            {
+                name: "an input with no mapping",
+                edit: (w) => w.replace("refresh: true          #", "target: urn:x\n          refresh: true #"),
+                error: /no CLI mapping for input\(s\) target/,
+            },
+            {
+                name: "a boolean input that is no boolean",
+                edit: (w) => w.replace("refresh: true          #", "refresh: yes          #"),
+                error: /input refresh is "yes"/,
+            },
+            {
+                name: "a config-map entry without a value",
+                edit: (w) => w.replace("{defender:authMethod: {value: ambient, secret: false}}", "{defender:authMethod: ambient}"),
+                error: /config-map defender:authMethod must be \{value/,
+            },
+            { name: "another command", edit: (w) => w.replace("command: preview", "command: destroy"), error: /command "destroy" is not mapped/ },
+            {
+                name: "another major version of the action",
+                edit: (w) => w.replace("pulumi/actions@v6\n        with:\n          command: up", "pulumi/actions@v5\n        with:\n          command: up"),
+                error: /pulumi\/actions@v5: this mapping is that of pulumi\/actions@v6/,
+            },
+        ];
+        for (const c of cases) {
+            it(`refuses ${c.name}`, () => {
+                const edited = c.edit(workflow);
+                assert.notEqual(edited, workflow, "the edit applies");
+                assert.throws(() => pulumiActionSteps(edited, context), c.error);
+            });
+        }
+
+        it("evaluates only context lookups it has values for", () => {
+            assert.equal(evaluate("${{ github.event_name }} ${{github.sha}}", context), `push ${SHA}`);
+            assert.throws(() => evaluate("${{ github.ref }}", context), /no value for \$\{\{ github\.ref \}\}/);
+            assert.throws(() => evaluate("${{ format('{0}', github.sha) }}", context), /no value/);
+        });
+    });
+});
