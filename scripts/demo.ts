@@ -89,7 +89,7 @@ async function main(): Promise<number> {
     const repoRoot = repoRootFromHere();
     const cli = await pulumiCli(repoRoot);
     if (typeof cli === "number") return cli;
-    if (!fs.existsSync(path.join(repoRoot, "dist", "provider", "gitops", "main.js"))) {
+    if (!fs.existsSync(path.join(repoRoot, "dist", "provider", "apps", "gitops", "main.js"))) {
         process.stderr.write("The program is not built: run 'npm run build' first (npm run demo does).\n");
         return 1;
     }

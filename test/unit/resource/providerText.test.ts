@@ -46,7 +46,7 @@ describe("the provider text stored in state", () => {
     });
 
     it("finds this repository's build from a folder inside it (the root project's program)", () => {
-        assert.deepEqual(loadIn(path.join(REPO_ROOT, "dist", "provider", "gitops")), {
+        assert.deepEqual(loadIn(path.join(REPO_ROOT, "dist", "provider", "apps", "gitops")), {
             methods: ["check", "configure", "create", "delete", "diff", "read", "update"],
             same: true,
         });

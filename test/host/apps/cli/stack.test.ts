@@ -8,7 +8,7 @@ import { startEmulator, type RunningEmulator } from "../../../../emulator";
 import { FAST_EMULATOR, REPO_ROOT } from "../../../../testkit/world";
 import { at, commandEnv, D, runCommand, seedEveryState, type SeededFleet } from "../../../../testkit/cli/command";
 
-const FIXTURE = path.join(REPO_ROOT, "test/cli/fixtures/stack-export.json");
+const FIXTURE = path.join(REPO_ROOT, "test/host/apps/cli/fixtures/stack-export.json");
 
 /** A `pulumi` that logs its arguments and working directory, then prints the fixture (or fails as told). */
 function writeStandIn(dir: string): { cli: string; log: string } {

@@ -166,7 +166,7 @@ describe("examples and the root Pulumi project", () => {
 
         it("previews a pull request with the guardrails of the base branch", () => {
             const checkout = preview.steps.findIndex((s) => s.uses?.startsWith("actions/checkout@"));
-            const base = preview.steps.findIndex((s) => /git checkout FETCH_HEAD -- policy provider\/policy\n/.test(s.run ?? ""));
+            const base = preview.steps.findIndex((s) => /git checkout FETCH_HEAD -- policy provider\/rules\n/.test(s.run ?? ""));
             assert.ok(checkout >= 0 && base === checkout + 1, "right after the checkout");
             assert.ok(base < preview.steps.findIndex((s) => s.run === "npm run build"), "before anything is built");
         });
