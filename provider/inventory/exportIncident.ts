@@ -115,9 +115,8 @@ function label(r: DeviceIsolationStatus): string {
 
 /** Text from Defender made safe for one line of YAML comment or a one-line value. */
 function oneLine(text: string): string {
-    // eslint-disable-next-line no-control-regex
     return text
-        .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
+        .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ") // eslint-disable-line no-control-regex -- control characters are what is removed
         .trim()
         .slice(0, 200);
 }

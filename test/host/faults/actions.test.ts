@@ -6,7 +6,14 @@
  */
 import { strict as assert } from "assert";
 import { DEFAULT_DEVICES, type MachineActionJson, type RuntimeOptions } from "../../../emulator";
-import { actionsOf, assertFailed as failed, FAST_ACTIONS as FAST, SLOW_ACTIONS as SLOW, sleep, whenWaiting as waitingFor } from "../../../testkit/faults/faultHelpers";
+import {
+    actionsOf,
+    assertFailed as failed,
+    FAST_ACTIONS as FAST,
+    SLOW_ACTIONS as SLOW,
+    sleep,
+    whenWaiting as waitingFor,
+} from "../../../testkit/faults/faultHelpers";
 import type { DeviceIsolationArgs } from "../../../provider";
 import { journey } from "../../../testkit/faults/faultJourney";
 import { describeScenarios, type Scenario } from "../../../testkit/faults/faultLanes";

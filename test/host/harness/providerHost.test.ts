@@ -6,7 +6,6 @@ import { Counter } from "../../../testkit/host/fixtures/counterResource";
 import { counterConfig, counterInputs } from "../../../testkit/host/fixtures/counterBuilders";
 import { REPO_ROOT } from "../../../testkit/paths";
 
-
 describe("ProviderHost driving the Counter fixture through the real dynamic provider host", () => {
     let host: ProviderHost;
     let registered: CapturedResource;

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import sinon from "sinon";
-import { DEFAULT_RATE_LIMITS, pacerFor, pacingSnapshot, rateLimitProblems, resetPacing, type PacingKey, type PacingWaitEvent } from "../../../provider/defender";
+import {
+    DEFAULT_RATE_LIMITS,
+    pacerFor,
+    pacingSnapshot,
+    rateLimitProblems,
+    resetPacing,
+    type PacingKey,
+    type PacingWaitEvent,
+} from "../../../provider/defender";
 import { maxInAnyWindow } from "../../../testkit/requests/windows";
 
 const KEY: PacingKey = { apiHost: "api.security.microsoft.com", tenantId: "contoso", clientId: "app" };
