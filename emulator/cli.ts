@@ -2,8 +2,8 @@
 import { readFile } from "fs/promises";
 import { parse as parseYaml } from "yaml";
 import { CLI_DEFAULT_PORT, CLI_USAGE, parseCliArgs } from "./cliArgs";
-import { EmulatorOptions } from "./options";
-import { EmulatorOptionsError, startEmulator } from "./startEmulator";
+import { EmulatorOptions } from "./start/startOptions";
+import { EmulatorOptionsError, startEmulator } from "./start/startEmulator";
 
 async function readStructured(path: string, what: string): Promise<unknown> {
     let text: string;

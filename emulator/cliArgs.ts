@@ -1,6 +1,7 @@
 // Command line → EmulatorOptions. Pure, so it is tested without starting a process.
-import { EmulatorOptions, RateWindow } from "./options";
-import { Result, fail, ok } from "./result";
+import { Result, fail, ok } from "./base/result";
+import { RateWindow } from "./base/runtimeOptions";
+import { EmulatorOptions } from "./start/startOptions";
 
 /** The CLI's port when --port is not given (the library default is 0, a free port). */
 export const CLI_DEFAULT_PORT = 8443;

@@ -1,6 +1,6 @@
 // The Defender API endpoints, as pure functions from a request context to a Reply.
-import { EmulatorConfig, ISOLATION_TYPES, IsolationType } from "../options";
-import { Reply, jsonReply } from "../http/reply";
+import { EmulatorConfig, ISOLATION_TYPES, IsolationType } from "../base/runtimeOptions";
+import { Reply, jsonReply } from "../base/reply";
 import { DefenderState, isFinal } from "./defenderState";
 import { defenderError } from "./errors";
 import { parseListQuery, selectPage } from "./listQuery";

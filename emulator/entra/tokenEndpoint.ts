@@ -1,6 +1,6 @@
 // POST /{tenant}/oauth2/v2.0/token for the client credentials grant, with Entra's error answers.
-import { EmulatorConfig } from "../options";
-import { Reply } from "../http/reply";
+import { EmulatorConfig } from "../base/runtimeOptions";
+import { Reply } from "../base/reply";
 import { EntraRequestContext, entraError } from "./entraErrors";
 import { TokenStore } from "./tokenStore";
 
