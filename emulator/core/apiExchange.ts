@@ -49,6 +49,9 @@ export interface ApiExchangeIo {
 
 type Family = RouteDef["family"];
 
+/** Unknown paths answer as Defender does. */
+const family = (match: RouteMatch): Family => (match.kind === "match" ? match.route.family : "defender");
+
 const CONTENT_TYPES: Record<Family, string> = {
     defender: "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8",
     entra: "application/json; charset=utf-8",
@@ -91,6 +94,23 @@ function routeReply(
     return { reply, clientId };
 }
 
+/** The reply now (after any delay): an injected error in place of the route, or the route's own answer. */
+function perform(
+    core: EmulatorCore,
+    match: RouteMatch,
+    request: ApiRequest,
+    url: URL,
+    body: string,
+    fault: Fault | null,
+): { reply: Reply; clientId: string | null } {
+    // MSAL sends its correlation id as a header or in the query; Entra echoes it as correlation_id.
+    const header = request.headers["client-request-id"] as string | undefined;
+    const clientRequestId = typeof header === "string" ? header : (url.searchParams.get("client-request-id") ?? undefined);
+    const ectx: EntraRequestContext = { origin: request.origin, now: core.now(), clientRequestId };
+    const injected = fault ? faultReply(fault, family(match), ectx) : null;
+    return injected !== null ? { reply: injected, clientId: null } : routeReply(core, match, request, url, body, ectx);
+}
+
 export async function serveApiRequest(core: EmulatorCore, request: ApiRequest, io: ApiExchangeIo): Promise<void> {
     const seq = core.log.nextSeq();
     const arrivedAt = core.now();
@@ -100,7 +120,6 @@ export async function serveApiRequest(core: EmulatorCore, request: ApiRequest, i
     const body = read.ok ? read.text : "";
     const match = matchRoute(method, url.pathname);
     const route = match.kind === "match" ? match.route : null;
-    const family = route?.family ?? "defender";
     let clientId: string | null = null;
     let faultKind: Fault["kind"] | null = null;
 
@@ -129,7 +148,7 @@ export async function serveApiRequest(core: EmulatorCore, request: ApiRequest, i
     };
     if (!read.ok) {
         if (read.reason === "aborted") return record(null);
-        io.send(answerOf(defenderError(413, "PayloadTooLarge", "Request body is larger than 1 MiB"), family));
+        io.send(answerOf(defenderError(413, "PayloadTooLarge", "Request body is larger than 1 MiB"), family(match)));
         return record(413);
     }
 
@@ -138,20 +157,12 @@ export async function serveApiRequest(core: EmulatorCore, request: ApiRequest, i
     if (fault?.kind === "delay" && !(await io.sleep(fault.delayMs as number))) return drop();
     if (fault?.kind === "dropBeforePerform") return drop();
 
-    const now = core.now();
-    // MSAL sends its correlation id as a header or in the query; Entra echoes it as correlation_id.
-    const header = request.headers["client-request-id"] as string | undefined;
-    const clientRequestId = typeof header === "string" ? header : (url.searchParams.get("client-request-id") ?? undefined);
-    const ectx: EntraRequestContext = { origin: request.origin, now, clientRequestId };
-    let reply = fault ? faultReply(fault, family, ectx) : null;
-    if (reply === null) {
-        const out = routeReply(core, match, request, url, body, ectx);
-        reply = out.reply;
-        clientId = out.clientId;
-    }
+    const performed = perform(core, match, request, url, body, fault);
+    let reply = performed.reply;
+    clientId = performed.clientId;
 
     if (fault?.kind === "dropAfterPerform") return drop();
     if (fault?.kind === "shortPage") reply = shortPage(reply, fault.keepItems ?? 0);
-    io.send(answerOf(reply, family));
+    io.send(answerOf(reply, family(match)));
     record(reply.status);
 }
