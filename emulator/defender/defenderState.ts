@@ -1,10 +1,10 @@
 // Devices and machine actions, and the lifecycle that moves actions along. Evaluation is lazy: nothing
 // runs on timers; every read or write first calls advance(now), which applies all transitions due by
 // then, in time order, each stamped with the time it was due. So results depend only on timestamps.
-import { toServiceTime } from "../clock";
+import { toServiceTime } from "../base/clock";
 import { DeviceSpec, resolveSpecTime } from "../fleet/deviceSpec";
-import { newGuid } from "../ids";
-import { EmulatorConfig, IsolationType } from "../options";
+import { newGuid } from "../base/ids";
+import { EmulatorConfig, IsolationType } from "../base/runtimeOptions";
 import { EventQueue } from "./eventQueue";
 import { ActionRecord, ActionStatus, ActionType, FINAL_STATUSES, MachineRecord } from "./models";
 

@@ -1,5 +1,5 @@
 // $filter, $orderby, $top and $skip for the listings, and the page with its @odata.nextLink.
-import { Result, fail, ok } from "../result";
+import { Result, fail, ok } from "../base/result";
 import { FieldTable, Predicate, compileFilter } from "./odata";
 
 /** The documented ceiling for $top. */

@@ -1,5 +1,5 @@
 // The Defender entities as the API writes them, and the emulator's records behind them.
-import { IsolationType } from "../options";
+import { IsolationType } from "../base/runtimeOptions";
 
 export type ActionStatus = "Pending" | "InProgress" | "Succeeded" | "Failed" | "TimeOut" | "Cancelled";
 export const ACTION_STATUSES: readonly ActionStatus[] = ["Pending", "InProgress", "Succeeded", "Failed", "TimeOut", "Cancelled"];

@@ -1,6 +1,6 @@
 // The subset of OData $filter the Defender listings accept: eq/ne (and gt/ge/lt/le on dates), and, or,
 // parentheses, `in ('a','b')`. Anything else is an ODataError, as the service answers unsupported syntax.
-import { Result, fail, ok } from "../result";
+import { Result, fail, ok } from "../base/result";
 
 export interface FieldDef<T> {
     type: "string" | "datetime";

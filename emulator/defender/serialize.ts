@@ -1,6 +1,6 @@
 // Records → the JSON the API answers.
-import { toServiceTime } from "../clock";
-import { EmulatorConfig } from "../options";
+import { toServiceTime } from "../base/clock";
+import { EmulatorConfig } from "../base/runtimeOptions";
 import { ActionRecord, MachineActionJson, MachineJson, MachineRecord } from "./models";
 
 /** An UnManagedDevice contain: its reported type and scope are undocumented (quirks choose them). */

@@ -1,6 +1,7 @@
 // A device as the emulator's fleet declares it (fleet files, options, the control API), and its validation.
-import { MACHINE_ID_PATTERN } from "../ids";
-import { Result, fail, ok } from "../result";
+import { isRecord } from "../base/checks";
+import { MACHINE_ID_PATTERN } from "../base/ids";
+import { Result, fail, ok } from "../base/result";
 
 export const HEALTH_STATUSES = ["Active", "Inactive", "ImpairedCommunication", "NoSensorData", "NoSensorDataImpairedCommunication", "Unknown"] as const;
 
@@ -66,10 +67,6 @@ const KNOWN_KEYS = new Set([
     "riskScore",
     "exposureLevel",
 ]);
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** Validates one device; `where` names it in messages, e.g. `fleet.devices[2]`. */
 export function validateDeviceSpec(input: unknown, where: string): Result<DeviceSpec> {

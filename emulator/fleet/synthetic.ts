@@ -1,6 +1,6 @@
 // N generated devices for benchmarks: deterministic ids and names, all online and managed, so that
 // actions complete; platforms rotate so platform rules are exercised too.
-import { machineIdFromSeed } from "../ids";
+import { machineIdFromSeed } from "../base/ids";
 import { DeviceSpec } from "./deviceSpec";
 
 /** Upper bound on generated devices, to keep memory and start time bounded. */

@@ -4,7 +4,9 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from "fs/promises";
 import { resolve, join } from "path";
 import { generate } from "selfsigned";
 import { createPrivateKey } from "crypto";
-import { DEFAULT_TLS_DIR } from "./options";
+
+/** Where the CA lives unless told otherwise (relative to cwd). */
+export const DEFAULT_TLS_DIR = ".state/emulator-tls";
 
 export const CA_CERT_FILE = "ca.pem";
 export const CA_KEY_FILE = "ca-key.pem";

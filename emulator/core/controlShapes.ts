@@ -1,5 +1,6 @@
-// Shapes of the control surface (HTTP under /_emulator/ and the in-process methods).
-import { IsolationType } from "../options";
+// Shapes of the core's control operations: what they take and answer (served under /_emulator/ and by the
+// in-process methods).
+import { IsolationType } from "../base/runtimeOptions";
 import { IsolationState, MachineActionJson, MachineJson } from "../defender/models";
 
 /** A device as the control API shows it: the API shape plus what only the emulator knows. */
@@ -65,16 +66,4 @@ export interface ControlError {
     status: 400 | 404 | 409;
     code: "InvalidInput" | "NotFound" | "Conflict";
     message: string;
-}
-
-/** Thrown by the in-process control methods (the HTTP routes answer it as JSON instead). */
-export class EmulatorControlError extends Error {
-    constructor(
-        readonly status: number,
-        readonly code: string,
-        message: string,
-    ) {
-        super(message);
-        this.name = "EmulatorControlError";
-    }
 }

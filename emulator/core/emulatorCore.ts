@@ -1,17 +1,17 @@
-// The emulator's state and every control operation on it. Operations answer Results; the HTTP control
-// routes turn failures into JSON errors and the in-process methods into EmulatorControlError.
-import { EmulatorClock, toServiceTime } from "./clock";
-import { DefenderState, FORCED_STATUSES, ForcedStatus, isFinal, machineFromSpec } from "./defender/defenderState";
-import { MachineActionJson } from "./defender/models";
-import { actionToJson, machineToJson } from "./defender/serialize";
-import { RateLimiter } from "./defender/rateLimiter";
-import { TokenStore } from "./entra/tokenStore";
-import { DeviceSpec, validateDeviceSpec } from "./fleet/deviceSpec";
-import { Fault, FaultSet, validateFault } from "./http/faults";
-import { RequestLog, RequestLogEntry } from "./http/requestLog";
-import { DEFAULT_AUDIENCE, EmulatorConfig, ISOLATION_TYPES, IsolationType } from "./options";
-import { applyConfigPatch } from "./optionsValidation";
-import { Result, fail, ok } from "./result";
+// The emulator's state and diagnostics (faults, request log), and every control operation on them.
+// Operations answer Results; the control API turns failures into JSON errors over HTTP and into
+// EmulatorControlError in process.
+import { isRecord } from "../base/checks";
+import { EmulatorClock, toServiceTime } from "../base/clock";
+import { Result, fail, ok } from "../base/result";
+import { DEFAULT_AUDIENCE, EmulatorConfig, ISOLATION_TYPES, IsolationType } from "../base/runtimeOptions";
+import { applyConfigPatch } from "../base/runtimeOptionsValidation";
+import { DefenderState, FORCED_STATUSES, ForcedStatus, isFinal, machineFromSpec } from "../defender/defenderState";
+import { MachineActionJson } from "../defender/models";
+import { RateLimiter } from "../defender/rateLimiter";
+import { actionToJson, machineToJson } from "../defender/serialize";
+import { TokenStore } from "../entra/tokenStore";
+import { DeviceSpec, validateDeviceSpec } from "../fleet/deviceSpec";
 import {
     ControlError,
     EmulatorState,
@@ -20,7 +20,9 @@ import {
     MachineStateView,
     OutOfBandIsolateOptions,
     OutOfBandResult,
-} from "./control/controlTypes";
+} from "./controlShapes";
+import { Fault, FaultSet, validateFault } from "./faults";
+import { RequestLog, RequestLogEntry } from "./requestLog";
 
 export interface CoreInit {
     config: EmulatorConfig;
@@ -34,10 +36,6 @@ export const REDACTED = "(redacted)";
 
 const invalid = (message: string): ControlError => ({ status: 400, code: "InvalidInput", message });
 const notFound = (message: string): ControlError => ({ status: 404, code: "NotFound", message });
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function optionalString(o: Record<string, unknown>, key: string, errors: string[]): string | undefined {
     const v = o[key];

@@ -1,7 +1,7 @@
 // Every API and token request, kept raw (headers and body included) so tests can assert exactly what a
 // client sent, and scan it for leaked secrets. Control API calls are not logged.
 import type { FaultKind } from "./faults";
-import type { RouteName } from "./routes";
+import type { RouteName } from "../routes/catalogue";
 
 export interface RequestLogEntry {
     /** 1, 2, 3... since start or the last clear. */

@@ -1,7 +1,7 @@
 // Faults injected into the next N matching calls: a route name (`isolate`) or a pattern
 // (`POST /api/machines/*/isolate`, `*` = one path segment, method optional).
-import { Result, fail, ok } from "../result";
-import { ROUTE_NAMES, RouteName } from "./routes";
+import { Result, fail, ok } from "../base/result";
+import { ROUTE_NAMES, RouteName } from "../routes/catalogue";
 
 export type FaultKind = "status" | "delay" | "dropAfterPerform" | "dropBeforePerform" | "tokenFailure" | "shortPage";
 export const FAULT_KINDS: readonly FaultKind[] = ["status", "delay", "dropAfterPerform", "dropBeforePerform", "tokenFailure", "shortPage"];

@@ -1,7 +1,5 @@
-// Every option of the emulator, with its default. Runtime options can also be changed while it runs
-// (configure() / PATCH /_emulator/config); start options cannot.
-import { DeviceSpec } from "./fleet/deviceSpec";
-import type { RequestLogEntry } from "./http/requestLog";
+// The runtime options of the emulator, with their defaults: those that can also be changed while it runs
+// (configure() / PATCH /_emulator/config). The start-only ones are in start/startOptions.ts.
 
 export type IsolationType = "Full" | "Selective" | "UnManagedDevice";
 export const ISOLATION_TYPES: readonly IsolationType[] = ["Full", "Selective", "UnManagedDevice"];
@@ -84,43 +82,6 @@ export interface RuntimeOptions {
     portalRequestor?: string;
 }
 
-export interface TlsOptions {
-    /** CA directory; same as the top-level `tlsDir` (give one of them). @default ".state/emulator-tls" */
-    dir?: string;
-    /** Serve this certificate (PEM, may include the chain) instead of one signed by the CA; needs keyFile. @default undefined */
-    certFile?: string;
-    /** Private key (PEM) for certFile. @default undefined */
-    keyFile?: string;
-    /** CA file reported as `caCertPath` when certFile is used. @default undefined */
-    caFile?: string;
-}
-
-export interface FleetOptions {
-    /** Devices to start with. @default DEFAULT_FLEET (none when `file` is given) */
-    devices?: DeviceSpec[];
-    /** JSON or YAML file with a list of devices (or `{ devices: [...] }`); replaces `devices`. @default undefined */
-    file?: string;
-    /** Number of synthetic devices appended (ids from sha1("synthetic:<n>"), names syn-00001.fleet.contoso.com). @default 0 */
-    generate?: number;
-}
-
-export interface EmulatorOptions extends RuntimeOptions {
-    /** TCP port on 127.0.0.1; 0 picks a free one. @default 0 */
-    port?: number;
-    /** HTTPS with a certificate signed by the CA in `tlsDir` (true), with TlsOptions, or plain HTTP (false). @default true */
-    tls?: boolean | TlsOptions;
-    /** Where the CA lives: `ca.pem` + `ca-key.pem` are reused if present, else created there. Relative to cwd. @default ".state/emulator-tls" */
-    tlsDir?: string;
-    /** @default { devices: DEFAULT_FLEET } */
-    fleet?: FleetOptions;
-    /** Request log entries kept (oldest dropped first). @default 10000 */
-    requestLogLimit?: number;
-    /** Source of "now" in ms; the control API's clock offset is added to it. @default () => Date.now() */
-    clock?: () => number;
-    /** Called after each logged request (API and token traffic, not the control API). @default undefined */
-    onRequest?: (entry: RequestLogEntry) => void;
-}
-
 /** The effective runtime configuration, every field resolved. */
 export interface EmulatorConfig {
     actionDelays: Required<ActionDelays>;
@@ -141,7 +102,6 @@ export interface EmulatorConfig {
 }
 
 export const DEFAULT_AUDIENCE = "https://api.securitycenter.microsoft.com/.default";
-export const DEFAULT_TLS_DIR = ".state/emulator-tls";
 
 export function defaultConfig(): EmulatorConfig {
     return {
