@@ -56,6 +56,18 @@ export {
     type DefenderApiErrorKind,
 } from "./errors";
 export {
+    decide,
+    maxAttempts,
+    FIRST_ATTEMPT,
+    NOT_SENT_CODES,
+    type Answer,
+    type AttemptState,
+    type Decision,
+    type DecisionInput,
+    type ErrorBodyFields,
+    type FailureFields,
+} from "./decision";
+export {
     createTransport,
     requestsInFlight,
     type DefenderClientEvent,

@@ -1,8 +1,6 @@
 /**
- * When a request is sent again. A 429 means the request was not performed, so GET and POST alike wait
- * Retry-After and go again. A GET is also retried after a 5xx, a timeout or a network error, with
- * capped exponential backoff and full jitter. A POST never is: its failure comes back with
- * `outcomeUnknown: true`, and the caller lists the device's actions before sending anything again.
+ * The retry options, each with its default, and the arithmetic the decision per answer
+ * (decision.ts) uses: capped exponential backoff with full jitter, and Retry-After.
  */
 
 export interface RetryOptions {
