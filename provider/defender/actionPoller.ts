@@ -13,6 +13,7 @@
  * A failed poll is retried on the next tick; after `maxConsecutiveFailures` the waiters get the error.
  */
 import type { DefenderClient } from "./client";
+import { ENDPOINTS } from "./endpoints";
 import type { MachineAction } from "./models";
 import { isBucketIdle } from "./pacing";
 
@@ -59,7 +60,7 @@ export function createActionPoller(client: DefenderClient, options: ActionPoller
     const maxDeferMs = options.maxDeferMs ?? DEFAULT_MAX_DEFER_MS;
     const quietMs = Math.min(intervalMs, 1000);
     const host = apiHostOf(client);
-    const budgetFree = options.readBudgetFree ?? (() => isBucketIdle(host, "actions.read", quietMs));
+    const budgetFree = options.readBudgetFree ?? (() => isBucketIdle(host, ENDPOINTS.listActions.bucket, quietMs));
     // A deferred poll looks again soon, so it goes as soon as the budget has room.
     const recheckMs = Math.max(25, Math.min(250, intervalMs / 4));
     const waiters = new Map<string, Waiter[]>();

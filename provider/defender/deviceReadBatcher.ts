@@ -13,6 +13,7 @@
  * listing's answer lacks (a short or lagging page is not a deletion).
  */
 import type { DefenderClient } from "./client";
+import { ENDPOINTS, requestOf } from "./endpoints";
 import { invalidInputError } from "./errors";
 import { assertMachineId, describeValue } from "./ids";
 import type { Machine, MachineAction } from "./models";
@@ -97,7 +98,7 @@ export function createDeviceReadBatcher(client: DefenderClient, options: DeviceR
         read(machineId: string): Promise<DeviceSnapshot> {
             let id: string;
             try {
-                id = assertMachineId(machineId, "machineId", { method: "GET", path: "/api/machines" }).toLowerCase();
+                id = assertMachineId(machineId, "machineId", requestOf(ENDPOINTS.listMachines)).toLowerCase();
             } catch (e) {
                 return Promise.reject(e);
             }

@@ -4,6 +4,17 @@
  */
 export { createDefenderClient, type DefenderClient, type IsolateRequest, type ListActionsFilter, type ListingOptions, type ListMachinesFilter } from "./client";
 export type { ListingPage } from "./paging";
+export {
+    ENDPOINTS,
+    ENDPOINT_LIST,
+    endpointPath,
+    entityAnswer,
+    requestOf,
+    type Endpoint,
+    type EndpointName,
+    type EntityAnswer,
+    type PageAnswer,
+} from "./endpoints";
 export { renameOptionFields, validateClientOptions, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT_MS, type DefenderClientOptions } from "./options";
 export {
     CLOUDS,
