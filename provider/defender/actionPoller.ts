@@ -12,8 +12,10 @@
  * An action missing from the batch answer (a listing can lag behind a fresh action) is read by id.
  * A failed poll is retried on the next tick; after `maxConsecutiveFailures` the waiters get the error.
  */
-import type { DefenderClient } from "./client";
-import { ENDPOINTS } from "./endpoints";
+import { onAbort } from "../base/timers";
+import type { CallOptions, DefenderClient } from "./client";
+import { ENDPOINTS, requestOf } from "./endpoints";
+import { deadlineError } from "./errors";
 import type { MachineAction } from "./models";
 import { isBucketIdle } from "./pacing";
 
@@ -43,8 +45,11 @@ interface Waiter {
 }
 
 export interface ActionPoller {
-    /** Resolves with the action as seen by the next poll that covers it. */
-    next(actionId: string): Promise<MachineAction>;
+    /**
+     * Resolves with the action as seen by the next poll that covers it. `signal` ends this wait (a
+     * DefenderApiError of kind `deadline`); the polls go on for the other waiters.
+     */
+    next(actionId: string, options?: CallOptions): Promise<MachineAction>;
     /** Ids currently waited on. */
     readonly waiting: number;
     /** Polls made, listing requests and single reads sent, and times a due poll gave way to a busy budget. */
@@ -150,10 +155,21 @@ export function createActionPoller(client: DefenderClient, options: ActionPoller
     }
 
     return {
-        next(actionId: string): Promise<MachineAction> {
+        next(actionId: string, options: CallOptions = {}): Promise<MachineAction> {
             return new Promise((resolve, reject) => {
                 const ws = waiters.get(actionId) ?? [];
-                ws.push({ resolve, reject });
+                const waiter: Waiter = {
+                    resolve: (action) => (stopListening(), resolve(action)),
+                    reject: (error) => (stopListening(), reject(error)),
+                };
+                const stopListening = onAbort(options.signal, () => {
+                    const left = (waiters.get(actionId) ?? []).filter((w) => w !== waiter);
+                    if (left.length > 0) waiters.set(actionId, left);
+                    else settle(actionId, () => undefined);
+                    reject(deadlineError(requestOf(ENDPOINTS.getAction), "waiting for the action's next status poll"));
+                });
+                if (options.signal?.aborted) return;
+                ws.push(waiter);
                 waiters.set(actionId, ws);
                 schedule();
             });

@@ -15,6 +15,7 @@
  */
 import { createHash } from "node:crypto";
 import { ClientSecretCredential, DefaultAzureCredential, type AccessToken, type TokenCredential } from "@azure/identity";
+import { abortable } from "../base/timers";
 import { defenderApiError } from "./errors";
 import { redact } from "./redaction";
 
@@ -49,10 +50,13 @@ export interface CredentialSettings extends CredentialOptions {
 }
 
 export interface TokenSource {
-    /** A bearer token, from cache while it has more than a short margin of life left. */
-    getToken(): Promise<string>;
+    /**
+     * A bearer token, from cache while it has more than a short margin of life left. `signal` ends the
+     * wait (rejecting with its reason); the token request, shared with other callers, goes on.
+     */
+    getToken(signal?: AbortSignal): Promise<string>;
     /** After the API refused `rejected` with 401: a token not served from the credential's cache (once per rejected token). */
-    refreshToken(rejected: string): Promise<string>;
+    refreshToken(rejected: string, signal?: AbortSignal): Promise<string>;
     /** `text` without the client secret or any token this source handed out. */
     redact(text: string): string;
     /** Which credential answers: for messages and tests. */
@@ -187,22 +191,23 @@ export function tokenSourceFor(settings: CredentialSettings): TokenSource {
 
     return {
         credentialKind: entry.kind,
-        getToken() {
+        getToken(signal?: AbortSignal) {
             const cached = entry.tokens.get(scope);
             if (cached && Date.now() < cached.freshUntil) return Promise.resolve(cached.token.token);
-            return entry.refreshing.get(scope) ?? once(entry.fetching, fetchToken);
+            return abortable(entry.refreshing.get(scope) ?? once(entry.fetching, fetchToken), signal);
         },
-        refreshToken(rejected: string) {
+        refreshToken(rejected: string, signal?: AbortSignal) {
             const running = entry.refreshing.get(scope);
-            if (running) return running;
+            if (running) return abortable(running, signal);
             const cached = entry.tokens.get(scope);
             // Another call already refreshed after the same 401.
             if (cached && cached.token.token !== rejected && Date.now() < cached.freshUntil) return Promise.resolve(cached.token.token);
-            return once(entry.refreshing, async () => {
+            const refresh = once(entry.refreshing, async () => {
                 entry.tokens.delete(scope);
                 if (entry.make) entry.credential = entry.make();
                 return fetchToken();
             });
+            return abortable(refresh, signal);
         },
         redact(text: string) {
             return redact(text, [...(entry.secret ? [entry.secret] : []), ...entry.handedOut]);

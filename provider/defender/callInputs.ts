@@ -2,10 +2,22 @@
  * The client methods' inputs, checked before any path is built: each refusal names the field and the
  * fix, and the request it was for (by its path template).
  */
+import { isAbortSignal } from "../base/timers";
 import { ENDPOINTS, requestOf } from "./endpoints";
 import { invalidInputError } from "./errors";
 import { assertActionId, assertMachineId, describeValue, type RequestContext } from "./ids";
 import { ACTION_STATUSES, ISOLATION_TYPES, isActionStatus, isIsolationType, type ActionStatus, type IsolationType } from "./models";
+
+/** The last argument of every client method. */
+export interface CallOptions {
+    /**
+     * Ends the call when it aborts, wherever it waits (the pacing queue, a Retry-After pause, a backoff,
+     * the token request, the exchange), with a DefenderApiError of kind `deadline`; nothing is sent after
+     * it. `outcomeUnknown` is true only when a POST was on the wire. Pass `AbortSignal.timeout(ms)` for
+     * a deadline. @default undefined: each exchange is still bounded by the client's timeoutMs
+     */
+    signal?: AbortSignal;
+}
 
 export interface IsolateRequest {
     /** Why: shown in Defender's action center. Required by the API. */
@@ -113,6 +125,18 @@ function checkStatuses(status: unknown, template: RequestContext): ActionStatus[
         );
     }
     return statuses as ActionStatus[];
+}
+
+/** The call's signal, when the options are usable. */
+export function checkCallOptions(options: unknown, template: RequestContext): AbortSignal | undefined {
+    if (options === undefined) return undefined;
+    if (typeof options !== "object" || options === null)
+        throw invalidInputError("the call options must be an object such as {signal: AbortSignal.timeout(30000)}", template);
+    const signal = (options as CallOptions).signal;
+    if (signal !== undefined && !isAbortSignal(signal)) {
+        throw invalidInputError(`options.signal must be an AbortSignal, such as AbortSignal.timeout(30000); got ${describeValue(signal)}`, template);
+    }
+    return signal;
 }
 
 /** The listing's page bound: its own, or the client's. */

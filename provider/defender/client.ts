@@ -4,7 +4,15 @@
  * every failure is a DefenderApiError.
  */
 import { tokenSourceFor } from "./auth";
-import { checkComment, checkIsolateRequest, type IsolateRequest, type ListActionsFilter, type ListMachinesFilter } from "./callInputs";
+import {
+    checkCallOptions,
+    checkComment,
+    checkIsolateRequest,
+    type CallOptions,
+    type IsolateRequest,
+    type ListActionsFilter,
+    type ListMachinesFilter,
+} from "./callInputs";
 import { resolveEndpoints, type ResolvedEndpoints } from "./clouds";
 import { endpointPath, entityAnswer, ENDPOINTS, requestOf, type Endpoint, type EntityAnswer } from "./endpoints";
 import { defenderApiError } from "./errors";
@@ -16,34 +24,36 @@ import { DEFAULT_RATE_LIMITS } from "./pacing";
 import { resolveRetryOptions } from "./retry";
 import { createTransport, type Transport } from "./transport";
 
-export type { IsolateRequest, ListActionsFilter, ListMachinesFilter } from "./callInputs";
+export type { CallOptions, IsolateRequest, ListActionsFilter, ListMachinesFilter } from "./callInputs";
 export type { ListingOptions } from "./listings";
 
+/** Every method takes, last, `{ signal }` (CallOptions): a deadline that ends the call wherever it waits. */
 export interface DefenderClient {
     readonly endpoints: ResolvedEndpoints;
     /** POST /api/machines/{id}/isolate with `{"Comment", "IsolationType"}`. */
-    isolate(machineId: string, request: IsolateRequest): Promise<MachineAction>;
+    isolate(machineId: string, request: IsolateRequest, options?: CallOptions): Promise<MachineAction>;
     /** POST /api/machines/{id}/unisolate with `{"Comment"}`. */
-    unisolate(machineId: string, comment: string): Promise<MachineAction>;
+    unisolate(machineId: string, comment: string, options?: CallOptions): Promise<MachineAction>;
     /** POST /api/machineactions/{id}/cancel with `{"Comment"}` when a comment is given, else `{}`. */
-    cancelAction(actionId: string, comment?: string): Promise<MachineAction>;
+    cancelAction(actionId: string, comment?: string, options?: CallOptions): Promise<MachineAction>;
     /** GET /api/machineactions/{id}; a 404 is a DefenderApiError with status 404. */
-    getAction(actionId: string): Promise<MachineAction>;
+    getAction(actionId: string, options?: CallOptions): Promise<MachineAction>;
     /**
      * GET /api/machineactions?$filter=..., every page. With no device filter this is the whole
      * fleet's listing, `pageSize` (up to 10,000) actions a page: give `listing.maxPages` to bound it.
+     * The listing options carry the call's `signal`.
      */
     listActions(filter?: ListActionsFilter, listing?: ListingOptions): Promise<MachineAction[]>;
     /** GET /api/machines/{id}; the id must be the 40-hex device id. */
-    getMachine(machineId: string): Promise<Machine>;
+    getMachine(machineId: string, options?: CallOptions): Promise<Machine>;
     /** GET /api/machines?$filter=computerDnsName eq '<name>': exact (case-insensitive) matches only, never substrings. */
-    findMachinesByDnsName(name: string): Promise<Machine[]>;
+    findMachinesByDnsName(name: string, options?: CallOptions): Promise<Machine[]>;
     /**
      * The devices among `ids` that exist: `GET /api/machines?$filter=id in (...)` in requests of 50, or
      * single `getMachine` reads (404 = absent) when the service refuses `in`. A device a listing's answer
      * lacks is read by itself: only that read's 404 leaves it out (a short page is not a deletion).
      */
-    listMachines(filter: ListMachinesFilter): Promise<Machine[]>;
+    listMachines(filter: ListMachinesFilter, options?: CallOptions): Promise<Machine[]>;
 }
 
 export function createDefenderClient(options: DefenderClientOptions = {}): DefenderClient {
@@ -53,13 +63,15 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
     const transport = transportFor(options, endpoints);
     const call = callOver(transport);
 
-    const getMachine = (machineId: string) => {
-        const id = assertMachineId(machineId, "machineId", requestOf(ENDPOINTS.getMachine));
-        return call(ENDPOINTS.getMachine, { machineId: id });
+    const getMachine = (machineId: string, options?: CallOptions) => {
+        const template = requestOf(ENDPOINTS.getMachine);
+        const id = assertMachineId(machineId, "machineId", template);
+        return call(ENDPOINTS.getMachine, { machineId: id }, undefined, checkCallOptions(options, template));
     };
-    const getAction = (actionId: string) => {
-        const id = assertActionId(actionId, "actionId", requestOf(ENDPOINTS.getAction));
-        return call(ENDPOINTS.getAction, { actionId: id });
+    const getAction = (actionId: string, options?: CallOptions) => {
+        const template = requestOf(ENDPOINTS.getAction);
+        const id = assertActionId(actionId, "actionId", template);
+        return call(ENDPOINTS.getAction, { actionId: id }, undefined, checkCallOptions(options, template));
     };
     const listings = createListings({
         transport,
@@ -71,34 +83,38 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
 
     return {
         endpoints,
-        async isolate(machineId, request) {
-            const id = assertMachineId(machineId, "machineId", requestOf(ENDPOINTS.isolate));
+        async isolate(machineId, request, options) {
+            const template = requestOf(ENDPOINTS.isolate);
+            const id = assertMachineId(machineId, "machineId", template);
             const { comment, isolationType } = checkIsolateRequest(request);
-            return call(ENDPOINTS.isolate, { machineId: id }, { Comment: comment, IsolationType: isolationType });
+            const body = { Comment: comment, IsolationType: isolationType };
+            return call(ENDPOINTS.isolate, { machineId: id }, body, checkCallOptions(options, template));
         },
-        async unisolate(machineId, comment) {
+        async unisolate(machineId, comment, options) {
             const template = requestOf(ENDPOINTS.unisolate);
             const id = assertMachineId(machineId, "machineId", template);
-            return call(ENDPOINTS.unisolate, { machineId: id }, { Comment: checkComment(comment, "comment", template) });
+            const body = { Comment: checkComment(comment, "comment", template) };
+            return call(ENDPOINTS.unisolate, { machineId: id }, body, checkCallOptions(options, template));
         },
-        async cancelAction(actionId, comment) {
+        async cancelAction(actionId, comment, options) {
             const template = requestOf(ENDPOINTS.cancelAction);
             const id = assertActionId(actionId, "actionId", template);
-            return call(ENDPOINTS.cancelAction, { actionId: id }, comment === undefined ? {} : { Comment: checkComment(comment, "comment", template) });
+            const body: Record<string, string> = comment === undefined ? {} : { Comment: checkComment(comment, "comment", template) };
+            return call(ENDPOINTS.cancelAction, { actionId: id }, body, checkCallOptions(options, template));
         },
-        getAction: async (actionId) => getAction(actionId),
-        listActions: (filter, listing) => listings.actions(filter, listing),
-        getMachine: async (machineId) => getMachine(machineId),
-        findMachinesByDnsName: async (name) => listings.machinesByDnsName(name),
-        listMachines: async (filter) => listings.machines(filter),
+        getAction: async (actionId, options) => getAction(actionId, options),
+        listActions: async (filter, listing) => listings.actions(filter, listing),
+        getMachine: async (machineId, options) => getMachine(machineId, options),
+        findMachinesByDnsName: async (name, options) => listings.machinesByDnsName(name, options),
+        listMachines: async (filter, options) => listings.machines(filter, options),
     };
 }
 
 /** One entity endpoint called: the path filled in, the body sent, the answer read as the table says. */
 function callOver(transport: Transport) {
-    return async <T>(endpoint: Endpoint<EntityAnswer<T>>, params: Record<string, string>, body?: Record<string, string>): Promise<T> => {
+    return async <T>(endpoint: Endpoint<EntityAnswer<T>>, params: Record<string, string>, body?: Record<string, string>, signal?: AbortSignal): Promise<T> => {
         const path = endpointPath(endpoint, params);
-        const res = await transport.send({ method: endpoint.method, path, body, bucket: endpoint.bucket });
+        const res = await transport.send({ method: endpoint.method, path, body, bucket: endpoint.bucket, signal });
         return entityAnswer(endpoint, params, path, res);
     };
 }

@@ -36,7 +36,8 @@ export type Answer =
           kind: "noResponse";
           /** Network error code, e.g. ECONNRESET; ETIMEDOUT when the exchange ran out of time. */
           code: string;
-          timeout: boolean;
+          /** The exchange ran out of its own time (`timeout`), the caller's signal aborted it (`deadline`), or the network failed. */
+          cause: "timeout" | "deadline" | "network";
       };
 
 /** Counters across the attempts of one call. */
@@ -99,14 +100,20 @@ export function decide(input: DecisionInput): Decision {
 
 function decideNoResponse(input: DecisionInput, answer: Extract<Answer, { kind: "noResponse" }>): Decision {
     const { method, state, retry } = input;
-    const cause: RetryCause = answer.timeout ? "timeout" : "network";
-    if (method === "GET" && state.transientRetries < retry.limit) return backoff(input, cause, undefined);
+    const isPost = method === "POST";
+    if (answer.cause === "deadline") {
+        // The caller stopped waiting: never sent again. A POST on the wire may have been performed.
+        const detail = isPost ? undefined : state.attempt > 1 ? `after ${state.attempt} attempts` : undefined;
+        return { verdict: "fail", error: { kind: "deadline", outcomeUnknown: isPost, reason: "waiting for the answer", detail } };
+    }
+    const cause: RetryCause = answer.cause;
+    if (!isPost && state.transientRetries < retry.limit) return backoff(input, cause, undefined);
     return {
         verdict: "fail",
         error: {
-            kind: answer.timeout ? "timeout" : "network",
-            outcomeUnknown: method === "POST" && !NOT_SENT_CODES.has(answer.code),
-            reason: answer.timeout ? `timeout after ${input.timeoutMs} ms` : answer.code,
+            kind: cause,
+            outcomeUnknown: isPost && !NOT_SENT_CODES.has(answer.code),
+            reason: cause === "timeout" ? `timeout after ${input.timeoutMs} ms` : answer.code,
             detail: state.attempt > 1 ? `after ${state.attempt} attempts` : undefined,
         },
     };

@@ -12,9 +12,10 @@
  * A device is absent only when its own read answered 404: `listMachines` reads by itself every device a
  * listing's answer lacks (a short or lagging page is not a deletion).
  */
-import type { DefenderClient } from "./client";
+import { onAbort } from "../base/timers";
+import type { CallOptions, DefenderClient } from "./client";
 import { ENDPOINTS, requestOf } from "./endpoints";
-import { invalidInputError } from "./errors";
+import { deadlineError, invalidInputError } from "./errors";
 import { assertMachineId, describeValue } from "./ids";
 import type { Machine, MachineAction } from "./models";
 
@@ -38,8 +39,12 @@ export interface DeviceSnapshot {
 }
 
 export interface DeviceReadBatcher {
-    /** Resolves with the device as read by the next batch; rejects when that batch fails. */
-    read(machineId: string): Promise<DeviceSnapshot>;
+    /**
+     * Resolves with the device as read by the next batch; rejects when that batch fails. `signal` ends
+     * this wait (a DefenderApiError of kind `deadline`): a device no read waits for any more leaves a
+     * batch not sent yet, and a batch already sent goes on for the other reads.
+     */
+    read(machineId: string, options?: CallOptions): Promise<DeviceSnapshot>;
     /** Batches sent and device reads they answered. */
     readonly stats: { batches: number; devices: number };
 }
@@ -95,7 +100,7 @@ export function createDeviceReadBatcher(client: DefenderClient, options: DeviceR
     }
 
     return {
-        read(machineId: string): Promise<DeviceSnapshot> {
+        read(machineId: string, options: CallOptions = {}): Promise<DeviceSnapshot> {
             let id: string;
             try {
                 id = assertMachineId(machineId, "machineId", requestOf(ENDPOINTS.listMachines)).toLowerCase();
@@ -103,7 +108,19 @@ export function createDeviceReadBatcher(client: DefenderClient, options: DeviceR
                 return Promise.reject(e);
             }
             return new Promise((resolve, reject) => {
-                gathering.set(id, [...(gathering.get(id) ?? []), { resolve, reject }]);
+                const batch = gathering;
+                const waiter: Waiter = {
+                    resolve: (snapshot) => (stopListening(), resolve(snapshot)),
+                    reject: (error) => (stopListening(), reject(error)),
+                };
+                const stopListening = onAbort(options.signal, () => {
+                    const left = (batch.get(id) ?? []).filter((w) => w !== waiter);
+                    if (batch === gathering && left.length === 0) batch.delete(id);
+                    else if (batch.has(id)) batch.set(id, left);
+                    reject(deadlineError(requestOf(ENDPOINTS.listMachines), "waiting for the device's batched read"));
+                });
+                if (options.signal?.aborted) return;
+                gathering.set(id, [...(gathering.get(id) ?? []), waiter]);
                 if (gathering.size >= batchSize) return flush();
                 if (timer !== undefined) clearTimeout(timer);
                 timer = setTimeout(flush, gatherMs);

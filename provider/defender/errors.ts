@@ -9,12 +9,15 @@ import { redact } from "./redaction";
  * - `http`: the API answered with an error status.
  * - `rateLimited`: 429s outlasted the retry options (see `retryAfterSeconds`).
  * - `network` / `timeout`: no answer; for a POST `outcomeUnknown` is true.
+ * - `deadline`: the caller's signal aborted the call while it waited (`reason` says for what); for a POST
+ *   `outcomeUnknown` is true only when it was on the wire.
  * - `token`: no token could be obtained.
  * - `invalidInput`: refused before anything was sent (bad machine id, bad filter...).
  * - `invalidResponse`: the API answered 2xx with a body that is not what it documents.
  * - `invalidOptions`: the client options are unusable (see `problems`).
  */
-export type DefenderApiErrorKind = "http" | "rateLimited" | "network" | "timeout" | "token" | "invalidInput" | "invalidResponse" | "invalidOptions";
+export type DefenderApiErrorKind =
+    "http" | "rateLimited" | "network" | "timeout" | "deadline" | "token" | "invalidInput" | "invalidResponse" | "invalidOptions";
 
 export interface DefenderApiErrorFields {
     kind: DefenderApiErrorKind;
@@ -33,7 +36,7 @@ export interface DefenderApiErrorFields {
     outcomeUnknown: boolean;
     /** The wait the API asked for on a 429. */
     retryAfterSeconds?: number;
-    /** Network error code or "timeout after N ms" when there was no answer. */
+    /** Network error code or "timeout after N ms" when there was no answer; for `deadline`, what the call was waiting for. */
     reason?: string;
     /** What went wrong beyond the status, and what to do. */
     detail?: string;
@@ -82,6 +85,8 @@ export function formatDefenderApiErrorMessage(f: DefenderApiErrorFields): string
             return `${request} refused before sending: ${f.detail ?? "invalid input"}`;
         case "token":
             return `Defender API token request for ${f.path} failed: ${f.detail ?? "no token"}`;
+        case "deadline":
+            return `${request} stopped at the deadline while ${f.reason ?? "waiting"}${detail}${unknown}`;
         case "network":
         case "timeout":
             return `${request} failed: no response (${f.reason ?? f.kind})${detail}${unknown}`;
@@ -92,6 +97,14 @@ export function formatDefenderApiErrorMessage(f: DefenderApiErrorFields): string
             return `${request} failed: ${status || "error"}${message}${correlation}${detail}${unknown}`;
         }
     }
+}
+
+/**
+ * The caller's signal aborted while a call waited for something other than an answer on the wire
+ * (`reason`: "waiting for …"); so nothing it sent can have been performed since.
+ */
+export function deadlineError(request: { method: string; path: string }, reason: string, detail?: string): DefenderApiError {
+    return defenderApiError({ kind: "deadline", method: request.method, path: request.path, outcomeUnknown: false, reason, detail });
 }
 
 /** An input refused before any request; `detail` names the field and the fix. */

@@ -5,6 +5,7 @@
  * the decision's, and no axios error object, with its request config and headers, leaves this file.
  */
 import axios, { type AxiosInstance } from "axios";
+import { onAbort } from "../base/timers";
 import { userAgent } from "./userAgent";
 
 export interface ExchangeRequest {
@@ -16,9 +17,11 @@ export interface ExchangeRequest {
 }
 
 export type Exchanged =
-    { kind: "response"; status: number; headers: Record<string, string>; text: string } | { kind: "noResponse"; code: string; timeout: boolean };
+    | { kind: "response"; status: number; headers: Record<string, string>; text: string }
+    | { kind: "noResponse"; code: string; cause: "timeout" | "deadline" | "network" };
 
-export type Exchange = (request: ExchangeRequest, token: string) => Promise<Exchanged>;
+/** One round trip; `signal` (the caller's deadline) cuts it off as the exchange's own bound does. */
+export type Exchange = (request: ExchangeRequest, token: string, signal?: AbortSignal) => Promise<Exchanged>;
 
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -43,7 +46,7 @@ export function createExchange(apiBaseUrl: string, timeoutMs: number): Exchange 
         transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
     });
 
-    return async (request, token) => {
+    return async (request, token, signal) => {
         const headers: Record<string, string> = {
             Authorization: `Bearer ${token}`,
             Accept: "application/json",
@@ -53,7 +56,8 @@ export function createExchange(apiBaseUrl: string, timeoutMs: number): Exchange 
         inFlight++;
         // axios's `timeout` is an idle timeout in Node: an answer trickling in never trips it. This one bounds the whole exchange.
         const controller = new AbortController();
-        const deadline = setTimeout(() => controller.abort(), timeoutMs);
+        const bound = setTimeout(() => controller.abort(), timeoutMs);
+        const stopListening = onAbort(signal, () => controller.abort());
         try {
             const res = await http.request<string>({
                 method: request.method,
@@ -64,11 +68,13 @@ export function createExchange(apiBaseUrl: string, timeoutMs: number): Exchange 
             });
             return { kind: "response", status: res.status, headers: flatHeaders(res.headers), text: typeof res.data === "string" ? res.data : "" };
         } catch (e) {
-            if (controller.signal.aborted) return { kind: "noResponse", code: "ETIMEDOUT", timeout: true };
+            if (signal?.aborted) return { kind: "noResponse", code: "ERR_CANCELED", cause: "deadline" };
+            if (controller.signal.aborted) return { kind: "noResponse", code: "ETIMEDOUT", cause: "timeout" };
             const code = axios.isAxiosError(e) && typeof e.code === "string" ? e.code : "ERR_UNKNOWN";
-            return { kind: "noResponse", code, timeout: code === "ETIMEDOUT" || code === "ECONNABORTED" };
+            return { kind: "noResponse", code, cause: code === "ETIMEDOUT" || code === "ECONNABORTED" ? "timeout" : "network" };
         } finally {
-            clearTimeout(deadline);
+            clearTimeout(bound);
+            stopListening();
             inFlight--;
         }
     };

@@ -2,7 +2,15 @@
  * The Defender for Endpoint API client: endpoints, credentials, the request funnel (pacing, retry,
  * error mapping), typed models and the isolation-state rule. Knows nothing of Pulumi.
  */
-export { createDefenderClient, type DefenderClient, type IsolateRequest, type ListActionsFilter, type ListingOptions, type ListMachinesFilter } from "./client";
+export {
+    createDefenderClient,
+    type CallOptions,
+    type DefenderClient,
+    type IsolateRequest,
+    type ListActionsFilter,
+    type ListingOptions,
+    type ListMachinesFilter,
+} from "./client";
 export type { ListingPage } from "./paging";
 export {
     ENDPOINTS,

@@ -3,7 +3,16 @@
  * `in (...)` in requests of 50; when the service refuses `in`, one request per id instead, remembered
  * per collection. Every listing reads to its end (paging.ts) and checks again what it asked for.
  */
-import { checkActionsFilter, checkListing, checkMachineIds, type CheckedActionsFilter, type ListActionsFilter, type ListMachinesFilter } from "./callInputs";
+import {
+    checkActionsFilter,
+    checkCallOptions,
+    checkListing,
+    checkMachineIds,
+    type CallOptions,
+    type CheckedActionsFilter,
+    type ListActionsFilter,
+    type ListMachinesFilter,
+} from "./callInputs";
 import { ENDPOINTS, requestOf } from "./endpoints";
 import { isDefenderApiError } from "./errors";
 import { assertDnsName } from "./ids";
@@ -12,8 +21,8 @@ import { odataEq, odataIn } from "./odata";
 import { listAll, type ListingPage } from "./paging";
 import type { Transport } from "./transport";
 
-/** How one listing is read. */
-export interface ListingOptions {
+/** How one listing is read; its signal ends the listing wherever it waits. */
+export interface ListingOptions extends CallOptions {
     /** Pages this listing may read before it fails (instead of being silently cut). @default the client's maxPages */
     maxPages?: number;
     /** Called after each page, for progress; must not throw (if it does, it is ignored). @default undefined */
@@ -22,8 +31,8 @@ export interface ListingOptions {
 
 export interface Listings {
     actions(filter?: ListActionsFilter, listing?: ListingOptions): Promise<MachineAction[]>;
-    machines(filter: ListMachinesFilter): Promise<Machine[]>;
-    machinesByDnsName(name: string): Promise<Machine[]>;
+    machines(filter: ListMachinesFilter, options?: CallOptions): Promise<Machine[]>;
+    machinesByDnsName(name: string, options?: CallOptions): Promise<Machine[]>;
 }
 
 export interface ListingContext {
@@ -31,8 +40,8 @@ export interface ListingContext {
     pageSize: number;
     maxPages: number;
     /** Single reads, for the fallback and for devices a listing left out; a 404 is absence. */
-    getAction(actionId: string): Promise<MachineAction>;
-    getMachine(machineId: string): Promise<Machine>;
+    getAction(actionId: string, options?: CallOptions): Promise<MachineAction>;
+    getMachine(machineId: string, options?: CallOptions): Promise<Machine>;
 }
 
 const IDS_PER_REQUEST = 50;
@@ -41,8 +50,8 @@ export function createListings(ctx: ListingContext): Listings {
     const ids = idLists();
     return {
         actions: (filter = {}, listing = {}) => listActions(ctx, ids, filter, listing),
-        machines: (filter) => listMachines(ctx, ids, filter),
-        machinesByDnsName: (name) => listMachinesByDnsName(ctx, name),
+        machines: (filter, options) => listMachines(ctx, ids, filter, options),
+        machinesByDnsName: (name, options) => listMachinesByDnsName(ctx, name, options),
     };
 }
 
@@ -75,6 +84,7 @@ function idLists(): IdLists {
 async function listActions(ctx: ListingContext, inOrSingle: IdLists, filter: ListActionsFilter, listing: ListingOptions): Promise<MachineAction[]> {
     const f = checkActionsFilter(filter);
     const pages = checkListing(listing, ctx.maxPages);
+    const signal = checkCallOptions(listing, requestOf(ENDPOINTS.listActions));
     const keep = keepsActions(f);
     const clauses = serviceClauses(f);
     const list = (extra: string[]) =>
@@ -87,13 +97,16 @@ async function listActions(ctx: ListingContext, inOrSingle: IdLists, filter: Lis
             pageSize: ctx.pageSize,
             maxPages: pages,
             onPage: listing.onPage,
+            signal,
         });
     const collection = ENDPOINTS.listActions.path;
     let found: MachineAction[];
     if (f.ids !== undefined) {
         const ids = [...f.ids];
         const single = async () =>
-            (await Promise.all(ids.map((id) => ctx.getAction(id).catch(absentOn404)))).filter((a): a is MachineAction => a !== undefined && keep(a));
+            (await Promise.all(ids.map((id) => ctx.getAction(id, { signal }).catch(absentOn404)))).filter(
+                (a): a is MachineAction => a !== undefined && keep(a),
+            );
         found = await inOrSingle(collection, ids, (chunk) => list([odataIn("id", chunk)]), single);
     } else if (f.machineIds !== undefined) {
         const ids = [...f.machineIds];
@@ -125,8 +138,9 @@ function serviceClauses(f: CheckedActionsFilter): string[] {
     ].filter((c): c is string => c !== undefined);
 }
 
-async function listMachines(ctx: ListingContext, inOrSingle: IdLists, filter: ListMachinesFilter): Promise<Machine[]> {
+async function listMachines(ctx: ListingContext, inOrSingle: IdLists, filter: ListMachinesFilter, options?: CallOptions): Promise<Machine[]> {
     const ids = checkMachineIds(filter);
+    const signal = checkCallOptions(options, requestOf(ENDPOINTS.listMachines));
     const list = (chunk: string[]) =>
         listAll(ctx.transport, {
             endpoint: ENDPOINTS.listMachines,
@@ -135,9 +149,10 @@ async function listMachines(ctx: ListingContext, inOrSingle: IdLists, filter: Li
             filtersLocally: false,
             pageSize: ctx.pageSize,
             maxPages: ctx.maxPages,
+            signal,
         });
     const single = async (wanted: Iterable<string>) => {
-        const reads = await Promise.all([...wanted].map((id) => ctx.getMachine(id).catch(absentOn404)));
+        const reads = await Promise.all([...wanted].map((id) => ctx.getMachine(id, { signal }).catch(absentOn404)));
         return reads.filter((m): m is Machine => m !== undefined);
     };
     const listThenSingle = async (chunk: string[]) => {
@@ -150,8 +165,9 @@ async function listMachines(ctx: ListingContext, inOrSingle: IdLists, filter: Li
     return [...new Map(found.map((m) => [m.id.toLowerCase(), m])).values()];
 }
 
-async function listMachinesByDnsName(ctx: ListingContext, name: string): Promise<Machine[]> {
+async function listMachinesByDnsName(ctx: ListingContext, name: string, options?: CallOptions): Promise<Machine[]> {
     const dnsName = assertDnsName(name, "name", requestOf(ENDPOINTS.listMachines));
+    const signal = checkCallOptions(options, requestOf(ENDPOINTS.listMachines));
     const lower = dnsName.toLowerCase();
     return listAll(ctx.transport, {
         endpoint: ENDPOINTS.listMachines,
@@ -160,6 +176,7 @@ async function listMachinesByDnsName(ctx: ListingContext, name: string): Promise
         filtersLocally: false,
         pageSize: ctx.pageSize,
         maxPages: ctx.maxPages,
+        signal,
     });
 }
 

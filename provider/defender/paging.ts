@@ -24,6 +24,8 @@ export interface ListRequest<T> {
     maxPages: number;
     /** Called after each page is read, for progress. */
     onPage?: (page: ListingPage) => void;
+    /** The caller's deadline, for every page's request. */
+    signal?: AbortSignal;
 }
 
 /** Progress of a listing: pages read so far and the items they held. */
@@ -50,7 +52,7 @@ export async function listAll<T>(transport: Transport, request: ListRequest<T>):
     let seen = 0;
     for (let page = 0; page < request.maxPages && next !== undefined; page++) {
         const path: string = next;
-        const res = await transport.send({ method: "GET", path, bucket });
+        const res = await transport.send({ method: "GET", path, bucket, signal: request.signal });
         const parsed = res.bodyProblem === undefined ? parsePage(res.body, answer.item) : { ok: false as const, problem: res.bodyProblem };
         if (!parsed.ok) {
             throw defenderApiError({

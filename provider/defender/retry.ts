@@ -101,8 +101,3 @@ export function parseRetryAfterSeconds(header: string | undefined, now: number =
     if (Number.isNaN(at)) return undefined;
     return Math.max(0, Math.ceil((at - now) / 1000));
 }
-
-/** Resolves after `ms` on the global timer (fake timers drive it in tests). */
-export function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}

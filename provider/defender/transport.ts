@@ -6,15 +6,18 @@
  *   bounded as a whole) → the bucket is told of the answer → decide (pure: done, retry now, retry
  *   after N ms, or fail with which error)
  *
- * and every failure leaves as a DefenderApiError.
+ * and every failure leaves as a DefenderApiError. The request's signal (the caller's deadline) ends
+ * every wait in it (the queue, a Retry-After pause, a backoff, the token, the exchange) with an error of
+ * kind `deadline`, and nothing is sent after it aborted.
  */
 import type { TokenSource } from "./auth";
 import { parseBody, parseErrorBody } from "./answerBody";
 import { decide, FIRST_ATTEMPT, type Answer, type AttemptState, type Decision, type RetryCause } from "./decision";
-import { defenderApiError, isDefenderApiError } from "./errors";
+import { deadlineError, defenderApiError, isDefenderApiError, type DefenderApiError } from "./errors";
 import { createExchange, type Exchanged, type ExchangeRequest } from "./exchange";
 import { pacerFor, type ApiBucket, type BucketPacer, type PacingKey, type PacingWaitEvent, type RateLimit } from "./pacing";
-import { parseRetryAfterSeconds, sleep, type RetryOptions } from "./retry";
+import { parseRetryAfterSeconds, type RetryOptions } from "./retry";
+import { sleep } from "../base/timers";
 
 export type { RetryCause } from "./decision";
 export { requestsInFlight } from "./exchange";
@@ -36,6 +39,8 @@ export interface TransportOptions {
 
 export interface TransportRequest extends ExchangeRequest {
     bucket: ApiBucket;
+    /** Ends the call, wherever it waits, with a DefenderApiError of kind `deadline`. @default undefined */
+    signal?: AbortSignal;
 }
 
 export interface TransportResponse {
@@ -67,8 +72,10 @@ export function createTransport(options: TransportOptions): Transport {
             front: state.attempt > 1,
             maxBlockedWaitMs: retry.maxRetryAfterSeconds * 1000,
             onWait: (e) => emit({ type: "pacingWait", ...e }),
+            signal: request.signal,
         });
         if (slot.ok) return;
+        if (slot.reason === "aborted") throw deadline(request, state.attempt - 1, pacingWait(pacer));
         const blockedForSeconds = slot.reason === "blocked" ? Math.ceil(slot.blockedForMs / 1000) : undefined;
         throw defenderApiError({
             kind: "rateLimited",
@@ -100,27 +107,40 @@ export function createTransport(options: TransportOptions): Transport {
         const { method, path } = request;
         const delayMs = decision.verdict === "retryNow" ? 0 : decision.delayMs;
         emit({ type: "retry", method, path, attempt: decision.next.attempt - 1, cause: decision.cause, ...statusOf(decision), delayMs });
-        if (decision.verdict === "retryNow") await tokens.refreshToken(token);
-        else if (decision.via === "bucket")
-            pacer.block(decision.delayMs); // the retry waits in the bucket, with every other call of this API
-        else await sleep(decision.delayMs);
+        if (decision.verdict === "retryNow") await tokens.refreshToken(token, request.signal);
+        // A bucket retry waits in the bucket's queue, with every other call of this API.
+        else if (decision.via === "bucket") pacer.block(decision.delayMs);
+        else await sleep(decision.delayMs, request.signal);
     };
 
     const send = async (request: TransportRequest): Promise<TransportResponse> => {
         const pacer = pacerFor(options.pacingKey, request.bucket, options.rateLimits);
-        for (let state = FIRST_ATTEMPT; ;) {
-            await admit(pacer, request, state);
-            const token = await tokens.getToken();
-            const exchanged = await exchange(request, token);
-            pacer.answered(); // the service counted this call by now: the client's windows never run ahead of it
-            const decision = decide({ method: request.method, state, answer: answerOf(exchanged), retry, timeoutMs });
-            if (decision.verdict === "done") return parseBody(exchanged as Extract<Exchanged, { kind: "response" }>); // only an answer is done
-            if (decision.verdict === "fail") {
-                if (decision.blockBucketMs !== undefined) pacer.block(decision.blockBucketMs);
-                throw defenderApiError({ method: request.method, path: request.path, ...decision.error });
+        let state = FIRST_ATTEMPT;
+        let sent = 0;
+        let waitingFor = "its turn";
+        try {
+            for (;;) {
+                if (request.signal?.aborted) throw deadline(request, sent, "its turn");
+                await admit(pacer, request, state);
+                waitingFor = "a token from the login host";
+                const token = await tokens.getToken(request.signal);
+                const exchanged = await exchange(request, token, request.signal);
+                sent++;
+                pacer.answered(); // the service counted this call by now: the client's windows never run ahead of it
+                const decision = decide({ method: request.method, state, answer: answerOf(exchanged), retry, timeoutMs });
+                if (decision.verdict === "done") return parseBody(exchanged as Extract<Exchanged, { kind: "response" }>); // only an answer is done
+                if (decision.verdict === "fail") {
+                    if (decision.blockBucketMs !== undefined) pacer.block(decision.blockBucketMs);
+                    throw defenderApiError({ method: request.method, path: request.path, ...decision.error });
+                }
+                waitingFor = decision.verdict === "retryNow" ? "a fresh token after a 401" : `the backoff before sending again (${decision.cause})`;
+                await prepareRetry(decision, request, pacer, token);
+                state = decision.next;
             }
-            await prepareRetry(decision, request, pacer, token);
-            state = decision.next;
+        } catch (e) {
+            // A wait the signal ended (the token, a backoff) rejects with the signal's reason.
+            if (request.signal?.aborted && !isDefenderApiError(e)) throw deadline(request, sent, waitingFor);
+            throw e;
         }
     };
 
@@ -147,4 +167,30 @@ export function createTransport(options: TransportOptions): Transport {
 
 function statusOf(decision: { status?: number }): { status?: number } {
     return decision.status === undefined ? {} : { status: decision.status };
+}
+
+/** What a call waiting in the pacing queue waits for, in words. */
+function pacingWait(pacer: BucketPacer): string {
+    const blockedForMs = pacer.snapshot().blockedForMs;
+    return blockedForMs > 0
+        ? `waiting out the pause the API asked for (Retry-After, ${Math.ceil(blockedForMs / 1000)} s left)`
+        : `waiting for a slot in the ${pacer.bucket} budget (rateLimits)`;
+}
+
+/**
+ * The caller's signal aborted while the call waited for `waitingFor`, with `sent` attempts answered
+ * and none on the wire (the exchange's own abort is an answer the decision reads). A POST is sent
+ * again only after a 429 or a 401, which were not performed: so nothing was.
+ */
+function deadline(request: TransportRequest, sent: number, waitingFor: string): DefenderApiError {
+    const reason = waitingFor.startsWith("waiting") ? waitingFor : `waiting for ${waitingFor}`;
+    const detail =
+        request.method === "POST"
+            ? sent === 0
+                ? "nothing was sent"
+                : "nothing was performed (the attempts sent were refused with 429 or 401)"
+            : sent > 0
+              ? `after ${sent} attempt${sent === 1 ? "" : "s"}`
+              : undefined;
+    return deadlineError(request, reason, detail);
 }

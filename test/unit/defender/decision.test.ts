@@ -27,9 +27,10 @@ const ANSWERS: Record<string, Answer> = {
     "429 Retry-After 301 (too long)": { kind: "response", status: 429, retryAfterSeconds: 301, error: BODY },
     "500": { kind: "response", status: 500, error: BODY },
     "503": { kind: "response", status: 503, error: {} },
-    "no answer: timeout": { kind: "noResponse", code: "ETIMEDOUT", timeout: true },
-    "no answer: connection reset": { kind: "noResponse", code: "ECONNRESET", timeout: false },
-    "no answer: connection refused": { kind: "noResponse", code: "ECONNREFUSED", timeout: false },
+    "no answer: timeout": { kind: "noResponse", code: "ETIMEDOUT", cause: "timeout" },
+    "no answer: connection reset": { kind: "noResponse", code: "ECONNRESET", cause: "network" },
+    "no answer: connection refused": { kind: "noResponse", code: "ECONNREFUSED", cause: "network" },
+    "no answer: the deadline aborted the exchange": { kind: "noResponse", code: "ERR_CANCELED", cause: "deadline" },
 };
 
 /** One line per verdict: what a reader of the table needs to see. */
@@ -126,6 +127,10 @@ const TABLE: Record<string, { GET: string[]; POST: string[] }> = {
     "no answer: connection refused": {
         GET: ["backoff 500 ms (network)", "backoff 500 ms (network)", "fail network known", "fail http known gave up"],
         POST: ["fail network known", "fail network known", "fail network known", "fail network known"],
+    },
+    "no answer: the deadline aborted the exchange": {
+        GET: Array(4).fill("fail deadline known"),
+        POST: Array(4).fill("fail deadline unknown"),
     },
 };
 
@@ -229,6 +234,17 @@ describe("defender/decision: one verdict per answer (pure, no server)", () => {
             assert.deepEqual(run("GET", STATES["retries and refresh spent"], ANSWERS["no answer: connection reset"]), {
                 verdict: "fail",
                 error: { kind: "network", outcomeUnknown: false, reason: "ECONNRESET", detail: "after 4 attempts" },
+            });
+        });
+
+        it("the deadline ends the call while it waits for the answer: a POST on the wire may have been performed", () => {
+            assert.deepEqual(run("POST", STATES.first, ANSWERS["no answer: the deadline aborted the exchange"]), {
+                verdict: "fail",
+                error: { kind: "deadline", outcomeUnknown: true, reason: "waiting for the answer", detail: undefined },
+            });
+            assert.deepEqual(run("GET", STATES["two 429s in a row"], ANSWERS["no answer: the deadline aborted the exchange"]), {
+                verdict: "fail",
+                error: { kind: "deadline", outcomeUnknown: false, reason: "waiting for the answer", detail: "after 3 attempts" },
             });
         });
 
