@@ -4,6 +4,7 @@
  * there. Nothing secret is ever stored on it: no request config, no headers, no `cause`.
  */
 import { redact } from "./redaction";
+import type { SignInFailure } from "./signIn";
 
 /**
  * - `http`: the API answered with an error status.
@@ -42,6 +43,12 @@ export interface DefenderApiErrorFields {
     detail?: string;
     /** For `invalidOptions`: every problem, each naming the field and the fix. */
     problems?: string[];
+    /**
+     * For `token` with a client secret: the sign-in step that failed (discovery or the token request),
+     * the URL tried, the cause and its code (ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN, AADSTS90002), the
+     * one fix, and the settings it points at.
+     */
+    signIn?: SignInFailure;
 }
 
 export type DefenderApiError = Error & Readonly<DefenderApiErrorFields> & { readonly name: "DefenderApiError" };
@@ -56,6 +63,7 @@ export function defenderApiError(fields: DefenderApiErrorFields): DefenderApiErr
         if (typeof v === "string") clean[key] = oneLine(redact(v));
     }
     if (clean.problems) clean.problems = clean.problems.map((p) => redact(p));
+    if (clean.signIn?.serviceMessage !== undefined) clean.signIn = { ...clean.signIn, serviceMessage: oneLine(redact(clean.signIn.serviceMessage)) };
     const error = new Error(formatDefenderApiErrorMessage(clean)) as Error & Record<string, unknown>;
     error.name = "DefenderApiError";
     for (const [key, value] of Object.entries(clean)) {

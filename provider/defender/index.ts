@@ -65,6 +65,7 @@ export {
     type RateLimit,
 } from "./pacing";
 export { DEFAULT_RETRY_OPTIONS, backoffDelayMs, parseRetryAfterSeconds, resolveRetryOptions, retryOptionProblems, type RetryOptions } from "./retry";
+export { discoveryUrl, tokenUrl, type SignInCause, type SignInFailure } from "./signIn";
 export {
     defenderApiError,
     formatDefenderApiErrorMessage,
