@@ -48,7 +48,7 @@ export interface EndpointOptions {
     cloud?: Cloud;
     /** Overrides the cloud's API base URL (https; plain http only on a loopback host). */
     apiBaseUrl?: string;
-    /** Overrides the cloud's login host (https; plain http only on a loopback host). */
+    /** Overrides the cloud's login host (https, even on a loopback host: @azure/identity signs in over https alone). */
     authorityHost?: string;
     /** Overrides the cloud's token scope; must end with `/.default`. */
     scope?: string;
@@ -116,6 +116,12 @@ function checkBaseUrl(value: unknown, field: string): string | { problem: string
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
         return { problem: `${field} must use https; got ${describe(value)}` };
+    }
+    if (url.protocol === "http:" && field === "authorityHost") {
+        // @azure/identity refuses a plain http login host at sign-in, after the operation started.
+        return {
+            problem: `${field} must use https (plain http is allowed only on a loopback host, and only for apiBaseUrl: @azure/identity signs in over https alone); got ${describe(value)}: serve the login host over TLS (the emulator does) and trust its certificate authority with NODE_EXTRA_CA_CERTS`,
+        };
     }
     if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
         return { problem: `${field} must use https (plain http is allowed only on a loopback host: localhost, 127.0.0.0/8 or [::1]); got ${describe(value)}` };

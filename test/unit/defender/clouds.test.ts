@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CLOUDS, endpointProblems, resolveEndpoints, type Cloud } from "../../../provider/defender";
+import { CLOUDS, createDefenderClient, endpointProblems, isDefenderApiError, resolveEndpoints, type Cloud } from "../../../provider/defender";
 
 describe("defender/clouds", () => {
     const table: Array<[Cloud, string, string, string]> = [
@@ -47,8 +47,18 @@ describe("defender/clouds", () => {
     });
 
     for (const url of ["http://127.0.0.1:8443", "http://localhost:1234/x", "http://[::1]:99", "http://127.9.8.7"]) {
-        it(`allows plain http on loopback: ${url}`, () => {
-            assert.deepEqual(endpointProblems({ apiBaseUrl: url, authorityHost: url }), []);
+        it(`allows plain http on loopback for the API, never for the login host: ${url}`, () => {
+            assert.throws(
+                () => createDefenderClient({ apiBaseUrl: url, authorityHost: url, credential: { getToken: async () => null } }),
+                (e: unknown) => isDefenderApiError(e) && e.kind === "invalidOptions" && /^authorityHost must use https/.test(e.problems?.[0] ?? ""),
+            );
+            assert.deepEqual(endpointProblems({ apiBaseUrl: url }), []);
+            const problems = endpointProblems({ apiBaseUrl: url, authorityHost: url });
+            assert.equal(problems.length, 1);
+            assert.match(
+                problems[0],
+                /^authorityHost must use https \(plain http is allowed only on a loopback host, and only for apiBaseUrl: @azure\/identity signs in over https alone\); got ".*": serve the login host over TLS .*NODE_EXTRA_CA_CERTS$/,
+            );
         });
     }
 
