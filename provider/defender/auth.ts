@@ -15,6 +15,7 @@
  */
 import { createHash } from "node:crypto";
 import { ClientSecretCredential, DefaultAzureCredential, type AccessToken, type TokenCredential } from "@azure/identity";
+import { describeValue } from "../base/text";
 import { abortable } from "../base/timers";
 import { defenderApiError } from "./errors";
 import { redact } from "./redaction";
@@ -95,7 +96,7 @@ export function credentialProblems(opts: CredentialOptions): string[] {
         return problems;
     }
     if (opts.authMethod !== undefined && !(AUTH_METHODS as readonly unknown[]).includes(opts.authMethod)) {
-        problems.push(`authMethod must be one of ${AUTH_METHODS.join(", ")} (case-sensitive); got ${JSON.stringify(opts.authMethod)?.slice(0, 40)}`);
+        problems.push(`authMethod must be one of ${AUTH_METHODS.join(", ")} (case-sensitive); got ${describeValue(opts.authMethod, { max: 40 })}`);
         return problems;
     }
     const given = keys.filter((k) => opts[k] !== undefined);

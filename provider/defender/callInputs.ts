@@ -2,10 +2,12 @@
  * The client methods' inputs, checked before any path is built: each refusal names the field and the
  * fix, and the request it was for (by its path template).
  */
+import { wholeNumberProblem } from "../base/ranges";
+import { describeValue } from "../base/text";
 import { isAbortSignal } from "../base/timers";
 import { ENDPOINTS, requestOf } from "./endpoints";
 import { invalidInputError } from "./errors";
-import { assertActionId, assertMachineId, describeValue, type RequestContext } from "./ids";
+import { assertActionId, assertMachineId, type RequestContext } from "./ids";
 import { ACTION_STATUSES, ISOLATION_TYPES, isActionStatus, isIsolationType, type ActionStatus, type IsolationType } from "./models";
 
 /** The last argument of every client method. */
@@ -57,7 +59,8 @@ export interface CheckedActionsFilter {
     top?: number;
 }
 
-const MAX_COMMENT_LENGTH = 4000;
+/** The longest comment an isolate, release or cancel carries (Defender's action center shows it). */
+export const MAX_COMMENT_LENGTH = 1000;
 const MAX_TOP = 100_000;
 const MAX_LISTING_PAGES = 1000;
 const ACTION_TYPE = /^[A-Za-z]{1,64}$/;
@@ -100,9 +103,8 @@ export function checkActionsFilter(filter: ListActionsFilter): CheckedActionsFil
         out.ids = new Set(filter.ids.map((id) => id.toLowerCase()));
     }
     if (filter.top !== undefined) {
-        if (typeof filter.top !== "number" || !Number.isInteger(filter.top) || filter.top < 1 || filter.top > MAX_TOP) {
-            throw invalidInputError(`filter.top must be a whole number from 1 to ${MAX_TOP}; got ${describeValue(filter.top)}`, template);
-        }
+        const problem = wholeNumberProblem(filter.top, "filter.top", { min: 1, max: MAX_TOP });
+        if (problem !== undefined) throw invalidInputError(problem, template);
         out.top = filter.top;
     }
     return out;
@@ -146,9 +148,8 @@ export function checkListing(listing: { maxPages?: number; onPage?: unknown }, f
     if (listing.onPage !== undefined && typeof listing.onPage !== "function")
         throw invalidInputError("listing.onPage must be a function (page) => void", template);
     if (listing.maxPages === undefined) return fallback;
-    if (typeof listing.maxPages !== "number" || !Number.isInteger(listing.maxPages) || listing.maxPages < 1 || listing.maxPages > MAX_LISTING_PAGES) {
-        throw invalidInputError(`listing.maxPages must be a whole number from 1 to ${MAX_LISTING_PAGES}; got ${describeValue(listing.maxPages)}`, template);
-    }
+    const problem = wholeNumberProblem(listing.maxPages, "listing.maxPages", { min: 1, max: MAX_LISTING_PAGES });
+    if (problem !== undefined) throw invalidInputError(problem, template);
     return listing.maxPages;
 }
 

@@ -3,6 +3,7 @@
  * so every endpoint can be overridden; overrides are checked here so a typo never sends a token to
  * the wrong place.
  */
+import { describeValue, quote } from "../base/text";
 
 export type Cloud = "Commercial" | "GCC" | "GCCHigh" | "DoD";
 
@@ -65,7 +66,7 @@ export function endpointProblems(opts: EndpointOptions): string[] {
     const problems: string[] = [];
     const cloud = opts.cloud ?? "Commercial";
     if (!CLOUDS.includes(cloud)) {
-        problems.push(`cloud must be one of ${CLOUDS.join(", ")}; got ${JSON.stringify(cloud)}`);
+        problems.push(`cloud must be one of ${CLOUDS.join(", ")}; got ${describeValue(cloud)}`);
     }
     for (const field of ["apiBaseUrl", "authorityHost"] as const) {
         const value = opts[field];
@@ -142,10 +143,8 @@ function checkScope(value: unknown): string | undefined {
     return undefined;
 }
 
+/** A URL as given, quoted, without its user-info part: never echo a password in a URL. */
 function describe(value: unknown): string {
-    if (typeof value === "string") {
-        const shown = value.replace(/\/\/[^/?#@]*@/, "//[redacted]@"); // never echo a password in a URL
-        return JSON.stringify(shown.length > 200 ? `${shown.slice(0, 200)}...` : shown);
-    }
+    if (typeof value === "string") return quote(value.replace(/\/\/[^/?#@]*@/, "//[redacted]@"), 200);
     return value === null ? "null" : typeof value;
 }

@@ -12,11 +12,12 @@
  * A device is absent only when its own read answered 404: `listMachines` reads by itself every device a
  * listing's answer lacks (a short or lagging page is not a deletion).
  */
+import { wholeNumberProblem } from "../base/ranges";
 import { onAbort } from "../base/timers";
 import type { CallOptions, DefenderClient } from "./client";
 import { ENDPOINTS, requestOf } from "./endpoints";
 import { deadlineError, invalidInputError } from "./errors";
-import { assertMachineId, describeValue } from "./ids";
+import { assertMachineId } from "./ids";
 import type { Machine, MachineAction } from "./models";
 
 export interface DeviceReadBatcherOptions {
@@ -145,8 +146,7 @@ export function deviceReadBatcherFor(client: DefenderClient): DeviceReadBatcher 
 
 function checkWhole(value: unknown, field: string, fallback: number, min: number, max: number): number {
     if (value === undefined) return fallback;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-        throw invalidInputError(`${field} must be a whole number from ${min} to ${max}; got ${describeValue(value)}`);
-    }
-    return value;
+    const problem = wholeNumberProblem(value, field, { min, max });
+    if (problem !== undefined) throw invalidInputError(problem);
+    return value as number;
 }

@@ -1,8 +1,11 @@
 /**
- * The one error type of the Defender layer. It is a plain `Error` with data fields attached, made by
- * a factory: code that Pulumi serializes rewrites classes, and an `Error` subclass loses its message
- * there. Nothing secret is ever stored on it: no request config, no headers, no `cause`.
+ * The one error type of the Defender layer: an Error subclass whose fields are data. (No code of this
+ * package is serialized into Pulumi state any more, where classes were rewritten: the provider text is
+ * a loader that requires the package.) Nothing secret is ever stored on it: no request config, no
+ * headers, no `cause`. `isDefenderApiError` recognizes it by its fields too, so an error from another
+ * copy of the package counts.
  */
+import { oneLine } from "../base/text";
 import { redact } from "./redaction";
 import type { SignInFailure } from "./signIn";
 
@@ -51,25 +54,50 @@ export interface DefenderApiErrorFields {
     signIn?: SignInFailure;
 }
 
-export type DefenderApiError = Error & Readonly<DefenderApiErrorFields> & { readonly name: "DefenderApiError" };
-
+/** A text field's bound: 2,000 characters and the "…" marking a cut. */
+const MAX_TEXT_CHARS = 2001;
 const TEXT_FIELDS = ["defenderMessage", "correlationId", "reason", "detail", "code"] as const;
 
-/** Builds the error; string fields are scrubbed of anything token-shaped. Undefined fields are left out. */
+export class DefenderApiError extends Error {
+    declare readonly name: "DefenderApiError";
+    declare readonly kind: DefenderApiErrorKind;
+    declare readonly method: string;
+    declare readonly path: string;
+    declare readonly status?: number;
+    declare readonly code?: string;
+    declare readonly defenderMessage?: string;
+    declare readonly correlationId?: string;
+    declare readonly outcomeUnknown: boolean;
+    declare readonly retryAfterSeconds?: number;
+    declare readonly reason?: string;
+    declare readonly detail?: string;
+    declare readonly problems?: string[];
+    declare readonly signIn?: SignInFailure;
+
+    /** String fields are scrubbed of anything token-shaped and kept to one line; undefined fields are left out. */
+    constructor(fields: DefenderApiErrorFields) {
+        const clean = scrubbed(fields);
+        super(formatDefenderApiErrorMessage(clean));
+        Object.assign(this, { name: "DefenderApiError" }, Object.fromEntries(Object.entries(clean).filter(([, v]) => v !== undefined)));
+    }
+}
+
+/** Builds the error (the factory the layer uses). */
 export function defenderApiError(fields: DefenderApiErrorFields): DefenderApiError {
+    return new DefenderApiError(fields);
+}
+
+function scrubbed(fields: DefenderApiErrorFields): DefenderApiErrorFields {
     const clean: DefenderApiErrorFields = { ...fields };
     for (const key of TEXT_FIELDS) {
         const v = clean[key];
-        if (typeof v === "string") clean[key] = oneLine(redact(v));
+        if (typeof v === "string") clean[key] = oneLine(redact(v), MAX_TEXT_CHARS);
     }
     if (clean.problems) clean.problems = clean.problems.map((p) => redact(p));
-    if (clean.signIn?.serviceMessage !== undefined) clean.signIn = { ...clean.signIn, serviceMessage: oneLine(redact(clean.signIn.serviceMessage)) };
-    const error = new Error(formatDefenderApiErrorMessage(clean)) as Error & Record<string, unknown>;
-    error.name = "DefenderApiError";
-    for (const [key, value] of Object.entries(clean)) {
-        if (value !== undefined) error[key] = value;
+    if (clean.signIn?.serviceMessage !== undefined) {
+        clean.signIn = { ...clean.signIn, serviceMessage: oneLine(redact(clean.signIn.serviceMessage), MAX_TEXT_CHARS) };
     }
-    return error as unknown as DefenderApiError;
+    return clean;
 }
 
 export function isDefenderApiError(e: unknown): e is DefenderApiError {
@@ -118,10 +146,4 @@ export function deadlineError(request: { method: string; path: string }, reason:
 /** An input refused before any request; `detail` names the field and the fix. */
 export function invalidInputError(detail: string, request: { method?: string; path?: string } = {}): DefenderApiError {
     return defenderApiError({ kind: "invalidInput", method: request.method ?? "", path: request.path ?? "", outcomeUnknown: false, detail });
-}
-
-function oneLine(text: string): string {
-    // eslint-disable-next-line no-control-regex
-    const flat = text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
-    return flat.length > 2000 ? `${flat.slice(0, 2000)}…` : flat;
 }

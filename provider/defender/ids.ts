@@ -2,6 +2,7 @@
  * Identifiers that end up in URLs: checked before any path is built, so nothing a user typed can
  * change which resource a request touches (`../x`, `%2e%2e`, look-alike digits...).
  */
+import { describeValue } from "../base/text";
 import { invalidInputError } from "./errors";
 
 const MACHINE_ID = /^[0-9a-fA-F]{40}$/;
@@ -79,12 +80,4 @@ export function encodePathSegment(segment: string): string {
         throw invalidInputError(`a URL path segment must not be empty, "." or ".."; got ${describeValue(segment)}`);
     }
     return encodeURIComponent(segment);
-}
-
-/** A value quoted for a message: JSON, non-printable and non-ASCII characters escaped, long values cut. */
-export function describeValue(value: unknown): string {
-    if (typeof value === "number" || typeof value === "boolean") return String(value);
-    if (typeof value !== "string") return value === null ? "null" : value === undefined ? "nothing" : `a ${typeof value}`;
-    const cut = value.length > 80 ? `${value.slice(0, 80)}...` : value;
-    return JSON.stringify(cut).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

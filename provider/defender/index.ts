@@ -2,6 +2,7 @@
  * The Defender for Endpoint API client: endpoints, credentials, the request funnel (pacing, retry,
  * error mapping), typed models and the isolation-state rule. Knows nothing of Pulumi.
  */
+export { MAX_COMMENT_LENGTH } from "./callInputs";
 export {
     createDefenderClient,
     type CallOptions,
@@ -71,7 +72,7 @@ export {
     formatDefenderApiErrorMessage,
     invalidInputError,
     isDefenderApiError,
-    type DefenderApiError,
+    DefenderApiError,
     type DefenderApiErrorFields,
     type DefenderApiErrorKind,
 } from "./errors";
@@ -129,7 +130,6 @@ export {
     assertActionId,
     assertDnsName,
     assertMachineId,
-    describeValue,
     dnsNameProblem,
     encodePathSegment,
     isActionId,

@@ -3,6 +3,7 @@
  * optional ones left out (never `undefined`), nullable ones `null`. A body missing a field the
  * provider relies on is refused with the field's name.
  */
+import { describeValue } from "../base/text";
 import { isActionId, isMachineId } from "./ids";
 
 export type ActionStatus = "Pending" | "InProgress" | "Succeeded" | "Failed" | "TimeOut" | "Cancelled";
@@ -132,7 +133,7 @@ export function parsePage<T>(body: unknown, parseItem: (item: unknown) => ParseR
 
 function required(body: Record<string, unknown>, key: string, check: (v: unknown) => boolean, what: string): string | undefined {
     if (!(key in body) || body[key] === null || body[key] === undefined) return `field "${key}" is missing`;
-    return check(body[key]) ? undefined : `field "${key}" must be ${what}; got ${JSON.stringify(body[key])?.slice(0, 80)}`;
+    return check(body[key]) ? undefined : `field "${key}" must be ${what}; got ${describeValue(body[key])}`;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

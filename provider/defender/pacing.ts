@@ -15,6 +15,7 @@
  * when its window has passed is counted from when it was let through: request timeouts are shorter
  * than Defender's windows.)
  */
+import { wholeNumberProblem } from "../base/ranges";
 import { onAbort } from "../base/timers";
 import { createSlidingWindows, type RateLimit } from "./slidingWindows";
 
@@ -48,12 +49,9 @@ export function rateLimitProblems(value: unknown, field = "rateLimits"): string[
         for (const key of Object.keys(r)) {
             if (key !== "calls" && key !== "perSeconds") problems.push(`${at} has an unknown key "${key}"; only "calls" and "perSeconds" are read`);
         }
-        if (!isIntegerIn(r.calls, 1, MAX_CALLS))
-            problems.push(`${at}.calls must be a whole number of calls from 1 to ${MAX_CALLS}; got ${JSON.stringify(r.calls) ?? "nothing"}`);
-        if (!isIntegerIn(r.perSeconds, 1, MAX_WINDOW_SECONDS))
-            problems.push(
-                `${at}.perSeconds must be a whole number of seconds from 1 to ${MAX_WINDOW_SECONDS}; got ${JSON.stringify(r.perSeconds) ?? "nothing"}`,
-            );
+        const calls = wholeNumberProblem(r.calls, `${at}.calls`, { min: 1, max: MAX_CALLS, unit: "calls" });
+        const perSeconds = wholeNumberProblem(r.perSeconds, `${at}.perSeconds`, { min: 1, max: MAX_WINDOW_SECONDS, unit: "seconds" });
+        problems.push(...[calls, perSeconds].filter((p) => p !== undefined));
     });
     return problems;
 }
@@ -291,8 +289,4 @@ function tell(w: Waiter, event: PacingWaitEvent): void {
     } catch {
         // a progress listener must not break the call
     }
-}
-
-function isIntegerIn(v: unknown, min: number, max: number): boolean {
-    return typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
 }

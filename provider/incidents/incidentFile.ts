@@ -14,6 +14,7 @@
  * ```
  */
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from "yaml";
+import { quote } from "../base/text";
 import { dnsNameProblem, isMachineId } from "../defender";
 import { ISOLATION_TYPES, type IsolationType } from "../resource/inputs";
 import { parseTimestamp } from "./expiry";
@@ -227,7 +228,7 @@ function checkDevice(c: FileChecker, node: Node | null, path: string, fallbackLi
         const where = c.lineOf(id.value, c.lineOf(id.key));
         const t = c.text(id.value);
         if (t === undefined || !isMachineId(t.trim())) {
-            const got = t === undefined ? c.describe(id.value) : `"${t}" (${t.trim().length} characters)`;
+            const got = t === undefined ? c.describe(id.value) : `${quote(t)} (${t.trim().length} characters)`;
             const fix =
                 t !== undefined && t.includes(".")
                     ? `this looks like a DNS name: write computerDnsName: ${t.trim()}`

@@ -10,11 +10,15 @@
  * Left out, and said why: devices being released (declaring them would isolate them again once the
  * release finishes) and devices Defender no longer knows (their create would fail).
  */
+import { oneLine as flat, quote } from "../base/text";
 import { INCIDENT_ID_PATTERN, MAX_DEVICE_COMMENT_LENGTH, MAX_TITLE_LENGTH, parseIncidentFile } from "../incidents/incidentFile";
 import { formatProblem } from "../incidents/problems";
 import { ISOLATION_TYPES } from "../resource/inputs";
 import type { DeviceIsolationStatus } from "./deviceStatus";
 import { shortTime } from "./timestamps";
+
+/** The longest one-line text taken from Defender into the file. */
+const MAX_FIELD_CHARS = 200;
 
 export interface IncidentExportOptions {
     /** e.g. `INC-3000`: letters, digits, `-_.#`, starting with a letter or digit. */
@@ -41,7 +45,7 @@ export function exportOptionProblems(o: { incident?: string; title?: string }): 
         problems.push("--incident is required: the id of the incident the isolations are adopted into, e.g. --incident INC-3000");
     else if (!INCIDENT_ID_PATTERN.test(o.incident))
         problems.push(
-            `--incident must be letters, digits, '-', '_', '.' or '#', starting with a letter or digit (at most 64), e.g. INC-3000; got ${JSON.stringify(o.incident)}`,
+            `--incident must be letters, digits, '-', '_', '.' or '#', starting with a letter or digit (at most 64), e.g. INC-3000; got ${quote(o.incident)}`,
         );
     if (o.title !== undefined) {
         if (o.title.trim() === "") problems.push("--title is empty: give a one-line title, or leave it out for the default");
@@ -115,8 +119,5 @@ function label(r: DeviceIsolationStatus): string {
 
 /** Text from Defender made safe for one line of YAML comment or a one-line value. */
 function oneLine(text: string): string {
-    return text
-        .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ") // eslint-disable-line no-control-regex -- control characters are what is removed
-        .trim()
-        .slice(0, 200);
+    return flat(text, MAX_FIELD_CHARS);
 }

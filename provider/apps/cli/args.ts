@@ -3,6 +3,7 @@
  * every problem at once, each naming the flag and the fix. Pure: no network, no file system.
  */
 import { parseArgs } from "node:util";
+import { quote } from "../../base/text";
 import { dnsNameProblem, machineIdProblem } from "../../defender";
 
 export type Command = "status" | "export" | "help";
@@ -104,9 +105,7 @@ export function parseCliArgs(argv: readonly string[]): { ok: true; args: CliArgs
         const m = raw.trim();
         if (machineIdProblem(m) === undefined) args.machineIds.push(m.toLowerCase());
         else if (/^[0-9a-f]{30,50}$/i.test(m) || dnsNameProblem(m) !== undefined) {
-            problems.push(
-                `--machine must be a device id (40 hexadecimal characters) or its DNS name such as fin-lt-042.contoso.com; got ${JSON.stringify(raw)}`,
-            );
+            problems.push(`--machine must be a device id (40 hexadecimal characters) or its DNS name such as fin-lt-042.contoso.com; got ${quote(raw)}`);
         } else args.machineNames.push(m.toLowerCase());
     }
     const text = (key: "incidents" | "stack" | "title" | "incident" | "out" | "cloud" | "api-base-url" | "authority-host" | "scope") => {
@@ -128,7 +127,7 @@ export function parseCliArgs(argv: readonly string[]): { ok: true; args: CliArgs
     set("authorityHost", text("authority-host"));
     set("scope", text("scope"));
     if (args.stack !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._\-/]{0,199}$/.test(args.stack)) {
-        problems.push(`--stack must be a stack name such as dev or org/project/dev (letters, digits, '.', '_', '-', '/'); got ${JSON.stringify(args.stack)}`);
+        problems.push(`--stack must be a stack name such as dev or org/project/dev (letters, digits, '.', '_', '-', '/'); got ${quote(args.stack)}`);
     }
     return problems.length > 0 ? { ok: false, problems } : { ok: true, args };
 }
