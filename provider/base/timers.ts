@@ -76,3 +76,35 @@ export function abortReason(signal: AbortSignal): Error {
     e.name = "AbortError";
     return e;
 }
+
+/** One caller of a shared wait (a batched read, a status poll): settled once, by the shared work or by its own signal. */
+export interface SharedWaiter<T> {
+    resolve(value: T): void;
+    reject(error: unknown): void;
+}
+
+/**
+ * Waits on shared work as one of its callers: `join` adds the waiter where the work will settle it;
+ * when `signal` aborts first, `leave` takes it out again (the work goes on for the others) and the wait
+ * rejects with `stopped()`.
+ */
+export function sharedWait<T>(
+    signal: AbortSignal | undefined,
+    join: (waiter: SharedWaiter<T>) => void,
+    leave: (waiter: SharedWaiter<T>) => void,
+    stopped: () => unknown,
+): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+        if (signal?.aborted) return reject(stopped());
+        let stopListening = () => undefined as void;
+        const waiter: SharedWaiter<T> = {
+            resolve: (value) => (stopListening(), resolve(value)),
+            reject: (error) => (stopListening(), reject(error)),
+        };
+        join(waiter);
+        stopListening = onAbort(signal, () => {
+            leave(waiter);
+            reject(stopped());
+        });
+    });
+}

@@ -124,27 +124,14 @@ function decideResponse(input: DecisionInput, answer: Extract<Answer, { kind: "r
     const { status } = answer;
     if (status >= 200 && status < 300) return { verdict: "done" };
     const errorBody = answer.error ?? {};
-    if (status === 401) {
-        if (!state.refreshed) {
-            return {
-                verdict: "retryNow",
-                cause: "unauthorized",
-                status,
-                refreshToken: true,
-                next: nextAttempt(state, { rateLimitedInARow: 0, refreshed: true }),
-            };
-        }
-        return {
-            verdict: "fail",
-            error: {
-                kind: "http",
-                status,
-                ...errorBody,
-                outcomeUnknown: false,
-                detail: "a freshly issued token was refused too: check tenantId, clientId, the secret and the token scope (audience)",
-            },
-        };
+    const refused = (outcomeUnknown: boolean, detail: string | undefined): Decision => ({
+        verdict: "fail",
+        error: { kind: "http", status, ...errorBody, outcomeUnknown, detail },
+    });
+    if (status === 401 && !state.refreshed) {
+        return { verdict: "retryNow", cause: "unauthorized", status, refreshToken: true, next: nextAttempt(state, { rateLimitedInARow: 0, refreshed: true }) };
     }
+    if (status === 401) return refused(false, "a freshly issued token was refused too: check tenantId, clientId, the secret and the token scope (audience)");
     if (status === 429) return decideRateLimited(input, answer, errorBody);
     if (status >= 500 && method === "GET" && state.transientRetries < retry.limit) return backoff(input, "serverError", status);
     const detail = [
@@ -152,17 +139,8 @@ function decideResponse(input: DecisionInput, answer: Extract<Answer, { kind: "r
         errorBody.detail,
         state.attempt > 1 && status >= 500 ? `after ${state.attempt} attempts` : undefined,
     ].filter((s) => s !== undefined);
-    return {
-        verdict: "fail",
-        error: {
-            kind: "http",
-            status,
-            ...errorBody,
-            // A 5xx (or a redirect) to a POST does not say whether the action was created.
-            outcomeUnknown: method === "POST" && (status >= 500 || status < 400),
-            detail: detail.join("; ") || undefined,
-        },
-    };
+    // A 5xx (or a redirect) to a POST does not say whether the action was created.
+    return refused(method === "POST" && (status >= 500 || status < 400), detail.join("; ") || undefined);
 }
 
 function decideRateLimited(input: DecisionInput, answer: Extract<Answer, { kind: "response" }>, errorBody: ErrorBodyFields): Decision {

@@ -13,7 +13,7 @@
  * listing's answer lacks (a short or lagging page is not a deletion).
  */
 import { wholeNumberProblem } from "../base/ranges";
-import { onAbort } from "../base/timers";
+import { sharedWait, type SharedWaiter } from "../base/timers";
 import type { CallOptions, DefenderClient } from "./client";
 import { ENDPOINTS, requestOf } from "./endpoints";
 import { deadlineError, invalidInputError } from "./errors";
@@ -55,10 +55,7 @@ export const DEFAULT_MAX_GATHER_MS = 500;
 export const DEFAULT_READ_BATCH_SIZE = 50;
 const MAX_GATHER_MS = 60_000;
 
-interface Waiter {
-    resolve: (snapshot: DeviceSnapshot) => void;
-    reject: (error: unknown) => void;
-}
+type Waiter = SharedWaiter<DeviceSnapshot>;
 
 export function createDeviceReadBatcher(client: DefenderClient, options: DeviceReadBatcherOptions = {}): DeviceReadBatcher {
     const gatherMs = checkWhole(options.gatherMs, "gatherMs", DEFAULT_GATHER_MS, 0, MAX_GATHER_MS);
@@ -108,25 +105,21 @@ export function createDeviceReadBatcher(client: DefenderClient, options: DeviceR
             } catch (e) {
                 return Promise.reject(e);
             }
-            return new Promise((resolve, reject) => {
-                const batch = gathering;
-                const waiter: Waiter = {
-                    resolve: (snapshot) => (stopListening(), resolve(snapshot)),
-                    reject: (error) => (stopListening(), reject(error)),
-                };
-                const stopListening = onAbort(options.signal, () => {
-                    const left = (batch.get(id) ?? []).filter((w) => w !== waiter);
-                    if (batch === gathering && left.length === 0) batch.delete(id);
-                    else if (batch.has(id)) batch.set(id, left);
-                    reject(deadlineError(requestOf(ENDPOINTS.listMachines), "waiting for the device's batched read"));
-                });
-                if (options.signal?.aborted) return;
+            const join = (waiter: Waiter) => {
                 gathering.set(id, [...(gathering.get(id) ?? []), waiter]);
                 if (gathering.size >= batchSize) return flush();
                 if (timer !== undefined) clearTimeout(timer);
                 timer = setTimeout(flush, gatherMs);
                 deadline ??= setTimeout(flush, maxGatherMs);
-            });
+            };
+            const batch = gathering;
+            const leave = (waiter: Waiter) => {
+                const left = (batch.get(id) ?? []).filter((w) => w !== waiter);
+                // A device no read waits for any more leaves a batch not sent yet.
+                if (batch === gathering && left.length === 0) batch.delete(id);
+                else if (batch.has(id)) batch.set(id, left);
+            };
+            return sharedWait(options.signal, join, leave, () => deadlineError(requestOf(ENDPOINTS.listMachines), "waiting for the device's batched read"));
         },
         stats,
     };

@@ -225,14 +225,8 @@ function createEntry(key: PacingKey, bucket: ApiBucket, initial: readonly RateLi
         bucket,
         acquire(options: AcquireOptions = {}) {
             return new Promise<AcquireResult>((resolve) => {
-                const waiter: Waiter = {
-                    resolve,
-                    maxBlockedWaitMs: options.maxBlockedWaitMs ?? Infinity,
-                    onWait: options.onWait,
-                    told: false,
-                    stopListening: () => undefined,
-                };
                 if (options.signal?.aborted) return resolve({ ok: false, reason: "aborted" });
+                const waiter = newWaiter(options, resolve);
                 if (options.front) queue.unshift(waiter);
                 else queue.push(waiter);
                 // A call that stops waiting leaves the queue; the calls behind it move up.
@@ -254,13 +248,8 @@ function createEntry(key: PacingKey, bucket: ApiBucket, initial: readonly RateLi
         snapshot() {
             const now = Date.now();
             const used = windows.used(now);
-            return {
-                ...key,
-                bucket,
-                queued: queue.length,
-                blockedForMs: Math.max(0, blockedUntil - now),
-                windows: windows.limits.map((l, i) => ({ ...l, used: used[i] })),
-            };
+            const limits = windows.limits.map((l, i) => ({ ...l, used: used[i] }));
+            return { ...key, bucket, queued: queue.length, blockedForMs: Math.max(0, blockedUntil - now), windows: limits };
         },
     };
 
@@ -279,6 +268,10 @@ function createEntry(key: PacingKey, bucket: ApiBucket, initial: readonly RateLi
             windows.forgetUnanswered();
         },
     };
+}
+
+function newWaiter(options: AcquireOptions, resolve: (result: AcquireResult) => void): Waiter {
+    return { resolve, maxBlockedWaitMs: options.maxBlockedWaitMs ?? Infinity, onWait: options.onWait, told: false, stopListening: () => undefined };
 }
 
 function tell(w: Waiter, event: PacingWaitEvent): void {

@@ -14,7 +14,7 @@ import type { TokenSource } from "./auth";
 import { parseBody, parseErrorBody } from "./answerBody";
 import { decide, FIRST_ATTEMPT, type Answer, type AttemptState, type Decision, type RetryCause } from "./decision";
 import { deadlineError, defenderApiError, isDefenderApiError, type DefenderApiError } from "./errors";
-import { createExchange, type Exchanged, type ExchangeRequest } from "./exchange";
+import { createExchange, type Exchange, type Exchanged, type ExchangeRequest } from "./exchange";
 import { pacerFor, type ApiBucket, type BucketPacer, type PacingKey, type PacingWaitEvent, type RateLimit } from "./pacing";
 import { parseRetryAfterSeconds, type RetryOptions } from "./retry";
 import { sleep } from "../base/timers";
@@ -56,99 +56,22 @@ export interface Transport {
 }
 
 export function createTransport(options: TransportOptions): Transport {
-    const { apiBaseUrl, tokens, retry, timeoutMs } = options;
-    const exchange = createExchange(apiBaseUrl, timeoutMs);
-    const emit = (event: DefenderClientEvent) => {
-        try {
-            options.onEvent?.(event);
-        } catch {
-            // progress listeners must not break a call
-        }
-    };
-
-    /** Pacing: waits for a slot; a retry goes to the head of the queue. */
-    const admit = async (pacer: BucketPacer, request: TransportRequest, state: AttemptState): Promise<void> => {
-        const slot = await pacer.acquire({
-            front: state.attempt > 1,
-            maxBlockedWaitMs: retry.maxRetryAfterSeconds * 1000,
-            onWait: (e) => emit({ type: "pacingWait", ...e }),
-            signal: request.signal,
-        });
-        if (slot.ok) return;
-        if (slot.reason === "aborted") throw deadline(request, state.attempt - 1, pacingWait(pacer));
-        const blockedForSeconds = slot.reason === "blocked" ? Math.ceil(slot.blockedForMs / 1000) : undefined;
-        throw defenderApiError({
-            kind: "rateLimited",
-            method: request.method,
-            path: request.path,
-            outcomeUnknown: false,
-            retryAfterSeconds: blockedForSeconds,
-            detail:
-                blockedForSeconds !== undefined
-                    ? `the API asked for a pause of ${blockedForSeconds} s (Retry-After), longer than retry.maxRetryAfterSeconds (${retry.maxRetryAfterSeconds}); nothing was sent, run again later`
-                    : "the pacing queue was reset; nothing was sent",
-        });
-    };
-
-    /** The answer as the decision reads it. */
-    const answerOf = (exchanged: Exchanged): Answer => {
-        if (exchanged.kind === "noResponse") return exchanged;
-        const ok = exchanged.status >= 200 && exchanged.status < 300;
-        return {
-            kind: "response",
-            status: exchanged.status,
-            retryAfterSeconds: parseRetryAfterSeconds(exchanged.headers["retry-after"]),
-            error: ok ? undefined : parseErrorBody(exchanged, (text) => tokens.redact(text)),
-        };
-    };
-
-    /** Carries out a retry verdict: the event, then the token refresh, the bucket's block or the backoff. */
-    const prepareRetry = async (decision: Extract<Decision, { next: AttemptState }>, request: TransportRequest, pacer: BucketPacer, token: string) => {
-        const { method, path } = request;
-        const delayMs = decision.verdict === "retryNow" ? 0 : decision.delayMs;
-        emit({ type: "retry", method, path, attempt: decision.next.attempt - 1, cause: decision.cause, ...statusOf(decision), delayMs });
-        if (decision.verdict === "retryNow") await tokens.refreshToken(token, request.signal);
-        // A bucket retry waits in the bucket's queue, with every other call of this API.
-        else if (decision.via === "bucket") pacer.block(decision.delayMs);
-        else await sleep(decision.delayMs, request.signal);
-    };
-
-    const send = async (request: TransportRequest): Promise<TransportResponse> => {
-        const pacer = pacerFor(options.pacingKey, request.bucket, options.rateLimits);
-        let state = FIRST_ATTEMPT;
-        let sent = 0;
-        let waitingFor = "its turn";
-        try {
-            for (;;) {
-                if (request.signal?.aborted) throw deadline(request, sent, "its turn");
-                await admit(pacer, request, state);
-                waitingFor = "a token from the login host";
-                const token = await tokens.getToken(request.signal);
-                const exchanged = await exchange(request, token, request.signal);
-                sent++;
-                pacer.answered(); // the service counted this call by now: the client's windows never run ahead of it
-                const decision = decide({ method: request.method, state, answer: answerOf(exchanged), retry, timeoutMs });
-                if (decision.verdict === "done") return parseBody(exchanged as Extract<Exchanged, { kind: "response" }>); // only an answer is done
-                if (decision.verdict === "fail") {
-                    if (decision.blockBucketMs !== undefined) pacer.block(decision.blockBucketMs);
-                    throw defenderApiError({ method: request.method, path: request.path, ...decision.error });
-                }
-                waitingFor = decision.verdict === "retryNow" ? "a fresh token after a 401" : `the backoff before sending again (${decision.cause})`;
-                await prepareRetry(decision, request, pacer, token);
-                state = decision.next;
+    const funnel: Funnel = {
+        ...options,
+        exchange: createExchange(options.apiBaseUrl, options.timeoutMs),
+        emit: (event) => {
+            try {
+                options.onEvent?.(event);
+            } catch {
+                // progress listeners must not break a call
             }
-        } catch (e) {
-            // A wait the signal ended (the token, a backoff) rejects with the signal's reason.
-            if (request.signal?.aborted && !isDefenderApiError(e)) throw deadline(request, sent, waitingFor);
-            throw e;
-        }
+        },
     };
-
     return {
-        apiBaseUrl,
+        apiBaseUrl: options.apiBaseUrl,
         async send(request: TransportRequest): Promise<TransportResponse> {
             try {
-                return await send(request);
+                return await send(funnel, request);
             } catch (e) {
                 if (isDefenderApiError(e)) throw e;
                 // A bug below must still not leak a request config: keep only its message.
@@ -158,11 +81,109 @@ export function createTransport(options: TransportOptions): Transport {
                     path: request.path,
                     outcomeUnknown: request.method === "POST",
                     reason: "internal error",
-                    detail: tokens.redact(e instanceof Error ? e.message : String(e)),
+                    detail: options.tokens.redact(e instanceof Error ? e.message : String(e)),
                 });
             }
         },
     };
+}
+
+/** What every stage of one client's funnel reads. */
+interface Funnel extends TransportOptions {
+    exchange: Exchange;
+    emit: (event: DefenderClientEvent) => void;
+}
+
+/** The attempts of one call, stage by stage, until the decision says done or fail. */
+async function send(f: Funnel, request: TransportRequest): Promise<TransportResponse> {
+    const pacer = pacerFor(f.pacingKey, request.bucket, f.rateLimits);
+    let state = FIRST_ATTEMPT;
+    let sent = 0;
+    let waitingFor = "its turn";
+    try {
+        for (;;) {
+            if (request.signal?.aborted) throw deadline(request, sent, "its turn");
+            await admit(f, pacer, request, state);
+            waitingFor = "a token from the login host";
+            const token = await f.tokens.getToken(request.signal);
+            const exchanged = await f.exchange(request, token, request.signal);
+            sent++;
+            pacer.answered(); // the service counted this call by now: the client's windows never run ahead of it
+            const decision = decide({ method: request.method, state, answer: answerOf(f, exchanged), retry: f.retry, timeoutMs: f.timeoutMs });
+            if (decision.verdict === "done") return parseBody(exchanged as Extract<Exchanged, { kind: "response" }>); // only an answer is done
+            if (decision.verdict === "fail") {
+                if (decision.blockBucketMs !== undefined) pacer.block(decision.blockBucketMs);
+                throw defenderApiError({ method: request.method, path: request.path, ...decision.error });
+            }
+            waitingFor = decision.verdict === "retryNow" ? "a fresh token after a 401" : `the backoff before sending again (${decision.cause})`;
+            await prepareRetry(f, decision, request, pacer, token);
+            state = decision.next;
+        }
+    } catch (e) {
+        // A wait the signal ended (the token, a backoff) rejects with the signal's reason.
+        if (request.signal?.aborted && !isDefenderApiError(e)) throw deadline(request, sent, waitingFor);
+        throw e;
+    }
+}
+
+/** Pacing: waits for a slot; a retry goes to the head of the queue. */
+async function admit(f: Funnel, pacer: BucketPacer, request: TransportRequest, state: AttemptState): Promise<void> {
+    const slot = await pacer.acquire({
+        front: state.attempt > 1,
+        maxBlockedWaitMs: f.retry.maxRetryAfterSeconds * 1000,
+        onWait: (e) => f.emit({ type: "pacingWait", ...e }),
+        signal: request.signal,
+    });
+    if (slot.ok) return;
+    if (slot.reason === "aborted") throw deadline(request, state.attempt - 1, pacingWait(pacer));
+    const blockedForSeconds = slot.reason === "blocked" ? Math.ceil(slot.blockedForMs / 1000) : undefined;
+    throw defenderApiError({
+        kind: "rateLimited",
+        method: request.method,
+        path: request.path,
+        outcomeUnknown: false,
+        retryAfterSeconds: blockedForSeconds,
+        detail:
+            blockedForSeconds !== undefined
+                ? `the API asked for a pause of ${blockedForSeconds} s (Retry-After), longer than retry.maxRetryAfterSeconds (${f.retry.maxRetryAfterSeconds}); nothing was sent, run again later`
+                : "the pacing queue was reset; nothing was sent",
+    });
+}
+
+/** The answer as the decision reads it. */
+function answerOf(f: Funnel, exchanged: Exchanged): Answer {
+    if (exchanged.kind === "noResponse") return exchanged;
+    const ok = exchanged.status >= 200 && exchanged.status < 300;
+    return {
+        kind: "response",
+        status: exchanged.status,
+        retryAfterSeconds: parseRetryAfterSeconds(exchanged.headers["retry-after"]),
+        error: ok ? undefined : parseErrorBody(exchanged, (text) => f.tokens.redact(text)),
+    };
+}
+
+/** Carries out a retry verdict: the event, then the token refresh, the bucket's block or the backoff. */
+async function prepareRetry(
+    f: Funnel,
+    decision: Extract<Decision, { next: AttemptState }>,
+    request: TransportRequest,
+    pacer: BucketPacer,
+    token: string,
+): Promise<void> {
+    const delayMs = decision.verdict === "retryNow" ? 0 : decision.delayMs;
+    f.emit({
+        type: "retry",
+        method: request.method,
+        path: request.path,
+        attempt: decision.next.attempt - 1,
+        cause: decision.cause,
+        ...statusOf(decision),
+        delayMs,
+    });
+    if (decision.verdict === "retryNow") await f.tokens.refreshToken(token, request.signal);
+    // A bucket retry waits in the bucket's queue, with every other call of this API.
+    else if (decision.via === "bucket") pacer.block(decision.delayMs);
+    else await sleep(decision.delayMs, request.signal);
 }
 
 function statusOf(decision: { status?: number }): { status?: number } {

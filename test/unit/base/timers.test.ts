@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import sinon from "sinon";
-import { abortable, abortReason, isAbortSignal, onAbort, sleep } from "../../../provider/base/timers";
+import { abortable, abortReason, isAbortSignal, onAbort, sharedWait, sleep, type SharedWaiter } from "../../../provider/base/timers";
 
 describe("base/timers: waits that end when a signal aborts", () => {
     const sandbox = sinon.createSandbox();
@@ -62,5 +62,25 @@ describe("base/timers: waits that end when a signal aborts", () => {
         const text = new AbortController();
         text.abort("stop");
         assert.deepEqual([abortReason(text.signal).name, abortReason(text.signal).message], ["AbortError", "stop"]);
+    });
+
+    it("sharedWait: the shared work settles its waiters; one whose signal aborts leaves and stops waiting", async () => {
+        const waiters = new Set<SharedWaiter<string>>();
+        const join = (w: SharedWaiter<string>) => waiters.add(w);
+        const leave = (w: SharedWaiter<string>) => waiters.delete(w);
+        const controller = new AbortController();
+        const stopped = sharedWait(controller.signal, join, leave, () => new Error("stopped"));
+        const kept = sharedWait(undefined, join, leave, () => new Error("never"));
+        assert.equal(waiters.size, 2);
+        controller.abort();
+        await assert.rejects(stopped, /^Error: stopped$/);
+        assert.equal(waiters.size, 1);
+        waiters.forEach((w) => w.resolve("done"));
+        assert.equal(await kept, "done");
+        await assert.rejects(
+            sharedWait(AbortSignal.abort(), join, leave, () => new Error("late")),
+            /late/,
+        );
+        assert.equal(waiters.size, 1, "an aborted signal never joins");
     });
 });
