@@ -58,7 +58,7 @@ function sourceHash(engineDir: string): string {
         "tools.go",
         ...fs
             .readdirSync(path.join(engineDir, "langhost"))
-            .filter((f) => f.endsWith(".go"))
+            .filter((f) => f.endsWith(".go") && !f.endsWith("_test.go"))
             .map((f) => path.join("langhost", f)),
     ];
     for (const f of files.sort())
