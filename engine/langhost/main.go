@@ -32,8 +32,18 @@ func main() {
 		os.Exit(2)
 	}
 
+	var engineGone chan bool
+	if cl.engineAddress != "" {
+		if engineGone, err = watchEngine(cl.engineAddress, engineCheckInterval); err != nil {
+			fmt.Fprintf(os.Stderr, "pulumi-language-nodejs: could not watch the engine at %s: %v\n", cl.engineAddress, err)
+			os.Exit(1)
+		}
+	}
+
 	host := &languageHost{engineAddress: cl.engineAddress, tracing: cl.tracing}
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		// Stops serving when the engine has gone away, so that a killed CLI leaves no host behind.
+		Cancel: engineGone,
 		Init: func(srv *grpc.Server) error {
 			pulumirpc.RegisterLanguageRuntimeServer(srv, host)
 			return nil
