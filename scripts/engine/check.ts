@@ -1,6 +1,6 @@
 /**
  * `npm run engine:check`: the Go side of the project checked as the TypeScript side is. In every Go
- * module under engine/ (engine/go.mod and the tool modules beside it): `go mod tidy -diff` (go.mod and
+ * module under engine/ (engine/go.mod, engine/yaml and engine/tools/*): `go mod tidy -diff` (go.mod and
  * go.sum say exactly what the code needs), then, where the module has packages of its own, `go vet` and
  * `go test` (the language host's tables). Prints one line when all is well, the failing output otherwise.
  * Exit codes: 0 clean, 1 a check failed, 2 Go is missing.
@@ -74,7 +74,7 @@ export function checkModule(repoRoot: string, dir: string): ModuleCheck {
     const list = go(["list", "./..."], dir);
     if (!list.ok) throw fail("go list", list.out);
     const packages = list.stdout.split("\n").filter((l) => l.trim() !== "").length;
-    // A tool module (engine/tools/*) only pins a command: it has no package of its own to vet.
+    // A module that only pins a command (engine/yaml, engine/tools/*) has no package of its own to vet.
     if (packages === 0) return { dir: rel, packages, tests: 0 };
 
     const vet = go(["vet", "./..."], dir);
