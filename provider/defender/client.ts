@@ -24,7 +24,8 @@ import { DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT_MS, validateClien
 import { DEFAULT_RATE_LIMITS, type ApiBucket } from "./pacing";
 import { listAll, type ListingPage } from "./paging";
 import { resolveRetryOptions } from "./retry";
-import { createTransport } from "./transport";
+import { createFleetReads, type FleetReads } from "./fleetReads";
+import { createTransport, type Transport } from "./transport";
 
 export interface IsolateRequest {
     /** Why: shown in Defender's action center. Required by the API. */
@@ -49,7 +50,11 @@ export interface ListActionsFilter {
     top?: number;
 }
 
-export interface DefenderClient {
+/**
+ * `listFleet` (GET /api/machines, whole or with a documented filter), `getAlert` (GET /api/alerts/{id})
+ * and `getIncident` (Defender XDR's GET /api/incidents/{id}, with a token for `xdrScope`): see fleetReads.ts.
+ */
+export interface DefenderClient extends FleetReads {
     readonly endpoints: ResolvedEndpoints;
     /** POST /api/machines/{id}/isolate with `{"Comment", "IsolationType"}`. */
     isolate(machineId: string, request: IsolateRequest): Promise<MachineAction>;
@@ -107,17 +112,30 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
         scope: endpoints.scope,
         tokenTimeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     });
-    const transport = createTransport({
-        apiBaseUrl: endpoints.apiBaseUrl,
-        tokens,
-        pacingKey: { apiHost: new URL(endpoints.apiBaseUrl).host, tenantId: options.tenantId ?? "", clientId: options.clientId ?? "" },
-        rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS,
-        retry: resolveRetryOptions(options.retry),
-        timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        onEvent: options.onEvent,
-    });
+    const transportWith = (scope: string): Transport =>
+        createTransport({
+            apiBaseUrl: endpoints.apiBaseUrl,
+            tokens:
+                scope === endpoints.scope
+                    ? tokens
+                    : tokenSourceFor({
+                          ...options,
+                          authorityHost: endpoints.authorityHost,
+                          customAuthorityHost: endpoints.customAuthorityHost,
+                          scope,
+                          tokenTimeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+                      }),
+            pacingKey: { apiHost: new URL(endpoints.apiBaseUrl).host, tenantId: options.tenantId ?? "", clientId: options.clientId ?? "" },
+            rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS,
+            retry: resolveRetryOptions(options.retry),
+            timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+            onEvent: options.onEvent,
+        });
+    const transport = transportWith(endpoints.scope);
+    let xdrTransport: Transport | undefined;
     const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+    const fleetReads = createFleetReads({ transport, xdrTransport: () => (xdrTransport ??= transportWith(endpoints.xdrScope)), pageSize, maxPages });
     /** Per collection path: whether the service accepted `in (...)`; absent until first asked. */
     const inOperator = new Map<string, boolean>();
 
@@ -309,6 +327,7 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
 
     return {
         endpoints,
+        ...fleetReads,
 
         async isolate(machineId, request) {
             const template = { method: "POST", path: "/api/machines/{machineId}/isolate" };

@@ -4,6 +4,7 @@
  */
 export { createDefenderClient, type DefenderClient, type IsolateRequest, type ListActionsFilter, type ListingOptions, type ListMachinesFilter } from "./client";
 export type { ListingPage } from "./paging";
+export type { FleetFilter, FleetListing, FleetReads } from "./fleetReads";
 export { renameOptionFields, validateClientOptions, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT_MS, type DefenderClientOptions } from "./options";
 export {
     CLOUDS,
@@ -45,6 +46,7 @@ export {
     type PacingWaitEvent,
     type RateLimit,
 } from "./pacing";
+export { DOCUMENTED_BUCKET_LIMITS } from "./pacing";
 export { DEFAULT_RETRY_OPTIONS, backoffDelayMs, parseRetryAfterSeconds, resolveRetryOptions, retryOptionProblems, type RetryOptions } from "./retry";
 export {
     defenderApiError,
@@ -71,10 +73,15 @@ export {
     ISOLATION_TYPES,
     isActionStatus,
     isIsolationType,
+    parseAlert,
     parseMachine,
     parseMachineAction,
     parsePage,
+    parseXdrIncident,
     type ActionStatus,
+    type Alert,
+    type IncidentDevice,
+    type XdrIncident,
     type IsolationActionType,
     type IsolationType,
     type Machine,
@@ -93,6 +100,10 @@ export {
 } from "./deviceReadBatcher";
 export { compareActions, compareFinished, compareTimestamps, isolationState, type IsolationState } from "./isolationState";
 export {
+    alertIdProblem,
+    isAlertId,
+    isXdrIncidentId,
+    xdrIncidentIdProblem,
     actionIdProblem,
     assertActionId,
     assertDnsName,
@@ -105,6 +116,6 @@ export {
     machineIdProblem,
     type RequestContext,
 } from "./ids";
-export { buildQuery, encodeQueryValue, odataEq, odataIn, odataString } from "./odata";
+export { buildQuery, encodeQueryValue, odataAnyEq, odataEq, odataIn, odataStartsWith, odataString } from "./odata";
 export { redact } from "./redaction";
 export { userAgent, PACKAGE_NAME } from "./userAgent";

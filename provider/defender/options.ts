@@ -35,6 +35,7 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
     "apiBaseUrl",
     "authorityHost",
     "scope",
+    "xdrScope",
     "authMethod",
     "tenantId",
     "clientId",
