@@ -303,7 +303,13 @@ export function parseIncidentFile(text: string, file: string): ParsedIncidentFil
     for (const e of selection?.exclude ?? []) {
         const excluded = Object.keys(e.criteria).length === 1 ? e.criteria.machineId : undefined;
         const listed = devices.find((d) => excluded !== undefined && d.machineId === excluded);
-        if (listed) c.add(e.line, e.path, `excludes ${listed.path} (line ${listed.line}), which this incident lists under isolate`, "remove one of the two: exclude applies to what select chooses");
+        if (listed)
+            c.add(
+                e.line,
+                e.path,
+                `excludes ${listed.path} (line ${listed.line}), which this incident lists under isolate`,
+                "remove one of the two: exclude applies to what select chooses",
+            );
     }
 
     if (c.problems.length === 0 && id !== undefined && title !== undefined) {
