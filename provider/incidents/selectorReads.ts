@@ -17,7 +17,7 @@
  * Which entry matches which device is decided afterwards, on every device read, by the selectors' own
  * rules (selectorResolution.ts): the service's filters only narrow what is read.
  */
-import { isDefenderApiError, type DefenderClient, type FleetFilter, type Machine } from "../defender";
+import { isDefenderApiError, type Alert, type DefenderClient, type FleetFilter, type Machine, type XdrIncident } from "../defender";
 import type { Incident } from "./incidentFile";
 import { isSingleAddress } from "./ipRange";
 import { hasWildcard, literalPrefix } from "./namePattern";
@@ -45,6 +45,9 @@ export interface SelectorReads {
     /** Devices incidents name that Defender for Endpoint does not manage (no device id), by incident id. */
     unmanaged: Map<string, string[]>;
     problems: IncidentProblem[];
+    /** The alerts and Defender XDR incidents read, by alert id (lower-cased) and incident id. */
+    alerts: Map<string, Alert>;
+    xdrIncidents: Map<string, XdrIncident>;
     /** What was read: listings (`the whole fleet`, `tag "HR"`…), alerts, incidents, devices read by id. */
     stats: { listings: string[]; alerts: number; incidents: number; byId: number; devicesListed: number };
 }
@@ -74,6 +77,8 @@ export async function readSelectors(incidents: readonly Incident[], previous: Pr
         namedBy: { alerts: new Map(), incidents: new Map() },
         unmanaged: new Map(),
         problems: [],
+        alerts: new Map(),
+        xdrIncidents: new Map(),
         stats: { listings: [], alerts: 0, incidents: 0, byId: 0, devicesListed: 0 },
     };
     const entries = incidents.flatMap((i) => (i.selection?.select ?? []).map((e) => ({ incident: i, entry: e })));
@@ -135,6 +140,7 @@ async function readNamed(entries: readonly { incident: Incident; entry: SelectEn
             out.stats.alerts++;
             try {
                 const alert = await client.getAlert(x.entry.criteria.alert as string);
+                out.alerts.set(id, alert);
                 if (alert.machineId === null) problem(x, "alert", "names no device in Defender for Endpoint", "select the devices another way (tag, name)");
                 else {
                     out.namedBy.alerts.set(id, new Set([alert.machineId.toLowerCase()]));
@@ -154,6 +160,7 @@ async function readNamed(entries: readonly { incident: Incident; entry: SelectEn
             out.stats.incidents++;
             try {
                 const incident = await client.getIncident(id);
+                out.xdrIncidents.set(id, incident);
                 const devices = incident.alerts.flatMap((a) => a.devices);
                 const managed = new Set(devices.filter((d) => d.machineId !== null).map((d) => (d.machineId as string).toLowerCase()));
                 out.namedBy.incidents.set(id, managed);

@@ -57,6 +57,10 @@ async function run(argv: readonly string[], io: CommandIo, say: (line: string) =
     const settings = clientSettings(args, io.env);
     if (settings.problems.length > 0) throw new CommandError(formatSettingProblems(settings.problems), EXIT_USAGE);
     const now = io.now();
+    if (args.command === "propose") {
+        const { runPropose } = await import("./propose");
+        return runPropose(args, settings.options, io, now);
+    }
     const exporter = args.command === "export" ? await prepareExport(args, io) : undefined;
     const declared = await readDeclarations(args, io, now, say);
 
