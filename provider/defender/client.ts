@@ -22,13 +22,18 @@ import type { Machine, MachineAction } from "./models";
 import { DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT_MS, validateClientOptions, type DefenderClientOptions } from "./options";
 import { DEFAULT_RATE_LIMITS } from "./pacing";
 import { resolveRetryOptions } from "./retry";
+import { createFleetReads, type FleetReads } from "./fleetReads";
 import { createTransport, type Transport } from "./transport";
 
 export type { CallOptions, IsolateRequest, ListActionsFilter, ListMachinesFilter } from "./callInputs";
 export type { ListingOptions } from "./listings";
 
-/** Every method takes, last, `{ signal }` (CallOptions): a deadline that ends the call wherever it waits. */
-export interface DefenderClient {
+/**
+ * Every method takes, last, `{ signal }` (CallOptions): a deadline that ends the call wherever it waits.
+ * `listFleet` (GET /api/machines, whole or with a documented filter), `getAlert` (GET /api/alerts/{id})
+ * and `getIncident` (Defender XDR's GET /api/incidents/{id}, with a token for `xdrScope`): see fleetReads.ts.
+ */
+export interface DefenderClient extends FleetReads {
     readonly endpoints: ResolvedEndpoints;
     /** POST /api/machines/{id}/isolate with `{"Comment", "IsolationType"}`. */
     isolate(machineId: string, request: IsolateRequest, options?: CallOptions): Promise<MachineAction>;
@@ -60,8 +65,17 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
     const problems = validateClientOptions(options);
     if (problems.length > 0) throw defenderApiError({ kind: "invalidOptions", method: "", path: "", outcomeUnknown: false, problems });
     const endpoints = resolveEndpoints(options);
-    const transport = transportFor(options, endpoints);
+    const transport = transportFor(options, endpoints, endpoints.scope);
+    let xdrTransport: Transport | undefined;
     const call = callOver(transport);
+    const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+    const fleetReads = createFleetReads({
+        transport,
+        xdrTransport: () => (xdrTransport ??= transportFor(options, endpoints, endpoints.xdrScope)),
+        pageSize,
+        maxPages,
+    });
 
     const getMachine = (machineId: string, options?: CallOptions) => {
         const template = requestOf(ENDPOINTS.getMachine);
@@ -75,14 +89,15 @@ export function createDefenderClient(options: DefenderClientOptions = {}): Defen
     };
     const listings = createListings({
         transport,
-        pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
-        maxPages: options.maxPages ?? DEFAULT_MAX_PAGES,
+        pageSize,
+        maxPages,
         getAction,
         getMachine,
     });
 
     return {
         endpoints,
+        ...fleetReads,
         async isolate(machineId, request, options) {
             const template = requestOf(ENDPOINTS.isolate);
             const id = assertMachineId(machineId, "machineId", template);
@@ -119,13 +134,14 @@ function callOver(transport: Transport) {
     };
 }
 
-function transportFor(options: DefenderClientOptions, endpoints: ResolvedEndpoints): Transport {
+/** The funnel for one token audience: Defender's own scope, or Defender XDR's for its incidents. */
+function transportFor(options: DefenderClientOptions, endpoints: ResolvedEndpoints, scope: string): Transport {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const tokens = tokenSourceFor({
         ...options,
         authorityHost: endpoints.authorityHost,
         customAuthorityHost: endpoints.customAuthorityHost,
-        scope: endpoints.scope,
+        scope,
         tokenTimeoutMs: timeoutMs,
     });
     return createTransport({

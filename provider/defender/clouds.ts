@@ -16,6 +16,8 @@ export interface CloudEndpoints {
     authorityHost: string;
     /** Token scope (audience + `/.default`). */
     scope: string;
+    /** Token scope of Defender XDR's own APIs (incidents), served on the same host with another audience. */
+    xdrScope: string;
 }
 
 const GOV_API = "https://api-gov.securitycenter.microsoft.us";
@@ -26,21 +28,25 @@ export const CLOUD_ENDPOINTS: Readonly<Record<Cloud, Readonly<CloudEndpoints>>> 
         apiBaseUrl: "https://api.security.microsoft.com",
         authorityHost: "https://login.microsoftonline.com",
         scope: "https://api.securitycenter.microsoft.com/.default",
+        xdrScope: "https://api.security.microsoft.com/.default",
     },
     GCC: {
         apiBaseUrl: GCC_API,
         authorityHost: "https://login.microsoftonline.com",
         scope: `${GCC_API}/.default`,
+        xdrScope: "https://api-gcc.security.microsoft.us/.default",
     },
     GCCHigh: {
         apiBaseUrl: GOV_API,
         authorityHost: "https://login.microsoftonline.us",
         scope: `${GOV_API}/.default`,
+        xdrScope: "https://api-gov.security.microsoft.us/.default",
     },
     DoD: {
         apiBaseUrl: GOV_API,
         authorityHost: "https://login.microsoftonline.us",
         scope: `${GOV_API}/.default`,
+        xdrScope: "https://api-gov.security.microsoft.us/.default",
     },
 };
 
@@ -53,6 +59,8 @@ export interface EndpointOptions {
     authorityHost?: string;
     /** Overrides the cloud's token scope; must end with `/.default`. */
     scope?: string;
+    /** Overrides the cloud's Defender XDR token scope (the incidents API); must end with `/.default`. */
+    xdrScope?: string;
 }
 
 export interface ResolvedEndpoints extends CloudEndpoints {
@@ -74,8 +82,9 @@ export function endpointProblems(opts: EndpointOptions): string[] {
         const checked = checkBaseUrl(value, field);
         if (typeof checked !== "string") problems.push(checked.problem);
     }
-    if (opts.scope !== undefined) {
-        const scopeProblem = checkScope(opts.scope);
+    for (const field of ["scope", "xdrScope"] as const) {
+        if (opts[field] === undefined) continue;
+        const scopeProblem = checkScope(opts[field], field);
         if (scopeProblem) problems.push(scopeProblem);
     }
     return problems;
@@ -94,6 +103,7 @@ export function resolveEndpoints(opts: EndpointOptions = {}): ResolvedEndpoints 
         apiBaseUrl,
         authorityHost,
         scope: opts.scope ?? defaults.scope,
+        xdrScope: opts.xdrScope ?? defaults.xdrScope,
         customAuthorityHost: authorityHost !== defaults.authorityHost,
     };
 }
@@ -136,9 +146,10 @@ function checkBaseUrl(value: unknown, field: string): string | { problem: string
     return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
-function checkScope(value: unknown): string | undefined {
+function checkScope(value: unknown, field: "scope" | "xdrScope"): string | undefined {
     if (typeof value !== "string" || !/^\S+\/\.default$/.test(value)) {
-        return `scope must be a token scope ending with "/.default", such as https://api.securitycenter.microsoft.com/.default; got ${describe(value)}`;
+        const example = field === "scope" ? "https://api.securitycenter.microsoft.com/.default" : "https://api.security.microsoft.com/.default";
+        return `${field} must be a token scope ending with "/.default", such as ${example}; got ${describe(value)}`;
     }
     return undefined;
 }

@@ -5,11 +5,21 @@
  */
 import { defenderApiError } from "./errors";
 import { encodePathSegment } from "./ids";
-import { parseMachine, parseMachineAction, type Machine, type MachineAction, type ParseResult } from "./models";
+import {
+    parseAlert,
+    parseMachine,
+    parseMachineAction,
+    parseXdrIncident,
+    type Alert,
+    type Machine,
+    type MachineAction,
+    type ParseResult,
+    type XdrIncident,
+} from "./models";
 import type { ApiBucket } from "./pacing";
 import type { TransportResponse } from "./transport";
 
-export type EndpointName = "isolate" | "unisolate" | "cancelAction" | "getAction" | "listActions" | "getMachine" | "listMachines";
+export type EndpointName = "isolate" | "unisolate" | "cancelAction" | "getAction" | "listActions" | "getMachine" | "listMachines" | "getAlert" | "getIncident";
 
 /** One entity: parsed, and when `sameAs` is set, checked to be the one the path asked about. */
 export interface EntityAnswer<T> {
@@ -52,6 +62,13 @@ const sameMachine: EntityAnswer<Machine> = {
     parse: parseMachine,
     sameAs: { field: "id", param: "machineId", noun: "device" },
 };
+const sameAlert: EntityAnswer<Alert> = { kind: "entity", says: "an Alert", parse: parseAlert, sameAs: { field: "id", param: "alertId", noun: "alert" } };
+const sameIncident: EntityAnswer<XdrIncident> = {
+    kind: "entity",
+    says: "an Incident",
+    parse: parseXdrIncident,
+    sameAs: { field: "incidentId", param: "incidentId", noun: "incident" },
+};
 const actionPage: PageAnswer<MachineAction> = { kind: "page", says: "a collection", item: parseMachineAction };
 const machinePage: PageAnswer<Machine> = { kind: "page", says: "a collection", item: parseMachine };
 
@@ -71,6 +88,9 @@ export const ENDPOINTS = Object.freeze({
     listActions: endpoint("listActions", "GET", "/api/machineactions", "actions.read", actionPage),
     getMachine: endpoint("getMachine", "GET", "/api/machines/{machineId}", "machines.read", sameMachine),
     listMachines: endpoint("listMachines", "GET", "/api/machines", "machines.read", machinePage),
+    getAlert: endpoint("getAlert", "GET", "/api/alerts/{alertId}", "alerts.read", sameAlert),
+    /** Defender XDR's incidents API: same host, its own token audience (xdrScope) and budget. */
+    getIncident: endpoint("getIncident", "GET", "/api/incidents/{incidentId}", "incidents.read", sameIncident),
 });
 
 /** Every endpoint, in table order. */

@@ -24,6 +24,7 @@ export {
     type EntityAnswer,
     type PageAnswer,
 } from "./endpoints";
+export type { FleetFilter, FleetListing, FleetReads } from "./fleetReads";
 export { renameOptionFields, validateClientOptions, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT_MS, type DefenderClientOptions } from "./options";
 export {
     CLOUDS,
@@ -65,6 +66,7 @@ export {
     type PacingWaitEvent,
     type RateLimit,
 } from "./pacing";
+export { DOCUMENTED_BUCKET_LIMITS } from "./pacing";
 export { DEFAULT_RETRY_OPTIONS, backoffDelayMs, parseRetryAfterSeconds, resolveRetryOptions, retryOptionProblems, type RetryOptions } from "./retry";
 export { discoveryUrl, tokenUrl, type SignInCause, type SignInFailure } from "./signIn";
 export {
@@ -104,10 +106,15 @@ export {
     ISOLATION_TYPES,
     isActionStatus,
     isIsolationType,
+    parseAlert,
     parseMachine,
     parseMachineAction,
     parsePage,
+    parseXdrIncident,
     type ActionStatus,
+    type Alert,
+    type IncidentDevice,
+    type XdrIncident,
     type IsolationActionType,
     type IsolationType,
     type Machine,
@@ -126,6 +133,10 @@ export {
 } from "./deviceReadBatcher";
 export { compareActions, compareFinished, compareTimestamps, isolationState, type IsolationState } from "./isolationState";
 export {
+    alertIdProblem,
+    isAlertId,
+    isXdrIncidentId,
+    xdrIncidentIdProblem,
     actionIdProblem,
     assertActionId,
     assertDnsName,
@@ -137,6 +148,6 @@ export {
     machineIdProblem,
     type RequestContext,
 } from "./ids";
-export { buildQuery, encodeQueryValue, odataEq, odataIn, odataString } from "./odata";
+export { buildQuery, encodeQueryValue, odataAnyEq, odataEq, odataIn, odataStartsWith, odataString } from "./odata";
 export { redact } from "./redaction";
 export { userAgent, PACKAGE_NAME } from "./userAgent";

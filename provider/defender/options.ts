@@ -36,6 +36,7 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
     "apiBaseUrl",
     "authorityHost",
     "scope",
+    "xdrScope",
     "authMethod",
     "tenantId",
     "clientId",

@@ -10,15 +10,12 @@
  * Left out, and said why: devices being released (declaring them would isolate them again once the
  * release finishes) and devices Defender no longer knows (their create would fail).
  */
-import { oneLine as flat, quote } from "../base/text";
-import { INCIDENT_ID_PATTERN, MAX_DEVICE_COMMENT_LENGTH, MAX_TITLE_LENGTH, parseIncidentFile } from "../incidents/incidentFile";
-import { formatProblem } from "../incidents/problems";
+import { quote } from "../base/text";
+import { INCIDENT_ID_PATTERN, MAX_DEVICE_COMMENT_LENGTH, MAX_TITLE_LENGTH } from "../incidents/incidentFile";
 import { ISOLATION_TYPES } from "../resource/inputs";
+import { incidentFileText, oneLine, type WrittenDevice } from "./incidentWriter";
 import type { DeviceIsolationStatus } from "./deviceStatus";
 import { shortTime } from "./timestamps";
-
-/** The longest one-line text taken from Defender into the file. */
-const MAX_FIELD_CHARS = 200;
 
 export interface IncidentExportOptions {
     /** e.g. `INC-3000`: letters, digits, `-_.#`, starting with a letter or digit. */
@@ -75,32 +72,27 @@ export function exportIncident(rows: readonly DeviceIsolationStatus[], options: 
 
     const day = options.now.toISOString().slice(0, 10);
     const title = options.title?.trim() ?? `Isolations in place in Defender on ${day}, adopted into Git`;
-    const lines = [
-        `# Written by defender-isolation export at ${options.now.toISOString()}: every device isolated or being`,
-        "# isolated in Defender then. 'pulumi up' adopts these isolations (no isolate is sent); deleting this",
-        "# file, or a device from it, releases them.",
-        `incident: ${options.incident}`,
-        `title: ${JSON.stringify(title)}`,
-        "isolate:",
-    ];
-    for (const r of devices) {
+    const written: WrittenDevice[] = devices.map((r) => {
         const type = (ISOLATION_TYPES as readonly string[]).includes(r.isolationType ?? "") ? (r.isolationType as string) : undefined;
-        lines.push(
-            `  # ${oneLine(r.computerDnsName ?? "name unknown")}: ${r.state === "isolated" ? "isolation" : "pending isolate"} ${r.actionId}${r.requestSource ? ` (${oneLine(r.requestSource)})` : ""}`,
-        );
+        const notes = [
+            `${oneLine(r.computerDnsName ?? "name unknown")}: ${r.state === "isolated" ? "isolation" : "pending isolate"} ${r.actionId}${r.requestSource ? ` (${oneLine(r.requestSource)})` : ""}`,
+        ];
         if (type === undefined) {
-            lines.push("  # Defender reports no isolation type while an isolate is pending: Full is assumed. If it turns out");
-            lines.push("  # otherwise, 'pulumi up' stops on this device, changes nothing, and names the type to write here.");
+            notes.push("Defender reports no isolation type while an isolate is pending: Full is assumed. If it turns out");
+            notes.push("otherwise, 'pulumi up' stops on this device, changes nothing, and names the type to write here.");
         }
-        lines.push(`  - machineId: ${r.machineId}`);
-        lines.push(`    isolationType: ${type ?? "Full"}`);
-        lines.push(`    comment: ${JSON.stringify(deviceComment(r))}`);
-    }
-    const text = `${lines.join("\n")}\n`;
-
-    const check = parseIncidentFile(text, `${options.incident}.yaml`);
-    if (check.problems.length > 0)
-        throw new Error(`the exported incident file does not pass the incident parser (a bug): ${check.problems.map(formatProblem).join("; ")}`);
+        return { notes, machineId: r.machineId, isolationType: type ?? "Full", comment: deviceComment(r) };
+    });
+    const { text } = incidentFileText({
+        header: [
+            `Written by defender-isolation export at ${options.now.toISOString()}: every device isolated or being`,
+            "isolated in Defender then. 'pulumi up' adopts these isolations (no isolate is sent); deleting this",
+            "file, or a device from it, releases them.",
+        ],
+        incident: options.incident,
+        title,
+        devices: written,
+    });
     return { text, devices, skipped };
 }
 
@@ -115,9 +107,4 @@ export function deviceComment(r: Pick<DeviceIsolationStatus, "state" | "requesto
 
 function label(r: DeviceIsolationStatus): string {
     return `${r.computerDnsName ?? "?"} (${r.machineId})`;
-}
-
-/** Text from Defender made safe for one line of YAML comment or a one-line value. */
-function oneLine(text: string): string {
-    return flat(text, MAX_FIELD_CHARS);
 }

@@ -13,7 +13,12 @@ const EMULATOR_BUDGET: Record<ApiBucket, RateLimitedApi> = {
     cancel: "cancel",
     "actions.read": "machineActionsRead",
     "machines.read": "machinesRead",
+    "alerts.read": "alertsRead",
+    "incidents.read": "incidentsRead",
 };
+
+/** Emulator routes the client has no use for: an alert's device is read by its id from the alert. */
+const NOT_CALLED_BY_CLIENT = new Set(["getAlertMachine"]);
 
 /** A path template with each parameter (`{name}` or `:name`) as `*`, lower-cased. */
 function shape(template: string): string {
@@ -30,7 +35,7 @@ function routePath(route: unknown): string {
 }
 
 describe("defender/endpoints: one table, the same as the emulator's", () => {
-    const defenderRoutes = ROUTES.filter((r) => r.family === "defender");
+    const defenderRoutes = ROUTES.filter((r) => r.family === "defender" && !NOT_CALLED_BY_CLIENT.has(r.name));
 
     it("the same endpoints, methods, path shapes and budgets", () => {
         const client = ENDPOINT_LIST.map((e) => ({ name: e.name, method: e.method, shape: shape(e.path), budget: EMULATOR_BUDGET[e.bucket] }));

@@ -22,6 +22,7 @@ const VALID: Record<Key, string> = {
     apiBaseUrl: "https://eu.api.security.microsoft.com",
     authorityHost: "https://login.microsoftonline.us",
     scope: "https://api.securitycenter.microsoft.com/.default",
+    xdrScope: "https://api.security.microsoft.com/.default",
     rateLimits: `[{"calls":100,"perSeconds":60}]`,
     pollIntervalSeconds: "5",
     requestTimeoutSeconds: "30",
@@ -76,6 +77,7 @@ const ORACLE: Record<Key, (v: string) => boolean> = {
     // @azure/identity signs in over https alone, so plain http is refused even on loopback.
     authorityHost: (v) => urlOk(v) && new URL(v).protocol === "https:",
     scope: (v) => /^\S+\/\.default$/.test(v),
+    xdrScope: (v) => /^\S+\/\.default$/.test(v),
     rateLimits: limitsOk,
     pollIntervalSeconds: (v) => Number.isFinite(Number(v)) && Number(v) >= 0.05 && Number(v) <= 300,
     requestTimeoutSeconds: (v) => Number.isFinite(Number(v)) && Number(v) >= 0.1 && Number(v) <= 600,
