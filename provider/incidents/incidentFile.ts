@@ -14,7 +14,7 @@
  * ```
  */
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from "yaml";
-import { dnsNameProblem, isMachineId } from "../defender";
+import { dnsNameProblem, isMachineId } from "../defender/ids";
 import { ISOLATION_TYPES, type IsolationType } from "../resource/inputs";
 import { parseTimestamp } from "./expiry";
 import { describeValue, didYouMean, type IncidentProblem } from "./problems";
