@@ -19,6 +19,7 @@ import { lookUpDeviceNames } from "../../incidents/nameLookup";
 import { resolveDeviceNames, type NameLookup } from "../../incidents/nameResolution";
 import { formatConfigProblems, readProgramConfig, resolveProgramOptions, type ConfigProblem, type IncidentProgramOptions } from "./options";
 import { describeProblems, type IncidentProblem } from "../../incidents/problems";
+import { engineParallelism, parallelismWarning } from "./parallelism";
 
 /**
  * One device of one incident, in the stack outputs. Values from the resource are outputs at the leaves,
@@ -101,6 +102,8 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, lookUp
     }
     if (problems.length > 0) throw new IncidentProgramError(describeProblems(folder.folder, problems), problems);
 
+    const crowded = parallelismWarning(plan.devices.length, options.waitForCompletion, engineParallelism());
+    if (crowded) void pulumi.log.warn(crowded);
     const resources: Record<string, DeviceIsolation> = {};
     for (const d of plan.devices) {
         resources[d.name] = new DeviceIsolation(d.name, {
