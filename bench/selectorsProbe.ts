@@ -20,8 +20,8 @@ async function main(): Promise<void> {
     // The reads' span: from the first request's start to the last one's end (the resolution's wall time).
     let first = Infinity;
     let last = 0;
-    const timed = () => {
-        const client = selectorClientFor((k) => config[k]);
+    const timed = async () => {
+        const client = await selectorClientFor((k) => config[k]);
         const wrap =
             <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
             async (...a: A): Promise<R> => {

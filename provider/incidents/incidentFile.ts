@@ -18,7 +18,7 @@
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from "yaml";
 import { quote } from "../base/text";
-import { dnsNameProblem, isMachineId } from "../defender";
+import { dnsNameProblem, isMachineId } from "../defender/ids";
 import { ISOLATION_TYPES, type IsolationType } from "../resource/inputs";
 import { parseTimestamp } from "./expiry";
 import { FileChecker } from "./fileChecker";

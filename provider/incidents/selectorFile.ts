@@ -19,7 +19,7 @@
  * ```
  */
 import { isMap, isScalar, isSeq, type Node } from "yaml";
-import { alertIdProblem, isMachineId, xdrIncidentIdProblem } from "../defender";
+import { alertIdProblem, isMachineId, xdrIncidentIdProblem } from "../defender/ids";
 import { ISOLATION_TYPES, type IsolationType } from "../resource/inputs";
 import type { FileChecker } from "./fileChecker";
 import { parseIpRange } from "./ipRange";

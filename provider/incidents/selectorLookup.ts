@@ -3,10 +3,11 @@
  * `defender:*` config (the provider's own settings and rules). It only lists devices and reads alerts
  * and incidents; it never isolates or releases.
  */
-import { createDefenderClient } from "../defender";
-import { readSettings } from "../resource/settings";
 import type { SelectorClient } from "./selectorReads";
 
-export function selectorClientFor(config: (key: string) => string | undefined): SelectorClient {
+/** Loaded when a selector is read, not with the program: the client brings @azure/identity and axios. */
+export async function selectorClientFor(config: (key: string) => string | undefined): Promise<SelectorClient> {
+    const { createDefenderClient } = await import("../defender");
+    const { readSettings } = await import("../resource/settings");
     return createDefenderClient(readSettings(config).client);
 }

@@ -17,7 +17,8 @@
  * Which entry matches which device is decided afterwards, on every device read, by the selectors' own
  * rules (selectorResolution.ts): the service's filters only narrow what is read.
  */
-import { isDefenderApiError, type Alert, type DefenderClient, type FleetFilter, type Machine, type XdrIncident } from "../defender";
+import { isDefenderApiError } from "../defender/errors";
+import type { Alert, DefenderClient, FleetFilter, Machine, XdrIncident } from "../defender";
 import type { Incident } from "./incidentFile";
 import { isSingleAddress } from "./ipRange";
 import { hasWildcard, literalPrefix } from "./namePattern";

@@ -16,7 +16,8 @@
  * declares one DeviceIsolation per device whatever selected it; a device the incident also lists under
  * `isolate:` is declared once, as listed.
  */
-import { dnsNameProblem, type Machine } from "../defender";
+import type { Machine } from "../defender";
+import { dnsNameProblem } from "../defender/ids";
 import { ISOLATION_TYPES, type IsolationType } from "../resource/inputs";
 import type { Incident, IncidentDevice } from "./incidentFile";
 import type { IncidentProblem } from "./problems";

@@ -15,7 +15,7 @@ export const LAYERS: readonly Layer[] = [
     { name: "rules", owns: ["provider/rules/"], may: [], forbidsPackages: "any" },
     { name: "resource", owns: ["provider/resource/", "provider/lifecycle/"], may: ["base", "defender"] },
     { name: "incidents", owns: ["provider/incidents/"], may: ["base", "defender", "resource", "rules"] },
-    { name: "inventory", owns: ["provider/inventory/"], may: ["base", "defender", "resource", "incidents"] },
+    { name: "inventory", owns: ["provider/inventory/"], may: ["base", "defender", "rules", "resource", "incidents"] },
     { name: "apps/gitops", owns: ["provider/apps/gitops/"], may: PROVIDER_BELOW_APPS },
     { name: "apps/cli", owns: ["provider/apps/cli/"], may: PROVIDER_BELOW_APPS },
     { name: "package", owns: ["provider/index.ts"], may: PROVIDER_BELOW_APPS },
@@ -26,7 +26,7 @@ export const LAYERS: readonly Layer[] = [
     // Everything that drives the above: the test kit, scripts, the benchmark, the tests.
     { name: "testkit", owns: ["testkit/"], may: [...PROVIDER_BELOW_APPS, "apps/gitops", "apps/cli", "package", "emulator", "engine-tools"] },
     { name: "scripts", owns: ["scripts/"], may: ["package", "emulator", "engine-tools", "testkit"] },
-    { name: "bench", owns: ["bench/"], may: [...PROVIDER_BELOW_APPS, "package", "emulator", "engine-tools", "testkit", "scripts"] },
+    { name: "bench", owns: ["bench/"], may: [...PROVIDER_BELOW_APPS, "apps/gitops", "package", "emulator", "engine-tools", "testkit", "scripts"] },
     {
         name: "test",
         owns: ["test/"],

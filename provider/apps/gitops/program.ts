@@ -31,6 +31,7 @@ import { readPreviousSelection } from "./previousSelection";
 import { selectorClientFor } from "../../incidents/selectorLookup";
 import { formatConfigProblems, readProgramConfig, resolveProgramOptions, type ConfigProblem, type IncidentProgramOptions } from "./options";
 import { describeProblems, type IncidentProblem } from "../../incidents/problems";
+import { engineParallelism, parallelismWarning } from "./parallelism";
 
 /**
  * One device of one incident, in the stack outputs. Values from the resource are outputs at the leaves,
@@ -90,7 +91,7 @@ export interface ProgramSources {
      */
     lookUpNames?: NameLookup;
     /** Reads what selectors need from Defender (read-only); required when an open incident has `select:`. */
-    selectorClient?: () => SelectorClient;
+    selectorClient?: () => SelectorClient | Promise<SelectorClient>;
     /** The selections of the stack's last deployment. @default none: as on a first deployment */
     previousSelection?: () => Promise<PreviousSelection>;
 }
@@ -124,7 +125,7 @@ async function resolveSelectors(
     const relevant = new Map([...previous].filter(([id]) => openIds.has(id)));
     let reads;
     try {
-        reads = await readSelectors(open, relevant, sources.selectorClient());
+        reads = await readSelectors(open, relevant, await sources.selectorClient());
     } catch (e) {
         const fix =
             "check the defender:* configuration and the application's Machine.Read.All, Alert.Read.All and, for defenderIncident, Incident.Read.All permissions; a rate limit clears within the hour";
@@ -177,6 +178,8 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, source
     for (const [id, s] of selections) for (const line of selectionLines(id, s)) pulumi.log.info(line);
     if (problems.length > 0) throw new IncidentProgramError(describeProblems(folder.folder, problems), problems);
 
+    const crowded = parallelismWarning(plan.devices.length, options.waitForCompletion, engineParallelism());
+    if (crowded) void pulumi.log.warn(crowded);
     const resources: Record<string, DeviceIsolation> = {};
     for (const d of plan.devices) {
         resources[d.name] = new DeviceIsolation(d.name, {
