@@ -5,13 +5,14 @@
  * Descriptions are the ones DeviceIsolationArgs (resource/deviceIsolation.ts) and
  * docs/configuration.md give, so Pulumi YAML and SDK users read the same words.
  */
+import { NATIVE_DEVICE_ISOLATION_TYPE } from "../../rules";
 import { CONFIG_KEYS } from "../../resource/settings";
 import { DEFAULT_COMPLETION_TIMEOUT_SECONDS, DEFAULT_RELEASE_COMMENT, ISOLATION_TYPES, MAX_COMPLETION_TIMEOUT_SECONDS } from "../../resource/inputs";
 
 /** The package name: the config namespace, the plugin's name (`pulumi-resource-defender`) and the type tokens' first part. */
 export const PACKAGE_NAME = "defender";
-/** The resource's token in the schema, in state and in `pulumi import`. */
-export const NATIVE_DEVICE_ISOLATION_TYPE = "defender:index:DeviceIsolation";
+/** The resource's token in the schema, in state and in `pulumi import` (the rules recognise it). */
+export { NATIVE_DEVICE_ISOLATION_TYPE };
 
 interface Property {
     type: "string" | "boolean" | "integer" | "number" | "array";

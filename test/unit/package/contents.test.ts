@@ -28,7 +28,15 @@ describe("package: npm pack contents", function () {
     });
 
     it("holds what the provider host loads and what package.json points at", () => {
-        for (const f of ["LICENSE", "dist/provider/lifecycle/index.js", "dist/provider/apps/plugin/main.js", "schema.json", manifest.main, manifest.types, ...Object.values(manifest.bin)]) {
+        for (const f of [
+            "LICENSE",
+            "dist/provider/lifecycle/index.js",
+            "dist/provider/apps/plugin/main.js",
+            "schema.json",
+            manifest.main,
+            manifest.types,
+            ...Object.values(manifest.bin),
+        ]) {
             assert.ok(files.includes(f.replace(/^\.\//, "")), `${f} is in the package`);
         }
         assert.equal(manifest.license, "Apache-2.0");
