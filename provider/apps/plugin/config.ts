@@ -5,7 +5,8 @@
  * `PULUMI_CONFIG` environment variable: JSON of the stack config in the `defender` namespace, keys
  * without it, values decrypted (secrets included). The engine sets it for every instance of the
  * plugin, so an explicit provider resource (`pulumi:providers:defender`) runs with the stack's
- * settings too: its own arguments never arrive, and the schema declares none.
+ * settings too: its own arguments never arrive (explicitProvider.ts refuses any that differ), and the
+ * schema declares none.
  */
 
 /** A getter for `defender:<key>` over the JSON in PULUMI_CONFIG; throws naming the variable when it is not JSON. */

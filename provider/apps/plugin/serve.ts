@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as provider from "@pulumi/pulumi/provider";
 import { stackConfig } from "./config";
+import { guardExplicitProviders } from "./explicitProvider";
 import { DeviceIsolationProvider } from "./provider";
 import { schemaText } from "./schema";
 
@@ -18,5 +19,7 @@ export function packageVersion(): string {
 
 export function serve(args: string[]): Promise<void> {
     const version = packageVersion();
-    return provider.main(new DeviceIsolationProvider(version, schemaText(version), stackConfig(process.env.PULUMI_CONFIG)), args);
+    const config = stackConfig(process.env.PULUMI_CONFIG);
+    guardExplicitProviders(config);
+    return provider.main(new DeviceIsolationProvider(version, schemaText(version), config), args);
 }

@@ -53,6 +53,22 @@ describe("the native provider plugin over gRPC", function () {
 
     const writes = () => emulator.requests().filter((r) => r.method === "POST" && r.path.startsWith("/api/"));
 
+    it("refuses an explicit provider whose arguments differ from the stack config, before any request", async () => {
+        const host = await startProviderHost({
+            cwd: REPO_ROOT,
+            hostScript: PLUGIN,
+            env: { NODE_EXTRA_CA_CERTS: emulator.caCertPath, PULUMI_CONFIG: pulumiConfig(emulator), PULUMI_NODEJS_ENGINE: "" },
+        });
+        started.push(host);
+        await rejects(
+            host.configure({ "defender:tenantId": "another-tenant", "defender:clientSecret": "another-secret" }, ["defender:clientSecret"]),
+            /this provider resource sets 'defender:clientSecret', 'defender:tenantId' to other values/,
+        );
+        // The stack's own values (what the engine sends the default provider) are accepted.
+        await host.configure(stackConfig(emulator), ["defender:clientSecret"]);
+        assert.deepEqual(emulator.requests(), []);
+    });
+
     it("reports the package's version", async () => {
         const host = await start(pulumiConfig(emulator));
         const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
