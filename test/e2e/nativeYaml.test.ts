@@ -56,7 +56,7 @@ describe("e2e: the native provider plugin from Pulumi YAML, through the real Pul
     };
 
     it("get-schema serves and validates the plugin's schema through the CLI", async () => {
-        const r = await s.ws.ok(["package", "get-schema", path.join(REPO_ROOT, "plugin")], { cwd: program });
+        const r = await s.ws.ok(["package", "get-schema", path.join(REPO_ROOT, "plugin", "pulumi-resource-defender")], { cwd: program });
         const served = JSON.parse(r.stdout) as { name: string; resources: Record<string, unknown> };
         assert.deepEqual(served, JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "schema.json"), "utf8")));
         assert.ok(served.resources[NATIVE_DEVICE_ISOLATION_TYPE]);
