@@ -142,6 +142,10 @@ async function resolveSelectors(
 export async function incidentProgram(input: IncidentProgramOptions = {}, sourcesOrLookup: ProgramSources | NameLookup = {}): Promise<IncidentProgramResult> {
     const sources: ProgramSources = typeof sourcesOrLookup === "function" ? { lookUpNames: sourcesOrLookup } : sourcesOrLookup;
     const lookUpNames = sources.lookUpNames;
+    // Read while the folder is read and resolved; only the order depends on it, so a failure keeps the plan's order.
+    const heldBefore: Promise<ReadonlySet<string>> = sources.declaredBefore
+        ? sources.declaredBefore().catch(() => new Set<string>())
+        : Promise.resolve(new Set());
     const { options, problems: configProblems } = resolveProgramOptions(input);
     if (configProblems.length > 0) throw new IncidentProgramError(formatConfigProblems(configProblems), configProblems);
 
@@ -184,7 +188,7 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, source
     const crowded = parallelismWarning(plan.devices.length, options.waitForCompletion, engineParallelism());
     if (crowded) void pulumi.log.warn(crowded);
     const resources: Record<string, DeviceIsolation> = {};
-    const held = (await sources.declaredBefore?.()) ?? new Set<string>();
+    const held = await heldBefore;
     for (const d of newDevicesFirst(plan.devices, held)) {
         resources[d.name] = new DeviceIsolation(d.name, {
             ...(d.machineId ? { machineId: d.machineId } : {}),
