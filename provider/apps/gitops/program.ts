@@ -28,6 +28,7 @@ import { largestSelectors, selectionLines, selectionOutput, type SelectionOutput
 import { readSelectors, type PreviousSelection, type SelectorClient } from "../../incidents/selectorReads";
 import { resolveSelections, withSelectedDevices, type ResolvedSelection } from "../../incidents/selectorResolution";
 import { readPreviousSelection } from "./previousSelection";
+import { newDevicesFirst, readDeclaredDevices } from "./declarationOrder";
 import { selectorClientFor } from "../../incidents/selectorLookup";
 import { formatConfigProblems, readProgramConfig, resolveProgramOptions, type ConfigProblem, type IncidentProgramOptions } from "./options";
 import { describeProblems, type IncidentProblem } from "../../incidents/problems";
@@ -94,6 +95,8 @@ export interface ProgramSources {
     selectorClient?: () => SelectorClient | Promise<SelectorClient>;
     /** The selections of the stack's last deployment. @default none: as on a first deployment */
     previousSelection?: () => Promise<PreviousSelection>;
+    /** The device ids the stack's last deployment declared, declared last (declarationOrder.ts). @default none: the plan's order */
+    declaredBefore?: () => Promise<ReadonlySet<string>>;
 }
 
 const nothingDeclared = (what: string, e: unknown, fix: string) =>
@@ -139,6 +142,10 @@ async function resolveSelectors(
 export async function incidentProgram(input: IncidentProgramOptions = {}, sourcesOrLookup: ProgramSources | NameLookup = {}): Promise<IncidentProgramResult> {
     const sources: ProgramSources = typeof sourcesOrLookup === "function" ? { lookUpNames: sourcesOrLookup } : sourcesOrLookup;
     const lookUpNames = sources.lookUpNames;
+    // Read while the folder is read and resolved; only the order depends on it, so a failure keeps the plan's order.
+    const heldBefore: Promise<ReadonlySet<string>> = sources.declaredBefore
+        ? sources.declaredBefore().catch(() => new Set<string>())
+        : Promise.resolve(new Set());
     const { options, problems: configProblems } = resolveProgramOptions(input);
     if (configProblems.length > 0) throw new IncidentProgramError(formatConfigProblems(configProblems), configProblems);
 
@@ -181,7 +188,8 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, source
     const crowded = parallelismWarning(plan.devices.length, options.waitForCompletion, engineParallelism());
     if (crowded) void pulumi.log.warn(crowded);
     const resources: Record<string, DeviceIsolation> = {};
-    for (const d of plan.devices) {
+    const held = await heldBefore;
+    for (const d of newDevicesFirst(plan.devices, held)) {
         resources[d.name] = new DeviceIsolation(d.name, {
             ...(d.machineId ? { machineId: d.machineId } : {}),
             ...(d.computerDnsName ? { computerDnsName: d.computerDnsName } : {}),
@@ -240,7 +248,12 @@ export async function incidentProgramFromConfig(
     if (problems.length > 0) throw new IncidentProgramError(formatConfigProblems(problems), problems);
     return incidentProgram(
         { ...options, ...(projectRoot ? { projectRoot } : {}) },
-        { lookUpNames: defenderNameLookup(config), selectorClient: () => selectorClientFor((key) => config[key]), previousSelection: readPreviousSelection },
+        {
+            lookUpNames: defenderNameLookup(config),
+            selectorClient: () => selectorClientFor((key) => config[key]),
+            previousSelection: readPreviousSelection,
+            declaredBefore: readDeclaredDevices,
+        },
     );
 }
 

@@ -3,6 +3,7 @@ import * as path from "path";
 import { programFromModule, runProgram, type CapturedResource, type ProgramOptions } from "../../../../testkit/host/registration";
 import { UNKNOWN } from "../../../../testkit/host/providerHost";
 import { incidentProgram, IncidentProgramError } from "../../../../provider/apps/gitops/program";
+import { declaredDevices } from "../../../../provider/apps/gitops/declarationOrder";
 import type { NameLookup } from "../../../../provider/incidents/nameResolution";
 import type { IncidentProgramOptions } from "../../../../provider/apps/gitops/options";
 import { IDS, incidentYaml, tempFolder } from "../../../unit/incidents/fixtures";
@@ -154,6 +155,26 @@ describe("gitops: incident program", () => {
                 },
             },
         });
+    });
+
+    it("declares the devices its last deployment did not hold first, read from that deployment's outputs", async () => {
+        const f = folder({ "a.yaml": incidentYaml({ incident: "INC-1", title: "Held", isolate: [{ machineId: IDS.a }, { machineId: IDS.b }] }) });
+        const first = await run({ incidentsDir: f.dir });
+        f.write("b.yaml", incidentYaml({ incident: "INC-2", title: "New", isolate: [{ machineId: IDS.c }] }));
+        const names = async (declaredBefore?: () => Promise<ReadonlySet<string>>) => {
+            const r = await runProgram(
+                async () => {
+                    const result = await incidentProgram({ now: NOW, incidentsDir: f.dir }, { declaredBefore });
+                    return { incidents: result.incidents, deviceCount: result.deviceCount };
+                },
+                { answer: engine },
+            );
+            return r.resources.filter((x) => x.type === TYPE).map((x) => x.name);
+        };
+        assert.deepEqual(await names(async () => declaredDevices(first.outputs)), [`isolate-${IDS.c}`, `isolate-${IDS.a}`, `isolate-${IDS.b}`]);
+        // Without the last outputs, or when they cannot be read, the plan's order (by name) and the same declarations.
+        assert.deepEqual(await names(), [`isolate-${IDS.a}`, `isolate-${IDS.b}`, `isolate-${IDS.c}`]);
+        assert.deepEqual(await names(() => Promise.reject(new Error("backend unreachable"))), [`isolate-${IDS.a}`, `isolate-${IDS.b}`, `isolate-${IDS.c}`]);
     });
 
     it("moving a device to another incident keeps its resource (same URN), with a new comment", async () => {
