@@ -90,10 +90,12 @@ describe("examples and the root Pulumi project", () => {
     });
 
     describe("examples/minimal", () => {
-        it("is a project that depends on this package by path", () => {
+        it("is a project that can be copied anywhere: no path into this repository; the package comes from its tarball (README)", () => {
             const pkg = JSON.parse(read("examples/minimal/package.json")) as { dependencies: Record<string, string> };
-            assert.equal(pkg.dependencies["pulumi-defender-isolation"], "file:../..");
+            assert.equal(pkg.dependencies["pulumi-defender-isolation"], undefined, "installed with npm install <tarball>, as its README says");
+            assert.ok(Object.values(pkg.dependencies).every((spec) => !spec.startsWith("file:")));
             assert.ok(pkg.dependencies["@pulumi/pulumi"]);
+            assert.match(read("examples/minimal/README.md"), /npm install \S+pulumi-defender-isolation-\d+\.\d+\.\d+\.tgz/);
             assert.equal((parse(read("examples/minimal/Pulumi.yaml")) as { runtime: string }).runtime, "nodejs");
             assert.match(read("examples/minimal/index.ts"), /computerDnsName/);
         });
