@@ -12,11 +12,14 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { DeviceIsolation } from "../../resource/deviceIsolation";
-import { planDevices } from "../../incidents/devicePlan";
+import { ConfigurationError, readSettings } from "../../resource/settings";
+import { planDevices, type Plan } from "../../incidents/devicePlan";
 import { deviceLimitProblem } from "../../incidents/guardrails";
 import { loadIncidentFolder } from "../../incidents/incidentFolder";
-import { lookUpDeviceNames } from "../../incidents/nameLookup";
-import { resolveDeviceNames, type NameLookup } from "../../incidents/nameResolution";
+import { expiryWarnings } from "../../incidents/expiryNotice";
+import { lookUpDeviceIds, lookUpDeviceNames } from "../../incidents/nameLookup";
+import { resolveDeviceNames, type IdLookup, type NameLookup } from "../../incidents/nameResolution";
+import { PLAN_ROWS, previewPlanMarkdown, type DeviceOutlook } from "../../incidents/previewPlan";
 import { formatConfigProblems, readProgramConfig, resolveProgramOptions, type ConfigProblem, type IncidentProgramOptions } from "./options";
 import { describeProblems, type IncidentProblem } from "../../incidents/problems";
 
@@ -71,8 +74,14 @@ export class IncidentProgramError extends pulumi.RunError {
 /**
  * `lookUpNames` resolves computerDnsName declarations to device ids (one resource per device).
  * @default none: devices keep the name they are declared by, and each resource resolves its own at create
+ *
+ * `lookUpIds` names the devices declared by id in the preview's plan (display only; a failure leaves their ids).
+ * @default none
+ *
+ * Every preview and update warns about each expired incident; every preview also prints its plan (one
+ * Markdown table: per incident, each device's name, id, type and what happens to it).
  */
-export async function incidentProgram(input: IncidentProgramOptions = {}, lookUpNames?: NameLookup): Promise<IncidentProgramResult> {
+export async function incidentProgram(input: IncidentProgramOptions = {}, lookUpNames?: NameLookup, lookUpIds?: IdLookup): Promise<IncidentProgramResult> {
     const { options, problems: configProblems } = resolveProgramOptions(input);
     if (configProblems.length > 0) throw new IncidentProgramError(formatConfigProblems(configProblems), configProblems);
 
@@ -113,6 +122,11 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, lookUp
             protectedMachineTags: options.protectedTags,
         });
     }
+
+    const dryRun = pulumi.runtime.isDryRun();
+    const names = dryRun ? await namesOfIdDevices(plan, lookUpIds) : undefined;
+    for (const warning of expiryWarnings(plan, names)) void pulumi.log.warn(warning);
+    if (dryRun) void pulumi.log.info(previewPlanMarkdown({ plan, outlook: await previewOutlook(resources), names }));
 
     const incidents: Record<string, IncidentOutput> = {};
     for (const incident of plan.incidents) {
@@ -158,7 +172,64 @@ export async function incidentProgramFromConfig(
 ): Promise<IncidentProgramResult> {
     const { options, problems } = readProgramConfig(config, project);
     if (problems.length > 0) throw new IncidentProgramError(formatConfigProblems(problems), problems);
-    return incidentProgram({ ...options, ...(projectRoot ? { projectRoot } : {}) }, defenderNameLookup(config));
+    // Every declared device needs the provider's settings: a problem there is said once, here, rather
+    // than by the check of every device.
+    try {
+        readSettings((key) => config[key]);
+    } catch (e) {
+        if (!(e instanceof ConfigurationError)) throw e;
+        throw new IncidentProgramError(`${e.message}\nNothing was declared: no device is isolated or released until it is fixed.`, []);
+    }
+    return incidentProgram({ ...options, ...(projectRoot ? { projectRoot } : {}) }, defenderNameLookup(config), defenderIdLookup(config));
+}
+
+/** Device names of ids, with the stack's defender:* config. */
+export function defenderIdLookup(config: Readonly<Record<string, string>>): IdLookup {
+    return (ids) => lookUpDeviceIds((key) => config[key], ids);
+}
+
+/**
+ * The names of the devices incidents list by id only, for the plan: when there are at most PLAN_ROWS
+ * of them (a read per 50); none when the lookup fails (the plan shows ids).
+ */
+async function namesOfIdDevices(plan: Plan, lookUpIds: IdLookup | undefined): Promise<Map<string, string> | undefined> {
+    const ids = [...new Set(plan.incidents.flatMap((i) => i.devices).flatMap((d) => (d.machineId && !d.computerDnsName ? [d.machineId] : [])))];
+    if (!lookUpIds || ids.length === 0 || ids.length > PLAN_ROWS) return undefined;
+    try {
+        return await lookUpIds(ids);
+    } catch (e) {
+        void pulumi.log.info(
+            `The plan shows devices declared by id without their names: reading their names failed (${e instanceof Error ? e.message : String(e)}).`,
+        );
+        return undefined;
+    }
+}
+
+/**
+ * What the preview says of each resource. The engine answers a preview's registration with the state's
+ * values for a resource it leaves unchanged, the resource's id alone for an update, and nothing for a
+ * create; the SDK shows "not known" as an output whose `isKnown` is false. That flag is not part of the
+ * SDK's typed surface, so its absence is handled: the plan then says "not known".
+ */
+async function previewOutlook(resources: Record<string, DeviceIsolation>): Promise<Map<string, DeviceOutlook>> {
+    type Probe = { isKnown?: Promise<boolean>; promise?: () => Promise<unknown> };
+    const known = (o: unknown) => (o as Probe).isKnown;
+    const value = async (o: unknown) => {
+        const v = await (o as Probe).promise?.();
+        return typeof v === "string" ? v : undefined;
+    };
+    const entries = await Promise.all(
+        Object.entries(resources).map(async ([name, r]): Promise<[string, DeviceOutlook]> => {
+            const [idKnown, actionKnown] = await Promise.all([known(r.id), known(r.machineActionId)]);
+            if (idKnown === undefined || actionKnown === undefined) return [name, { change: "unknown" }];
+            if (actionKnown) {
+                const [status, actionId, computerDnsName] = await Promise.all([value(r.status), value(r.machineActionId), value(r.computerDnsName)]);
+                return [name, { change: "unchanged", status, actionId, computerDnsName }];
+            }
+            return [name, { change: idKnown ? "update" : "isolate" }];
+        }),
+    );
+    return new Map(entries);
 }
 
 /** Names looked up with the stack's defender:* config (the same keys the provider reads). */

@@ -12,6 +12,12 @@ const NOW = new Date("2026-11-22T12:00:00Z");
 const TYPE = "pulumi-nodejs:dynamic/defender:DeviceIsolation";
 const DNS_IDS: Record<string, string> = { "fin-lt-042.contoso.com": IDS.c };
 const MAIN = distPath("provider/apps/gitops/main.js");
+/** A client-secret identity in the stack's config (never used: these runs read nothing from Defender). */
+const IDENTITY = {
+    "defender:tenantId": "00000000-0000-0000-0000-0000000000aa",
+    "defender:clientId": "00000000-0000-0000-0000-0000000000bb",
+    "defender:clientSecret": "program-test-secret",
+};
 
 /** Answers like the provider after a successful create: the device resolved, the action recorded. */
 function engine(r: CapturedResource): { id: string; state: Record<string, unknown> } {
@@ -363,11 +369,30 @@ describe("gitops: incident program", () => {
     describe("as the root project runs it (main.js, stack config)", () => {
         const project = "defender-incidents";
 
-        it("looks names up in Defender with the stack's defender:* config, and refuses to run without an identity", async () => {
+        it("refuses to run without an identity in the stack's defender:* config: once, before any lookup or declaration", async () => {
             const f = folder({ "inc-2031.yaml": INC_2031 });
+            await assert.rejects(runProgram(programFromModule(MAIN), { project, answer: engine, config: { incidentsDir: f.dir } }), (e: unknown) => {
+                assert.ok(e instanceof Error);
+                assert.match(
+                    e.message,
+                    /^Invalid provider configuration:\n {2}- defender:authMethod is not set.*\nNothing was declared: no device is isolated or released until it is fixed\.$/s,
+                );
+                assert.doesNotMatch(e.message, /Could not look up/);
+                return true;
+            });
+        });
+
+        it("a secret missing with devices declared by id: the program says so once, naming the key", async () => {
+            const f = folder({ "inc-1.yaml": incidentYaml({ incident: "INC-1", title: "t", isolate: [{ machineId: IDS.a }, { machineId: IDS.b }] }) });
             await assert.rejects(
-                runProgram(programFromModule(MAIN), { project, answer: engine, config: { incidentsDir: f.dir } }),
-                /Could not look up the devices named by computerDnsName in Defender: .*defender:authMethod is not set.*Nothing was declared/s,
+                runProgram(programFromModule(MAIN), { project, answer: engine, config: { incidentsDir: f.dir, ...IDENTITY, "defender:clientSecret": "" } }),
+                (e: unknown) => {
+                    assert.ok(e instanceof Error);
+                    assert.equal(e.message.match(/Invalid provider configuration/g)?.length, 1, e.message);
+                    assert.match(e.message, /defender:clientSecret/);
+                    assert.doesNotMatch(e.message, /\n\s+at /);
+                    return true;
+                },
             );
         });
 
@@ -376,7 +401,7 @@ describe("gitops: incident program", () => {
             const { resources, outputs } = await runProgram(programFromModule(MAIN), {
                 project,
                 answer: engine,
-                config: { incidentsDir: f.dir, maxDevices: "5", protectedTags: '["Tier0"]', waitForCompletion: "false", allowEmpty: "false" },
+                config: { incidentsDir: f.dir, maxDevices: "5", protectedTags: '["Tier0"]', waitForCompletion: "false", allowEmpty: "false", ...IDENTITY },
             });
             assert.deepEqual(
                 resources.map((r) => [r.name, r.inputs.protectedMachineTags, r.inputs.waitForCompletion]),
