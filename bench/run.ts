@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --scenario <name>]...`: isolation at the speed of the API's limit,
- * measured against the emulator through the real provider host. Prints a table and one JSON line.
+ * measured against the emulator through the real provider host and, when a Pulumi CLI is found, the real
+ * `pulumi` CLI. Prints a table per kind of scenario and one JSON line.
  * Exit code 1 when a resource failed, an isolate was duplicated or the inventory misread a state, 2 on bad arguments.
  */
 import { jsonLine, report, statesMatch } from "./report";
@@ -19,7 +20,7 @@ export interface BenchArgs {
 }
 
 const USAGE = `usage: npm run bench -- [--quick] [--engine host|cli] [--scenario <name>]...
-  --quick            small scenarios (seconds), a smoke run
+  --quick            small scenarios, a smoke run (about two minutes with both engines on 2 cores)
   --engine <e>       host: the provider host driven over gRPC; cli: the real pulumi CLI (repeatable;
                      default both when a CLI is found by scripts/engine/findCli.ts, else host)
   --scenario <name>  run only this scenario (repeatable); names:
