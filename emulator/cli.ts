@@ -2,9 +2,9 @@
 import { readFile } from "fs/promises";
 import { resolve } from "path";
 import { parse as parseYaml } from "yaml";
-import { CLI_DEFAULT_PORT, CLI_USAGE, parseCliArgs } from "./cliArgs";
-import { EmulatorOptions } from "./options";
-import { EmulatorOptionsError, startEmulator } from "./startEmulator";
+import { CLI_DEFAULT_PORT, CLI_USAGE, CliCommand, parseCliArgs } from "./cliArgs";
+import { EmulatorOptions } from "./start/startOptions";
+import { EmulatorOptionsError, startEmulator } from "./start/startEmulator";
 import { stackCommands } from "./stackCommands";
 
 async function readStructured(path: string, what: string): Promise<unknown> {
@@ -30,17 +30,8 @@ function merge(base: EmulatorOptions, over: EmulatorOptions): EmulatorOptions {
     return out as EmulatorOptions;
 }
 
-async function main(argv: string[]): Promise<number> {
-    const parsed = parseCliArgs(argv);
-    if (!parsed.ok) {
-        process.stderr.write(`${parsed.error.map((e) => `error: ${e}`).join("\n")}\n\n${CLI_USAGE}`);
-        return 2;
-    }
-    const cmd = parsed.value;
-    if (cmd.help) {
-        process.stdout.write(CLI_USAGE);
-        return 0;
-    }
+/** The options a command line names: the CLI's port, then the --config file, then the flags, then --clients and --log. */
+async function optionsOf(cmd: CliCommand): Promise<EmulatorOptions> {
     let options: EmulatorOptions = { port: CLI_DEFAULT_PORT };
     if (cmd.configFile !== undefined) {
         const fromFile = await readStructured(cmd.configFile, "--config");
@@ -64,6 +55,21 @@ async function main(argv: string[]): Promise<number> {
             );
         };
     }
+    return options;
+}
+
+async function main(argv: string[]): Promise<number> {
+    const parsed = parseCliArgs(argv);
+    if (!parsed.ok) {
+        process.stderr.write(`${parsed.error.map((e) => `error: ${e}`).join("\n")}\n\n${CLI_USAGE}`);
+        return 2;
+    }
+    const cmd = parsed.value;
+    if (cmd.help) {
+        process.stdout.write(CLI_USAGE);
+        return 0;
+    }
+    const options = await optionsOf(cmd);
     const emu = await startEmulator(options);
     if (cmd.json) process.stdout.write(`${JSON.stringify({ url: emu.url, caCertPath: emu.caCertPath ?? null })}\n`);
     else {

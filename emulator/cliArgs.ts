@@ -1,6 +1,7 @@
 // Command line → EmulatorOptions. Pure, so it is tested without starting a process.
-import { EmulatorOptions, RateWindow } from "./options";
-import { Result, fail, ok } from "./result";
+import { Result, fail, ok } from "./base/result";
+import { RateWindow } from "./base/runtimeOptions";
+import { EmulatorOptions } from "./start/startOptions";
 
 /** The CLI's port when --port is not given (the library default is 0, a free port). */
 export const CLI_DEFAULT_PORT = 8443;
@@ -49,28 +50,19 @@ Local Entra ID + Microsoft Defender for Endpoint API emulator on 127.0.0.1.
   --help                     this text
 `;
 
-const VALUE_FLAGS = new Set([
-    "--port",
-    "--tls-dir",
-    "--tls-cert",
-    "--tls-key",
-    "--tls-ca",
-    "--devices",
-    "--generate-devices",
-    "--config",
-    "--to-in-progress-ms",
-    "--to-succeeded-ms",
-    "--offline-timeout-ms",
-    "--token-lifetime",
-    "--audience",
-    "--clients",
-    "--duplicates",
-    "--rate-limits",
-    "--indexing-lag-ms",
-    "--merge-window-ms",
-    "--max-page-size",
-]);
-const SWITCHES = new Set(["--http", "--no-retry-after", "--no-filter-in", "--log", "--json", "--help", "-h"]);
+/** What the flags build up while the command line is read; checked as a whole at the end. */
+interface Parse {
+    cmd: CliCommand;
+    tls: { certFile?: string; keyFile?: string; caFile?: string };
+    audiences: string[];
+    http: boolean;
+    errors: string[];
+}
+
+function int(p: Parse, flag: string, v: string): number {
+    if (!/^\d+$/.test(v)) p.errors.push(`${flag}: expects a non-negative integer, got "${v}"`);
+    return Number(v);
+}
 
 function parseRateLimits(spec: string): RateWindow[] | false | null {
     if (spec === "off" || spec === "false" || spec === "none") return false;
@@ -79,17 +71,68 @@ function parseRateLimits(spec: string): RateWindow[] | false | null {
     return windows.map((m) => ({ calls: Number((m as RegExpExecArray)[1]), perSeconds: Number((m as RegExpExecArray)[2]) }));
 }
 
+function rateLimitsFlag(p: Parse, v: string): void {
+    const o = p.cmd.options;
+    const r = parseRateLimits(v);
+    if (r === null) p.errors.push(`--rate-limits: expects off or calls/seconds windows like 100/60,1500/3600, got "${v}"`);
+    else if (r === false) o.rateLimits = false;
+    else o.rateLimits = { ...(o.rateLimits || {}), windows: r };
+}
+
+/** Flags that take no value (what a handler returns is ignored). */
+const SWITCHES = new Map<string, (p: Parse) => unknown>([
+    ["--http", (p) => (p.http = true)],
+    ["--no-retry-after", ({ cmd: { options: o } }) => (o.rateLimits = o.rateLimits === false ? false : { ...(o.rateLimits || {}), retryAfterHeader: false })],
+    ["--no-filter-in", ({ cmd: { options: o } }) => (o.quirks = { ...o.quirks, filterInSupported: false })],
+    ["--log", (p) => (p.cmd.log = true)],
+    ["--json", (p) => (p.cmd.json = true)],
+    ["--help", (p) => (p.cmd.help = true)],
+    ["-h", (p) => (p.cmd.help = true)],
+]);
+
+/** Flags that take a value, as `--flag value` or `--flag=value`. */
+const VALUE_FLAGS = new Map<string, (p: Parse, v: string, flag: string) => unknown>([
+    ["--port", (p, v, flag) => (p.cmd.options.port = int(p, flag, v))],
+    ["--tls-dir", (p, v) => (p.cmd.options.tlsDir = v)],
+    ["--tls-cert", (p, v) => (p.tls.certFile = v)],
+    ["--tls-key", (p, v) => (p.tls.keyFile = v)],
+    ["--tls-ca", (p, v) => (p.tls.caFile = v)],
+    ["--devices", ({ cmd: { options: o } }, v) => (o.fleet = { ...o.fleet, file: v })],
+    ["--generate-devices", (p, v, flag) => (p.cmd.options.fleet = { ...p.cmd.options.fleet, generate: int(p, flag, v) })],
+    ["--config", (p, v) => (p.cmd.configFile = v)],
+    ["--to-in-progress-ms", (p, v, flag) => (p.cmd.options.actionDelays = { ...p.cmd.options.actionDelays, toInProgressMs: int(p, flag, v) })],
+    ["--to-succeeded-ms", (p, v, flag) => (p.cmd.options.actionDelays = { ...p.cmd.options.actionDelays, toSucceededMs: int(p, flag, v) })],
+    ["--offline-timeout-ms", (p, v, flag) => (p.cmd.options.offlineTimeoutMs = int(p, flag, v))],
+    ["--token-lifetime", (p, v, flag) => (p.cmd.options.tokenLifetimeSeconds = int(p, flag, v))],
+    ["--audience", (p, v) => p.audiences.push(v)],
+    ["--clients", (p, v) => (p.cmd.clientsFile = v)],
+    [
+        "--duplicates",
+        (p, v) => {
+            if (v !== "reject" && v !== "returnExisting") p.errors.push(`--duplicates: expects reject or returnExisting, got "${v}"`);
+            p.cmd.options.duplicates = v as "reject" | "returnExisting";
+        },
+    ],
+    ["--rate-limits", (p, v) => rateLimitsFlag(p, v)],
+    ["--indexing-lag-ms", (p, v, flag) => (p.cmd.options.quirks = { ...p.cmd.options.quirks, indexingLagMs: int(p, flag, v) })],
+    ["--merge-window-ms", (p, v, flag) => (p.cmd.options.quirks = { ...p.cmd.options.quirks, mergeWindowMs: int(p, flag, v) })],
+    ["--max-page-size", (p, v, flag) => (p.cmd.options.maxPageSize = int(p, flag, v))],
+]);
+
+/** What only the whole command line can tell: the audiences, and HTTP versus TLS files. */
+function finish(p: Parse): void {
+    const o = p.cmd.options;
+    if (p.audiences.length > 0) o.audience = p.audiences;
+    if (p.http && (Object.keys(p.tls).length > 0 || o.tlsDir !== undefined)) p.errors.push("--http: cannot be combined with --tls-* options");
+    if (p.http) o.tls = false;
+    else if (Object.keys(p.tls).length > 0) {
+        if (p.tls.certFile === undefined || p.tls.keyFile === undefined) p.errors.push("--tls-cert and --tls-key: give both");
+        o.tls = p.tls;
+    }
+}
+
 export function parseCliArgs(argv: readonly string[]): Result<CliCommand> {
-    const errors: string[] = [];
-    const cmd: CliCommand = { options: {}, log: false, json: false, help: false };
-    const o = cmd.options;
-    const tls: { certFile?: string; keyFile?: string; caFile?: string } = {};
-    const audiences: string[] = [];
-    let http = false;
-    const int = (flag: string, v: string): number => {
-        if (!/^\d+$/.test(v)) errors.push(`${flag}: expects a non-negative integer, got "${v}"`);
-        return Number(v);
-    };
+    const p: Parse = { cmd: { options: {}, log: false, json: false, help: false }, tls: {}, audiences: [], http: false, errors: [] };
     for (let i = 0; i < argv.length; i++) {
         let flag = argv[i];
         let value: string | undefined;
@@ -98,111 +141,24 @@ export function parseCliArgs(argv: readonly string[]): Result<CliCommand> {
             value = flag.slice(eq + 1);
             flag = flag.slice(0, eq);
         }
-        if (SWITCHES.has(flag)) {
-            if (value !== undefined) errors.push(`${flag}: takes no value`);
-        } else if (VALUE_FLAGS.has(flag)) {
+        const onSwitch = SWITCHES.get(flag);
+        const onValue = VALUE_FLAGS.get(flag);
+        if (onSwitch) {
+            if (value !== undefined) p.errors.push(`${flag}: takes no value`);
+            onSwitch(p);
+        } else if (onValue) {
             if (value === undefined) {
                 value = argv[++i];
                 if (value === undefined) {
-                    errors.push(`${flag}: needs a value`);
+                    p.errors.push(`${flag}: needs a value`);
                     break;
                 }
             }
+            onValue(p, value, flag);
         } else {
-            errors.push(`${flag}: unknown option (see --help)`);
-            continue;
-        }
-        const v = value as string;
-        switch (flag) {
-            case "--port":
-                o.port = int(flag, v);
-                break;
-            case "--http":
-                http = true;
-                break;
-            case "--tls-dir":
-                o.tlsDir = v;
-                break;
-            case "--tls-cert":
-                tls.certFile = v;
-                break;
-            case "--tls-key":
-                tls.keyFile = v;
-                break;
-            case "--tls-ca":
-                tls.caFile = v;
-                break;
-            case "--devices":
-                o.fleet = { ...o.fleet, file: v };
-                break;
-            case "--generate-devices":
-                o.fleet = { ...o.fleet, generate: int(flag, v) };
-                break;
-            case "--config":
-                cmd.configFile = v;
-                break;
-            case "--to-in-progress-ms":
-                o.actionDelays = { ...o.actionDelays, toInProgressMs: int(flag, v) };
-                break;
-            case "--to-succeeded-ms":
-                o.actionDelays = { ...o.actionDelays, toSucceededMs: int(flag, v) };
-                break;
-            case "--offline-timeout-ms":
-                o.offlineTimeoutMs = int(flag, v);
-                break;
-            case "--token-lifetime":
-                o.tokenLifetimeSeconds = int(flag, v);
-                break;
-            case "--audience":
-                audiences.push(v);
-                break;
-            case "--clients":
-                cmd.clientsFile = v;
-                break;
-            case "--duplicates":
-                if (v !== "reject" && v !== "returnExisting") errors.push(`--duplicates: expects reject or returnExisting, got "${v}"`);
-                o.duplicates = v as "reject" | "returnExisting";
-                break;
-            case "--rate-limits": {
-                const r = parseRateLimits(v);
-                if (r === null) errors.push(`--rate-limits: expects off or calls/seconds windows like 100/60,1500/3600, got "${v}"`);
-                else if (r === false) o.rateLimits = false;
-                else o.rateLimits = { ...(o.rateLimits || {}), windows: r };
-                break;
-            }
-            case "--no-retry-after":
-                o.rateLimits = o.rateLimits === false ? false : { ...(o.rateLimits || {}), retryAfterHeader: false };
-                break;
-            case "--indexing-lag-ms":
-                o.quirks = { ...o.quirks, indexingLagMs: int(flag, v) };
-                break;
-            case "--merge-window-ms":
-                o.quirks = { ...o.quirks, mergeWindowMs: int(flag, v) };
-                break;
-            case "--no-filter-in":
-                o.quirks = { ...o.quirks, filterInSupported: false };
-                break;
-            case "--max-page-size":
-                o.maxPageSize = int(flag, v);
-                break;
-            case "--log":
-                cmd.log = true;
-                break;
-            case "--json":
-                cmd.json = true;
-                break;
-            case "--help":
-            case "-h":
-                cmd.help = true;
-                break;
+            p.errors.push(`${flag}: unknown option (see --help)`);
         }
     }
-    if (audiences.length > 0) o.audience = audiences;
-    if (http && (Object.keys(tls).length > 0 || o.tlsDir !== undefined)) errors.push("--http: cannot be combined with --tls-* options");
-    if (http) o.tls = false;
-    else if (Object.keys(tls).length > 0) {
-        if (tls.certFile === undefined || tls.keyFile === undefined) errors.push("--tls-cert and --tls-key: give both");
-        o.tls = tls;
-    }
-    return errors.length > 0 ? fail(errors) : ok(cmd);
+    finish(p);
+    return p.errors.length > 0 ? fail(p.errors) : ok(p.cmd);
 }

@@ -6,8 +6,7 @@
  */
 import { strict as assert } from "assert";
 import { DeviceIsolation, type DeviceIsolationArgs } from "../provider";
-import { startEmulator, type RunningEmulator } from "../emulator";
-import type { EmulatorOptions } from "../emulator/options";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../emulator";
 import { ProviderCallError, startProviderHost, urnFor, type ProviderHost, type PropertyMap } from "./host/providerHost";
 import { captureRegistrations } from "./host/registration";
 

@@ -1,9 +1,8 @@
-// The control API under /_emulator/: no authentication, not logged, JSON in and out.
-import { IncomingMessage, ServerResponse } from "http";
-import { EmulatorCore } from "../emulatorCore";
-import { readBody } from "../http/body";
-import { Result, fail, ok } from "../result";
-import { ControlError } from "./controlTypes";
+// The control API under /_emulator/: no authentication, not logged, JSON in and out. Transport-free: it
+// answers a (method, path, body text) with a status and a JSON value; http/ reads and writes them.
+import { Result, fail, ok } from "../base/result";
+import { ControlError } from "../core/controlShapes";
+import { EmulatorCore } from "../core/emulatorCore";
 
 type Json = unknown;
 type Handler = (core: EmulatorCore, params: string[], body: Json) => Result<Json, ControlError>;
@@ -46,6 +45,8 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
         const m = core.machineView(id);
         return m ? ok(m) : fail({ status: 404, code: "NotFound", message: `machine ${id} does not exist` });
     }),
+    route("PATCH", "/machines/:id", (core, [id], body) => core.updateMachine(id, body)),
+    route("POST", "/alerts", (core, _p, body) => core.addAlert(body)),
     route("DELETE", "/machines/:id", (core, [id]) => {
         const r = core.deleteMachine(id);
         return r.ok ? ok({ deleted: id }) : r;
@@ -75,31 +76,25 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
     }),
 ];
 
-function send(res: ServerResponse, status: number, body: Json): void {
-    const text = JSON.stringify(body ?? null);
-    res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(text)) });
-    res.end(text);
+export interface ControlAnswer {
+    status: number;
+    body: Json;
 }
 
-export async function handleControlRequest(req: IncomingMessage, res: ServerResponse, core: EmulatorCore): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const method = (req.method ?? "GET").toUpperCase();
-    const read = await readBody(req);
-    if (!read.ok) {
-        if (read.reason === "tooLarge") send(res, 413, { error: { code: "PayloadTooLarge", message: "body larger than 1 MiB" } });
-        return;
-    }
+const error = (status: number, code: string, message: string): ControlAnswer => ({ status, body: { error: { code, message } } });
+
+export function answerControl(core: EmulatorCore, method: string, path: string, text: string): ControlAnswer {
     let body: Json = undefined;
-    if (read.text.trim() !== "") {
+    if (text.trim() !== "") {
         try {
-            body = JSON.parse(read.text);
+            body = JSON.parse(text);
         } catch {
-            return send(res, 400, { error: { code: "InvalidInput", message: "body: not valid JSON" } });
+            return error(400, "InvalidInput", "body: not valid JSON");
         }
     }
     let allowed = false;
     for (const r of CONTROL_ROUTES) {
-        const m = r.pattern.exec(url.pathname);
+        const m = r.pattern.exec(path);
         if (!m) continue;
         if (r.method !== method) {
             allowed = true;
@@ -109,11 +104,11 @@ export async function handleControlRequest(req: IncomingMessage, res: ServerResp
         try {
             params = m.slice(1).map(decodeURIComponent);
         } catch {
-            return send(res, 400, { error: { code: "InvalidInput", message: "path: bad percent-encoding" } });
+            return error(400, "InvalidInput", "path: bad percent-encoding");
         }
         const out = r.handler(core, params, body);
-        if (out.ok) return send(res, 200, out.value);
-        return send(res, out.error.status, { error: { code: out.error.code, message: out.error.message } });
+        if (out.ok) return { status: 200, body: out.value };
+        return error(out.error.status, out.error.code, out.error.message);
     }
-    send(res, allowed ? 405 : 404, { error: { code: allowed ? "MethodNotAllowed" : "NotFound", message: `no control route ${method} ${url.pathname}` } });
+    return allowed ? error(405, "MethodNotAllowed", `no control route ${method} ${path}`) : error(404, "NotFound", `no control route ${method} ${path}`);
 }

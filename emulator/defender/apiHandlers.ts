@@ -1,13 +1,13 @@
 // The Defender API endpoints, as pure functions from a request context to a Reply.
-import { EmulatorConfig, ISOLATION_TYPES, IsolationType } from "../options";
-import { Reply, jsonReply } from "../http/reply";
+import { EmulatorConfig, ISOLATION_TYPES, IsolationType } from "../base/runtimeOptions";
+import { Reply, jsonReply } from "../base/reply";
 import { DefenderState, isFinal } from "./defenderState";
 import { defenderError } from "./errors";
 import { parseListQuery, selectPage } from "./listQuery";
 import { ActionRecord, ActionType, MachineRecord } from "./models";
 import { FieldTable } from "./odata";
 import { supportsIsolation } from "./platforms";
-import { actionToJson, machineHealth, machineLastSeen, machineToJson, reportedType } from "./serialize";
+import { actionToJson, groupId, machineHealth, machineLastSeen, machineToJson, reportedType } from "./serialize";
 
 export interface ApiContext {
     state: DefenderState;
@@ -35,15 +35,22 @@ function actionFields(config: EmulatorConfig): FieldTable<ActionRecord> {
     };
 }
 
+/** The properties Microsoft documents as filterable on GET /api/machines (rbacGroupName and lastExternalIpAddress are not). */
 function machineFields(now: number): FieldTable<MachineRecord> {
     return {
         id: { type: "string", get: (m) => m.id },
         computerDnsName: { type: "string", get: (m) => m.computerDnsName },
+        version: { type: "string", get: (m) => m.osVersion },
+        deviceValue: { type: "string", get: () => "Normal" },
+        aadDeviceId: { type: "string", get: () => null },
+        machineTags: { type: "collection", get: (m) => m.machineTags },
         osPlatform: { type: "string", get: (m) => m.osPlatform },
         healthStatus: { type: "string", get: (m) => machineHealth(m) },
         onboardingStatus: { type: "string", get: (m) => (m.managed ? "Onboarded" : "CanBeOnboarded") },
+        lastIpAddress: { type: "string", get: (m) => m.lastIpAddress },
         riskScore: { type: "string", get: (m) => m.riskScore },
         exposureLevel: { type: "string", get: (m) => m.exposureLevel },
+        rbacGroupId: { type: "number", get: (m) => groupId(m.rbacGroupName) },
         lastSeen: { type: "datetime", get: (m) => machineLastSeen(m, now) },
     };
 }
@@ -78,7 +85,7 @@ function requiredComment(body: Record<string, unknown>): { ok: true; comment: st
     return { ok: true, comment: c };
 }
 
-function entity(ctx: ApiContext, set: "MachineActions" | "Machines", value: object, status = 200): Reply {
+export function entity(ctx: ApiContext, set: "MachineActions" | "Machines" | "Alerts" | "Incidents", value: object, status = 200): Reply {
     return jsonReply(status, { "@odata.context": `${ctx.origin}/api/$metadata#${set}/$entity`, ...value });
 }
 
@@ -86,43 +93,42 @@ function machineNotFound(id: string): Reply {
     return defenderError(404, "ResourceNotFound", `Machine ${id} was not found`);
 }
 
-function createAction(ctx: ApiContext, type: ActionType): Reply {
-    const parsed = parseBody(ctx.body, false);
-    if (!parsed.ok) return parsed.reply;
-    const comment = requiredComment(parsed.body);
-    if (!comment.ok) return comment.reply;
-
-    let requested: IsolationType | null = null;
-    if (type === "Isolate" && parsed.body.IsolationType !== undefined) {
-        const t = parsed.body.IsolationType;
-        if (typeof t !== "string" || !(ISOLATION_TYPES as readonly string[]).includes(t)) {
-            return defenderError(400, "InvalidInput", `IsolationType '${String(t)}' is not valid; expected one of ${ISOLATION_TYPES.join(", ")}`);
-        }
-        requested = t as IsolationType;
+/** The IsolationType the body asks for (isolate only): null when absent, or the 400 that refuses it. */
+function requestedIsolation(body: Record<string, unknown>): { ok: true; requested: IsolationType | null } | { ok: false; reply: Reply } {
+    if (body.IsolationType === undefined) return { ok: true, requested: null };
+    const t = body.IsolationType;
+    if (typeof t !== "string" || !(ISOLATION_TYPES as readonly string[]).includes(t)) {
+        return {
+            ok: false,
+            reply: defenderError(400, "InvalidInput", `IsolationType '${String(t)}' is not valid; expected one of ${ISOLATION_TYPES.join(", ")}`),
+        };
     }
+    return { ok: true, requested: t as IsolationType };
+}
 
-    ctx.state.advance(ctx.now);
-    const machine = ctx.state.machineById(ctx.params.id);
-    if (machine === undefined) return machineNotFound(ctx.params.id);
-
-    let scope: IsolationType | null = null;
-    if (type === "Isolate") {
-        if (!machine.managed) {
-            if (requested !== null && requested !== "UnManagedDevice") {
-                return defenderError(400, "InvalidInput", `Machine ${machine.id} is not onboarded; only IsolationType UnManagedDevice applies to it`);
-            }
-            scope = "UnManagedDevice";
-        } else {
-            if (requested === "UnManagedDevice") {
-                return defenderError(400, "InvalidInput", `Machine ${machine.id} is onboarded; use IsolationType Full or Selective`);
-            }
-            scope = requested ?? "Full";
-            if (!supportsIsolation(machine.osPlatform, scope)) {
-                return defenderError(400, "OsPlatformNotSupported", `${scope} isolation is not supported on ${machine.osPlatform}`);
-            }
+/** The isolation an isolate applies to this device: UnManagedDevice for unmanaged ones, else Full or Selective as the platform allows. */
+function isolationScope(machine: MachineRecord, requested: IsolationType | null): { ok: true; scope: IsolationType } | { ok: false; reply: Reply } {
+    if (!machine.managed) {
+        if (requested !== null && requested !== "UnManagedDevice") {
+            return {
+                ok: false,
+                reply: defenderError(400, "InvalidInput", `Machine ${machine.id} is not onboarded; only IsolationType UnManagedDevice applies to it`),
+            };
         }
+        return { ok: true, scope: "UnManagedDevice" };
     }
+    if (requested === "UnManagedDevice") {
+        return { ok: false, reply: defenderError(400, "InvalidInput", `Machine ${machine.id} is onboarded; use IsolationType Full or Selective`) };
+    }
+    const scope = requested ?? "Full";
+    if (!supportsIsolation(machine.osPlatform, scope)) {
+        return { ok: false, reply: defenderError(400, "OsPlatformNotSupported", `${scope} isolation is not supported on ${machine.osPlatform}`) };
+    }
+    return { ok: true, scope };
+}
 
+/** The answer when an unfinished action of this type already exists (merged, returned or refused); null when none stands in the way. */
+function activeActionAnswer(ctx: ApiContext, machine: MachineRecord, type: ActionType, scope: IsolationType | null): Reply | null {
     const { quirks, duplicates } = ctx.config;
     const active = ctx.state.activeAction(machine.id, type);
     if (
@@ -141,6 +147,29 @@ function createAction(ctx: ApiContext, type: ActionType): Reply {
     if (quirks.conflictAcrossTypes && ctx.state.activeAction(machine.id, type === "Isolate" ? "Unisolate" : "Isolate") !== undefined) {
         return defenderError(400, "ActiveRequestAlreadyExists", "Action is already in progress");
     }
+    return null;
+}
+
+function createAction(ctx: ApiContext, type: ActionType): Reply {
+    const parsed = parseBody(ctx.body, false);
+    if (!parsed.ok) return parsed.reply;
+    const comment = requiredComment(parsed.body);
+    if (!comment.ok) return comment.reply;
+    const asked = type === "Isolate" ? requestedIsolation(parsed.body) : { ok: true as const, requested: null };
+    if (!asked.ok) return asked.reply;
+
+    ctx.state.advance(ctx.now);
+    const machine = ctx.state.machineById(ctx.params.id);
+    if (machine === undefined) return machineNotFound(ctx.params.id);
+
+    let scope: IsolationType | null = null;
+    if (type === "Isolate") {
+        const resolved = isolationScope(machine, asked.requested);
+        if (!resolved.ok) return resolved.reply;
+        scope = resolved.scope;
+    }
+    const existing = activeActionAnswer(ctx, machine, type, scope);
+    if (existing !== null) return existing;
     const action = ctx.state.createAction({ machine, type, scope, requestor: ctx.clientId, comment: comment.comment, now: ctx.now }, ctx.config);
     return entity(ctx, "MachineActions", actionToJson(action, ctx.config), 201);
 }

@@ -1,7 +1,7 @@
 // Defender-shaped errors: {"error":{"code","message","target"}}; target is a fresh correlation id, also
 // sent in the X-Correlation-Id header (the header name is the emulator's choice; Microsoft documents none).
-import { newGuid } from "../ids";
-import { Reply } from "../http/reply";
+import { newGuid } from "../base/ids";
+import { Reply } from "../base/reply";
 
 export const CORRELATION_HEADER = "x-correlation-id";
 

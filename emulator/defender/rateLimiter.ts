@@ -1,6 +1,6 @@
 // Sliding-window limits per key (tenant, client id, API). Only accepted calls take a slot, so a client
 // retrying too early keeps getting 429 until a slot frees.
-import { RateWindow } from "../options";
+import { RateWindow } from "../base/runtimeOptions";
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 

@@ -1,8 +1,8 @@
 // Entra-shaped OAuth errors: error, error_description ("AADSTSnnn: ... Trace ID ... Correlation ID ..."),
 // error_codes, timestamp, trace_id, correlation_id, error_uri.
-import { toEntraTime } from "../clock";
-import { newGuid } from "../ids";
-import { Reply } from "../http/reply";
+import { toEntraTime } from "../base/clock";
+import { newGuid } from "../base/ids";
+import { Reply } from "../base/reply";
 
 export interface EntraErrorBody {
     error: string;

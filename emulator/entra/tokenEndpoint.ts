@@ -1,6 +1,6 @@
 // POST /{tenant}/oauth2/v2.0/token for the client credentials grant, with Entra's error answers.
-import { EmulatorConfig } from "../options";
-import { Reply } from "../http/reply";
+import { EmulatorConfig } from "../base/runtimeOptions";
+import { Reply } from "../base/reply";
 import { EntraRequestContext, entraError } from "./entraErrors";
 import { TokenStore } from "./tokenStore";
 
@@ -71,35 +71,8 @@ export function handleTokenRequest(
     if (scopeParam === null || scopeParam.trim() === "") return out(missing("scope", ctx));
     if (!tenantKnown(config, tenant)) return out(tenantNotFound(tenant, ctx));
 
-    if (config.clients !== null) {
-        const app = config.clients.find((c) => c.tenantId.toLowerCase() === tenant.toLowerCase() && c.clientId === clientId);
-        if (app === undefined) {
-            return out(
-                entraError(
-                    400,
-                    "unauthorized_client",
-                    700016,
-                    `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
-                    ctx,
-                ),
-            );
-        }
-        if (secret === null && !assertion) return out(noSecret(ctx));
-        if (secret !== app.clientSecret) {
-            // Entra answers a wrong secret with HTTP 401 (a failed certificate assertion likewise).
-            return out(
-                entraError(
-                    401,
-                    "invalid_client",
-                    7000215,
-                    `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
-                    ctx,
-                ),
-            );
-        }
-    } else if (secret === null && !assertion) {
-        return out(noSecret(ctx));
-    }
+    const refused = credentialsRefused(config, tenant, clientId, secret, assertion, ctx);
+    if (refused !== null) return out(refused);
 
     const resources = scopeParam.split(/\s+/).filter((s) => s !== "" && !OIDC_SCOPES.has(s.toLowerCase()));
     if (resources.length !== 1 || !resources[0].endsWith("/.default")) {
@@ -115,18 +88,56 @@ export function handleTokenRequest(
     }
 
     const issued = store.issue(tenant, clientId, resources[0], config.tokenLifetimeSeconds, ctx.now);
+    return out(tokenReply(issued.token, config.tokenLifetimeSeconds, ctx));
+}
+
+/** With registered clients, the app must exist in the tenant and its secret match; without, any credential goes. Null when accepted. */
+function credentialsRefused(
+    config: EmulatorConfig,
+    tenant: string,
+    clientId: string,
+    secret: string | null,
+    assertion: boolean,
+    ctx: EntraRequestContext,
+): Reply | null {
+    if (config.clients === null) return secret === null && !assertion ? noSecret(ctx) : null;
+    const app = config.clients.find((c) => c.tenantId.toLowerCase() === tenant.toLowerCase() && c.clientId === clientId);
+    if (app === undefined) {
+        return entraError(
+            400,
+            "unauthorized_client",
+            700016,
+            `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+            ctx,
+        );
+    }
+    if (secret === null && !assertion) return noSecret(ctx);
+    if (secret !== app.clientSecret) {
+        // Entra answers a wrong secret with HTTP 401 (a failed certificate assertion likewise).
+        return entraError(
+            401,
+            "invalid_client",
+            7000215,
+            `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+            ctx,
+        );
+    }
+    return null;
+}
+
+function tokenReply(accessToken: string, lifetimeSeconds: number, ctx: EntraRequestContext): Reply {
     const headers: Record<string, string> = { "cache-control": "no-store, no-cache", pragma: "no-cache" };
     if (ctx.clientRequestId !== undefined) headers["client-request-id"] = ctx.clientRequestId;
-    return out({
+    return {
         status: 200,
         headers,
         body: {
             token_type: "Bearer",
-            expires_in: config.tokenLifetimeSeconds,
-            ext_expires_in: config.tokenLifetimeSeconds,
-            access_token: issued.token,
+            expires_in: lifetimeSeconds,
+            ext_expires_in: lifetimeSeconds,
+            access_token: accessToken,
         },
-    });
+    };
 }
 
 function noSecret(ctx: EntraRequestContext): Reply {

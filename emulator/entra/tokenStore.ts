@@ -1,5 +1,5 @@
 // Issued access tokens: opaque random strings remembered with who asked, for what, until when.
-import { newOpaqueToken } from "../ids";
+import { newOpaqueToken } from "../base/ids";
 
 export interface IssuedToken {
     token: string;

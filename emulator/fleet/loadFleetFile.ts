@@ -1,7 +1,7 @@
 // Reads a devices file: JSON or YAML (by extension), either a list of devices or `{ devices: [...] }`.
 import { readFile } from "fs/promises";
 import { parse as parseYaml } from "yaml";
-import { Result, fail } from "../result";
+import { Result, fail } from "../base/result";
 import { DeviceSpec, validateDeviceSpecs } from "./deviceSpec";
 
 export async function loadFleetFile(path: string): Promise<Result<DeviceSpec[]>> {

@@ -1,9 +1,8 @@
 import { IncomingMessage } from "http";
+import { BodyRead } from "../core/apiExchange";
 
 /** Largest request body accepted; more is answered 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-export type BodyRead = { ok: true; text: string } | { ok: false; reason: "tooLarge" | "aborted" };
 
 export function readBody(req: IncomingMessage): Promise<BodyRead> {
     return new Promise((resolve) => {

@@ -1,11 +1,11 @@
-// The HTTP(S) server on 127.0.0.1: control routes go to the control API, everything else to the API
-// pipeline. stop() ends pending delays and closes every socket, so test runners can exit.
+// The HTTP(S) server on 127.0.0.1: control routes go to the control API, everything else to the core's
+// API exchange. stop() ends pending delays and closes every socket, so test runners can exit.
 import http from "http";
 import https from "https";
 import { AddressInfo } from "net";
-import { handleControlRequest } from "../control/controlRoutes";
-import { EmulatorCore } from "../emulatorCore";
-import { handleApiRequest } from "./apiPipeline";
+import { EmulatorCore } from "../core/emulatorCore";
+import { handleApiRequest } from "./apiEndpoint";
+import { handleControlRequest } from "./controlEndpoint";
 
 export const LISTEN_HOST = "127.0.0.1";
 
@@ -20,9 +20,8 @@ export interface ListeningServer {
     stop(): Promise<void>;
 }
 
-export async function listen(core: EmulatorCore, port: number, tls: ServerTls | null): Promise<ListeningServer> {
-    const scheme = tls ? "https" : "http";
-    let baseUrl = "";
+/** Waits that stop() can end early: each resolves true when its time is up, false once stopped. */
+function trackedSleeps(): { sleep: (ms: number) => Promise<boolean>; stopAll: () => void } {
     let stopped = false;
     const sleepers = new Set<{ timer: NodeJS.Timeout; resolve: (v: boolean) => void }>();
     const sleep = (ms: number): Promise<boolean> =>
@@ -37,6 +36,31 @@ export async function listen(core: EmulatorCore, port: number, tls: ServerTls | 
             };
             sleepers.add(entry);
         });
+    const stopAll = (): void => {
+        stopped = true;
+        for (const s of sleepers) {
+            clearTimeout(s.timer);
+            s.resolve(false);
+        }
+        sleepers.clear();
+    };
+    return { sleep, stopAll };
+}
+
+/** A bug in the emulator must not hang the client: answer 500 and keep serving. */
+function answerCrash(res: http.ServerResponse, e: unknown): void {
+    if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
+        res.end(JSON.stringify({ error: { code: "InternalServerError", message: `emulator error: ${(e as Error).message}`, target: "" } }));
+    } else {
+        res.destroy();
+    }
+}
+
+export async function listen(core: EmulatorCore, port: number, tls: ServerTls | null): Promise<ListeningServer> {
+    const scheme = tls ? "https" : "http";
+    let baseUrl = "";
+    const { sleep, stopAll } = trackedSleeps();
 
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
         const path = (req.url ?? "/").split("?")[0];
@@ -44,15 +68,7 @@ export async function listen(core: EmulatorCore, port: number, tls: ServerTls | 
             path === "/_emulator" || path.startsWith("/_emulator/")
                 ? handleControlRequest(req, res, core)
                 : handleApiRequest(req, res, { core, scheme, baseUrl: () => baseUrl, sleep });
-        work.catch((e: unknown) => {
-            // A bug in the emulator must not hang the client: answer 500 and keep serving.
-            if (!res.headersSent) {
-                res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
-                res.end(JSON.stringify({ error: { code: "InternalServerError", message: `emulator error: ${(e as Error).message}`, target: "" } }));
-            } else {
-                res.destroy();
-            }
-        });
+        work.catch((e: unknown) => answerCrash(res, e));
     };
 
     const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, onRequest) : http.createServer(onRequest);
@@ -73,12 +89,7 @@ export async function listen(core: EmulatorCore, port: number, tls: ServerTls | 
         port: actualPort,
         stop(): Promise<void> {
             closing ??= new Promise<void>((resolve) => {
-                stopped = true;
-                for (const s of sleepers) {
-                    clearTimeout(s.timer);
-                    s.resolve(false);
-                }
-                sleepers.clear();
+                stopAll();
                 server.close(() => resolve());
                 server.closeAllConnections();
             });

@@ -8,8 +8,7 @@
  */
 import { DeviceIsolation, type DeviceIsolationArgs } from "../../provider";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import type { EmulatorOptions } from "../../emulator/options";
-import type { Fault, FaultSpec } from "../../emulator";
+import type { EmulatorOptions, Fault, FaultSpec } from "../../emulator";
 import { seamEnv, type FaultSeams } from "./faultSeams";
 import { assertInvariants, Ledger, type InvariantReport, type OperationRecord } from "./invariants";
 import { ProviderCallError, startProviderHost, urnFor, type PropertyMap, type ProviderHost } from "../host/providerHost";

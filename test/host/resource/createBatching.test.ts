@@ -5,8 +5,7 @@
  * decides from those listings: a device already isolating is adopted, not isolated twice.
  */
 import { strict as assert } from "assert";
-import { syntheticDevices } from "../../../emulator";
-import type { RequestLogEntry } from "../../../emulator/http/requestLog";
+import { syntheticDevices, type RequestLogEntry } from "../../../emulator";
 import { rejects, startWorld, type World } from "../../../testkit/world";
 
 const COUNT = 120;

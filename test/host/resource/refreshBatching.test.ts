@@ -4,8 +4,7 @@
  * requests per 50 devices instead of 3 per resource. Checked against the emulator's request log.
  */
 import { strict as assert } from "assert";
-import { syntheticDevices, type RunningEmulator } from "../../../emulator";
-import type { RequestLogEntry } from "../../../emulator/http/requestLog";
+import { syntheticDevices, type RequestLogEntry, type RunningEmulator } from "../../../emulator";
 import type { PropertyMap } from "../../../testkit/host/providerHost";
 import { startWorld, type World } from "../../../testkit/world";
 

@@ -44,11 +44,59 @@ describe("cli/args", () => {
             format: "markdown",
             wide: false,
             force: false,
+            alerts: [],
+            live: false,
             cloud: "GCC",
             apiBaseUrl: "https://eu.api.security.microsoft.com",
             authorityHost: "https://login.example",
             scope: "x/.default",
         });
+    });
+
+    it("propose takes the Defender alert and incident, selector flags, the file's id and expiry", () => {
+        const r = parseCliArgs([
+            "propose",
+            "--alert",
+            " da1 ",
+            "--alert",
+            "da2",
+            "--incident",
+            "924601",
+            "--tag",
+            "HR",
+            "--group",
+            "Finance",
+            "--name",
+            "fin-*",
+            "--ip",
+            "10.0.0.0/8",
+            "--external-ip",
+            "198.51.100.7",
+            "--id",
+            "INC-1",
+            "--comment",
+            "why",
+            "--isolation-type",
+            "Selective",
+            "--expires-in",
+            "72h",
+            "--live",
+            "--json",
+        ]);
+        assert.ok(r.ok, r.ok ? "" : r.problems.join("; "));
+        const a = r.args;
+        assert.deepEqual(
+            [a.alerts, a.incident, a.tag, a.group, a.name, a.ip, a.externalIp, a.id, a.comment, a.isolationType, a.expiresIn, a.live, a.format],
+            [["da1", "da2"], "924601", "HR", "Finance", "fin-*", "10.0.0.0/8", "198.51.100.7", "INC-1", "why", "Selective", "72h", true, "json"],
+        );
+        assert.deepEqual(problems(["status", "--alert", "da1", "--live"]), [
+            "--alert is an option of propose, not of status",
+            "--live is an option of propose, not of status",
+        ]);
+        assert.deepEqual(problems(["export", "--incident", "INC-1", "--tag", "HR"]), ["--tag is an option of propose, not of export"]);
+        assert.deepEqual(problems(["propose", "--machine", ID]), [
+            "--machine is an option of status and export; propose chooses devices with --alert, --incident, --tag, --group, --name, --ip",
+        ]);
     });
 
     it("export takes --incident, --title, --out, --force", () => {
@@ -67,13 +115,15 @@ describe("cli/args", () => {
         }
     });
 
-    it("help about one command: 'help status', 'status --help', 'export -h'", () => {
+    it("help about one command: 'help status', 'status --help', 'export -h', 'help propose'", () => {
         for (const [argv, topic] of [
             [["help", "status"], "status"],
             [["status", "--help"], "status"],
             [["status", "-h", "--json"], "status"],
             [["help", "export"], "export"],
             [["export", "-h"], "export"],
+            [["help", "propose"], "propose"],
+            [["propose", "--help"], "propose"],
         ] as const) {
             const r = parseCliArgs(argv);
             assert.ok(r.ok && r.args.command === "help" && r.args.topic === topic, argv.join(" "));
@@ -100,7 +150,7 @@ describe("cli/args", () => {
         [["status", "--incidnets", "x"], /^unknown option '--incidnets': did you mean '--incidents'\?/],
         [["status", "--jsno"], /^unknown option '--jsno': did you mean '--json'\?/],
         [["status", "--api-base"], /^unknown option '--api-base'/],
-        [["stauts"], /^unknown command 'stauts': did you mean 'status'\? use status, export or help/],
+        [["stauts"], /^unknown command 'stauts': did you mean 'status'\? use status, export, propose or help/],
         [["help", "frobnicate"], /^'help frobnicate': there is no command 'frobnicate'/],
         [["status", "--wide", "--json"], /^--wide is for the table/],
         [["export", "--incident", "I", "--wide"], /--json, --markdown and --wide are for status/],
