@@ -39,6 +39,16 @@ describe("inventory/stackState: what a stack export declares", () => {
         });
     });
 
+    it("reads the native provider's DeviceIsolation (defender:index:DeviceIsolation) as the dynamic one", () => {
+        const native = { ...resource("native", { machineId: id("9") }), type: "defender:index:DeviceIsolation" };
+        native.urn = "urn:pulumi:prod::p::defender:index:DeviceIsolation::native";
+        const read = stackDeclarations(
+            exportText([native, { urn: "urn:pulumi:prod::p::pulumi:providers:defender::default", type: "pulumi:providers:defender" }]),
+            "prod",
+        );
+        assert.deepEqual(read, { declarations: [{ machineId: id("9"), source: "stack prod" }], warnings: [] });
+    });
+
     it("a resource whose device is secret or missing is named in a warning, not counted", () => {
         const read = stackDeclarations(exportText([resource("x", { machineId: SECRET, computerDnsName: SECRET })]), "prod");
         assert.deepEqual(read.declarations, []);
