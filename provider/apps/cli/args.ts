@@ -256,8 +256,9 @@ export function parseCliArgs(argv: readonly string[]): { ok: true; args: CliArgs
     if (v.json && v.markdown) problems.push("--json and --markdown exclude each other: give one of them");
     if (command === "export" && (v.json || v.markdown || v.wide))
         problems.push("export writes an incident file (YAML): --json, --markdown and --wide are for status");
-    if (command === "propose" && (v.markdown || v.wide))
-        problems.push("propose writes an incident file (YAML): --markdown and --wide are for status; --json prints the proposal for machines");
+    if (command === "propose" && v.markdown)
+        problems.push("propose writes an incident file (YAML): --markdown is for status; --json prints the proposal for machines");
+    if (command === "propose" && v.wide) problems.push("propose writes an incident file (YAML): --wide is for the status table");
     if (v.wide && (v.json || v.markdown)) problems.push("--wide is for the table: --json and --markdown are never cut");
     if (command === "propose" && v.force) problems.push("propose never overwrites a file: choose another --out, or delete the file first");
     if (command === "propose" && v.machine !== undefined)

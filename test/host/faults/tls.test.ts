@@ -174,7 +174,7 @@ describe("transport security", function () {
             assert.ok(!result.ok);
             assert.match(
                 result.error.message,
-                /^Invalid provider configuration:\s+- defender:authorityHost must use https \(plain http is allowed only on a loopback host, and only for apiBaseUrl.*NODE_EXTRA_CA_CERTS/,
+                /^check: : Invalid provider configuration:\s+- defender:authorityHost must use https \(plain http is allowed only on a loopback host, and only for apiBaseUrl.*NODE_EXTRA_CA_CERTS/,
             );
             assert.equal(connections, 0, "no connection attempt");
             assert.deepEqual(rig.emulator.requests(), []);

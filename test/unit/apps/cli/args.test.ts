@@ -150,6 +150,7 @@ describe("cli/args", () => {
         [["status", "--incidnets", "x"], /^unknown option '--incidnets': did you mean '--incidents'\?/],
         [["status", "--jsno"], /^unknown option '--jsno': did you mean '--json'\?/],
         [["status", "--api-base"], /^unknown option '--api-base'/],
+        [["propose", "--tag", "HR", "--wide"], /^propose writes an incident file \(YAML\): --wide is for the status table/],
         [["stauts"], /^unknown command 'stauts': did you mean 'status'\? use status, export, propose or help/],
         [["help", "frobnicate"], /^'help frobnicate': there is no command 'frobnicate'/],
         [["status", "--wide", "--json"], /^--wide is for the table/],
