@@ -60,11 +60,13 @@ export function stackDeclarations(exportText: string, stack: string): StackDecla
     return out;
 }
 
+/** The device's id, its name, or both: the name links it to incident files that name it. */
 function declarationOf(props: Record<string, unknown> | undefined, source: string): Declaration | undefined {
     if (props === undefined) return undefined;
-    if (typeof props.machineId === "string" && MACHINE_ID.test(props.machineId)) return { machineId: props.machineId.toLowerCase(), source };
-    if (typeof props.computerDnsName === "string" && props.computerDnsName.trim() !== "")
-        return { computerDnsName: props.computerDnsName.trim().toLowerCase(), source };
+    const name = typeof props.computerDnsName === "string" && props.computerDnsName.trim() !== "" ? props.computerDnsName.trim().toLowerCase() : undefined;
+    if (typeof props.machineId === "string" && MACHINE_ID.test(props.machineId))
+        return { machineId: props.machineId.toLowerCase(), ...(name !== undefined ? { computerDnsName: name } : {}), source };
+    if (name !== undefined) return { computerDnsName: name, source };
     return undefined;
 }
 

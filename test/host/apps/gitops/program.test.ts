@@ -13,6 +13,12 @@ const NOW = new Date("2026-11-22T12:00:00Z");
 const TYPE = "pulumi-nodejs:dynamic/defender:DeviceIsolation";
 const DNS_IDS: Record<string, string> = { "fin-lt-042.contoso.com": IDS.c };
 const MAIN = distPath("provider/apps/gitops/main.js");
+/** A client-secret identity in the stack's config (never used: these runs read nothing from Defender). */
+const IDENTITY = {
+    "defender:tenantId": "00000000-0000-0000-0000-0000000000aa",
+    "defender:clientId": "00000000-0000-0000-0000-0000000000bb",
+    "defender:clientSecret": "program-test-secret",
+};
 
 /** Answers like the provider after a successful create: the device resolved, the action recorded. */
 function engine(r: CapturedResource): { id: string; state: Record<string, unknown> } {
@@ -407,7 +413,7 @@ describe("gitops: incident program", () => {
             const { resources, outputs } = await runProgram(programFromModule(MAIN), {
                 project,
                 answer: engine,
-                config: { incidentsDir: f.dir, maxDevices: "5", protectedTags: '["Tier0"]', waitForCompletion: "false", allowEmpty: "false" },
+                config: { incidentsDir: f.dir, maxDevices: "5", protectedTags: '["Tier0"]', waitForCompletion: "false", allowEmpty: "false", ...IDENTITY },
             });
             assert.deepEqual(
                 resources.map((r) => [r.name, r.inputs.protectedMachineTags, r.inputs.waitForCompletion]),
