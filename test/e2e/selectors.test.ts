@@ -87,7 +87,8 @@ describe("e2e: selectors through the real CLI", function () {
         const p = await cli(["preview"]);
         expectExit(p.run, 0);
         assert.match(p.run.stdout, /kept until the incident closes \(no longer matching\): dsg-mac-11\.contoso\.com/);
-        assert.doesNotMatch(p.run.stdout, /delete/);
+        // No resource line plans a delete (the plan's footnote may say how a delete would read).
+        assert.doesNotMatch(p.run.stdout, /^\s*-\s+\S+ \S+ delete/m);
         const u = await cli(["up", "--yes", "--skip-preview"]);
         expectExit(u.run, 0);
         assert.deepEqual(u.writes, []);
