@@ -118,7 +118,9 @@ describe("path and query injection cannot reach another endpoint", function () {
         before(async () => {
             // Plain HTTP on loopback (allowed), a token straight from the emulator: only the requests matter here.
             emulator = await startEmulator({ tls: false, rateLimits: false });
-            const credential: TokenCredential = { getToken: async () => ({ token: emulator.issueToken(), expiresOnTimestamp: Date.now() + 3_600_000 }) };
+            const credential: TokenCredential = {
+                getToken: () => Promise.resolve({ token: emulator.issueToken(), expiresOnTimestamp: Date.now() + 3_600_000 }),
+            };
             client = createDefenderClient({ apiBaseUrl: emulator.url, credential, rateLimits: [{ calls: 1_000_000, perSeconds: 1 }], retry: { limit: 0 } });
         });
         after(async () => {

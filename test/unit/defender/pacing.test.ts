@@ -82,7 +82,7 @@ describe("defender/pacing", () => {
         assert.ok(b.at.every((t) => t === 0));
     });
 
-    it("shares a bucket between clients of the same API host, tenant and client id", async () => {
+    it("shares a bucket between clients of the same API host, tenant and client id", () => {
         const limits = [{ calls: 3, perSeconds: 60 }];
         const first = pacerFor(KEY, "cancel", limits);
         assert.equal(pacerFor({ apiHost: "API.security.microsoft.com", tenantId: "CONTOSO", clientId: "APP" }, "cancel", limits), first);

@@ -45,17 +45,17 @@ function fakeClient(opts: { missingFromListings?: Set<string>; failListings?: nu
     };
     const client = {
         endpoints: { apiBaseUrl: API },
-        async listActions(filter: { ids?: readonly string[] } = {}) {
+        listActions(filter: { ids?: readonly string[] } = {}) {
             requests.push(`list ${filter.ids?.length ?? 0}`);
             if (listingFailures > 0) {
                 listingFailures--;
-                throw new Error("listing failed");
+                return Promise.reject(new Error("listing failed"));
             }
-            return (filter.ids ?? []).filter((id) => !opts.missingFromListings?.has(id)).map(find);
+            return Promise.resolve((filter.ids ?? []).filter((id) => !opts.missingFromListings?.has(id)).map(find));
         },
-        async getAction(id: string) {
+        getAction(id: string) {
             requests.push(`get ${id}`);
-            return find(id);
+            return Promise.resolve(find(id));
         },
     } as unknown as DefenderClient;
     return { client, statuses, requests };

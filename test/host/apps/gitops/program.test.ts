@@ -41,9 +41,9 @@ function run(options: IncidentProgramOptions, opts: ProgramOptions = {}, lookUp?
 /** Defender's devices by name, as a table; counts the names asked for. */
 function lookUpFrom(table: Record<string, Array<{ id: string; lastSeen?: string }>>): NameLookup & { asked: string[] } {
     const asked: string[] = [];
-    const lookUp = async (names: readonly string[]) => {
+    const lookUp = (names: readonly string[]) => {
         asked.push(...names);
-        return new Map(names.map((n) => [n, (table[n] ?? []).map((m) => ({ id: m.id, lastSeen: m.lastSeen ?? null }))]));
+        return Promise.resolve(new Map(names.map((n) => [n, (table[n] ?? []).map((m) => ({ id: m.id, lastSeen: m.lastSeen ?? null }))])));
     };
     return Object.assign(lookUp, { asked });
 }
@@ -144,7 +144,14 @@ describe("gitops: incident program", () => {
                         },
                     ],
                 },
-                "INC-2044": { title: "Infostealer", file: file("inc-2044.yaml"), expiresAt: "2026-12-01T00:00:00.000Z", expired: false, selection: null, devices: [a] },
+                "INC-2044": {
+                    title: "Infostealer",
+                    file: file("inc-2044.yaml"),
+                    expiresAt: "2026-12-01T00:00:00.000Z",
+                    expired: false,
+                    selection: null,
+                    devices: [a],
+                },
             },
         });
     });
@@ -307,9 +314,7 @@ describe("gitops: incident program", () => {
         it("a failed lookup declares nothing and says what to check", async () => {
             const f = folder({ "inc-2.yaml": BY_NAME });
             await assert.rejects(
-                run({ incidentsDir: f.dir }, {}, async () => {
-                    throw new Error("token request failed");
-                }),
+                run({ incidentsDir: f.dir }, {}, () => Promise.reject(new Error("token request failed"))),
                 /Could not look up .*token request failed.*Nothing was declared.*defender:\* configuration/,
             );
         });
