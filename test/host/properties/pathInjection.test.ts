@@ -12,7 +12,7 @@ import { DEFAULT_DEVICES, startEmulator, type RequestLogEntry, type RunningEmula
 import { createDefenderClient, isDefenderApiError, type DefenderClient } from "../../../provider/defender";
 import { ProviderCallError } from "../../../testkit/host/providerHost";
 import { counted, faultStats } from "../../../testkit/faults/faultStats";
-import { startWorld, type World } from "../../../testkit/world";
+import { useWorld } from "../../../testkit/useWorld";
 
 const ID = DEFAULT_DEVICES.finLaptop.id;
 const OTHER = DEFAULT_DEVICES.hrLaptop.id;
@@ -177,14 +177,7 @@ describe("path and query injection cannot reach another endpoint", function () {
     });
 
     describe("through the provider host, with unchecked inputs and hostile state", () => {
-        let world: World;
-
-        before(async () => {
-            world = await startWorld();
-        });
-        after(async () => {
-            await world?.stop();
-        });
+        const world = useWorld();
         beforeEach(() => world.emulator.reset());
 
         /** Every API request went to a known route, with nothing but a valid id in its path. */
