@@ -4,9 +4,9 @@
  * and an in-memory client that records every request.
  */
 import { strict as assert } from "assert";
-import sinon from "sinon";
 import { createActionPoller, DEFAULT_MAX_DEFER_MS, type ActionPollerOptions } from "../../../provider/defender/actionPoller";
-import { pacerFor, resetPacing, type ActionStatus, type DefenderClient, type MachineAction } from "../../../provider/defender";
+import { pacerFor, type ActionStatus, type DefenderClient, type MachineAction } from "../../../provider/defender";
+import { usePacingClock } from "../defender/support/clock";
 
 const T0 = 1_700_000_000_000;
 const API = "https://api.security.microsoft.com";
@@ -62,17 +62,7 @@ function fakeClient(opts: { missingFromListings?: Set<string>; failListings?: nu
 }
 
 describe("scale: batched status poller", () => {
-    const sandbox = sinon.createSandbox();
-    let clock: sinon.SinonFakeTimers;
-
-    beforeEach(() => {
-        resetPacing();
-        clock = sandbox.useFakeTimers({ now: T0, toFake: ["setTimeout", "clearTimeout", "Date"] });
-    });
-    afterEach(() => {
-        resetPacing();
-        sandbox.restore();
-    });
+    const clock = usePacingClock(T0);
 
     const poller = (client: DefenderClient, options: ActionPollerOptions = {}) =>
         createActionPoller(client, { intervalMs: 1000, readBudgetFree: () => true, ...options });
