@@ -10,7 +10,15 @@ export default tseslint.config(
     js.configs.recommended,
     ...tseslint.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: TYPED })),
-    { files: TYPED, languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
+    {
+        files: TYPED,
+        languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+        rules: {
+            // Passing on a caught `unknown` (a rejection forwarded to its waiters) is not inventing a non-Error.
+            "@typescript-eslint/prefer-promise-reject-errors": ["error", { allowThrowingUnknown: true }],
+            "@typescript-eslint/only-throw-error": ["error", { allowThrowingUnknown: true }],
+        },
+    },
     {
         // Tests read Defender's and the emulator's JSON answers as `any` (HttpResult.json) and assert on
         // their shape; the assertions are the type check there.
@@ -27,9 +35,6 @@ export default tseslint.config(
         rules: {
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
             "@typescript-eslint/no-require-imports": "off",
-            // Passing on a caught `unknown` (a rejection forwarded to its waiters) is not inventing a non-Error.
-            "@typescript-eslint/prefer-promise-reject-errors": ["error", { allowThrowingUnknown: true }],
-            "@typescript-eslint/only-throw-error": ["error", { allowThrowingUnknown: true }],
         },
     },
 );
