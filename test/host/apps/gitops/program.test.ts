@@ -177,7 +177,7 @@ describe("gitops: incident program", () => {
             );
             return r.resources.filter((x) => x.type === TYPE).map((x) => x.name);
         };
-        assert.deepEqual(await names(async () => declaredDevices(first.outputs)), [`isolate-${IDS.c}`, `isolate-${IDS.a}`, `isolate-${IDS.b}`]);
+        assert.deepEqual(await names(() => Promise.resolve(declaredDevices(first.outputs))), [`isolate-${IDS.c}`, `isolate-${IDS.a}`, `isolate-${IDS.b}`]);
         // Without the last outputs, or when they cannot be read, the plan's order (by name) and the same declarations.
         assert.deepEqual(await names(), [`isolate-${IDS.a}`, `isolate-${IDS.b}`, `isolate-${IDS.c}`]);
         assert.deepEqual(await names(() => Promise.reject(new Error("backend unreachable"))), [`isolate-${IDS.a}`, `isolate-${IDS.b}`, `isolate-${IDS.c}`]);
