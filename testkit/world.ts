@@ -90,7 +90,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
         });
         const resource = resources.find((r) => r.type === RESOURCE_TYPE);
         assert.ok(resource, `no ${RESOURCE_TYPE} registered`);
-        return resource.inputs as PropertyMap;
+        return resource.inputs;
     };
     const checked = async (name: string, args: DeviceIsolationArgs) => {
         const result = await h.check(urn(name), {}, await register(name, args));

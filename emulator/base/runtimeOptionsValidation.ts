@@ -98,12 +98,14 @@ function audienceOf(key: "audience" | "xdrAudience", example: string): Section {
 const audience = audienceOf("audience", "https://api.securitycenter.microsoft.com/.default");
 const xdrAudience = audienceOf("xdrAudience", "https://api.security.microsoft.com/.default");
 
+type ClientCredentials = { tenantId: string; clientId: string; clientSecret: string };
+
 const clients: Section = (o, next, where, errors) => {
     if (o.clients === undefined) return;
     if (o.clients === null) next.clients = null;
     else if (!Array.isArray(o.clients)) errors.push(`${where}.clients: must be null or a list of { tenantId, clientId, clientSecret }`);
     else {
-        const good = o.clients.filter((c, i) => {
+        const good = o.clients.filter((c: unknown, i): c is ClientCredentials => {
             const valid = isRecord(c) && ["tenantId", "clientId", "clientSecret"].every((k) => typeof c[k] === "string" && c[k] !== "");
             if (!valid) errors.push(`${where}.clients[${i}]: must have non-empty string tenantId, clientId and clientSecret`);
             return valid;
@@ -159,12 +161,12 @@ const quirks: Section = (o, next, where, errors) => {
     for (const key of ["indexingLagMs", "mergeWindowMs"] as const) {
         if (q[key] === undefined) continue;
         if (!intIn(q[key], 0, MAX_DELAY_MS)) errors.push(`${where}.quirks.${key}: must be an integer number of ms ≥ 0`);
-        else next.quirks[key] = q[key] as number;
+        else next.quirks[key] = q[key];
     }
     for (const key of ["filterInSupported", "scopeNullWhilePending", "conflictAcrossTypes"] as const) {
         if (q[key] === undefined) continue;
         if (typeof q[key] !== "boolean") errors.push(`${where}.quirks.${key}: must be true or false`);
-        else next.quirks[key] = q[key] as boolean;
+        else next.quirks[key] = q[key];
     }
     if (q.unmanagedContainScope !== undefined) {
         const scopes = ["UnManagedDevice", "Full", "none"] as const;

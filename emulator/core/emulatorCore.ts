@@ -208,7 +208,7 @@ export class EmulatorCore {
         if (input.machineTags !== undefined) {
             if (!Array.isArray(input.machineTags) || !input.machineTags.every((t) => typeof t === "string"))
                 errors.push("machineTags: must be a list of strings");
-            else patch.machineTags = input.machineTags as string[];
+            else patch.machineTags = input.machineTags;
         }
         for (const key of ["rbacGroupName", "lastIpAddress", "lastExternalIpAddress"] as const) {
             const v = optionalString(input, key, errors);

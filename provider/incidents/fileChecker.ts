@@ -57,7 +57,7 @@ export class FileChecker {
                 continue;
             }
             const path = prefix ? `${prefix}.${key}` : key;
-            if (!(allowed as readonly string[]).includes(key)) {
+            if (!allowed.includes(key)) {
                 const hint = didYouMean(key, allowed, synonyms);
                 this.add(
                     line,

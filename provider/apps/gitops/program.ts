@@ -191,7 +191,7 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, source
             problems.push(largest.length > 0 ? { ...limit, message: `${limit.message}; the largest selectors: ${largest.join("; ")}` } : limit);
         }
     }
-    for (const [id, s] of selections) for (const line of selectionLines(id, s)) pulumi.log.info(line);
+    for (const [id, s] of selections) for (const line of selectionLines(id, s)) void pulumi.log.info(line);
     if (problems.length > 0) throw new IncidentProgramError(describeProblems(folder.folder, problems), problems);
 
     const crowded = parallelismWarning(plan.devices.length, options.waitForCompletion, engineParallelism());

@@ -1,27 +1,15 @@
 // Entra ID: discovery, the client credentials token endpoint, its errors, and token checks on the API.
 import assert from "assert";
 import sinon from "sinon";
-import { DEFAULT_DEVICES, RunningEmulator } from "../../../emulator";
+import { DEFAULT_DEVICES } from "../../../emulator";
 import { send } from "../../../testkit/http/send";
-import { CLIENT_ID, CLIENT_SECRET, EmulatorClient, TENANT, startTestEmulator } from "./helpers/fixtures";
+import { CLIENT_ID, CLIENT_SECRET, TENANT, useTestEmulator } from "./helpers/fixtures";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const laptop = DEFAULT_DEVICES.finLaptop.id;
 
 describe("emulator: Entra ID", () => {
-    let emu: RunningEmulator;
-    let client: EmulatorClient;
-
-    before(async () => {
-        emu = await startTestEmulator();
-    });
-    after(async () => {
-        await emu.stop();
-    });
-    beforeEach(() => {
-        emu.reset();
-        client = new EmulatorClient(emu);
-    });
+    const { emu, client } = useTestEmulator({}, { signIn: false });
 
     describe("OpenID discovery", () => {
         it("names this origin's token endpoint and a matching issuer for any tenant", async () => {

@@ -48,9 +48,9 @@ function run(options: IncidentProgramOptions, opts: ProgramOptions = {}, lookUp?
 /** Defender's devices by name, as a table; counts the names asked for. */
 function lookUpFrom(table: Record<string, Array<{ id: string; lastSeen?: string }>>): NameLookup & { asked: string[] } {
     const asked: string[] = [];
-    const lookUp = async (names: readonly string[]) => {
+    const lookUp = (names: readonly string[]) => {
         asked.push(...names);
-        return new Map(names.map((n) => [n, (table[n] ?? []).map((m) => ({ id: m.id, lastSeen: m.lastSeen ?? null }))]));
+        return Promise.resolve(new Map(names.map((n) => [n, (table[n] ?? []).map((m) => ({ id: m.id, lastSeen: m.lastSeen ?? null }))])));
     };
     return Object.assign(lookUp, { asked });
 }
@@ -177,7 +177,7 @@ describe("gitops: incident program", () => {
             );
             return r.resources.filter((x) => x.type === TYPE).map((x) => x.name);
         };
-        assert.deepEqual(await names(async () => declaredDevices(first.outputs)), [`isolate-${IDS.c}`, `isolate-${IDS.a}`, `isolate-${IDS.b}`]);
+        assert.deepEqual(await names(() => Promise.resolve(declaredDevices(first.outputs))), [`isolate-${IDS.c}`, `isolate-${IDS.a}`, `isolate-${IDS.b}`]);
         // Without the last outputs, or when they cannot be read, the plan's order (by name) and the same declarations.
         assert.deepEqual(await names(), [`isolate-${IDS.a}`, `isolate-${IDS.b}`, `isolate-${IDS.c}`]);
         assert.deepEqual(await names(() => Promise.reject(new Error("backend unreachable"))), [`isolate-${IDS.a}`, `isolate-${IDS.b}`, `isolate-${IDS.c}`]);
@@ -341,9 +341,7 @@ describe("gitops: incident program", () => {
         it("a failed lookup declares nothing and says what to check", async () => {
             const f = folder({ "inc-2.yaml": BY_NAME });
             await assert.rejects(
-                run({ incidentsDir: f.dir }, {}, async () => {
-                    throw new Error("token request failed");
-                }),
+                run({ incidentsDir: f.dir }, {}, () => Promise.reject(new Error("token request failed"))),
                 /Could not look up .*token request failed.*Nothing was declared.*defender:\* configuration/,
             );
         });
