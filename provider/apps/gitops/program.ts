@@ -75,7 +75,14 @@ export interface IncidentProgramResult {
 
 export const NOT_DECLARED = "NotDeclared";
 
-/** Thrown when the configuration or the incident folder has problems; nothing has been declared. */
+/**
+ * Thrown when the configuration or the incident folder has problems; nothing has been declared.
+ *
+ * Its stack is its message alone. The SDK prints a RunError's message without frames, but also formats
+ * the whole error for its trace (`util.inspect` with colours), and Node 20's marking of node_modules
+ * frames loops on a frame such as `node_modules/@pulumi/resource.ts:1687:22` (the SDK's source maps)
+ * until the string overflows: about 30 s before the error reached the terminal.
+ */
 export class IncidentProgramError extends pulumi.RunError {
     constructor(
         message: string,
@@ -83,6 +90,7 @@ export class IncidentProgramError extends pulumi.RunError {
     ) {
         super(message);
         this.name = "IncidentProgramError";
+        this.stack = `${this.name}: ${message}`;
     }
 }
 
