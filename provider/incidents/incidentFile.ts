@@ -173,6 +173,12 @@ class FileChecker {
                 );
                 continue;
             }
+            // The YAML parser compares key nodes, so an alias used as a key (`*k :`) slips past its check.
+            const first = out.get(key);
+            if (first) {
+                this.add(this.lineOf(pair.key as Node, line), path, `is given twice (first at line ${this.lineOf(first.key)})`, SYNTAX_FIXES.DUPLICATE_KEY);
+                continue;
+            }
             out.set(key, { key: keyNode as Node, value: this.resolve(pair.value) });
         }
         return out;
