@@ -1,12 +1,17 @@
 /**
  * Progress and warnings from inside the provider host. The Pulumi CLI shows these lines under the
  * resource's operation; they never carry a token or secret (nothing here ever holds one).
+ *
+ * They quote Defender's text (device names, requestors), so they go out through engineLines: a crafted
+ * hostname can neither drive the terminal nor inject HTML into the pull request comment. Our own
+ * wording holds no control character and no angle bracket, so it passes unchanged.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { engineLines } from "../text";
 
 export const log = {
-    info: (message: string): void => void pulumi.log.info(message),
-    warn: (message: string): void => void pulumi.log.warn(message),
+    info: (message: string): void => void pulumi.log.info(engineLines(message)),
+    warn: (message: string): void => void pulumi.log.warn(engineLines(message)),
 };
 
 /** "2m10s", "45s": how long a wait has lasted. */

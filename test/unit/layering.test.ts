@@ -5,16 +5,17 @@ import assert from "node:assert/strict";
 import { findCycles, importEdges, layeringViolations, sourceFiles, type ImportEdge, type Layer } from "../../testkit/importGraph";
 import { REPO_ROOT } from "../../testkit/paths";
 
-const PROVIDER_BELOW_APPS = ["defender", "rules", "resource", "incidents", "inventory"];
+const PROVIDER_BELOW_APPS = ["text", "defender", "rules", "resource", "incidents", "inventory"];
 
 /** Bottom-up. `may` names the layers a layer imports; nothing else is allowed. */
 export const LAYERS: readonly Layer[] = [
-    // The npm package, provider/: client → resource → libraries → programs.
-    { name: "defender", owns: ["provider/defender/"], may: [], forbidsPackages: ["@pulumi/"] },
+    // The npm package, provider/: escaping → client → resource → libraries → programs.
+    { name: "text", owns: ["provider/text/"], may: [], forbidsPackages: "any" },
+    { name: "defender", owns: ["provider/defender/"], may: ["text"], forbidsPackages: ["@pulumi/"] },
     { name: "rules", owns: ["provider/rules/"], may: [], forbidsPackages: "any" },
-    { name: "resource", owns: ["provider/resource/", "provider/lifecycle/"], may: ["defender"] },
-    { name: "incidents", owns: ["provider/incidents/"], may: ["defender", "resource", "rules"] },
-    { name: "inventory", owns: ["provider/inventory/"], may: ["defender", "resource", "incidents"] },
+    { name: "resource", owns: ["provider/resource/", "provider/lifecycle/"], may: ["text", "defender"] },
+    { name: "incidents", owns: ["provider/incidents/"], may: ["text", "defender", "resource", "rules"] },
+    { name: "inventory", owns: ["provider/inventory/"], may: ["text", "defender", "resource", "incidents"] },
     { name: "apps/gitops", owns: ["provider/apps/gitops/"], may: PROVIDER_BELOW_APPS },
     { name: "apps/cli", owns: ["provider/apps/cli/"], may: PROVIDER_BELOW_APPS },
     { name: "package", owns: ["provider/index.ts"], may: PROVIDER_BELOW_APPS },

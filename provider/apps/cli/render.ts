@@ -1,9 +1,14 @@
 /**
  * The three outputs of `status`: a table for a terminal, JSON for machines (the stable shape the
  * README documents), Markdown for a ticket or a pull request. Pure: the report and the time in, text out.
+ *
+ * Device names, requestors and sources come from Defender, and a compromised device chooses its own
+ * hostname: every such value passes through the output's escaping (provider/text) where it is written,
+ * in the table, the drift lines and the Markdown alike.
  */
 import type { DeviceIsolationStatus, DriftReport, IsolationStateName, MarkedStatus } from "../../inventory";
 import { age, shortTime } from "../../inventory/timestamps";
+import { markdownLiteral, markdownProse, terminalJson, terminalText } from "../../text";
 
 export interface StatusReport {
     devices: (DeviceIsolationStatus | MarkedStatus)[];
@@ -26,7 +31,7 @@ export function renderJson(report: StatusReport): string {
     }
     const out: Record<string, unknown> = { devices: report.devices, summary };
     if (report.drift) out.drift = report.drift;
-    return `${JSON.stringify(out, null, 2)}\n`;
+    return `${terminalJson(JSON.stringify(out, null, 2))}\n`;
 }
 
 export function renderTable(report: StatusReport, now: Date): string {
@@ -63,7 +68,7 @@ export function renderTable(report: StatusReport, now: Date): string {
     );
     const lines = rows.length > 0 ? [table(header, rows)] : ["No device has an Isolate or Unisolate action."];
     lines.push("", summaryLine(report));
-    if (report.drift) lines.push(...driftLines(report, (s) => s));
+    if (report.drift) lines.push(...driftLines(report, (s) => s, cell));
     return `${lines.join("\n")}\n`;
 }
 
@@ -82,16 +87,15 @@ export function renderMarkdown(report: StatusReport, now: Date): string {
         "Health",
         ...(drift ? ["Declared"] : []),
     ];
-    const code = (s: string) => (s === "-" ? s : `\`${s.replace(/`/g, "'")}\``);
     const rows = report.devices.map((d) => [
         `**${d.state}**`,
-        md(d.computerDnsName ?? "-"),
-        code(d.machineId),
-        md(d.isolationType ?? "-"),
+        md(d.computerDnsName),
+        md(d.machineId),
+        md(d.isolationType),
         d.since ? shortTime(d.since).replace(" UTC", "") : "-",
-        md(d.requestor ?? "-"),
-        md(d.requestSource ?? "-"),
-        code(d.actionId),
+        md(d.requestor),
+        md(d.requestSource),
+        md(d.actionId),
         md(pendingText(d)),
         md(health(d)),
         ...(drift ? [md(declaredText(d))] : []),
@@ -103,7 +107,7 @@ export function renderMarkdown(report: StatusReport, now: Date): string {
         lines.push("No device has an Isolate or Unisolate action.");
     }
     lines.push("", `**Summary:** ${summaryLine(report)}`);
-    if (report.drift) lines.push(...driftLines(report, (s) => `**${s}**`).map((l) => l.replace(/^ {2}- /, "- ")));
+    if (report.drift) lines.push(...driftLines(report, (s) => `**${s}**`, md, markdownProse).map((l) => l.replace(/^ {2}- /, "- ")));
     return `${lines.join("\n")}\n`;
 }
 
@@ -113,24 +117,30 @@ function summaryLine(report: StatusReport): string {
     return `${total} device${total === 1 ? "" : "s"}: ${s.isolated} isolated, ${s.isolating} isolating, ${s.releasing} releasing, ${s.released} released`;
 }
 
-function driftLines(report: StatusReport, strong: (s: string) => string): string[] {
+/**
+ * The drift section. `value` makes one outside value safe for the output (a device name, a requestor,
+ * an incident file); `prose` does the same for text of ours holding such values (the heading's sources).
+ */
+function driftLines(report: StatusReport, strong: (s: string) => string, value: (s: string | null | undefined) => string, prose = terminalText): string[] {
     const drift = report.drift as DriftReport;
     const byId = new Map(report.devices.map((d) => [d.machineId, d]));
-    const lines = ["", `${strong("Drift")} against ${(report.declaredBy ?? []).join(" and ")}:`];
+    const lines = ["", `${strong("Drift")} against ${prose((report.declaredBy ?? []).join(" and "))}:`];
     const n = drift.untracked.length;
     lines.push(
         `${strong(`${n} isolated or being isolated in Defender, declared nowhere`)}${n > 0 ? ` (nobody will ever release ${n === 1 ? "it" : "them"}; 'defender-isolation export' adopts ${n === 1 ? "it" : "them"} into Git)` : ""}`,
     );
     for (const id of drift.untracked) {
         const d = byId.get(id);
-        lines.push(`  - ${d?.computerDnsName ?? "?"} (${id}): ${d?.state ?? "?"} since ${d?.since ? shortTime(d.since) : "?"} by ${d?.requestor ?? "unknown"}`);
+        lines.push(
+            `  - ${value(d?.computerDnsName ?? "?")} (${value(id)}): ${d?.state ?? "?"} since ${d?.since ? shortTime(d.since) : "?"} by ${value(d?.requestor ?? "unknown")}`,
+        );
     }
     lines.push(
         `${strong(`${drift.notIsolated.length} declared, not isolated`)}${drift.notIsolated.length > 0 ? " (the next refresh and 'pulumi up' isolate them)" : ""}`,
     );
     for (const n of drift.notIsolated) {
         const what = n.state === "noAction" ? "never isolated (no isolation action)" : n.state;
-        lines.push(`  - ${n.machineId ?? n.computerDnsName}: ${what}; declared in ${n.declaredIn.join(", ")}`);
+        lines.push(`  - ${value(n.machineId ?? n.computerDnsName)}: ${what}; declared in ${n.declaredIn.map((f) => value(f)).join(", ")}`);
     }
     return lines;
 }
@@ -159,14 +169,14 @@ function table(header: string[], rows: string[][]): string {
     return [line(header), ...rows.map(line)].join("\n");
 }
 
-/** Text from Defender in one table cell: one line, bounded. */
-function cell(text: string): string {
-    // eslint-disable-next-line no-control-regex
-    const flat = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").trim();
+/** Text from Defender in one table cell: one line, bounded, nothing a terminal acts on. */
+function cell(text: string | null | undefined): string {
+    if (text === null || text === undefined || text.trim() === "") return "-";
+    const flat = terminalText(text.trim());
     return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
 }
 
-/** Text from Defender in one Markdown table cell: no line break, no pipe, no markup. */
-function md(text: string): string {
-    return cell(text).replace(/([\\|*_`<>[\]])/g, "\\$1");
+/** Text from Defender in one Markdown table cell: a code span, so no markup, link or HTML comes out of it. */
+function md(text: string | null | undefined): string {
+    return markdownLiteral(text, 60);
 }

@@ -19,6 +19,7 @@ import { lookUpDeviceNames } from "../../incidents/nameLookup";
 import { resolveDeviceNames, type NameLookup } from "../../incidents/nameResolution";
 import { formatConfigProblems, readProgramConfig, resolveProgramOptions, type ConfigProblem, type IncidentProgramOptions } from "./options";
 import { describeProblems, type IncidentProblem } from "../../incidents/problems";
+import { engineText } from "../../text";
 
 /**
  * One device of one incident, in the stack outputs. Values from the resource are outputs at the leaves,
@@ -87,7 +88,7 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, lookUp
         try {
             named = await resolveDeviceNames(folder.incidents, lookUpNames);
         } catch (e) {
-            const message = `Could not look up the devices named by computerDnsName in Defender: ${e instanceof Error ? e.message : String(e)}. Nothing was declared: no device is isolated or released until the lookup works (check the defender:* configuration), or declare those devices by machineId.`;
+            const message = `Could not look up the devices named by computerDnsName in Defender: ${engineText(e instanceof Error ? e.message : String(e))}. Nothing was declared: no device is isolated or released until the lookup works (check the defender:* configuration), or declare those devices by machineId.`;
             throw new IncidentProgramError(message, []);
         }
         incidentsRead = named.incidents;
@@ -114,11 +115,13 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, lookUp
         });
     }
 
+    // Titles, file names and device names are the incident author's or Defender's text: the engine prints
+    // outputs in the CI log and pulumi/actions pastes them into the PR comment's HTML, so they go out inert.
     const incidents: Record<string, IncidentOutput> = {};
     for (const incident of plan.incidents) {
         incidents[incident.id] = {
-            title: incident.title,
-            file: incident.file,
+            title: engineText(incident.title),
+            file: engineText(incident.file),
             expiresAt: incident.expiresAt ? incident.expiresAt.toISOString() : null,
             expired: incident.expired,
             devices: incident.devices.map((d): IncidentDeviceOutput => {
@@ -127,7 +130,7 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, lookUp
                     ? {
                           name: d.name,
                           machineId: r.machineId,
-                          computerDnsName: r.computerDnsName,
+                          computerDnsName: r.computerDnsName.apply((n) => (typeof n === "string" ? engineText(n) : n)),
                           isolationType: r.isolationType,
                           status: r.status,
                           machineActionId: r.machineActionId,
@@ -135,7 +138,7 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, lookUp
                     : {
                           name: d.name,
                           machineId: d.machineId ?? null,
-                          computerDnsName: d.computerDnsName ?? null,
+                          computerDnsName: d.computerDnsName === undefined ? null : engineText(d.computerDnsName),
                           isolationType: d.isolationType,
                           status: NOT_DECLARED,
                           machineActionId: null,
