@@ -107,4 +107,5 @@ export {
 } from "./ids";
 export { buildQuery, encodeQueryValue, odataEq, odataIn, odataString } from "./odata";
 export { redact } from "./redaction";
+export { currentTokenPermissions, tokenPermissions, type TokenPermissions } from "./tokenRoles";
 export { userAgent, PACKAGE_NAME } from "./userAgent";

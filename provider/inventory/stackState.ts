@@ -7,10 +7,11 @@
  * - A create the engine started but never recorded (`pending_operations`, after an interrupted
  *   `up`) may have isolated a device no resource knows of: it is declared too, and named in a warning.
  */
+import { DEVICE_ISOLATION_TYPE } from "../resource/deviceIsolation";
 import type { Declaration } from "./drift";
 
-/** The type the engine records for a DeviceIsolation (a dynamic resource of module `defender`). */
-export const DEVICE_ISOLATION_TYPE = "pulumi-nodejs:dynamic/defender:DeviceIsolation";
+/** The type the engine records for a DeviceIsolation: the resource's own constant. */
+export { DEVICE_ISOLATION_TYPE };
 
 export interface StackDeclarations {
     declarations: Declaration[];
