@@ -4,6 +4,7 @@
 // emulator) refuses the same with 403, so the pre-check only says it sooner and better.
 import { strict as assert } from "assert";
 import { DEFAULT_DEVICES } from "../../../emulator";
+import { PROVIDER_TEXT } from "../../../provider/resource/deviceIsolation";
 import { writes } from "../../../testkit/cli/rootProject";
 import { CLIENT_ID, startWorld, type World } from "../../../testkit/world";
 
@@ -50,6 +51,7 @@ describe("provider: a read-only identity", function () {
             protectedMachineTags: [],
             machineActionId: action.id,
             status: "Succeeded",
+            __provider: PROVIDER_TEXT,
         };
         const read = await world.host.read(action.id, urn, props);
         assert.equal(read.id, action.id);
