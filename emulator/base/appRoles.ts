@@ -4,7 +4,7 @@
 import { checkKeys, isRecord } from "./checks";
 
 export interface AppRoleOptions {
-    /** Roles of a client id not listed in byClientId. @default ["Machine.Isolate", "Machine.Read.All"] */
+    /** Roles of a client id not listed in byClientId. @default ["Machine.Isolate", "Machine.Read.All", "Alert.Read.All", "Incident.Read.All"] */
     default?: string[];
     /** Roles per client id (replacing the default for it); a patch sets the ids it names and keeps the others. @default {} */
     byClientId?: Record<string, string[]>;
@@ -15,7 +15,7 @@ export interface AppRoleConfig {
     byClientId: Record<string, string[]>;
 }
 
-export const DEFAULT_APP_ROLES: readonly string[] = ["Machine.Isolate", "Machine.Read.All"];
+export const DEFAULT_APP_ROLES: readonly string[] = ["Machine.Isolate", "Machine.Read.All", "Alert.Read.All", "Incident.Read.All"];
 
 export function defaultAppRoles(): AppRoleConfig {
     return { default: [...DEFAULT_APP_ROLES], byClientId: {} };

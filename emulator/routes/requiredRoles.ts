@@ -20,4 +20,8 @@ export const REQUIRED_ROLES: Readonly<Record<DefenderRouteName, readonly string[
     listMachines: READ,
     getAction: READ,
     listActions: READ,
+    getAlertMachine: READ,
+    getAlert: ["Alert.Read.All", "Alert.ReadWrite.All"],
+    // Defender XDR's incidents API (the Microsoft Threat Protection application).
+    getIncident: ["Incident.Read.All", "Incident.ReadWrite.All"],
 });

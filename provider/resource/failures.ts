@@ -5,7 +5,7 @@
  * unchanged, the same object (a recorded partial failure keeps its id and properties).
  */
 import { isDefenderApiError } from "../defender";
-import { engineLines } from "../text";
+import { engineLines } from "../base/engineText";
 
 export type Operation = "create" | "read" | "update" | "delete";
 

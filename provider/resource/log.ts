@@ -7,7 +7,7 @@
  * wording holds no control character and no angle bracket, so it passes unchanged.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { engineLines } from "../text";
+import { engineLines } from "../base/engineText";
 
 export const log = {
     info: (message: string): void => void pulumi.log.info(engineLines(message)),

@@ -3,12 +3,16 @@
  * README documents), Markdown for a ticket or a pull request. Pure: the report and the time in, text out.
  *
  * Device names, requestors and sources come from Defender, and a compromised device chooses its own
- * hostname: every such value passes through the output's escaping (provider/text) where it is written,
+ * hostname: every such value passes through the output's escaping (provider/base: terminalText, markdownText) where it is written,
  * in the table, the drift lines and the Markdown alike.
  */
 import type { DeviceIsolationStatus, DriftReport, IsolationStateName, MarkedStatus } from "../../inventory";
 import { age, shortTime } from "../../inventory/timestamps";
-import { markdownLiteral, markdownProse, terminalJson, terminalText } from "../../text";
+import { markdownLiteral, markdownProse } from "../../base/markdownText";
+import { terminalJson, terminalText } from "../../base/terminalText";
+import { cut } from "../../base/text";
+
+const MAX_CELL_CHARS = 60;
 
 export interface StatusReport {
     devices: (DeviceIsolationStatus | MarkedStatus)[];
@@ -169,14 +173,13 @@ function table(header: string[], rows: string[][]): string {
     return [line(header), ...rows.map(line)].join("\n");
 }
 
-/** Text from Defender in one table cell: one line, bounded, nothing a terminal acts on. */
+/** Text from Defender in one table cell: one line, bounded, nothing a terminal acts on (written as visible escapes). */
 function cell(text: string | null | undefined): string {
     if (text === null || text === undefined || text.trim() === "") return "-";
-    const flat = terminalText(text.trim());
-    return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
+    return cut(terminalText(text.trim()), MAX_CELL_CHARS);
 }
 
 /** Text from Defender in one Markdown table cell: a code span, so no markup, link or HTML comes out of it. */
 function md(text: string | null | undefined): string {
-    return markdownLiteral(text, 60);
+    return markdownLiteral(text, MAX_CELL_CHARS);
 }

@@ -22,7 +22,7 @@ describe("emulator: application roles", () => {
     after(() => emu.stop());
 
     it("tokens carry the client's roles: the default for an unlisted client, the listed ones for the reader", () => {
-        assert.deepStrictEqual(claims(isolator.token!).roles, ["Machine.Isolate", "Machine.Read.All"]);
+        assert.deepStrictEqual(claims(isolator.token!).roles, ["Machine.Isolate", "Machine.Read.All", "Alert.Read.All", "Incident.Read.All"]);
         assert.deepStrictEqual(claims(reader.token!), { ...claims(reader.token!), appid: READER, roles: ["Machine.Read.All"] });
     });
 

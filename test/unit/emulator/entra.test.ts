@@ -67,7 +67,7 @@ describe("emulator: Entra ID", () => {
             assert.strictEqual(claims.appid, CLIENT_ID);
             assert.strictEqual(claims.tid, TENANT);
             assert.strictEqual(claims.iss, `https://sts.windows.net/${TENANT}/`);
-            assert.deepStrictEqual(claims.roles, ["Machine.Isolate", "Machine.Read.All"]);
+            assert.deepStrictEqual(claims.roles, ["Machine.Isolate", "Machine.Read.All", "Alert.Read.All", "Incident.Read.All"]);
             assert.strictEqual((claims.exp as number) - (claims.iat as number), 600);
             assert.strictEqual(r.headers["cache-control"], "no-store, no-cache");
         });

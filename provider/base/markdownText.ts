@@ -9,7 +9,8 @@
  * become visible escapes (one line), a run of backticks gets a longer fence, and `|` is escaped, since
  * a table splits its cells on it before it reads code spans.
  */
-import { terminalText } from "./terminal";
+import { terminalText } from "./terminalText";
+import { cut } from "./text";
 
 /** Longest text shown per value; the rest is cut with "…". */
 export const MAX_MARKDOWN_VALUE = 120;
@@ -17,8 +18,7 @@ export const MAX_MARKDOWN_VALUE = 120;
 /** One value as an inline code span, e.g. `` `fin-lt-042.contoso.com` ``; "-" for nothing. */
 export function markdownLiteral(text: string | null | undefined, max = MAX_MARKDOWN_VALUE): string {
     if (text === null || text === undefined || text.trim() === "") return "-";
-    let flat = terminalText(text.trim());
-    if (flat.length > max) flat = `${flat.slice(0, max - 1)}…`;
+    const flat = cut(terminalText(text.trim()), max);
     const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r) => r.length));
     const fence = "`".repeat(longestRun + 1);
     // A span that starts or ends with a backtick needs a space inside the fence (CommonMark strips one).

@@ -7,17 +7,17 @@
  * among them), the bidirectional overrides and isolates, and the line and paragraph separators. The
  * rest of an ANSI sequence stays as inert text: `\x1b[2J` reads as `\x1b[2J`, which shows what was tried.
  */
+import { TERMINAL_CONTROL, unicodeEscape } from "./text";
 
 /** Characters a terminal may interpret; `\n` is among them unless a caller keeps lines. */
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/g;
+const UNSAFE = new RegExp(TERMINAL_CONTROL.source, "g");
 // eslint-disable-next-line no-control-regex
 const UNSAFE_KEEPING_LINES = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/g;
 
 /** `\x1b`, `\u202e`: how one unsafe character is shown. */
 export function visibleEscape(c: string): string {
     const code = c.charCodeAt(0);
-    return code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : unicodeEscape(c);
 }
 
 /** One line of outside text, safe to print: nothing in it acts on the terminal. */
@@ -41,5 +41,5 @@ export function isTerminalSafe(text: string): boolean {
  * still valid JSON and parses back to the same string.
  */
 export function terminalJson(json: string): string {
-    return json.replace(UNSAFE_KEEPING_LINES, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    return json.replace(UNSAFE_KEEPING_LINES, unicodeEscape);
 }

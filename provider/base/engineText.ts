@@ -5,21 +5,21 @@
  * output into an HTML `<pre>` block. In that block HTML is live: a title holding `</pre>` ends it, and
  * what follows renders as Markdown and HTML (headings, links, images, a fake "no changes").
  *
- * So outside text is terminal-safe (see terminal.ts) and carries no `<`, `>` or `&`: they are written
+ * So outside text is terminal-safe (see terminalText.ts) and carries no `<`, `>` or `&`: they are written
  * `\u003c`, `\u003e`, `\u0026`, as JSON encoders write them for HTML pages. Our own wording is left
  * as it is; only the values interpolated into it pass through here.
  */
-import { terminalLines, terminalText } from "./terminal";
+import { terminalLines, terminalText } from "./terminalText";
+import { unicodeEscape } from "./text";
 
 const HTML = /[<>&]/g;
-const hex = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
 
 /** One value for the engine's output: one line, no terminal control, no HTML. */
 export function engineText(text: string): string {
-    return terminalText(text).replace(HTML, hex);
+    return terminalText(text).replace(HTML, unicodeEscape);
 }
 
 /** A message of several lines built from outside values: line breaks kept, otherwise as `engineText`. */
 export function engineLines(text: string): string {
-    return terminalLines(text).replace(HTML, hex);
+    return terminalLines(text).replace(HTML, unicodeEscape);
 }

@@ -1,9 +1,11 @@
-// The escaping of outside text per output kind (provider/text): a terminal, Markdown, the engine's
+// The escaping of outside text per output kind (provider/base: terminalText, markdownText, engineText): a terminal, Markdown, the engine's
 // output that a pull request comment shows as HTML. Each hostile value is made inert, and plain values
 // pass unchanged.
 import assert from "node:assert/strict";
 import { HOSTILE, RAW_CONTROL } from "../../../testkit/hostileText";
-import { engineLines, engineText, isTerminalSafe, markdownLiteral, markdownProse, terminalJson, terminalLines, terminalText } from "../../../provider/text";
+import { engineLines, engineText } from "../../../provider/base/engineText";
+import { markdownLiteral, markdownProse } from "../../../provider/base/markdownText";
+import { isTerminalSafe, terminalJson, terminalLines, terminalText } from "../../../provider/base/terminalText";
 
 describe("text: escaping at each output", () => {
     describe("terminal", () => {
