@@ -6,12 +6,12 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_DEVICES } from "../../emulator";
+import { DEFAULT_APP_ROLES, DEFAULT_DEVICES } from "../../emulator";
 import { REPO_ROOT, requirePulumiCli } from "../../testkit/cli/engine";
 import { attackProject, type Attack } from "../../testkit/cli/attackPrograms";
 import { preparePolicyPack } from "../../testkit/cli/policyPack";
 import { violations, type Violation } from "../../testkit/cli/policyViolations";
-import { rootProjectStack, writes, type RootStack } from "../../testkit/cli/rootProject";
+import { rootProjectStack, TEST_CREDENTIALS, writes, type RootStack } from "../../testkit/cli/rootProject";
 import { isolations, type CliRun } from "../../testkit/cli/workspace";
 
 const PROTECTED = DEFAULT_DEVICES.finLaptop; // listed in the pack's config: must never be isolated
@@ -105,7 +105,11 @@ describe("e2e: guardrails a pull request cannot switch off (attacks through the 
                 assert.notEqual(r.code, 0, show(r));
                 if (a.attack === "replacedProviderText") {
                     // CrossGuard shows __provider only to remediations: the pack's stops the deployment with its name.
-                    assert.match(r.stdout + r.stderr, /remediation 'isolation-provider-text' from policy pack 'defender-isolation-guardrails@v0\.1\.0'/, show(r));
+                    assert.match(
+                        r.stdout + r.stderr,
+                        /remediation 'isolation-provider-text' from policy pack 'defender-isolation-guardrails@v0\.1\.0'/,
+                        show(r),
+                    );
                     assert.match(r.stdout + r.stderr, /carries a provider text of \d+ characters starting .*, not this package's loader/, show(r));
                 } else {
                     assert.deepEqual(names(v), a.policies, show(r));
@@ -123,6 +127,49 @@ describe("e2e: guardrails a pull request cannot switch off (attacks through the 
             });
         });
     }
+
+    describe("a read-only identity (Machine.Read.All, no Machine.Isolate), as a pull request's preview runs", () => {
+        const READ_ONLY = ["Machine.Read.All", "Alert.Read.All", "Incident.Read.All"];
+        before(() => root.emulator.configure({ appRoles: { byClientId: { [TEST_CREDENTIALS.clientId]: READ_ONLY } } }));
+        after(() => root.emulator.configure({ appRoles: { byClientId: { [TEST_CREDENTIALS.clientId]: [...DEFAULT_APP_ROLES] } } }));
+
+        /** Every file of the state backend with its size and modification time: what a write would change. */
+        const backendFiles = (dir = root.ws.backendDir): string[] =>
+            fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+                const p = path.join(dir, e.name);
+                if (e.isDirectory()) return backendFiles(p);
+                const st = fs.statSync(p);
+                return [`${path.relative(root.ws.backendDir, p)} ${st.size} ${st.mtimeMs}`];
+            });
+
+        it("previews green with the pack, reading Defender, and writes nothing: not to Defender, not to the state backend", async () => {
+            incidents({ "inc-4002.yaml": COMPLIANT });
+            const before = backendFiles();
+            const { r, v, writes: sent } = await run(["preview"]);
+            assert.equal(r.code, 0, show(r));
+            assert.deepEqual(names(v), [], show(r));
+            assert.match(r.stdout, /\+ +pulumi-nodejs:dynamic\/defender:DeviceIsolation +isolate-/, show(r));
+            assert.deepEqual(sent, []);
+            assert.ok(
+                root.emulator.requests().some((e) => e.method === "GET" && e.path.startsWith("/api/machines")),
+                "the preview read Defender",
+            );
+            // Read-only state access is enough for a preview: it changed no file of the backend.
+            assert.deepEqual(backendFiles(), before);
+        });
+
+        it("`pulumi up` fails before any write, naming the missing permission; nothing is recorded", async () => {
+            incidents({ "inc-4002.yaml": COMPLIANT });
+            const { r, writes: sent } = await run(["up", "--yes", "--skip-preview"]);
+            assert.notEqual(r.code, 0, show(r));
+            assert.match(r.stdout + r.stderr, /holds Machine\.Read\.All, Alert\.Read\.All, Incident\.Read\.All but not Machine\.Isolate/, show(r));
+            assert.match(r.stdout + r.stderr, /Nothing was sent to Defender/, show(r));
+            assert.deepEqual(sent, []);
+            assert.ok(!root.emulator.requests().some((e) => e.method === "POST" && e.path.startsWith("/api/")), "not even a refused POST");
+            assert.equal(root.emulator.machine(OTHER.id)?.isolation.isolated, false);
+            assert.equal(await stateIsolations(), 0);
+        });
+    });
 
     it("a violating incident file alone (the program unchanged): previews red with protected-devices, no write", async () => {
         incidents({ "inc-4001.yaml": VIOLATING });
