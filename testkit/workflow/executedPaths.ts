@@ -102,6 +102,16 @@ function flag(args: string[], name: string): string | undefined {
     return undefined;
 }
 
+/** git's arguments without the `-c name=value` settings before its subcommand. */
+function withoutGitSettings(args: string[]): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+        if (out.length === 0 && args[i] === "-c") i++;
+        else out.push(args[i]);
+    }
+    return out;
+}
+
 export class ExecutedPaths {
     readonly paths: ExecutedPath[] = [];
     private readonly seenScripts = new Set<string>();
@@ -139,7 +149,9 @@ export class ExecutedPaths {
     }
 
     private command(words: string[], dir: string, why: string): void {
-        const [cmd, ...args] = words;
+        const [cmd, ...rest] = words;
+        // git's -c name=value settings come before its subcommand.
+        const args = cmd === "git" ? withoutGitSettings(rest) : rest;
         const sub = args[0];
         if (INERT.has(cmd) || INERT.has(`${cmd} ${sub}`)) return;
         if (cmd === "npm" && (sub === "ci" || sub === "install" || sub === "i")) {
