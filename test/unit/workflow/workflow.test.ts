@@ -113,6 +113,15 @@ describe("workflow: examples/github-actions/incidents.yml", () => {
             assert.doesNotMatch(steps, /PULUMI_ACCESS_TOKEN|AZURE_CLIENT_SECRET|clientSecret|AZURE_STORAGE_KEY|AWS_SECRET/);
         });
 
+        it("docs/identities.md binds each app's federated credential to the job that uses it: the event of the preview, the environment of the up", () => {
+            const doc = fs.readFileSync(path.join(REPO_ROOT, "docs", "identities.md"), "utf8");
+            const reader = /--id "\$READER" --parameters "\{[^}]*\\"subject\\": \\"([^"\\]+)\\"/.exec(doc)?.[1];
+            const isolator = /--id "\$ISOLATOR" --parameters "\{[^}]*\\"subject\\": \\"([^"\\]+)\\"/.exec(doc)?.[1];
+            assert.equal(reader, "repo:$REPO:pull_request");
+            assert.equal(isolator, `repo:$REPO:environment:${environment(up)}`);
+            assert.ok(doc.includes(`repos/$REPO/environments/${environment(up)}/deployment-branch-policies" -f name=main`), "the environment admits main only");
+        });
+
         it("the preview's checkout leaves no GitHub token in .git/config for the branch's code to read", () => {
             const checkout = stepsOf(preview, "actions/checkout");
             assert.equal(checkout.length, 1);
