@@ -33,7 +33,10 @@ function mainJs(attack: Attack, target: string): string[] {
     switch (attack) {
         case "renamedType":
             // provider/resource/deviceIsolation.ts: `export const DEVICE_ISOLATION_TYPE = "…/defender:DeviceIsolationV2"`.
-            return [`require(${RESOURCE}).DEVICE_ISOLATION_TYPE = "pulumi-nodejs:dynamic/defender:DeviceIsolationV2";`, `module.exports = require(${PROGRAM});`];
+            return [
+                `require(${RESOURCE}).DEVICE_ISOLATION_TYPE = "pulumi-nodejs:dynamic/defender:DeviceIsolationV2";`,
+                `module.exports = require(${PROGRAM});`,
+            ];
         case "replacedProviderText":
             // provider/resource/deviceIsolation.ts: PROVIDER_TEXT replaced; every DeviceIsolation now runs it.
             return [`require(${RESOURCE}).PROVIDER_TEXT = ${JSON.stringify(HOSTILE_PROVIDER_TEXT)};`, `module.exports = require(${PROGRAM});`];
@@ -59,7 +62,17 @@ export function attackProject(attack: Attack, target: string): string {
     process.on("exit", () => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
     fs.writeFileSync(
         path.join(dir, "Pulumi.yaml"),
-        ["name: defender-incidents", "runtime:", "  name: nodejs", "  options:", "    typescript: false", "main: main.js", "options:", "  refresh: always", ""].join("\n"),
+        [
+            "name: defender-incidents",
+            "runtime:",
+            "  name: nodejs",
+            "  options:",
+            "    typescript: false",
+            "main: main.js",
+            "options:",
+            "  refresh: always",
+            "",
+        ].join("\n"),
     );
     fs.writeFileSync(path.join(dir, "main.js"), [`// The ${attack} pull request.`, ...mainJs(attack, target), ""].join("\n"));
     return dir;

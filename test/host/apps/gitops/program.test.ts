@@ -144,7 +144,14 @@ describe("gitops: incident program", () => {
                         },
                     ],
                 },
-                "INC-2044": { title: "Infostealer", file: file("inc-2044.yaml"), expiresAt: "2026-12-01T00:00:00.000Z", expired: false, selection: null, devices: [a] },
+                "INC-2044": {
+                    title: "Infostealer",
+                    file: file("inc-2044.yaml"),
+                    expiresAt: "2026-12-01T00:00:00.000Z",
+                    expired: false,
+                    selection: null,
+                    devices: [a],
+                },
             },
         });
     });
