@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_APP_ROLES, DEFAULT_DEVICES } from "../../emulator";
+import { DEFAULT_DEVICES } from "../../emulator";
 import { REPO_ROOT, requirePulumiCli } from "../../testkit/cli/engine";
 import { attackProject, type Attack } from "../../testkit/cli/attackPrograms";
 import { preparePolicyPack } from "../../testkit/cli/policyPack";
@@ -20,6 +20,8 @@ const OTHER = DEFAULT_DEVICES.hrLaptop;
 /** An incident file whose device is the protected one: what a pull request adds beside its code change. */
 const VIOLATING = `incident: INC-4001\ntitle: Beacon on a finance laptop\nisolate:\n  - machineId: ${PROTECTED.id}\n`;
 const COMPLIANT = `incident: INC-4002\ntitle: Beacon on an HR laptop\nisolate:\n  - machineId: ${OTHER.id}\n    isolationType: Selective\n`;
+/** The same, by name: the program looks the device up in Defender, which a read-only identity may. */
+const COMPLIANT_BY_NAME = `incident: INC-4002\ntitle: Beacon on an HR laptop\nisolate:\n  - computerDnsName: ${OTHER.computerDnsName}\n    isolationType: Selective\n`;
 
 describe("e2e: guardrails a pull request cannot switch off (attacks through the real CLI)", function () {
     this.timeout(10 * 60_000);
@@ -55,9 +57,9 @@ describe("e2e: guardrails a pull request cannot switch off (attacks through the 
     };
     const names = (v: Violation[]) => [...new Set(v.filter((x) => x.level === "mandatory").map((x) => x.policy))].sort();
     const stateIsolations = async () => isolations(await root.exportStack()).length;
-    /** Releases whatever a control run isolated, and forgets the stack's resources. */
+    /** Defender back to its start (fleet, actions, roles), and the stack's resources forgotten. */
     const reset = async () => {
-        for (const m of root.emulator.state().machines) if (m.isolation.isolated) root.emulator.releaseOutOfBand(m.id, { traceless: true });
+        root.emulator.reset();
         await root.ws.ok(["stack", "export", "--stack", root.stack, "--file", path.join(root.ws.dir, "s.json")], { cwd: REPO_ROOT });
         const s = JSON.parse(fs.readFileSync(path.join(root.ws.dir, "s.json"), "utf8")) as { deployment: { resources?: unknown[] } };
         s.deployment.resources = [];
@@ -66,7 +68,13 @@ describe("e2e: guardrails a pull request cannot switch off (attacks through the 
     };
     afterEach(reset);
 
-    const attacks: { attack: Attack; what: string; policies: string[]; files: Record<string, string> }[] = [
+    /**
+     * What stops each attack: the mandatory policies the preview names, or the pack's remediation
+     * (isolation-provider-text), which the engine runs first and which stops the resource on its own.
+     * `baseline`: the incident files were merged before, so the stack already holds their isolations and
+     * the pull request changes code only.
+     */
+    const attacks: { attack: Attack; what: string; policies: string[] | "remediation"; files: Record<string, string>; baseline?: boolean }[] = [
         {
             attack: "renamedType",
             what: "the DeviceIsolation type token renamed (one line of provider/resource/deviceIsolation.ts) and a protected device in an incident file",
@@ -75,22 +83,32 @@ describe("e2e: guardrails a pull request cannot switch off (attacks through the 
         },
         {
             attack: "addedResource",
-            what: "a resource of another type added by the program (a hand-written dynamic resource that isolates the protected device)",
-            policies: ["allowed-resource-types"],
+            what: "a resource of another type added by the program (a hand-written dynamic resource that isolates the protected device), the incident files unchanged",
+            policies: "remediation",
             files: { "inc-4002.yaml": COMPLIANT },
+            baseline: true,
         },
         {
             attack: "replacedProviderText",
             what: "the provider text replaced by code that isolates on its own, behind a compliant incident file",
-            policies: [],
+            policies: "remediation",
             files: { "inc-4002.yaml": COMPLIANT },
         },
     ];
 
     for (const a of attacks) {
         describe(`${a.attack}: ${a.what}`, () => {
-            it("without the pack, `pulumi up` isolates the device: the attack is real", async () => {
+            const held = a.baseline ? 1 : 0;
+            beforeEach(async () => {
                 incidents(a.files);
+                if (a.baseline) {
+                    const { r } = await run(["up", "--yes", "--skip-preview"]);
+                    assert.equal(r.code, 0, show(r));
+                    assert.equal(await stateIsolations(), held);
+                }
+            });
+
+            it("without the pack, `pulumi up` isolates the device: the attack is real", async () => {
                 const { r, writes: sent } = await run(["up", "--yes", "--skip-preview"], { cwd: attackProject(a.attack, PROTECTED.id), pack: false });
                 assert.equal(r.code, 0, show(r));
                 assert.ok(
@@ -100,10 +118,9 @@ describe("e2e: guardrails a pull request cannot switch off (attacks through the 
             });
 
             it("the preview with the pack fails, naming the policy; Defender receives no write", async () => {
-                incidents(a.files);
                 const { r, v, writes: sent } = await run(["preview"], { cwd: attackProject(a.attack, PROTECTED.id) });
                 assert.notEqual(r.code, 0, show(r));
-                if (a.attack === "replacedProviderText") {
+                if (a.policies === "remediation") {
                     // CrossGuard shows __provider only to remediations: the pack's stops the deployment with its name.
                     assert.match(
                         r.stdout + r.stderr,
@@ -118,20 +135,19 @@ describe("e2e: guardrails a pull request cannot switch off (attacks through the 
             });
 
             it("`pulumi up` with the pack, as pulumi/actions runs it (--skip-preview), sends no write and records nothing", async () => {
-                incidents(a.files);
                 const { r, writes: sent } = await run(["up", "--yes", "--skip-preview"], { cwd: attackProject(a.attack, PROTECTED.id) });
                 assert.notEqual(r.code, 0, show(r));
                 assert.deepEqual(sent, [], show(r));
                 assert.equal(root.emulator.machine(PROTECTED.id)?.isolation.isolated, false);
-                assert.equal(await stateIsolations(), 0);
+                assert.equal(await stateIsolations(), held, "nothing new in the state");
             });
         });
     }
 
     describe("a read-only identity (Machine.Read.All, no Machine.Isolate), as a pull request's preview runs", () => {
         const READ_ONLY = ["Machine.Read.All", "Alert.Read.All", "Incident.Read.All"];
-        before(() => root.emulator.configure({ appRoles: { byClientId: { [TEST_CREDENTIALS.clientId]: READ_ONLY } } }));
-        after(() => root.emulator.configure({ appRoles: { byClientId: { [TEST_CREDENTIALS.clientId]: [...DEFAULT_APP_ROLES] } } }));
+        // After each test, reset() puts Defender's roles back to the default.
+        beforeEach(() => root.emulator.configure({ appRoles: { byClientId: { [TEST_CREDENTIALS.clientId]: READ_ONLY } } }));
 
         /** Every file of the state backend with its size and modification time: what a write would change. */
         const backendFiles = (dir = root.ws.backendDir): string[] =>
@@ -143,7 +159,7 @@ describe("e2e: guardrails a pull request cannot switch off (attacks through the 
             });
 
         it("previews green with the pack, reading Defender, and writes nothing: not to Defender, not to the state backend", async () => {
-            incidents({ "inc-4002.yaml": COMPLIANT });
+            incidents({ "inc-4002.yaml": COMPLIANT_BY_NAME });
             const before = backendFiles();
             const { r, v, writes: sent } = await run(["preview"]);
             assert.equal(r.code, 0, show(r));
