@@ -3,9 +3,10 @@
  * shared with the GitOps program; this file only wires them to @pulumi/policy.
  *
  * Which resources a rule sees is decided by what a resource does, not by its type token (a name the
- * program chooses): the declaration rules and the brake apply to every isolation declaration, found by
- * its type's package and inputs; allowed-resource-types and isolation-provider-text see every
- * resource, so a renamed type, an added resource or a replaced provider text fails before its step.
+ * program chooses): the declaration rules and the brake apply to every isolation declaration (the
+ * dynamic resource's and the native provider's DeviceIsolation, or any dynamic resource with this
+ * package's provider text or a declaration's inputs); allowed-resource-types and isolation-provider-text
+ * see every resource, so a renamed type, an added resource or a replaced provider text fails before its step.
  *
  * Inputs unknown during a preview (a comment computed from another resource's output) cannot be
  * checked then: CrossGuard reports "can't run policy ... during preview" as a warning, and the policy

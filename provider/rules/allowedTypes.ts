@@ -4,21 +4,22 @@
  * (a hand-written dynamic resource, another provider's resource), or DeviceIsolation's type token
  * renamed to slip past the other policies. Either fails here, before its step.
  */
-import { DEVICE_ISOLATION_TYPE, quote } from "./declaration";
+import { DEVICE_ISOLATION_TYPE, NATIVE_DEVICE_ISOLATION_TYPE, quote } from "./declaration";
 import { schemaWithDefaults, type AnyResourceGuardrail } from "./definition";
 import type { StackResource } from "./stackResources";
 
 export interface AllowedTypesConfig {
-    /** The resource types the stack may hold. @default the DeviceIsolation type, the stack, the dynamic provider */
+    /** The resource types the stack may hold. @default the DeviceIsolation types (dynamic and native), the stack, their providers */
     allowedTypes: string[];
 }
 
 /**
- * The DeviceIsolation type; the stack itself; and the default provider of dynamic resources, which the
- * engine registers for every DeviceIsolation (it runs nothing of its own: the provider text decides).
+ * The DeviceIsolation type; the stack itself; the default provider of dynamic resources, which the
+ * engine registers for every DeviceIsolation (it runs nothing of its own: the provider text decides);
+ * and the same resource served by this package's native provider plugin, with that provider.
  */
 export const ALLOWED_TYPES_DEFAULTS: AllowedTypesConfig = {
-    allowedTypes: [DEVICE_ISOLATION_TYPE, "pulumi:pulumi:Stack", "pulumi:providers:pulumi-nodejs"],
+    allowedTypes: [DEVICE_ISOLATION_TYPE, "pulumi:pulumi:Stack", "pulumi:providers:pulumi-nodejs", NATIVE_DEVICE_ISOLATION_TYPE, "pulumi:providers:defender"],
 };
 
 export function allowedTypeViolations(r: StackResource, config: AllowedTypesConfig): string[] {
@@ -33,7 +34,7 @@ export function allowedTypeViolations(r: StackResource, config: AllowedTypesConf
 export const allowedResourceTypes: AnyResourceGuardrail<AllowedTypesConfig> = {
     kind: "anyResource",
     name: "allowed-resource-types",
-    description: "The stack holds only the resource types it is meant to: DeviceIsolation, the stack, the dynamic provider.",
+    description: "The stack holds only the resource types it is meant to: DeviceIsolation (dynamic or native), the stack, their providers.",
     enforcementLevel: "mandatory",
     defaults: ALLOWED_TYPES_DEFAULTS,
     configSchema: schemaWithDefaults(ALLOWED_TYPES_DEFAULTS, {

@@ -11,7 +11,13 @@ import { incidentTraceability } from "./traceability";
 import { allowedResourceTypes } from "./allowedTypes";
 import { isolationProviderText } from "./providerText";
 
-export { DEVICE_ISOLATION_TYPE, PROVIDER_DEFAULT_RELEASE_COMMENT } from "./declaration";
+export {
+    DEVICE_ISOLATION_TYPE,
+    DEVICE_ISOLATION_TYPES,
+    NATIVE_DEVICE_ISOLATION_TYPE,
+    isDeviceIsolationType,
+    PROVIDER_DEFAULT_RELEASE_COMMENT,
+} from "./declaration";
 export type { IsolationDeclaration } from "./declaration";
 export { withDefaults } from "./definition";
 export type {

@@ -34,7 +34,7 @@ export function massIsolationViolations(declarations: readonly IsolationDeclarat
     ];
 }
 
-/** The isolation declarations among a stack's resources, whatever their type token (see stackResources.ts). */
+/** The isolation declarations among a stack's resources, dynamic and native, whatever their type token (see stackResources.ts). */
 export function isolationResources<R extends StackResource>(resources: readonly R[]): R[] {
     return resources.filter(isIsolationDeclaration);
 }

@@ -16,7 +16,7 @@
  * Self-contained like the rest of this folder: the loader text is a copy of PROVIDER_TEXT in
  * provider/resource/deviceIsolation.ts, and a unit test keeps the two equal.
  */
-import { DEVICE_ISOLATION_TYPE, type IsolationDeclaration } from "./declaration";
+import { isDeviceIsolationType, type IsolationDeclaration } from "./declaration";
 
 /** The provider text every DeviceIsolation carries: this package's loader (see provider/resource/deviceIsolation.ts). */
 export const ISOLATION_PROVIDER_TEXT =
@@ -59,7 +59,7 @@ const DECLARATION_INPUTS = ["machineId", "computerDnsName"] as const;
  * comment). Every guardrail of a declaration applies to it, whatever its type token.
  */
 export function isIsolationDeclaration(r: StackResource): boolean {
-    if (r.type === DEVICE_ISOLATION_TYPE) return true;
+    if (isDeviceIsolationType(r.type)) return true;
     const text = providerText(r);
     if (text === ISOLATION_PROVIDER_TEXT || looksLikeOurLoader(text)) return true;
     return isDynamic(r) && DECLARATION_INPUTS.some((k) => r.props[k] !== undefined) && r.props.comment !== undefined;

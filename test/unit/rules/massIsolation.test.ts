@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { deviceLimitExceeded, isolationResources, MASS_ISOLATION_DEFAULTS, massIsolationViolations } from "../../../provider/rules/massIsolation";
-import { DEVICE_ISOLATION_TYPE } from "../../../provider/rules/declaration";
+import { DEVICE_ISOLATION_TYPE, NATIVE_DEVICE_ISOLATION_TYPE } from "../../../provider/rules/declaration";
 import { ISOLATION_PROVIDER_TEXT } from "../../../provider/rules/stackResources";
 import { deviceLimitProblem } from "../../../provider/incidents/guardrails";
 
@@ -31,7 +31,7 @@ describe("policy/mass-isolation-brake", () => {
         assert.match(massIsolationViolations(declarations(51), MASS_ISOLATION_DEFAULTS)[0], /only the owner of this policy pack's config can raise/);
     });
 
-    it("counts isolation declarations by what they are, whatever their type token", () => {
+    it("counts isolation declarations by what they are, whatever their type token, the native provider's too", () => {
         const declaration = { machineId: "a".repeat(40), comment: "INC-1 x" };
         const resources = [
             { type: "pulumi:pulumi:Stack", props: {} },
@@ -46,10 +46,13 @@ describe("policy/mass-isolation-brake", () => {
             // Not a declaration: a dynamic resource with other inputs, another provider's resource.
             { type: "pulumi-nodejs:dynamic:Resource", props: { url: "https://x", __provider: "exports.handler=()=>({})" } },
             { type: "command:local:Command", props: { create: "curl", comment: "c", machineId: "x" } },
+            // The native provider's DeviceIsolation, and its provider.
+            { type: "pulumi:providers:defender", props: {} },
+            { type: NATIVE_DEVICE_ISOLATION_TYPE, props: { ...declaration } },
         ];
         assert.deepEqual(
             isolationResources(resources).map((r) => resources.indexOf(r)),
-            [1, 3, 4, 5],
+            [1, 3, 4, 5, 9],
         );
     });
 
