@@ -16,10 +16,20 @@ export interface AllowedTypesConfig {
 /**
  * The DeviceIsolation type; the stack itself; the default provider of dynamic resources, which the
  * engine registers for every DeviceIsolation (it runs nothing of its own: the provider text decides);
- * and the same resource served by this package's native provider plugin, with that provider.
+ * the same resource served by this package's native provider plugin, with that provider; and the
+ * engine's built-in provider, which the GitOps program's read of its last outputs registers.
  */
 export const ALLOWED_TYPES_DEFAULTS: AllowedTypesConfig = {
-    allowedTypes: [DEVICE_ISOLATION_TYPE, "pulumi:pulumi:Stack", "pulumi:providers:pulumi-nodejs", NATIVE_DEVICE_ISOLATION_TYPE, "pulumi:providers:defender"],
+    allowedTypes: [
+        DEVICE_ISOLATION_TYPE,
+        "pulumi:pulumi:Stack",
+        "pulumi:providers:pulumi-nodejs",
+        NATIVE_DEVICE_ISOLATION_TYPE,
+        "pulumi:providers:defender",
+        // The engine's built-in provider, registered when the program reads its own last outputs
+        // (readStackOutputs); the resources it could create (stack references) are not allowed.
+        "pulumi:providers:pulumi",
+    ],
 };
 
 export function allowedTypeViolations(r: StackResource, config: AllowedTypesConfig): string[] {

@@ -19,8 +19,15 @@ const isolation = (type = DEVICE_ISOLATION_TYPE, provider: unknown = PROVIDER_TE
 });
 
 describe("policy/allowed-resource-types", () => {
-    it("the defaults hold a DeviceIsolation, the stack and the dynamic provider", () => {
-        for (const type of [DEVICE_ISOLATION_TYPE, "pulumi:pulumi:Stack", "pulumi:providers:pulumi-nodejs"]) {
+    it("the defaults hold a DeviceIsolation (dynamic or native), the stack, their providers and the engine's built-in one", () => {
+        for (const type of [
+            DEVICE_ISOLATION_TYPE,
+            "pulumi:pulumi:Stack",
+            "pulumi:providers:pulumi-nodejs",
+            "defender:index:DeviceIsolation",
+            "pulumi:providers:defender",
+            "pulumi:providers:pulumi",
+        ]) {
             assert.deepEqual(allowedTypeViolations({ type, props: {} }, ALLOWED_TYPES_DEFAULTS), [], type);
         }
     });
