@@ -1,5 +1,6 @@
 // Validation of the runtime options at the edge (start options and PATCH /_emulator/config): every message
 // names the field and says how to fix it. Each option is checked by its own section, in the order below.
+import { applyAppRoles } from "./appRoles";
 import { checkKeys, intIn, isRecord } from "./checks";
 import { Result, fail, ok } from "./result";
 import { EmulatorConfig, RATE_LIMITED_APIS, RateLimitedApi, RateWindow } from "./runtimeOptions";
@@ -16,6 +17,7 @@ export const RUNTIME_KEYS = [
     "quirks",
     "maxPageSize",
     "portalRequestor",
+    "appRoles",
 ] as const;
 /** Options fixed at start (start/startOptions.ts): named here so a runtime patch can refuse them by name. */
 export const START_KEYS = ["port", "tls", "tlsDir", "fleet", "requestLogLimit", "clock", "onRequest"] as const;
@@ -193,6 +195,10 @@ const portalRequestor: Section = (o, next, where, errors) => {
     else next.portalRequestor = o.portalRequestor;
 };
 
+const appRoles: Section = (o, next, where, errors) => {
+    if (o.appRoles !== undefined) applyAppRoles(o.appRoles, next.appRoles, `${where}.appRoles`, errors);
+};
+
 /** In the order of RUNTIME_KEYS, so messages come in the order the options are documented. */
 const SECTIONS: readonly Section[] = [
     actionDelays,
@@ -206,6 +212,7 @@ const SECTIONS: readonly Section[] = [
     quirks,
     maxPageSize,
     portalRequestor,
+    appRoles,
 ];
 
 /** Applies runtime options (from start options or a PATCH) onto `base`; nested objects merge. */

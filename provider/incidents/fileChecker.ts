@@ -67,6 +67,17 @@ export class FileChecker {
                 );
                 continue;
             }
+            // The YAML parser compares key nodes, so an alias used as a key (`*k :`) slips past its check.
+            const first = out.get(key);
+            if (first) {
+                this.add(
+                    this.lineOf(pair.key as Node, line),
+                    path,
+                    `is given twice (first at line ${this.lineOf(first.key)})`,
+                    "keep only one of the two keys",
+                );
+                continue;
+            }
             out.set(key, { key: keyNode as Node, value: this.resolve(pair.value) });
         }
         return out;

@@ -40,14 +40,23 @@ describe("emulator: Entra ID", () => {
     });
 
     describe("token endpoint", () => {
-        it("issues an opaque bearer token with expires_in from the configured lifetime", async () => {
+        it("issues a JWT-shaped bearer token (Entra's claims, roles included) with expires_in from the configured lifetime", async () => {
             emu.configure({ tokenLifetimeSeconds: 600 });
             const r = await client.requestToken();
             assert.strictEqual(r.status, 200);
             assert.deepStrictEqual(Object.keys(r.json).sort(), ["access_token", "expires_in", "ext_expires_in", "token_type"]);
             assert.strictEqual(r.json.token_type, "Bearer");
             assert.strictEqual(r.json.expires_in, 600);
-            assert.ok(!String(r.json.access_token).includes("."), "not a JWT");
+            const [header, payload, signature] = String(r.json.access_token).split(".");
+            assert.ok(signature.length > 40, "a signature part");
+            assert.deepStrictEqual(JSON.parse(Buffer.from(header, "base64url").toString()), { typ: "JWT", alg: "RS256", kid: "emulator-unsigned" });
+            const claims = JSON.parse(Buffer.from(payload, "base64url").toString()) as Record<string, unknown>;
+            assert.strictEqual(claims.aud, "https://api.securitycenter.microsoft.com");
+            assert.strictEqual(claims.appid, CLIENT_ID);
+            assert.strictEqual(claims.tid, TENANT);
+            assert.strictEqual(claims.iss, `https://sts.windows.net/${TENANT}/`);
+            assert.deepStrictEqual(claims.roles, ["Machine.Isolate", "Machine.Read.All", "Alert.Read.All", "Incident.Read.All"]);
+            assert.strictEqual((claims.exp as number) - (claims.iat as number), 600);
             assert.strictEqual(r.headers["cache-control"], "no-store, no-cache");
         });
 

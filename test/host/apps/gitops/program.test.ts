@@ -164,6 +164,27 @@ describe("gitops: incident program", () => {
         });
     });
 
+    it("stack outputs and problems show the author's and Defender's text inert: no terminal control, no HTML for the PR comment", async () => {
+        const title = "Beacon </pre><h1>Preview: no changes</h1> \u202e";
+        const f = folder({ "inc-2031.yaml": incidentYaml({ incident: "INC-2031", title, isolate: [{ machineId: IDS.a }] }) });
+        const hostileName = "web-01\x1b]0;owned\x07<img src=x>";
+        const { outputs } = await run(
+            { incidentsDir: f.dir },
+            { answer: (r) => ({ ...engine(r), state: { ...engine(r).state, computerDnsName: hostileName } }) },
+        );
+        const inc = (outputs.incidents as Record<string, { title: string; devices: { computerDnsName: string }[] }>)["INC-2031"];
+        assert.equal(inc.title, "Beacon \\u003c/pre\\u003e\\u003ch1\\u003ePreview: no changes\\u003c/h1\\u003e \\u202e");
+        assert.equal(inc.devices[0].computerDnsName, "web-01\\x1b]0;owned\\x07\\u003cimg src=x\\u003e");
+
+        const bad = folder({ "<h1>x<b>.yaml": "incident: INC-1\ntitle: t\nisolate:\n  - machineId: </pre>\n" });
+        await assert.rejects(run({ incidentsDir: bad.dir }), (e: unknown) => {
+            assert.ok(e instanceof Error);
+            assert.doesNotMatch(e.message, /<|>/, e.message);
+            assert.match(e.message, /\\u003ch1\\u003ex\\u003cb\\u003e\.yaml:4 isolate\[0\]\.machineId: .*got "\\u003c\/pre\\u003e"/);
+            return true;
+        });
+    });
+
     it("declares the devices its last deployment did not hold first, read from that deployment's outputs", async () => {
         const f = folder({ "a.yaml": incidentYaml({ incident: "INC-1", title: "Held", isolate: [{ machineId: IDS.a }, { machineId: IDS.b }] }) });
         const first = await run({ incidentsDir: f.dir });
