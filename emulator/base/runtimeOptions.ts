@@ -1,5 +1,6 @@
 // The runtime options of the emulator, with their defaults: those that can also be changed while it runs
 // (configure() / PATCH /_emulator/config). The start-only ones are in start/startOptions.ts.
+import { defaultAppRoles, type AppRoleConfig, type AppRoleOptions } from "./appRoles";
 
 export type IsolationType = "Full" | "Selective" | "UnManagedDevice";
 export const ISOLATION_TYPES: readonly IsolationType[] = ["Full", "Selective", "UnManagedDevice"];
@@ -96,6 +97,8 @@ export interface RuntimeOptions {
     maxPageSize?: number;
     /** Requestor of out-of-band ("portal") actions. @default "portal-user@contoso.com" */
     portalRequestor?: string;
+    /** Application roles in issued tokens, per client id; Defender routes refuse a token without the route's role (403). @default every client ["Machine.Isolate", "Machine.Read.All", "Alert.Read.All", "Incident.Read.All"] */
+    appRoles?: AppRoleOptions;
 }
 
 /** The effective runtime configuration, every field resolved. */
@@ -116,6 +119,7 @@ export interface EmulatorConfig {
     quirks: Required<QuirkOptions>;
     maxPageSize: number;
     portalRequestor: string;
+    appRoles: AppRoleConfig;
 }
 
 export const DEFAULT_AUDIENCE = "https://api.securitycenter.microsoft.com/.default";
@@ -151,5 +155,6 @@ export function defaultConfig(): EmulatorConfig {
         },
         maxPageSize: 10000,
         portalRequestor: "portal-user@contoso.com",
+        appRoles: defaultAppRoles(),
     };
 }

@@ -7,6 +7,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_DEVICES, startEmulator, type RunningEmulator } from "../../../../emulator";
+import { CONFIGURATION_TOLD } from "../../../../provider/resource/context";
 import { NO_CREDENTIAL_CHOSEN } from "../../../../provider/resource/settings";
 import { NATIVE_DEVICE_ISOLATION_TYPE } from "../../../../provider/apps/plugin/schema";
 import { secret, startProviderHost, urnFor, type ProviderHost } from "../../../../testkit/host/providerHost";
@@ -16,6 +17,7 @@ import { CLIENT_SECRET, FAST_EMULATOR, rejects, stackConfig } from "../../../../
 const LAPTOP = DEFAULT_DEVICES.finLaptop;
 const URN = urnFor(NATIVE_DEVICE_ISOLATION_TYPE, "laptop");
 const PLUGIN = distPath("provider", "apps", "plugin", "main.js");
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** PULUMI_CONFIG as the engine writes it: the `defender` namespace's keys without it, values decrypted. */
 function pulumiConfig(emulator: RunningEmulator, overrides: Record<string, string> = {}): string {
@@ -85,10 +87,14 @@ describe("the native provider plugin over gRPC", function () {
         assert.deepEqual(emulator.requests(), []);
     });
 
-    it("refuses missing credentials with the dynamic provider's message, naming the keys", async () => {
+    it("refuses missing credentials as the dynamic provider does: a check failure naming the keys, then a short reference, before any request", async () => {
         const host = await start("{}");
-        const e = await rejects(host.check(URN, {}, { machineId: LAPTOP.id, comment: "INC-1" }), /Invalid provider configuration/);
-        assert.ok(e.message.includes(NO_CREDENTIAL_CHOSEN.slice(0, 80)), e.message);
+        const checked = await host.check(URN, {}, { machineId: LAPTOP.id, comment: "INC-1" });
+        assert.equal(checked.failures.length, 1);
+        assert.equal(checked.failures[0].property, "");
+        assert.match(checked.failures[0].reason, /^Invalid provider configuration/);
+        assert.ok(checked.failures[0].reason.includes(NO_CREDENTIAL_CHOSEN.slice(0, 80)), checked.failures[0].reason);
+        await rejects(host.create(URN, checked.inputs), new RegExp(escape(CONFIGURATION_TOLD)));
         assert.deepEqual(emulator.requests(), []);
     });
 
@@ -133,7 +139,7 @@ describe("the native provider plugin over gRPC", function () {
             protectedMachineTags: [],
         });
         // The engine checks the imported inputs; they pass unchanged, so a program declaring them is a no-op.
-        const checked = await host.check(URN, {}, read.inputs!);
+        const checked = await host.check(URN, {}, read.inputs);
         assert.deepEqual(checked.failures, []);
         const diff = await host.diff(action.id, URN, read.properties, checked.inputs);
         assert.equal(diff.changes, "DIFF_NONE");
