@@ -80,6 +80,8 @@ export interface RuntimeOptions {
     maxPageSize?: number;
     /** Requestor of out-of-band ("portal") actions. @default "portal-user@contoso.com" */
     portalRequestor?: string;
+    /** Finished actions older than this (since they finished) are purged: GET answers 404, listings omit them; 0 keeps them. @default 0 */
+    actionRetentionMs?: number;
 }
 
 /** The effective runtime configuration, every field resolved. */
@@ -99,6 +101,7 @@ export interface EmulatorConfig {
     quirks: Required<QuirkOptions>;
     maxPageSize: number;
     portalRequestor: string;
+    actionRetentionMs: number;
 }
 
 export const DEFAULT_AUDIENCE = "https://api.securitycenter.microsoft.com/.default";
@@ -131,5 +134,6 @@ export function defaultConfig(): EmulatorConfig {
         },
         maxPageSize: 10000,
         portalRequestor: "portal-user@contoso.com",
+        actionRetentionMs: 0,
     };
 }

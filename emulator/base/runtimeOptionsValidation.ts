@@ -15,6 +15,7 @@ export const RUNTIME_KEYS = [
     "quirks",
     "maxPageSize",
     "portalRequestor",
+    "actionRetentionMs",
 ] as const;
 /** Options fixed at start (start/startOptions.ts): named here so a runtime patch can refuse them by name. */
 export const START_KEYS = ["port", "tls", "tlsDir", "fleet", "requestLogLimit", "clock", "onRequest"] as const;
@@ -185,6 +186,12 @@ const portalRequestor: Section = (o, next, where, errors) => {
     else next.portalRequestor = o.portalRequestor;
 };
 
+const actionRetentionMs: Section = (o, next, where, errors) => {
+    if (o.actionRetentionMs === undefined) return;
+    if (!intIn(o.actionRetentionMs, 0, MAX_DELAY_MS)) errors.push(`${where}.actionRetentionMs: must be an integer number of ms ≥ 0 (0 keeps every action)`);
+    else next.actionRetentionMs = o.actionRetentionMs;
+};
+
 /** In the order of RUNTIME_KEYS, so messages come in the order the options are documented. */
 const SECTIONS: readonly Section[] = [
     actionDelays,
@@ -197,6 +204,7 @@ const SECTIONS: readonly Section[] = [
     quirks,
     maxPageSize,
     portalRequestor,
+    actionRetentionMs,
 ];
 
 /** Applies runtime options (from start options or a PATCH) onto `base`; nested objects merge. */
