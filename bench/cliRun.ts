@@ -7,8 +7,10 @@
  * (stack file, `pulumi stack export`), the CLI's writes and every process's peak RSS (processWatch.ts).
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { startEmulator, syntheticDevices } from "../emulator";
+import { DEFAULT_RATE_LIMITS } from "../provider/defender/pacing";
 import { stackConfigCommands, stackFlags } from "../scripts/engine/localStack";
 import type { PulumiCli } from "../scripts/engine/findCli";
 import { CliWorkspace, isolations, type StackExport } from "../testkit/cli/workspace";
@@ -19,9 +21,10 @@ import { scenarioEmulator, type RunOptions } from "./createRun";
 import { idealOf } from "./ideal";
 import { writeIncidentFolder } from "./previewRun";
 import { watchFile, watchProcesses } from "./processWatch";
-import type { CheckpointParts, CliResult, Operation } from "./results";
-import type { CreateScenario, PreviewScenario } from "./scenarios";
+import type { CheckpointParts, CliResult, Milestones, Operation } from "./results";
+import type { CreateScenario, Parallelism, PreviewScenario } from "./scenarios";
 import type { Window } from "../testkit/requests/windows";
+import type { RequestLogEntry } from "../emulator";
 
 const STACK = "bench";
 const CREDENTIALS = {
@@ -31,27 +34,102 @@ const CREDENTIALS = {
 };
 
 interface Measured {
+    /** When the command was spawned (epoch ms). */
+    spawnedAt: number;
     wallMs: number;
     code: number | null;
     output: string;
     requests: ApiRequest[];
     cost: ReturnType<ReturnType<typeof watchProcesses>["stop"]>;
     writes: { versions: number; bytes: number };
+    /** The first token request the emulator received during the command (epoch ms). */
+    tokenAt?: number;
+    parallel: Parallelism;
 }
 
-async function measured(
+/**
+ * The API traffic of the emulator, plus when the first token request of each command arrived: the
+ * provider host's sign-in, a milestone on the way to the first isolate.
+ */
+export function trafficRecorder(): ReturnType<typeof apiRecorder> & { firstTokenAt(): number | undefined } {
+    const api = apiRecorder();
+    let tokenAt: number | undefined;
+    return {
+        onRequest: (entry: RequestLogEntry) => {
+            if (entry.route === "token" && tokenAt === undefined) tokenAt = Date.parse(entry.timestamp);
+            api.onRequest(entry);
+        },
+        requests: api.requests,
+        clear: () => {
+            api.clear();
+            tokenAt = undefined;
+        },
+        firstTokenAt: () => tokenAt,
+    };
+}
+
+/** `--parallel N`, or nothing for the engine's default (PULUMI_PARALLEL is cleared by the workspace). */
+export function parallelArgs(p: Parallelism): string[] {
+    return p === "engine default" ? [] : ["--parallel", String(p)];
+}
+
+/** How a row names its parallelism: `--parallel N`, or the engine's default as the CLI computes it here. */
+export function parallelLabel(p: Parallelism, cpus = os.availableParallelism()): string {
+    return p === "engine default" ? `${4 * cpus} (default: 4 per CPU)` : String(p);
+}
+
+export async function measured(
     ws: CliWorkspace,
     args: string[],
     cwd: string,
-    recorder: ReturnType<typeof apiRecorder>,
+    recorder: ReturnType<typeof trafficRecorder>,
     stackFile: () => string,
     timeoutMs: number,
+    o: { parallel?: Parallelism; env?: NodeJS.ProcessEnv } = {},
 ): Promise<Measured> {
     recorder.clear();
+    const parallel = o.parallel ?? "engine default";
     const procs = watchProcesses(String(ws.env.PULUMI_HOME));
     const file = watchFile(stackFile());
-    const r = await ws.run(args, { cwd, timeoutMs });
-    return { wallMs: r.ms, code: r.code, output: `${r.stdout}\n${r.stderr}`, requests: recorder.requests(), cost: procs.stop(), writes: file.stop() };
+    const spawnedAt = Date.now();
+    const r = await ws.run([...args, ...parallelArgs(parallel)], { cwd, timeoutMs, env: { PULUMI_PARALLEL: undefined, ...o.env } });
+    return {
+        spawnedAt,
+        wallMs: r.ms,
+        code: r.code,
+        output: `${r.stdout}\n${r.stderr}`,
+        requests: recorder.requests(),
+        cost: procs.stop(),
+        writes: file.stop(),
+        tokenAt: recorder.firstTokenAt(),
+        parallel,
+    };
+}
+
+/**
+ * Milliseconds after the spawn of each step on the way to the first isolate, for the steps seen.
+ * Process starts are the kernel's, counted from the command's own process start (same clock, exact to
+ * a tick); API traffic is the emulator's arrival time, counted from the spawn.
+ */
+export function milestonesOf(m: Measured): Milestones {
+    const after = (t: number | undefined) => (t === undefined ? undefined : t - m.spawnedAt);
+    const { cli, ...stages } = m.cost.started;
+    const afterCli = (t: number | undefined) => (t === undefined || cli === undefined ? undefined : t - cli);
+    const first = (f: (r: ApiRequest) => boolean) => after(m.requests.find(f)?.at);
+    return {
+        languageHostMs: afterCli(stages.languageHost),
+        programMs: afterCli(stages.program),
+        providerHostMs: afterCli(stages.providerHost),
+        signInMs: after(m.tokenAt),
+        firstReadMs: first((r) => (r.bucket === "machines.read" || r.bucket === "actions.read") && !r.statusPoll),
+        firstIsolateMs: first((r) => r.bucket === "isolate"),
+    };
+}
+
+/** The same windows, in any order. */
+export function sameWindows(a: readonly Window[], b: readonly Window[]): boolean {
+    const key = (ws: readonly Window[]) => JSON.stringify(ws.map((w) => [w.calls, w.perSeconds]).sort((x, y) => x[1] - y[1] || x[0] - y[0]));
+    return a.length > 0 && key(a) === key(b);
 }
 
 function accepted(requests: readonly ApiRequest[]): Partial<Record<Bucket, number>> {
@@ -81,7 +159,7 @@ export function checkpointParts(state: StackExport): CheckpointParts {
     return { provider: provider / n, inputs: inputs / n, outputs: outputs / n, other: other / n };
 }
 
-function row(o: {
+export function row(o: {
     scenario: string;
     operation: Operation;
     devices: number;
@@ -92,6 +170,7 @@ function row(o: {
     failed: number;
     checkpointBytes: number;
     parts: CheckpointParts;
+    waitForCompletion?: boolean;
 }): CliResult {
     const { m } = o;
     const calls = accepted(m.requests);
@@ -105,6 +184,11 @@ function row(o: {
         scenario: o.scenario,
         operation: o.operation,
         devices: o.devices,
+        parallel: parallelLabel(m.parallel),
+        waitForCompletion: o.waitForCompletion,
+        milestones: milestonesOf(m),
+        defenderWindows: sameWindows(o.windows, DEFAULT_RATE_LIMITS),
+        isolatesPerDevice: o.devices > 0 ? m.requests.filter((r) => r.bucket === "isolate" && isAccepted(r)).length / o.devices : 0,
         wallMs: m.wallMs,
         idealMs: ideal.idealMs,
         ratio: ideal.idealMs > 0 ? m.wallMs / ideal.idealMs : NaN,
@@ -126,12 +210,12 @@ function row(o: {
     };
 }
 
-function stackFileIn(backendDir: string, project: string): string {
+export function stackFileIn(backendDir: string, project: string): string {
     return path.join(backendDir, ".pulumi", "stacks", project, `${STACK}.json`);
 }
 
 /** Stack init and the provider pointed at the emulator, in a fresh workspace. */
-async function prepare(
+export async function prepare(
     ws: CliWorkspace,
     cwd: string,
     emulatorUrl: string,
@@ -140,16 +224,26 @@ async function prepare(
     pollIntervalSeconds: number,
 ): Promise<void> {
     await ws.ok(["stack", "init", STACK, "--non-interactive"], { cwd });
+    // `stack init` takes no --config-file: it writes the passphrase's salt beside the project's Pulumi.yaml.
+    const written = path.join(cwd, `Pulumi.${STACK}.yaml`);
+    if (written !== configFile && fs.existsSync(written)) fs.renameSync(written, configFile);
     for (const c of stackConfigCommands({ stack: STACK, configFile, emulatorUrl, credentials: CREDENTIALS, pollIntervalSeconds })) {
         await ws.ok(c.args, { cwd, stdin: c.stdin });
     }
     for (const [k, v] of Object.entries(extra)) await ws.ok(["config", "set", "--stack", STACK, "--config-file", configFile, k, v], { cwd });
 }
 
-/** create (`pulumi up`), then the scenario's follow-ups (`pulumi refresh`, `pulumi destroy`) on the same stack. */
+/** The scenario once per parallelism it names, each in a fresh emulator and workspace. */
 export async function runCliCreateScenario(s: CreateScenario, cli: PulumiCli, opts: RunOptions = {}): Promise<CliResult[]> {
+    const rows: CliResult[] = [];
+    for (const parallel of s.parallel ?? ["engine default"]) rows.push(...(await runCliCreateOnce(s, parallel, cli, opts)));
+    return rows;
+}
+
+/** create (`pulumi up`), then the scenario's follow-ups (`pulumi refresh`, `pulumi destroy`) on the same stack. */
+async function runCliCreateOnce(s: CreateScenario, parallel: Parallelism, cli: PulumiCli, opts: RunOptions): Promise<CliResult[]> {
     const log = opts.log ?? (() => undefined);
-    const recorder = apiRecorder();
+    const recorder = trafficRecorder();
     const program = benchFleetProgram();
     const emulator = await startEmulator({ tls: { dir: path.join(REPO_ROOT, ".state", "emulator-tls") }, ...scenarioEmulator(s, recorder) });
     const ws = new CliWorkspace(cli, { caCertPath: emulator.caCertPath, prefix: "bench-cli-" });
@@ -177,8 +271,8 @@ export async function runCliCreateScenario(s: CreateScenario, cli: PulumiCli, op
             const state = await ws.exportStack(STACK, program);
             return { state, bytes: fs.statSync(file()).size };
         };
-        log(`${s.name} (cli): pulumi up of ${s.devices} devices`);
-        const up = await measured(ws, ["up", "--yes", "--skip-preview", ...flags], program, recorder, file, timeoutMs);
+        log(`${s.name} (cli): pulumi up of ${s.devices} devices, parallel ${parallelLabel(parallel)}`);
+        const up = await measured(ws, ["up", "--yes", "--skip-preview", ...flags], program, recorder, file, timeoutMs, { parallel });
         let st = await after();
         const held = isolations(st.state).filter((r) => r.id).length;
         const rows = [
@@ -193,6 +287,7 @@ export async function runCliCreateScenario(s: CreateScenario, cli: PulumiCli, op
                 failed: s.devices - held,
                 checkpointBytes: st.bytes,
                 parts: checkpointParts(st.state),
+                waitForCompletion: s.waitForCompletion,
             }),
         ];
         rows[0].sampleResource = JSON.stringify(isolations(st.state)[0]);
@@ -203,7 +298,7 @@ export async function runCliCreateScenario(s: CreateScenario, cli: PulumiCli, op
                 cwd: program,
             });
             log(`${s.name} (cli): pulumi refresh of ${n}`);
-            const refresh = await measured(ws, ["refresh", "--yes", "--skip-preview", ...flags], program, recorder, file, timeoutMs);
+            const refresh = await measured(ws, ["refresh", "--yes", "--skip-preview", ...flags], program, recorder, file, timeoutMs, { parallel });
             st = await after();
             const kept = isolations(st.state).filter((r) => r.id).length;
             rows.push(
@@ -226,7 +321,7 @@ export async function runCliCreateScenario(s: CreateScenario, cli: PulumiCli, op
                 cwd: program,
             });
             log(`${s.name} (cli): pulumi destroy of ${n}`);
-            const destroy = await measured(ws, ["destroy", "--yes", "--skip-preview", ...flags], program, recorder, file, timeoutMs);
+            const destroy = await measured(ws, ["destroy", "--yes", "--skip-preview", ...flags], program, recorder, file, timeoutMs, { parallel });
             st = await after();
             const left = isolations(st.state).length;
             // A release accepted but not finished yet (no-wait scenarios) is not a failure; an isolation nobody releases is.
@@ -262,7 +357,7 @@ export async function runCliCreateScenario(s: CreateScenario, cli: PulumiCli, op
 /** `pulumi preview` of the repo's GitOps program over a generated incident folder, devices declared by machineId. */
 export async function runCliPreviewScenario(s: PreviewScenario, cli: PulumiCli, opts: RunOptions = {}): Promise<CliResult> {
     const log = opts.log ?? (() => undefined);
-    const recorder = apiRecorder();
+    const recorder = trafficRecorder();
     const folder = writeIncidentFolder(s.devices, s.incidents);
     const emulator = await startEmulator({
         tls: { dir: path.join(REPO_ROOT, ".state", "emulator-tls") },

@@ -1,8 +1,9 @@
 /**
  * One create scenario, the way `pulumi up` runs it: the emulator with a synthetic fleet and the
  * scenario's windows, the real provider host configured as the engine does, every declaration
- * registered (setMocks) and checked, then every create sent at once (the engine's default parallelism
- * is unbounded) and timed until the last answer.
+ * registered (setMocks) and checked, then every create sent at once and timed until the last answer:
+ * the engine with slots for all of them (`--parallel 1500`, scripts/engine/parallelism.ts; its default
+ * is 4 per CPU, which the CLI rows measure too).
  */
 import { performance } from "perf_hooks";
 import { syntheticDevices } from "../emulator";

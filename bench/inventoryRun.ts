@@ -1,7 +1,7 @@
 /**
  * One inventory scenario: `defender-isolation status --json` run as a user runs it (a child process,
  * HTTPS, the real credential) against the emulator holding a fleet with a long isolation history,
- * with Defender's documented limits enforced on every API. Measures the requests it made per API
+ * with Defender's documented limits (the client's DEFAULT_RATE_LIMITS) enforced on every API. Measures the requests it made per API
  * budget, the wall time against what those limits allow, and the command's peak RSS.
  *
  * The fleet: every device has isolation history (isolated and released in turn); at the end 60% are
@@ -14,19 +14,15 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { startEmulator, syntheticDevices, type RunningEmulator } from "../emulator";
+import { DEFAULT_RATE_LIMITS } from "../provider/defender";
 import { apiAction, at, commandEnv, runCommand } from "../testkit/cli/command";
 import { REPO_ROOT } from "../testkit/world";
 import { apiRecorder, BUCKETS, isAccepted, type Bucket } from "../testkit/requests/apiLog";
 import type { RunOptions } from "./createRun";
 import type { InventoryResult } from "./results";
 import type { InventoryScenario } from "./scenarios";
-import { minimumIssueTimeMs, type Window } from "../testkit/requests/windows";
+import { minimumIssueTimeMs } from "../testkit/requests/windows";
 
-/** Defender's documented limits, per API: what the command's reads must keep to. */
-export const DOCUMENTED_LIMITS: readonly Window[] = [
-    { calls: 100, perSeconds: 60 },
-    { calls: 1500, perSeconds: 3600 },
-];
 const PROBE = path.join(REPO_ROOT, "dist/bench/rssProbe.js");
 
 type Final = "released" | "isolated" | "isolating" | "releasing";
@@ -78,7 +74,7 @@ export async function seedInventoryFleet(
                 ),
         );
     }
-    emu.configure({ rateLimits: { windows: [...DOCUMENTED_LIMITS], retryAfterHeader: true }, actionDelays: saved.actionDelays });
+    emu.configure({ rateLimits: { windows: [...DEFAULT_RATE_LIMITS], retryAfterHeader: true }, actionDelays: saved.actionDelays });
     return { actions: emu.state().actions.length, finals };
 }
 
@@ -87,7 +83,7 @@ export async function runInventoryScenario(s: InventoryScenario, opts: RunOption
     const recorder = apiRecorder();
     const emu = await startEmulator({
         fleet: { devices: [], generate: s.devices },
-        rateLimits: { windows: [...DOCUMENTED_LIMITS], retryAfterHeader: true },
+        rateLimits: { windows: [...DEFAULT_RATE_LIMITS], retryAfterHeader: true },
         requestLogLimit: 0,
         onRequest: recorder.onRequest,
         ...(s.maxPageSize !== undefined ? { maxPageSize: s.maxPageSize } : {}),
@@ -117,7 +113,7 @@ export async function runInventoryScenario(s: InventoryScenario, opts: RunOption
             const n = requests.filter((r) => r.bucket === b && isAccepted(r)).length;
             if (n > 0) accepted[b] = n;
         }
-        const idealMs = Math.max(0, ...Object.values(accepted).map((n) => minimumIssueTimeMs(n, DOCUMENTED_LIMITS)));
+        const idealMs = Math.max(0, ...Object.values(accepted).map((n) => minimumIssueTimeMs(n, DEFAULT_RATE_LIMITS)));
         const pageSize = Math.min(10_000, s.maxPageSize ?? 10_000);
         const held = seeded.finals.isolated + seeded.finals.isolating + seeded.finals.releasing;
         return {

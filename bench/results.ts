@@ -94,7 +94,21 @@ export interface InventoryResult {
 
 export type ScenarioResult = CreateResult | PreviewResult | InventoryResult | CliResult;
 
-export type Operation = "create" | "refresh" | "destroy" | "preview";
+export type Operation = "create" | "refresh" | "destroy" | "preview" | "incident";
+
+/**
+ * Milliseconds after the command was spawned at which each step on the way to the first isolate
+ * happened, for the steps seen: the language host and the program it runs started, the provider host
+ * started, the provider signed in (its first token request), read a device and sent an isolate.
+ */
+export interface Milestones {
+    languageHostMs?: number;
+    programMs?: number;
+    providerHostMs?: number;
+    signInMs?: number;
+    firstReadMs?: number;
+    firstIsolateMs?: number;
+}
 
 /** Bytes per resource in the checkpoint. */
 export interface CheckpointParts {
@@ -116,6 +130,20 @@ export interface CliResult {
     scenario: string;
     operation: Operation;
     devices: number;
+    /** The engine's parallelism the command ran with (CLI rows). */
+    parallel?: string;
+    /** Whether the creates waited for their actions (CLI create rows). */
+    waitForCompletion?: boolean;
+    /** Incident rows: the refresh ran with the program (PULUMI_RUN_PROGRAM=true) or before it. */
+    runProgram?: boolean;
+    /** Incident rows: isolations the stack held before the command. */
+    held?: number;
+    /** The way to the first isolate (CLI rows). */
+    milestones?: Milestones;
+    /** The emulator enforced Defender's own windows (100 a minute, 1,500 an hour), unscaled. */
+    defenderWindows?: boolean;
+    /** Isolate calls the service accepted, per device (1.00: one each). */
+    isolatesPerDevice?: number;
     /** The command, from spawn to exit. */
     wallMs: number;
     idealMs: number;

@@ -1,16 +1,19 @@
 /**
- * `npm run bench [-- --quick] [-- --scenario <name>]...`: isolation at the speed of the API's limit,
- * measured against the emulator through the real provider host. Prints a table and one JSON line.
+ * `npm run bench [-- --quick | --full] [-- --scenario <name>]...`: isolation at the speed of the API's
+ * limit, measured against the emulator through the real provider host and the real CLI. Prints
+ * tables and one JSON line.
  * Exit code 1 when a resource failed, an isolate was duplicated or the inventory misread a state, 2 on bad arguments.
  */
 import { jsonLine, report, statesMatch } from "./report";
 import * as path from "path";
 import { findPulumiCli, type PulumiCli } from "../scripts/engine/findCli";
-import { runScenarios, type Engine } from "./runner";
+import { needsCli, runScenarios, type Engine } from "./runner";
 import { FULL_SCENARIOS, QUICK_SCENARIOS, type Scenario } from "./scenarios";
 
 export interface BenchArgs {
     quick: boolean;
+    /** Also the scenarios marked fullOnly (N = 500 at Defender's windows: minutes each). */
+    full: boolean;
     /** Names given with --scenario; empty runs them all. */
     scenarios: string[];
     help: boolean;
@@ -18,20 +21,27 @@ export interface BenchArgs {
     engines: Engine[];
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--engine host|cli] [--scenario <name>]...
-  --quick            small scenarios (seconds), a smoke run
+const USAGE = `usage: npm run bench -- [--quick | --full] [--engine host|cli] [--scenario <name>]...
+  --quick            small scenarios, a smoke run (about two minutes)
+  --full             also N = 500 at Defender's own windows, through the CLI (about 12 minutes more)
   --engine <e>       host: the provider host driven over gRPC; cli: the real pulumi CLI (repeatable;
                      default both when a CLI is found by scripts/engine/findCli.ts, else host)
   --scenario <name>  run only this scenario (repeatable); names:
-                       full:  ${FULL_SCENARIOS.map((s) => s.name).join(", ")}
+                       default: ${FULL_SCENARIOS.filter((s) => !s.fullOnly)
+                           .map((s) => s.name)
+                           .join(", ")}
+                       --full adds: ${FULL_SCENARIOS.filter((s) => s.fullOnly)
+                           .map((s) => s.name)
+                           .join(", ")}
                        quick: ${QUICK_SCENARIOS.map((s) => s.name).join(", ")}`;
 
 /** Parses the arguments, or says what is wrong. */
 export function parseArgs(argv: readonly string[]): { ok: true; args: BenchArgs } | { ok: false; problem: string } {
-    const args: BenchArgs = { quick: false, scenarios: [], help: false, engines: [] };
+    const args: BenchArgs = { quick: false, full: false, scenarios: [], help: false, engines: [] };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--quick") args.quick = true;
+        else if (a === "--full") args.full = true;
         else if (a === "--help" || a === "-h") args.help = true;
         else if (a === "--scenario") {
             const name = argv[++i];
@@ -44,12 +54,16 @@ export function parseArgs(argv: readonly string[]): { ok: true; args: BenchArgs 
             args.engines.push(e);
         } else return { ok: false, problem: `unknown argument '${a}'` };
     }
+    if (args.quick && args.full) return { ok: false, problem: "--quick and --full exclude each other" };
     return { ok: true, args };
 }
 
-/** The scenarios to run: by name from both sets (a quick name needs no --quick), else the whole set. */
+/** The scenarios to run: by name from both sets (a quick name needs no --quick), else the whole set (fullOnly ones with --full). */
 export function selectScenarios(args: BenchArgs): { ok: true; scenarios: Scenario[] } | { ok: false; problem: string } {
-    if (args.scenarios.length === 0) return { ok: true, scenarios: [...(args.quick ? QUICK_SCENARIOS : FULL_SCENARIOS)] };
+    if (args.scenarios.length === 0) {
+        if (args.quick) return { ok: true, scenarios: [...QUICK_SCENARIOS] };
+        return { ok: true, scenarios: FULL_SCENARIOS.filter((s) => args.full || !s.fullOnly) };
+    }
     const all = [...(args.quick ? QUICK_SCENARIOS : FULL_SCENARIOS), ...(args.quick ? FULL_SCENARIOS : QUICK_SCENARIOS)];
     const picked: Scenario[] = [];
     for (const name of args.scenarios) {
@@ -91,6 +105,8 @@ async function main(): Promise<number> {
     }
     if (!cli && parsed.args.engines.length === 0)
         console.error(`bench: no Pulumi CLI (${found.kind === "unusable" ? found.message : "none found"}): provider host only`);
+    const skipped = engines.includes("cli") ? [] : selected.scenarios.filter(needsCli);
+    if (skipped.length > 0) console.error(`bench: through the CLI only, skipped without it: ${skipped.map((s) => s.name).join(", ")}`);
     const started = Date.now();
     const results = await runScenarios(selected.scenarios, {
         engines,

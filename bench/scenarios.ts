@@ -1,8 +1,11 @@
 /**
- * The benchmark's scenarios, as data. Defender allows 100 calls a minute per API; the benchmark keeps
- * the shape and scales time down (20 calls per 2 s is the same 10 calls a second with windows 30 times
- * shorter), so a full run takes minutes on two cores.
+ * The benchmark's scenarios, as data. Defender allows 100 calls a minute per API; most scenarios keep
+ * the shape and scale time down (20 calls per 2 s is the same 10 calls a second with windows 30 times
+ * shorter), so a run takes minutes on two cores. The `limit-*` scenarios run at Defender's own windows,
+ * unscaled, through the CLI only: what a user's `pulumi up` gets, with fixed costs at their real weight.
  */
+import { DEFAULT_RATE_LIMITS } from "../provider/defender/pacing";
+import { ENGINE_PARALLELISM } from "../scripts/engine/parallelism";
 import type { Window } from "../testkit/requests/windows";
 
 interface ScenarioBase {
@@ -12,7 +15,15 @@ interface ScenarioBase {
     what: string;
     /** Devices declared. */
     devices: number;
+    /** Runs with `--full` (or by name) only: minutes more than the default run. @default false */
+    fullOnly?: boolean;
 }
+
+/**
+ * The engine's parallelism for a CLI row: "engine default" (no flag: 4 per CPU, or PULUMI_PARALLEL,
+ * which the benchmark clears) or `--parallel N`.
+ */
+export type Parallelism = "engine default" | number;
 
 export interface CreateScenario extends ScenarioBase {
     kind: "create";
@@ -33,6 +44,10 @@ export interface CreateScenario extends ScenarioBase {
      * budgets bind, so its ideal is not 0), then a destroy under the scenario's windows. @default none
      */
     followUps?: { refreshWindows: Window[] };
+    /** Through the CLI only (at Defender's windows the provider host adds minutes and nothing new). @default false */
+    cliOnly?: boolean;
+    /** One CLI row per setting, each in a fresh emulator and workspace. @default ["engine default"] */
+    parallel?: readonly Parallelism[];
 }
 
 export interface PreviewScenario extends ScenarioBase {
@@ -51,9 +66,69 @@ export interface InventoryScenario extends ScenarioBase {
     allHeld?: boolean;
 }
 
-export type Scenario = CreateScenario | PreviewScenario | InventoryScenario;
+/**
+ * A new incident applied by the GitOps project (the repository's root project, `refresh: always`) to
+ * a stack that already holds `held` isolations: how long its first isolate waits for the refresh of
+ * the others. Through the CLI only, at Defender's windows; one row per refresh mode and parallelism.
+ */
+export interface IncidentScenario extends ScenarioBase {
+    kind: "incident";
+    /** Isolations already in the stack (made before the measured `up`, under windows that do not bind). */
+    held: number;
+    /** The new incident's devices; `devices` = held + added. */
+    added: number;
+    /** The windows of the measured `up`, both sides. */
+    windows: Window[];
+    actionDelays: { toInProgressMs: number; toSucceededMs: number };
+    pollIntervalSeconds: number;
+    /** One row each: the refresh with the program run (PULUMI_RUN_PROGRAM=true, as the example workflow sets), or before it. */
+    runProgram: readonly boolean[];
+    parallel: readonly Parallelism[];
+}
+
+export type Scenario = CreateScenario | PreviewScenario | InventoryScenario | IncidentScenario;
 
 const W = (calls: number, perSeconds: number): Window => ({ calls, perSeconds });
+/** Defender's documented windows, per API, unscaled: 100 calls a minute and 1,500 an hour. */
+const DEFENDER: Window[] = DEFAULT_RATE_LIMITS.map((l) => ({ calls: l.calls, perSeconds: l.perSeconds }));
+/** What users run: the engine's default, and the parallelism the project's commands set (scripts/engine/parallelism.ts). */
+const BOTH: readonly Parallelism[] = ["engine default", ENGINE_PARALLELISM];
+/** Actions at the real service take seconds; 5 s is Defender's own default poll interval. */
+const FIVE_SECOND_ACTIONS = { toInProgressMs: 1000, toSucceededMs: 4000 };
+
+/** A new incident of 10 devices applied by the GitOps project to a stack holding `held` isolations, at Defender's windows. */
+function incident(held: number): IncidentScenario {
+    return {
+        kind: "incident",
+        name: `incident-after-${held}`,
+        what: `a new incident of 10 devices, the GitOps stack holding ${held} isolations (refresh: always), at Defender's windows`,
+        devices: held + 10,
+        held,
+        added: 10,
+        windows: DEFENDER,
+        actionDelays: FIVE_SECOND_ACTIONS,
+        pollIntervalSeconds: 5,
+        runProgram: [false, true],
+        parallel: BOTH,
+    };
+}
+
+/** A create at Defender's windows, through the CLI, at both parallelisms. */
+function atLimit(devices: number, wait: boolean, fullOnly: boolean): CreateScenario {
+    return create({
+        name: `limit-${devices}${wait ? "-wait" : ""}`,
+        what: `${devices} isolations at Defender's windows (unscaled), ${wait ? "each waited for (actions take 5 s)" : "no wait"}, at the engine's default parallelism and at ${ENGINE_PARALLELISM}`,
+        devices,
+        configured: DEFENDER,
+        enforced: DEFENDER,
+        waitForCompletion: wait,
+        actionDelays: FIVE_SECOND_ACTIONS,
+        pollIntervalSeconds: 5,
+        cliOnly: true,
+        parallel: BOTH,
+        fullOnly,
+    });
+}
 /** Fast actions: the waits of no-wait scenarios do not matter, the emulator just keeps state small. */
 const QUICK_ACTIONS = { toInProgressMs: 200, toSucceededMs: 300 };
 
@@ -61,10 +136,17 @@ function create(s: Omit<CreateScenario, "kind" | "actionDelays" | "pollIntervalS
     return { kind: "create", waitForCompletion: false, actionDelays: QUICK_ACTIONS, pollIntervalSeconds: 1, ...s };
 }
 
-/** The full run (a few minutes). */
+/** The default run (about half an hour on two cores); the `fullOnly` ones with `--full` (about 12 minutes more). */
 export const FULL_SCENARIOS: readonly Scenario[] = [
     create({ name: "create-100", what: "100 isolations, no wait", devices: 100, configured: [W(20, 2)], enforced: [W(20, 2)] }),
-    create({ name: "create-500", what: "500 isolations, no wait", devices: 500, configured: [W(20, 2)], enforced: [W(20, 2)] }),
+    create({
+        name: "create-500",
+        what: "500 isolations, no wait",
+        devices: 500,
+        configured: [W(20, 2)],
+        enforced: [W(20, 2)],
+        parallel: BOTH,
+    }),
     create({
         name: "create-2000",
         what: "2,000 isolations, no wait; then refresh-2000 (reads at 4/2s) and destroy-2000",
@@ -119,9 +201,15 @@ export const FULL_SCENARIOS: readonly Scenario[] = [
         actionsPerDevice: 5,
         allHeld: true,
     },
+    atLimit(150, false, false),
+    atLimit(150, true, false),
+    incident(0),
+    incident(500),
+    atLimit(500, false, true),
+    atLimit(500, true, true),
 ];
 
-/** A smoke run (seconds): every kind of scenario, small. */
+/** A smoke run (about two minutes on two cores, most of it the CLI's start-ups): every kind of scenario, small. */
 export const QUICK_SCENARIOS: readonly Scenario[] = [
     create({
         name: "create-40",

@@ -15,10 +15,11 @@ export { startEmulator, EmulatorOptionsError } from "./start/startEmulator";
 export type { RunningEmulator } from "./start/startEmulator";
 export type { EmulatorOptions, TlsOptions, FleetOptions } from "./start/startOptions";
 export { ensureCa, CA_CERT_FILE, CA_KEY_FILE, DEFAULT_TLS_DIR } from "./http/tls";
-export { DEFAULT_DEVICES, DEFAULT_FLEET } from "./fleet/defaultFleet";
+export { DEFAULT_ALERTS, DEFAULT_ALERT_LIST, DEFAULT_DEVICES, DEFAULT_FLEET, DEFAULT_INCIDENTS } from "./fleet/defaultFleet";
+export type { AlertSpec, IncidentSpec } from "./fleet/alertSpec";
 export { syntheticDevices } from "./fleet/synthetic";
 export type { DeviceSpec } from "./fleet/deviceSpec";
-export { DEFAULT_AUDIENCE, RATE_LIMITED_APIS, ISOLATION_TYPES, defaultConfig } from "./base/runtimeOptions";
+export { DEFAULT_AUDIENCE, DEFAULT_XDR_AUDIENCE, INCIDENTS_API_WINDOWS, RATE_LIMITED_APIS, ISOLATION_TYPES, defaultConfig } from "./base/runtimeOptions";
 export type {
     RuntimeOptions,
     EmulatorConfig,
@@ -36,6 +37,7 @@ export type { EmulatorControls } from "./control/inProcessControls";
 export type {
     EmulatorState,
     MachineStateView,
+    MachineUpdate,
     OutOfBandIsolateOptions,
     OutOfBandReleaseOptions,
     OutOfBandResult,
@@ -43,7 +45,7 @@ export type {
     IssueTokenOptions,
 } from "./core/controlShapes";
 export { ACTION_STATUSES } from "./defender/models";
-export type { ActionStatus, ActionType, MachineActionJson, MachineJson, IsolationState } from "./defender/models";
+export type { ActionStatus, ActionType, AlertJson, IncidentJson, MachineActionJson, MachineJson, IsolationState } from "./defender/models";
 export { FORCED_STATUSES } from "./defender/defenderState";
 export type { ForcedStatus } from "./defender/defenderState";
 export { CORRELATION_HEADER } from "./defender/errors";

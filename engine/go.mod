@@ -1,5 +1,5 @@
 // The real Pulumi engine, built here from Go modules at one pinned release (`npm run pulumi:install`).
-// The pin is the version on the two require lines below; scripts/pulumiInstall.ts reads it from here.
+// The pin is the version on the two require lines below; scripts/engine/pin.ts reads it from here.
 module defender-isolation/engine
 
 go 1.26.6

@@ -23,6 +23,7 @@ import { DEFAULT_DEVICES, startEmulator, type RunningEmulator } from "../emulato
 import { demoEnv, renderDeviceTable, stackConfigCommands, stackFlags, type CliCommand } from "./engine/localStack";
 import { findPulumiCli, type PulumiCli } from "./engine/findCli";
 import { EngineInstallError, installEngine } from "./engine/install";
+import { parallelFlags } from "./engine/parallelism";
 import { repoRootFromHere } from "./engine/pin";
 
 /** Bound on each CLI command; an up waits for every isolation. */
@@ -30,8 +31,11 @@ const COMMAND_TIMEOUT_MS = 10 * 60_000;
 const CREDENTIALS_TENANT = "00000000-0000-0000-0000-000000000001";
 const CREDENTIALS_CLIENT = "7d3f4c2a-9b1e-4f6d-8a2c-5e0b1d9c3f47";
 const NO_CLI_EXIT_CODE = 2;
-/** The plan and the result, without the per-second progress lines and the stack outputs' detail. */
-const QUIET_FLAGS = ["--suppress-progress", "--suppress-outputs"];
+/**
+ * The plan and the result, without the per-second progress lines and the stack outputs' detail; the
+ * engine's parallelism from Defender's window, not the engine's 4 per CPU (scripts/engine/parallelism.ts).
+ */
+const COMMAND_FLAGS = ["--suppress-progress", "--suppress-outputs", ...parallelFlags()];
 
 function section(title: string): void {
     process.stdout.write(`\n=== ${title}\n`);
@@ -133,16 +137,16 @@ async function main(): Promise<number> {
 
         showDevices(emulator, "Devices before: nothing isolated");
         section("What the incident files would isolate");
-        await pulumi({ args: ["preview", ...flags, ...QUIET_FLAGS] });
+        await pulumi({ args: ["preview", ...flags, ...COMMAND_FLAGS] });
         section("Isolating");
-        await pulumi({ args: ["up", "--yes", "--skip-preview", ...flags, ...QUIET_FLAGS] });
+        await pulumi({ args: ["up", "--yes", "--skip-preview", ...flags, ...COMMAND_FLAGS] });
         showDevices(emulator, "Devices after `pulumi up`: the incidents' devices are isolated");
 
         const victim = DEFAULT_DEVICES.finLaptop;
         emulator.releaseOutOfBand(victim.id, { comment: "Released from the portal during a call" });
         showDevices(emulator, `${victim.computerDnsName} released behind Pulumi's back`);
         section("`pulumi up` again: its refresh finds the drift, the update repairs it");
-        await pulumi({ args: ["up", "--yes", "--skip-preview", ...flags, ...QUIET_FLAGS] });
+        await pulumi({ args: ["up", "--yes", "--skip-preview", ...flags, ...COMMAND_FLAGS] });
         showDevices(emulator, `After \`pulumi up\`: ${victim.computerDnsName} is isolated again`);
     } catch (e) {
         failure = e;
@@ -151,7 +155,7 @@ async function main(): Promise<number> {
             interrupted = false; // clean up even after Ctrl-C
             try {
                 section("Releasing everything");
-                await pulumi({ args: ["destroy", "--yes", "--skip-preview", ...flags, ...QUIET_FLAGS] });
+                await pulumi({ args: ["destroy", "--yes", "--skip-preview", ...flags, ...COMMAND_FLAGS] });
                 showDevices(emulator, "After `pulumi destroy`: every device released");
             } catch (e) {
                 failure ??= e;

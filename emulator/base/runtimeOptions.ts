@@ -5,8 +5,22 @@ export type IsolationType = "Full" | "Selective" | "UnManagedDevice";
 export const ISOLATION_TYPES: readonly IsolationType[] = ["Full", "Selective", "UnManagedDevice"];
 
 /** The separately budgeted APIs: each has its own windows per tenant and client id. */
-export type RateLimitedApi = "isolate" | "unisolate" | "cancel" | "machineActionsRead" | "machinesRead";
-export const RATE_LIMITED_APIS: readonly RateLimitedApi[] = ["isolate", "unisolate", "cancel", "machineActionsRead", "machinesRead"];
+export type RateLimitedApi = "isolate" | "unisolate" | "cancel" | "machineActionsRead" | "machinesRead" | "alertsRead" | "incidentsRead";
+export const RATE_LIMITED_APIS: readonly RateLimitedApi[] = [
+    "isolate",
+    "unisolate",
+    "cancel",
+    "machineActionsRead",
+    "machinesRead",
+    "alertsRead",
+    "incidentsRead",
+];
+
+/** Defender XDR's incidents API: 50 calls a minute and 1,500 an hour (its documented quota). */
+export const INCIDENTS_API_WINDOWS: readonly RateWindow[] = [
+    { calls: 50, perSeconds: 60 },
+    { calls: 1500, perSeconds: 3600 },
+];
 
 /** At most `calls` accepted calls in any sliding window of `perSeconds` seconds. */
 export interface RateWindow {
@@ -17,7 +31,7 @@ export interface RateWindow {
 export interface RateLimitOptions {
     /** Windows applied to every API. @default [{ calls: 100, perSeconds: 60 }, { calls: 1500, perSeconds: 3600 }] */
     windows?: RateWindow[];
-    /** Per-API windows replacing `windows`; `false` lifts that API's limit. @default {} */
+    /** Per-API windows replacing `windows`; `false` lifts that API's limit. @default { incidentsRead: 50/60s, 1500/3600s } */
     perApi?: Partial<Record<RateLimitedApi, RateWindow[] | false>>;
     /** Send `Retry-After` (whole seconds) with 429 answers; false to test clients without it. @default true */
     retryAfterHeader?: boolean;
@@ -70,6 +84,8 @@ export interface RuntimeOptions {
     tokenLifetimeSeconds?: number;
     /** Token scope(s) the API accepts (others get 403), or "any". @default "https://api.securitycenter.microsoft.com/.default" */
     audience?: string | string[];
+    /** Token scope(s) the Defender XDR incidents API accepts, or "any". @default "https://api.security.microsoft.com/.default" */
+    xdrAudience?: string | string[];
     /** Fixed set of credentials; null accepts any tenant, client id and secret. @default null */
     clients?: ClientRegistration[] | null;
     /** Rate limits, or false for none. @default { windows: [100/60s, 1500/3600s], perApi: {}, retryAfterHeader: true } */
@@ -91,6 +107,7 @@ export interface EmulatorConfig {
     duplicates: "reject" | "returnExisting";
     tokenLifetimeSeconds: number;
     audience: string[] | "any";
+    xdrAudience: string[] | "any";
     clients: ClientRegistration[] | null;
     rateLimits: {
         enabled: boolean;
@@ -105,6 +122,8 @@ export interface EmulatorConfig {
 }
 
 export const DEFAULT_AUDIENCE = "https://api.securitycenter.microsoft.com/.default";
+/** Defender XDR's own audience: its incidents API wants tokens for it. */
+export const DEFAULT_XDR_AUDIENCE = "https://api.security.microsoft.com/.default";
 
 export function defaultConfig(): EmulatorConfig {
     return {
@@ -113,6 +132,7 @@ export function defaultConfig(): EmulatorConfig {
         duplicates: "reject",
         tokenLifetimeSeconds: 3600,
         audience: [DEFAULT_AUDIENCE],
+        xdrAudience: [DEFAULT_XDR_AUDIENCE],
         clients: null,
         rateLimits: {
             enabled: true,
@@ -120,7 +140,7 @@ export function defaultConfig(): EmulatorConfig {
                 { calls: 100, perSeconds: 60 },
                 { calls: 1500, perSeconds: 3600 },
             ],
-            perApi: {},
+            perApi: { incidentsRead: INCIDENTS_API_WINDOWS.map((w) => ({ ...w })) },
             retryAfterHeader: true,
         },
         quirks: {

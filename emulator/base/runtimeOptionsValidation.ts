@@ -10,6 +10,7 @@ export const RUNTIME_KEYS = [
     "duplicates",
     "tokenLifetimeSeconds",
     "audience",
+    "xdrAudience",
     "clients",
     "rateLimits",
     "quirks",
@@ -83,15 +84,20 @@ const tokenLifetimeSeconds: Section = (o, next, where, errors) => {
     else next.tokenLifetimeSeconds = o.tokenLifetimeSeconds;
 };
 
-const audience: Section = (o, next, where, errors) => {
-    if (o.audience === undefined) return;
-    const list = typeof o.audience === "string" ? [o.audience] : o.audience;
-    if (!Array.isArray(list) || list.length === 0 || !list.every((a) => typeof a === "string" && a.trim() !== "")) {
-        errors.push(`${where}.audience: must be a scope string (e.g. "https://api.securitycenter.microsoft.com/.default"), a list of them, or "any"`);
-    } else {
-        next.audience = list.includes("any") ? "any" : (list as string[]);
-    }
-};
+function audienceOf(key: "audience" | "xdrAudience", example: string): Section {
+    return (o, next, where, errors) => {
+        if (o[key] === undefined) return;
+        const list = typeof o[key] === "string" ? [o[key]] : o[key];
+        if (!Array.isArray(list) || list.length === 0 || !list.every((a) => typeof a === "string" && a.trim() !== "")) {
+            errors.push(`${where}.${key}: must be a scope string (e.g. "${example}"), a list of them, or "any"`);
+        } else {
+            next[key] = list.includes("any") ? "any" : (list as string[]);
+        }
+    };
+}
+
+const audience = audienceOf("audience", "https://api.securitycenter.microsoft.com/.default");
+const xdrAudience = audienceOf("xdrAudience", "https://api.security.microsoft.com/.default");
 
 const clients: Section = (o, next, where, errors) => {
     if (o.clients === undefined) return;
@@ -199,6 +205,7 @@ const SECTIONS: readonly Section[] = [
     duplicates,
     tokenLifetimeSeconds,
     audience,
+    xdrAudience,
     clients,
     rateLimits,
     quirks,

@@ -46,6 +46,8 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
         const m = core.machineView(id);
         return m ? ok(m) : fail({ status: 404, code: "NotFound", message: `machine ${id} does not exist` });
     }),
+    route("PATCH", "/machines/:id", (core, [id], body) => core.updateMachine(id, body)),
+    route("POST", "/alerts", (core, _p, body) => core.addAlert(body)),
     route("DELETE", "/machines/:id", (core, [id]) => {
         const r = core.deleteMachine(id);
         return r.ok ? ok({ deleted: id }) : r;

@@ -7,6 +7,7 @@ import {
     ForceActionOptions,
     IssueTokenOptions,
     MachineStateView,
+    MachineUpdate,
     OutOfBandIsolateOptions,
     OutOfBandReleaseOptions,
     OutOfBandResult,
@@ -16,7 +17,8 @@ import { hideActionControl, purgeActionsControl, reportStatusControl, type Purge
 import { Fault, FaultSpec } from "../core/faults";
 import { RequestLogEntry } from "../core/requestLog";
 import { ForcedStatus } from "../defender/defenderState";
-import { MachineActionJson } from "../defender/models";
+import { AlertJson, MachineActionJson } from "../defender/models";
+import { AlertSpec } from "../fleet/alertSpec";
 import { DeviceSpec } from "../fleet/deviceSpec";
 
 /** Thrown by the in-process control methods (the HTTP routes answer it as JSON instead). */
@@ -52,7 +54,11 @@ export interface EmulatorControls {
     forceAction(actionId: string, status: ForcedStatus, options?: ForceActionOptions): MachineActionJson;
     setOnline(machineId: string, online: boolean): MachineStateView;
     addMachine(device: DeviceSpec): MachineStateView;
+    /** Changes a device's tags, group or addresses, as an admin does in the portal. */
+    updateMachine(machineId: string, update: MachineUpdate): MachineStateView;
     deleteMachine(machineId: string): void;
+    /** A new alert on a device (its incident is created when unknown). */
+    addAlert(alert: AlertSpec): AlertJson;
     injectFault(fault: FaultSpec): Fault;
     faults(): Fault[];
     clearFaults(): void;
@@ -92,6 +98,8 @@ export function controlsOf(core: EmulatorCore): EmulatorControls {
         forceAction: (id, status, o) => unwrap(core.forceAction(id, status, o)),
         setOnline: (id, online) => unwrap(core.setOnline(id, online)),
         addMachine: (device) => unwrap(core.addMachine(device)),
+        updateMachine: (id, update) => unwrap(core.updateMachine(id, update)),
+        addAlert: (alert) => unwrap(core.addAlert(alert)),
         deleteMachine: (id) => {
             unwrap(core.deleteMachine(id));
         },

@@ -84,7 +84,7 @@ function routeReply(
     if (route.family === "entra") {
         return ENTRA_HANDLERS[route.name]({ ...ectx, config: core.config, tokens: core.tokens, params, query: url.searchParams, body, authorization });
     }
-    const auth = authenticate(authorization, core, ectx.now);
+    const auth = authenticate(authorization, core, ectx.now, route);
     if (!auth.ok) return { reply: auth.reply, clientId: null };
     const clientId = auth.who.clientId;
     const handler = DEFENDER_HANDLERS[route.name];

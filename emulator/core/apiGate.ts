@@ -10,7 +10,12 @@ export interface Caller {
     clientId: string;
 }
 
-export function authenticate(authorization: string | undefined, core: EmulatorCore, now: number): { ok: true; who: Caller } | { ok: false; reply: Reply } {
+export function authenticate(
+    authorization: string | undefined,
+    core: EmulatorCore,
+    now: number,
+    route: DefenderRoute,
+): { ok: true; who: Caller } | { ok: false; reply: Reply } {
     const challenge = { "www-authenticate": "Bearer" };
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
     if (!m) return { ok: false, reply: defenderError(401, "Unauthorized", "Authorization header with a Bearer token is required", challenge) };
@@ -19,7 +24,7 @@ export function authenticate(authorization: string | undefined, core: EmulatorCo
         const msg = found.reason === "expired" ? "The access token has expired" : "The access token is invalid";
         return { ok: false, reply: defenderError(401, "Unauthorized", msg, challenge) };
     }
-    const aud = core.config.audience;
+    const aud = route.audience === "xdr" ? core.config.xdrAudience : core.config.audience;
     if (aud !== "any" && !aud.some((a) => a.toLowerCase() === found.token.scope.toLowerCase())) {
         return { ok: false, reply: defenderError(403, "Forbidden", `The access token was issued for '${found.token.scope}', not for this API`) };
     }

@@ -1,7 +1,7 @@
 // Shapes of the core's control operations: what they take and answer (served under /_emulator/ and by the
 // in-process methods).
 import { IsolationType } from "../base/runtimeOptions";
-import { IsolationState, MachineActionJson, MachineJson } from "../defender/models";
+import { AlertJson, IsolationState, MachineActionJson, MachineJson } from "../defender/models";
 
 /** A device as the control API shows it: the API shape plus what only the emulator knows. */
 export type MachineStateView = MachineJson & {
@@ -16,6 +16,16 @@ export interface EmulatorState {
     machines: MachineStateView[];
     /** All actions, in creation order (no indexing lag here). */
     actions: MachineActionJson[];
+    /** Every alert, as GET /api/alerts/{id} answers it. */
+    alerts: AlertJson[];
+}
+
+/** What PATCH /_emulator/machines/{id} may change. */
+export interface MachineUpdate {
+    machineTags?: string[];
+    rbacGroupName?: string;
+    lastIpAddress?: string;
+    lastExternalIpAddress?: string;
 }
 
 export interface OutOfBandIsolateOptions {

@@ -6,11 +6,12 @@ import { EmulatorClock, toServiceTime } from "../base/clock";
 import { Result, fail, ok } from "../base/result";
 import { DEFAULT_AUDIENCE, EmulatorConfig, ISOLATION_TYPES, IsolationType } from "../base/runtimeOptions";
 import { applyConfigPatch } from "../base/runtimeOptionsValidation";
-import { DefenderState, FORCED_STATUSES, ForcedStatus, isFinal, machineFromSpec } from "../defender/defenderState";
-import { MachineActionJson } from "../defender/models";
+import { DefenderState, FORCED_STATUSES, ForcedStatus, MachinePatch, alertFromSpec, isFinal, machineFromSpec } from "../defender/defenderState";
+import { AlertJson, MachineActionJson } from "../defender/models";
 import { RateLimiter } from "../defender/rateLimiter";
-import { actionToJson, machineToJson } from "../defender/serialize";
+import { actionToJson, alertToJson, machineToJson } from "../defender/serialize";
 import { TokenStore } from "../entra/tokenStore";
+import { AlertSpec, IncidentSpec, validateAlertSpec } from "../fleet/alertSpec";
 import { DeviceSpec, validateDeviceSpec } from "../fleet/deviceSpec";
 import {
     ControlError,
@@ -27,6 +28,8 @@ import { RequestLog, RequestLogEntry } from "./requestLog";
 export interface CoreInit {
     config: EmulatorConfig;
     devices: DeviceSpec[];
+    alerts?: AlertSpec[];
+    incidents?: IncidentSpec[];
     clock: EmulatorClock;
     requestLogLimit: number;
     onRequest?: (entry: RequestLogEntry) => void;
@@ -55,6 +58,8 @@ export class EmulatorCore {
     readonly onRequest: ((entry: RequestLogEntry) => void) | undefined;
     private readonly initialConfig: EmulatorConfig;
     private readonly devices: DeviceSpec[];
+    private readonly alertSpecs: AlertSpec[];
+    private readonly incidentSpecs: IncidentSpec[];
     private readonly startMs: number;
 
     constructor(init: CoreInit) {
@@ -63,7 +68,9 @@ export class EmulatorCore {
         this.initialConfig = structuredClone(init.config);
         this.config = structuredClone(init.config);
         this.devices = init.devices;
-        this.state = new DefenderState(this.devices, this.startMs);
+        this.alertSpecs = init.alerts ?? [];
+        this.incidentSpecs = init.incidents ?? [];
+        this.state = new DefenderState(this.devices, this.startMs, this.alertSpecs, this.incidentSpecs);
         this.log = new RequestLog(init.requestLogLimit);
         this.onRequest = init.onRequest;
     }
@@ -79,7 +86,7 @@ export class EmulatorCore {
     reset(): void {
         this.clock.resetOffset();
         this.config = structuredClone(this.initialConfig);
-        this.state = new DefenderState(this.devices, this.startMs);
+        this.state = new DefenderState(this.devices, this.startMs, this.alertSpecs, this.incidentSpecs);
         this.limiter.clear();
         this.faults.clear();
         this.log.clear();
@@ -92,6 +99,7 @@ export class EmulatorCore {
             now: toServiceTime(now),
             machines: [...this.state.machines.values()].map((m) => this.machineView(m.id, now) as MachineStateView),
             actions: [...this.state.actions.values()].map((a) => actionToJson(a, this.config)),
+            alerts: [...this.state.alerts.values()].map((a) => alertToJson(a, this.state.machineById(a.machineId))),
         };
     }
 
@@ -186,6 +194,42 @@ export class EmulatorCore {
         const now = this.now();
         this.state.addMachine(machineFromSpec(r.value, now));
         return ok(this.machineView(r.value.id, now) as MachineStateView);
+    }
+
+    /** Changes a device's tags, group or addresses (what an admin does in the portal). */
+    updateMachine(machineId: string, input: unknown): Result<MachineStateView, ControlError> {
+        if (!isRecord(input)) return fail(invalid("body: must be an object such as { machineTags: [...] }"));
+        const errors: string[] = [];
+        const patch: MachinePatch = {};
+        for (const key of Object.keys(input)) {
+            if (!["machineTags", "rbacGroupName", "lastIpAddress", "lastExternalIpAddress"].includes(key))
+                errors.push(`${key}: cannot be changed; known fields: machineTags, rbacGroupName, lastIpAddress, lastExternalIpAddress`);
+        }
+        if (input.machineTags !== undefined) {
+            if (!Array.isArray(input.machineTags) || !input.machineTags.every((t) => typeof t === "string"))
+                errors.push("machineTags: must be a list of strings");
+            else patch.machineTags = input.machineTags as string[];
+        }
+        for (const key of ["rbacGroupName", "lastIpAddress", "lastExternalIpAddress"] as const) {
+            const v = optionalString(input, key, errors);
+            if (v !== undefined) patch[key] = v;
+        }
+        if (errors.length > 0) return fail(invalid(errors.join("; ")));
+        const machine = this.state.machineById(machineId);
+        if (machine === undefined) return fail(notFound(`machine ${machineId} does not exist`));
+        this.state.updateMachine(machine, patch);
+        return ok(this.machineView(machine.id) as MachineStateView);
+    }
+
+    /** A new alert on a device of the fleet (its incident is created when unknown). */
+    addAlert(spec: unknown): Result<AlertJson, ControlError> {
+        const r = validateAlertSpec(spec, "alert");
+        if (!r.ok) return fail(invalid(r.error.join("; ")));
+        if (this.state.alerts.has(r.value.id.toLowerCase())) return fail({ status: 409, code: "Conflict", message: `alert ${r.value.id} already exists` });
+        if (this.state.machineById(r.value.machineId) === undefined) return fail(notFound(`machine ${r.value.machineId} does not exist`));
+        const alert = alertFromSpec(r.value, this.now());
+        this.state.addAlert(alert);
+        return ok(alertToJson(alert, this.state.machineById(alert.machineId)));
     }
 
     deleteMachine(machineId: string): Result<null, ControlError> {

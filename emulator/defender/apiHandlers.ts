@@ -8,7 +8,7 @@ import { parseListQuery, selectPage } from "./listQuery";
 import { ActionRecord, ActionType, MachineRecord } from "./models";
 import { FieldTable } from "./odata";
 import { supportsIsolation } from "./platforms";
-import { actionToJson, machineHealth, machineLastSeen, machineToJson, reportedType } from "./serialize";
+import { actionToJson, groupId, machineHealth, machineLastSeen, machineToJson, reportedType } from "./serialize";
 
 export interface ApiContext {
     state: DefenderState;
@@ -36,15 +36,22 @@ function actionFields(config: EmulatorConfig): FieldTable<ActionRecord> {
     };
 }
 
+/** The properties Microsoft documents as filterable on GET /api/machines (rbacGroupName and lastExternalIpAddress are not). */
 function machineFields(now: number): FieldTable<MachineRecord> {
     return {
         id: { type: "string", get: (m) => m.id },
         computerDnsName: { type: "string", get: (m) => m.computerDnsName },
+        version: { type: "string", get: (m) => m.osVersion },
+        deviceValue: { type: "string", get: () => "Normal" },
+        aadDeviceId: { type: "string", get: () => null },
+        machineTags: { type: "collection", get: (m) => m.machineTags },
         osPlatform: { type: "string", get: (m) => m.osPlatform },
         healthStatus: { type: "string", get: (m) => machineHealth(m) },
         onboardingStatus: { type: "string", get: (m) => (m.managed ? "Onboarded" : "CanBeOnboarded") },
+        lastIpAddress: { type: "string", get: (m) => m.lastIpAddress },
         riskScore: { type: "string", get: (m) => m.riskScore },
         exposureLevel: { type: "string", get: (m) => m.exposureLevel },
+        rbacGroupId: { type: "number", get: (m) => groupId(m.rbacGroupName) },
         lastSeen: { type: "datetime", get: (m) => machineLastSeen(m, now) },
     };
 }
@@ -79,7 +86,7 @@ function requiredComment(body: Record<string, unknown>): { ok: true; comment: st
     return { ok: true, comment: c };
 }
 
-function entity(ctx: ApiContext, set: "MachineActions" | "Machines", value: object, status = 200): Reply {
+export function entity(ctx: ApiContext, set: "MachineActions" | "Machines" | "Alerts" | "Incidents", value: object, status = 200): Reply {
     return jsonReply(status, { "@odata.context": `${ctx.origin}/api/$metadata#${set}/$entity`, ...value });
 }
 

@@ -2,11 +2,12 @@
 // runs on timers; every read or write first calls advance(now), which applies all transitions due by
 // then, in time order, each stamped with the time it was due. So results depend only on timestamps.
 import { toServiceTime } from "../base/clock";
+import { AlertSpec, IncidentSpec } from "../fleet/alertSpec";
 import { DeviceSpec, resolveSpecTime } from "../fleet/deviceSpec";
 import { newGuid } from "../base/ids";
 import { EmulatorConfig, IsolationType } from "../base/runtimeOptions";
 import { EventQueue } from "./eventQueue";
-import { ActionRecord, ActionStatus, ActionType, FINAL_STATUSES, MachineRecord } from "./models";
+import { ActionRecord, ActionStatus, ActionType, AlertRecord, FINAL_STATUSES, IncidentRecord, MachineRecord } from "./models";
 
 /** HRESULT reported on actions forced to Failed (E_FAIL). */
 export const FAILED_HRESULT = -2147467259;
@@ -33,6 +34,32 @@ function ipFromId(id: string): string {
     return `10.${b[0]}.${b[1]}.${(b[2] % 254) + 1}`;
 }
 
+/** Where devices reach Defender from unless told otherwise: one NAT egress (TEST-NET-3). */
+export const DEFAULT_EXTERNAL_IP = "203.0.113.10";
+
+export function alertFromSpec(spec: AlertSpec, startMs: number): AlertRecord {
+    const created = spec.createdAt !== undefined ? resolveSpecTime(spec.createdAt, startMs) : undefined;
+    return {
+        id: spec.id,
+        machineId: spec.machineId,
+        title: spec.title,
+        incidentId: spec.incidentId,
+        severity: spec.severity ?? "Medium",
+        status: spec.status ?? "New",
+        category: spec.category ?? "Malware",
+        description: spec.description ?? "",
+        createdAt: created ?? startMs - 3_600_000,
+    };
+}
+
+/** What the control API may change on a device: its tags, group and addresses. */
+export interface MachinePatch {
+    machineTags?: string[];
+    rbacGroupName?: string;
+    lastIpAddress?: string;
+    lastExternalIpAddress?: string;
+}
+
 export function machineFromSpec(spec: DeviceSpec, startMs: number): MachineRecord {
     const online = spec.online ?? true;
     const lastSeen = spec.lastSeen !== undefined ? resolveSpecTime(spec.lastSeen, startMs) : undefined;
@@ -49,6 +76,7 @@ export function machineFromSpec(spec: DeviceSpec, startMs: number): MachineRecor
         healthStatus: spec.healthStatus,
         osVersion: spec.osVersion ?? null,
         lastIpAddress: spec.lastIpAddress ?? ipFromId(spec.id),
+        lastExternalIpAddress: spec.lastExternalIpAddress ?? DEFAULT_EXTERNAL_IP,
         rbacGroupName: spec.rbacGroupName ?? "UNASSIGNED GROUP",
         riskScore: spec.riskScore ?? "None",
         exposureLevel: spec.exposureLevel ?? "Low",
@@ -59,12 +87,44 @@ export function machineFromSpec(spec: DeviceSpec, startMs: number): MachineRecor
 export class DefenderState {
     readonly machines = new Map<string, MachineRecord>();
     readonly actions = new Map<string, ActionRecord>();
+    /** By lower-cased id. */
+    readonly alerts = new Map<string, AlertRecord>();
+    readonly incidents = new Map<number, IncidentRecord>();
     private readonly byMachine = new Map<string, ActionRecord[]>();
     private readonly versions = new Map<string, number>();
     private readonly queue = new EventQueue();
 
-    constructor(devices: readonly DeviceSpec[], startMs: number) {
+    constructor(devices: readonly DeviceSpec[], startMs: number, alerts: readonly AlertSpec[] = [], incidents: readonly IncidentSpec[] = []) {
         for (const spec of devices) this.machines.set(spec.id, machineFromSpec(spec, startMs));
+        for (const spec of alerts) this.addAlert(alertFromSpec(spec, startMs));
+        for (const spec of incidents) this.setIncident(spec);
+    }
+
+    addAlert(alert: AlertRecord): void {
+        this.alerts.set(alert.id.toLowerCase(), alert);
+        if (!this.incidents.has(alert.incidentId))
+            this.incidents.set(alert.incidentId, { incidentId: alert.incidentId, incidentName: null, status: "Active", severity: null });
+    }
+
+    setIncident(spec: IncidentSpec): void {
+        this.incidents.set(spec.incidentId, {
+            incidentId: spec.incidentId,
+            incidentName: spec.incidentName ?? null,
+            status: spec.status ?? "Active",
+            severity: spec.severity ?? null,
+        });
+    }
+
+    /** The alerts of an incident, oldest first. */
+    alertsOf(incidentId: number): AlertRecord[] {
+        return [...this.alerts.values()].filter((a) => a.incidentId === incidentId).sort((a, b) => a.createdAt - b.createdAt);
+    }
+
+    updateMachine(machine: MachineRecord, patch: MachinePatch): void {
+        if (patch.machineTags !== undefined) machine.machineTags = [...patch.machineTags];
+        if (patch.rbacGroupName !== undefined) machine.rbacGroupName = patch.rbacGroupName;
+        if (patch.lastIpAddress !== undefined) machine.lastIpAddress = patch.lastIpAddress;
+        if (patch.lastExternalIpAddress !== undefined) machine.lastExternalIpAddress = patch.lastExternalIpAddress;
     }
 
     /** Applies every lifecycle transition due at or before `now`. */

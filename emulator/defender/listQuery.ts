@@ -27,7 +27,9 @@ function parseOrderBy<T>(raw: string, fields: FieldTable<T>): Result<(a: T, b: T
     for (const part of raw.split(",")) {
         const m = /^\s*([A-Za-z]+)(?:\s+(asc|desc))?\s*$/.exec(part);
         const field = m && Object.prototype.hasOwnProperty.call(fields, m[1]) ? fields[m[1]] : undefined;
-        if (!m || !field) return fail(`Invalid $orderby '${raw}': use '<property> [asc|desc]' with one of ${Object.keys(fields).join(", ")}`);
+        const orderable = Object.keys(fields).filter((k) => fields[k].type !== "collection");
+        if (!m || !field || field.type === "collection")
+            return fail(`Invalid $orderby '${raw}': use '<property> [asc|desc]' with one of ${orderable.join(", ")}`);
         keys.push({ get: field.get, dir: m[2] === "desc" ? -1 : 1 });
     }
     return ok((a, b) => {

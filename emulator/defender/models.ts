@@ -83,10 +83,120 @@ export interface MachineRecord {
     healthStatus: string | undefined;
     osVersion: string | null;
     lastIpAddress: string;
+    lastExternalIpAddress: string;
     rbacGroupName: string;
     riskScore: string;
     exposureLevel: string;
     isolation: IsolationState;
+}
+
+/** An alert as the emulator keeps it: it names one device, by id (kept when the device is deleted). */
+export interface AlertRecord {
+    id: string;
+    machineId: string;
+    title: string;
+    incidentId: number;
+    severity: string;
+    status: string;
+    category: string;
+    description: string;
+    createdAt: number;
+}
+
+/** An incident's own fields; its alerts are the alerts carrying its id. */
+export interface IncidentRecord {
+    incidentId: number;
+    incidentName: string | null;
+    status: string;
+    severity: string | null;
+}
+
+/** An alert as `GET /api/alerts/{id}` returns it (the Defender for Endpoint Alert entity, fields used by clients). */
+export interface AlertJson {
+    id: string;
+    incidentId: number;
+    investigationId: null;
+    assignedTo: null;
+    severity: string;
+    status: string;
+    classification: null;
+    determination: null;
+    investigationState: string;
+    detectionSource: string;
+    category: string;
+    threatFamilyName: null;
+    title: string;
+    description: string;
+    alertCreationTime: string;
+    firstEventTime: string;
+    lastEventTime: string;
+    lastUpdateTime: string;
+    resolvedTime: null;
+    machineId: string;
+    computerDnsName: string | null;
+    rbacGroupName: string | null;
+    aadTenantId: null;
+    mitreTechniques: string[];
+    comments: unknown[];
+    evidence: unknown[];
+}
+
+/** A device of an incident's alert, as the Defender XDR incidents API writes it. */
+export interface IncidentDeviceJson {
+    mdatpDeviceId: string;
+    aadDeviceId: null;
+    deviceDnsName: string | null;
+    osPlatform: string | null;
+    version: string | null;
+    osProcessor: string | null;
+    osBuild: null;
+    healthStatus: string | null;
+    riskScore: string | null;
+    rbacGroupName: string | null;
+    rbacGroupId: number | null;
+    firstSeen: string | null;
+}
+
+/** An incident as `GET /api/incidents/{id}` returns it (the Defender XDR incidents API shape). */
+export interface IncidentJson {
+    incidentId: number;
+    redirectIncidentId: null;
+    incidentName: string;
+    createdTime: string;
+    lastUpdateTime: string;
+    assignedTo: null;
+    classification: string;
+    determination: string;
+    status: string;
+    severity: string;
+    tags: string[];
+    comments: unknown[];
+    alerts: Array<{
+        alertId: string;
+        incidentId: number;
+        serviceSource: string;
+        creationTime: string;
+        lastUpdatedTime: string;
+        resolvedTime: null;
+        firstActivity: string;
+        lastActivity: string;
+        title: string;
+        description: string;
+        category: string;
+        status: string;
+        severity: string;
+        investigationId: null;
+        investigationState: string;
+        classification: null;
+        determination: null;
+        detectionSource: string;
+        assignedTo: null;
+        actorName: null;
+        threatFamilyName: null;
+        mitreTechniques: string[];
+        devices: IncidentDeviceJson[];
+        entities: unknown[];
+    }>;
 }
 
 export interface ActionRecord {

@@ -1,12 +1,20 @@
-// The subset of OData $filter the Defender listings accept: eq/ne (and gt/ge/lt/le on dates), and, or,
-// parentheses, `in ('a','b')`. Anything else is an ODataError, as the service answers unsupported syntax.
+// The subset of OData $filter the Defender listings accept: eq/ne (and gt/ge/lt/le on dates and numbers),
+// and, or, parentheses, `in ('a','b')`, `startswith(property,'text')` (Microsoft's OData samples use it on
+// computerDnsName) and, on a collection such as machineTags, `machineTags/any(tag: tag eq 'text')`.
+// Anything else is an ODataError, as the service answers unsupported syntax.
 import { Result, fail, ok } from "../base/result";
 
-export interface FieldDef<T> {
-    type: "string" | "datetime";
-    /** Strings compare case-insensitively; datetimes as epoch ms. */
-    get(entity: T): string | number | null;
-}
+export type FieldDef<T> =
+    | {
+          type: "string" | "datetime" | "number";
+          /** Strings compare case-insensitively; datetimes as epoch ms. */
+          get(entity: T): string | number | null;
+      }
+    | {
+          /** A list of strings, filtered only through `any`: `field/any(x: x eq 'value')`. */
+          type: "collection";
+          get(entity: T): string[];
+      };
 export type FieldTable<T> = Record<string, FieldDef<T>>;
 export type Predicate<T> = (entity: T) => boolean;
 
@@ -120,11 +128,14 @@ class Parser<T> {
         if (tok.t !== "word") throw new ParseError(`Syntax error at position ${tok.pos}: expected a property name`);
         this.i++;
         if (tok.v === "not") throw new ParseError("The 'not' operator is not supported");
-        if (this.tokens[this.i]?.t === "(") throw new ParseError(`Function '${tok.v}' is not supported in $filter`);
-        const field = Object.prototype.hasOwnProperty.call(this.fields, tok.v) ? this.fields[tok.v] : undefined;
-        if (field === undefined) {
-            throw new ParseError(`Property '${tok.v}' is not supported in $filter; supported: ${Object.keys(this.fields).join(", ")}`);
+        if (this.tokens[this.i]?.t === "(") {
+            if (tok.v === "startswith") return this.parseStartsWith();
+            const lambda = /^([A-Za-z]+)\/any$/.exec(tok.v);
+            if (lambda) return this.parseAny(lambda[1]);
+            throw new ParseError(`Function '${tok.v}' is not supported in $filter`);
         }
+        const field = this.field(tok.v);
+        if (field.type === "collection") throw new ParseError(`Property '${tok.v}' is a collection: filter it with ${tok.v}/any(x: x eq '...')`);
         const op = this.tokens[this.i];
         if (op === undefined || op.t !== "word") throw new ParseError(`Syntax error: expected an operator after '${tok.v}'`);
         this.i++;
@@ -138,7 +149,57 @@ class Parser<T> {
         return compare(field, cmp, value);
     }
 
-    private parseIn(name: string, field: FieldDef<T>): Predicate<T> {
+    private field(name: string): FieldDef<T> {
+        const field = Object.prototype.hasOwnProperty.call(this.fields, name) ? this.fields[name] : undefined;
+        if (field === undefined) throw new ParseError(`Property '${name}' is not supported in $filter; supported: ${Object.keys(this.fields).join(", ")}`);
+        return field;
+    }
+
+    private word(what: string): string {
+        const tok = this.tokens[this.i];
+        if (tok === undefined || tok.t !== "word")
+            throw new ParseError(`Syntax error: expected ${what}${tok ? ` at position ${tok.pos}` : " at end of expression"}`);
+        this.i++;
+        return tok.v;
+    }
+
+    /** `startswith(property,'text')`: case-insensitive, like every string comparison here. */
+    private parseStartsWith(): Predicate<T> {
+        this.expect("(");
+        const name = this.word("a property name");
+        const field = this.field(name);
+        if (field.type !== "string") throw new ParseError(`Function 'startswith' is not supported on '${name}'`);
+        if (this.tokens[this.i]?.t !== ",") throw new ParseError("Syntax error: startswith takes a property and a quoted string");
+        this.i++;
+        const prefix = String(this.parseLiteral(name, field)).toLowerCase();
+        this.expect(")");
+        return (e) => {
+            const v = field.get(e);
+            return typeof v === "string" && v.toLowerCase().startsWith(prefix);
+        };
+    }
+
+    /** `collection/any(x: x eq 'text')`: some element equals the text, case-insensitively. */
+    private parseAny(name: string): Predicate<T> {
+        const field = this.field(name);
+        if (field.type !== "collection") throw new ParseError(`'${name}' is not a collection; 'any' applies to collections such as machineTags`);
+        this.expect("(");
+        // The range variable and its colon may arrive as one word ("tag:") or glued to its use ("t:t").
+        const head = /^([A-Za-z_]\w*):(.*)$/.exec(this.word("a range variable such as 'tag:'"));
+        if (!head) throw new ParseError(`Syntax error: ${name}/any needs a range variable, as in ${name}/any(tag: tag eq 'x')`);
+        const use = head[2] !== "" ? head[2] : this.word(`'${head[1]}'`);
+        if (use !== head[1]) throw new ParseError(`Syntax error: expected the range variable '${head[1]}', got '${use}'`);
+        const op = this.word("eq");
+        if (op !== "eq") throw new ParseError(`Operator '${op}' is not supported inside any(); use eq`);
+        const lit = this.tokens[this.i];
+        if (lit === undefined || lit.t !== "str") throw new ParseError(`Syntax error: ${name}/any(...) compares with a quoted string like '...'`);
+        this.i++;
+        this.expect(")");
+        const wanted = lit.v.toLowerCase();
+        return (e) => (field.get(e) as string[]).some((v) => v.toLowerCase() === wanted);
+    }
+
+    private parseIn(name: string, field: FieldDef<T> & { type: "string" | "datetime" | "number" }): Predicate<T> {
         if (!this.inSupported) throw new ParseError("The 'in' operator is not supported");
         if (field.type !== "string") throw new ParseError(`Operator 'in' is not supported on '${name}'`);
         this.expect("(");
@@ -167,6 +228,10 @@ class Parser<T> {
             if (tok.t !== "str") throw new ParseError(`Syntax error at position ${tok.pos}: '${name}' needs a quoted string like '...'`);
             return tok.v;
         }
+        if (field.type === "number") {
+            if (tok.t !== "word" || !/^-?\d{1,15}$/.test(tok.v)) throw new ParseError(`Syntax error at position ${tok.pos}: '${name}' needs a whole number`);
+            return Number(tok.v);
+        }
         const text = tok.t === "str" || tok.t === "word" ? tok.v : "";
         const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(text) ? Date.parse(text) : NaN;
         if (Number.isNaN(ms)) throw new ParseError(`Syntax error at position ${tok.pos}: '${name}' needs a date like 2024-05-01T00:00:00Z`);
@@ -174,7 +239,7 @@ class Parser<T> {
     }
 }
 
-function compare<T>(field: FieldDef<T>, op: Comparison, value: string | number): Predicate<T> {
+function compare<T>(field: FieldDef<T> & { type: "string" | "datetime" | "number" }, op: Comparison, value: string | number): Predicate<T> {
     if (field.type === "string") {
         const wanted = String(value).toLowerCase();
         return op === "eq"

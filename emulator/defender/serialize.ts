@@ -1,7 +1,17 @@
 // Records → the JSON the API answers.
 import { toServiceTime } from "../base/clock";
 import { EmulatorConfig } from "../base/runtimeOptions";
-import { ActionRecord, MachineActionJson, MachineJson, MachineRecord } from "./models";
+import {
+    ActionRecord,
+    AlertJson,
+    AlertRecord,
+    IncidentDeviceJson,
+    IncidentJson,
+    IncidentRecord,
+    MachineActionJson,
+    MachineJson,
+    MachineRecord,
+} from "./models";
 
 /** An UnManagedDevice contain: its reported type and scope are undocumented (quirks choose them). */
 function isContain(a: ActionRecord): boolean {
@@ -47,7 +57,7 @@ export function actionToJson(a: ActionRecord, config: EmulatorConfig): MachineAc
     };
 }
 
-function groupId(name: string): number {
+export function groupId(name: string): number {
     let h = 0;
     for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) % 9973;
     return h + 1;
@@ -72,7 +82,7 @@ export function machineToJson(m: MachineRecord, now: number): MachineJson {
         osProcessor: "x64",
         version: m.osVersion,
         lastIpAddress: m.lastIpAddress,
-        lastExternalIpAddress: "203.0.113.10",
+        lastExternalIpAddress: m.lastExternalIpAddress,
         agentVersion: m.managed ? "10.8760.26100.1000" : null,
         osBuild: null,
         healthStatus: machineHealth(m),
@@ -86,5 +96,107 @@ export function machineToJson(m: MachineRecord, now: number): MachineJson {
         machineTags: [...m.machineTags],
         onboardingStatus: m.managed ? "Onboarded" : "CanBeOnboarded",
         managedBy: m.managed ? "MicrosoftDefenderForEndpoint" : "Unknown",
+    };
+}
+
+/** The Defender for Endpoint Alert entity. The device's name and group are read now; a deleted device leaves them null. */
+export function alertToJson(a: AlertRecord, machine: MachineRecord | undefined): AlertJson {
+    const at = toServiceTime(a.createdAt);
+    return {
+        id: a.id,
+        incidentId: a.incidentId,
+        investigationId: null,
+        assignedTo: null,
+        severity: a.severity,
+        status: a.status,
+        classification: null,
+        determination: null,
+        investigationState: "Queued",
+        detectionSource: "WindowsDefenderAtp",
+        category: a.category,
+        threatFamilyName: null,
+        title: a.title,
+        description: a.description,
+        alertCreationTime: at,
+        firstEventTime: at,
+        lastEventTime: at,
+        lastUpdateTime: at,
+        resolvedTime: null,
+        machineId: a.machineId,
+        computerDnsName: machine?.computerDnsName ?? null,
+        rbacGroupName: machine?.rbacGroupName ?? null,
+        aadTenantId: null,
+        mitreTechniques: [],
+        comments: [],
+        evidence: [],
+    };
+}
+
+function incidentDevice(id: string, m: MachineRecord | undefined): IncidentDeviceJson {
+    return {
+        mdatpDeviceId: id,
+        aadDeviceId: null,
+        deviceDnsName: m?.computerDnsName ?? null,
+        osPlatform: m?.osPlatform ?? null,
+        version: m?.osVersion ?? null,
+        osProcessor: m ? "x64" : null,
+        osBuild: null,
+        healthStatus: m ? machineHealth(m) : null,
+        riskScore: m?.riskScore ?? null,
+        rbacGroupName: m?.rbacGroupName ?? null,
+        rbacGroupId: m ? groupId(m.rbacGroupName) : null,
+        firstSeen: m ? toServiceTime(m.firstSeenMs) : null,
+    };
+}
+
+const SEVERITY_ORDER = ["Informational", "Low", "Medium", "High"];
+
+/** The Defender XDR incident: its fields and every alert of it, each with the device it names. */
+export function incidentToJson(i: IncidentRecord, alerts: readonly AlertRecord[], machine: (id: string) => MachineRecord | undefined): IncidentJson {
+    const created = alerts.length > 0 ? Math.min(...alerts.map((a) => a.createdAt)) : 0;
+    const updated = alerts.length > 0 ? Math.max(...alerts.map((a) => a.createdAt)) : 0;
+    const severity = i.severity ?? alerts.map((a) => a.severity).sort((x, y) => SEVERITY_ORDER.indexOf(y) - SEVERITY_ORDER.indexOf(x))[0] ?? "Informational";
+    return {
+        incidentId: i.incidentId,
+        redirectIncidentId: null,
+        incidentName: i.incidentName ?? alerts[0]?.title ?? `Incident ${i.incidentId}`,
+        createdTime: toServiceTime(created),
+        lastUpdateTime: toServiceTime(updated),
+        assignedTo: null,
+        classification: "Unknown",
+        determination: "NotAvailable",
+        status: i.status,
+        severity,
+        tags: [],
+        comments: [],
+        alerts: alerts.map((a) => {
+            const at = toServiceTime(a.createdAt);
+            return {
+                alertId: a.id,
+                incidentId: a.incidentId,
+                serviceSource: "MicrosoftDefenderForEndpoint",
+                creationTime: at,
+                lastUpdatedTime: at,
+                resolvedTime: null,
+                firstActivity: at,
+                lastActivity: at,
+                title: a.title,
+                description: a.description,
+                category: a.category,
+                status: a.status,
+                severity: a.severity,
+                investigationId: null,
+                investigationState: "Queued",
+                classification: null,
+                determination: null,
+                detectionSource: "WindowsDefenderAtp",
+                assignedTo: null,
+                actorName: null,
+                threatFamilyName: null,
+                mitreTechniques: [],
+                devices: [incidentDevice(a.machineId, machine(a.machineId))],
+                entities: [],
+            };
+        }),
     };
 }

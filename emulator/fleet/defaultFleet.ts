@@ -1,5 +1,7 @@
 // The fleet the emulator starts with unless told otherwise: small, realistic, and covering the cases a
-// client must handle (every platform family, an offline device, a re-onboarded name, an unmanaged device).
+// client must handle (every platform family, an offline device, a re-onboarded name, an unmanaged device),
+// and alerts grouped in incidents, so a program can go from an alert to the devices it names.
+import { AlertSpec, IncidentSpec } from "./alertSpec";
 import { DeviceSpec } from "./deviceSpec";
 
 export const DEFAULT_DEVICES = {
@@ -103,3 +105,46 @@ export const DEFAULT_DEVICES = {
 
 /** The default fleet as a list, in a stable order. */
 export const DEFAULT_FLEET: readonly DeviceSpec[] = Object.values(DEFAULT_DEVICES);
+
+/** Alerts of the default fleet: one incident on the HR laptop, one on both finance laptops. */
+export const DEFAULT_ALERTS = {
+    /** The Qakbot loader on hr-lt-007: the one alert of incident 924601. */
+    hrQakbot: {
+        id: "da638700000000000001_1111111111",
+        machineId: DEFAULT_DEVICES.hrLaptop.id,
+        title: "Qakbot loader executed from an HR file share",
+        incidentId: 924601,
+        severity: "High",
+        category: "Malware",
+        description: "A Qakbot loader ran from \\\\hr-fs-01\\shared and contacted a known command-and-control address.",
+        createdAt: "-2h",
+    },
+    /** A Cobalt Strike beacon on fin-lt-042 (incident 924610). */
+    finBeacon: {
+        id: "da638700000000000002_2222222222",
+        machineId: DEFAULT_DEVICES.finLaptop.id,
+        title: "Cobalt Strike beacon",
+        incidentId: 924610,
+        severity: "High",
+        category: "CommandAndControl",
+        createdAt: "-3h",
+    },
+    /** The same beacon on fin-lt-043 (incident 924610). */
+    finBeacon2: {
+        id: "da638700000000000003_3333333333",
+        machineId: DEFAULT_DEVICES.finLaptop2.id,
+        title: "Cobalt Strike beacon",
+        incidentId: 924610,
+        severity: "Medium",
+        category: "CommandAndControl",
+        createdAt: "-170m",
+    },
+} as const satisfies Record<string, AlertSpec>;
+
+export const DEFAULT_ALERT_LIST: readonly AlertSpec[] = Object.values(DEFAULT_ALERTS);
+
+/** Incidents of the default fleet (their alerts are the alerts with their id). */
+export const DEFAULT_INCIDENTS: readonly IncidentSpec[] = [
+    { incidentId: 924601, incidentName: "Qakbot spreading through HR file shares", severity: "High" },
+    { incidentId: 924610, incidentName: "Cobalt Strike beacons on finance laptops", severity: "High" },
+];

@@ -31,6 +31,8 @@ export interface DeviceSpec {
     osVersion?: string;
     /** @default derived from the id, in 10.0.0.0/8 */
     lastIpAddress?: string;
+    /** The address the device last reached Defender from (a NAT egress: many devices share one). @default "203.0.113.10" */
+    lastExternalIpAddress?: string;
     /** @default "UNASSIGNED GROUP" */
     rbacGroupName?: string;
     /** @default "None" */
@@ -63,6 +65,7 @@ const KNOWN_KEYS = new Set([
     "firstSeen",
     "osVersion",
     "lastIpAddress",
+    "lastExternalIpAddress",
     "rbacGroupName",
     "riskScore",
     "exposureLevel",
@@ -99,7 +102,7 @@ export function validateDeviceSpec(input: unknown, where: string): Result<Device
     if (input.healthStatus !== undefined && !(HEALTH_STATUSES as readonly unknown[]).includes(input.healthStatus)) {
         errors.push(`${where}.healthStatus: must be one of ${HEALTH_STATUSES.join(", ")}`);
     }
-    for (const key of ["osVersion", "lastIpAddress", "rbacGroupName", "riskScore", "exposureLevel"] as const) {
+    for (const key of ["osVersion", "lastIpAddress", "lastExternalIpAddress", "rbacGroupName", "riskScore", "exposureLevel"] as const) {
         if (input[key] !== undefined && typeof input[key] !== "string") errors.push(`${where}.${key}: must be a string`);
     }
     return errors.length > 0 ? fail(errors) : ok(input as unknown as DeviceSpec);

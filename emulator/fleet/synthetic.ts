@@ -1,5 +1,6 @@
 // N generated devices for benchmarks: deterministic ids and names, all online and managed, so that
-// actions complete; platforms rotate so platform rules are exercised too.
+// actions complete; platforms rotate so platform rules are exercised too, and devices spread over 20
+// groups and 10 tagged waves, so selectors have something to choose from.
 import { machineIdFromSeed } from "../base/ids";
 import { DeviceSpec } from "./deviceSpec";
 
@@ -16,7 +17,8 @@ export function syntheticDevices(count: number): DeviceSpec[] {
             id: machineIdFromSeed(`synthetic:${i}`),
             computerDnsName: `syn-${n}.fleet.contoso.com`,
             osPlatform: PLATFORMS[i % PLATFORMS.length],
-            machineTags: ["Synthetic"],
+            machineTags: ["Synthetic", `Wave-${i % 10}`],
+            rbacGroupName: `Fleet-${String(i % 20).padStart(2, "0")}`,
         });
     }
     return devices;

@@ -3,7 +3,8 @@
 import { RateLimitedApi } from "../base/runtimeOptions";
 
 export type EntraRouteName = "instanceDiscovery" | "discovery" | "keys" | "token";
-export type DefenderRouteName = "isolate" | "unisolate" | "getMachine" | "listMachines" | "cancelAction" | "getAction" | "listActions";
+export type DefenderRouteName =
+    "isolate" | "unisolate" | "getMachine" | "listMachines" | "cancelAction" | "getAction" | "listActions" | "getAlert" | "getAlertMachine" | "getIncident";
 export type RouteName = EntraRouteName | DefenderRouteName;
 
 interface RouteBase {
@@ -22,13 +23,20 @@ export interface DefenderRoute extends RouteBase {
     family: "defender";
     /** The budget this call spends (see RateLimitOptions.perApi). */
     rateLimit: RateLimitedApi;
+    /** Which tokens it accepts: Defender for Endpoint's audience (`audience`), or Defender XDR's (`xdrAudience`). */
+    audience: "endpoint" | "xdr";
 }
 
 export type RouteDef = EntraRoute | DefenderRoute;
 
 const entra = (name: EntraRouteName, method: RouteBase["method"], path: string): EntraRoute => Object.freeze({ name, method, path, family: "entra" });
-const defender = (name: DefenderRouteName, method: RouteBase["method"], path: string, rateLimit: RateLimitedApi): DefenderRoute =>
-    Object.freeze({ name, method, path, family: "defender", rateLimit });
+const defender = (
+    name: DefenderRouteName,
+    method: RouteBase["method"],
+    path: string,
+    rateLimit: RateLimitedApi,
+    audience: "endpoint" | "xdr" = "endpoint",
+): DefenderRoute => Object.freeze({ name, method, path, family: "defender", rateLimit, audience });
 
 // Order matters: the literal `common/discovery/instance` precedes the tenant patterns.
 export const ROUTES: readonly RouteDef[] = Object.freeze([
@@ -43,6 +51,9 @@ export const ROUTES: readonly RouteDef[] = Object.freeze([
     defender("cancelAction", "POST", "/api/machineactions/:id/cancel", "cancel"),
     defender("getAction", "GET", "/api/machineactions/:id", "machineActionsRead"),
     defender("listActions", "GET", "/api/machineactions", "machineActionsRead"),
+    defender("getAlert", "GET", "/api/alerts/:id", "alertsRead"),
+    defender("getAlertMachine", "GET", "/api/alerts/:id/machine", "alertsRead"),
+    defender("getIncident", "GET", "/api/incidents/:id", "incidentsRead", "xdr"),
 ]);
 
 export const ROUTE_NAMES: readonly RouteName[] = ROUTES.map((d) => d.name);

@@ -1,4 +1,5 @@
 // Each catalogue route's handler: the one place a route name meets the code that answers it.
+import * as alerts from "../defender/alertHandlers";
 import * as defender from "../defender/apiHandlers";
 import * as entra from "../entra/entraEndpoints";
 import { DefenderRouteName, EntraRouteName } from "./catalogue";
@@ -18,4 +19,7 @@ export const DEFENDER_HANDLERS: Readonly<Record<DefenderRouteName, defender.ApiH
     getAction: defender.getAction,
     listActions: defender.listActions,
     cancelAction: defender.cancelAction,
+    getAlert: alerts.getAlert,
+    getAlertMachine: alerts.getAlertMachine,
+    getIncident: alerts.getIncident,
 };

@@ -4,7 +4,8 @@ import { DEFAULT_AUDIENCE, defaultConfig } from "../base/runtimeOptions";
 import { applyRuntimeOptions } from "../base/runtimeOptionsValidation";
 import { EmulatorControls, controlsOf } from "../control/inProcessControls";
 import { EmulatorCore } from "../core/emulatorCore";
-import { DEFAULT_FLEET } from "../fleet/defaultFleet";
+import { AlertSpec, IncidentSpec, validateAlerts } from "../fleet/alertSpec";
+import { DEFAULT_ALERT_LIST, DEFAULT_FLEET, DEFAULT_INCIDENTS } from "../fleet/defaultFleet";
 import { DeviceSpec } from "../fleet/deviceSpec";
 import { loadFleetFile } from "../fleet/loadFleetFile";
 import { syntheticDevices } from "../fleet/synthetic";
@@ -50,6 +51,16 @@ async function buildFleet(fleet: NonNullable<EmulatorOptions["fleet"]>): Promise
     return all;
 }
 
+/** The fleet's alerts and incidents: the default ones go with the default fleet only. */
+function buildAlerts(fleet: NonNullable<EmulatorOptions["fleet"]>, devices: readonly DeviceSpec[]): { alerts: AlertSpec[]; incidents: IncidentSpec[] } {
+    const defaultFleet = fleet.devices === undefined && fleet.file === undefined;
+    const alerts = fleet.alerts ?? (defaultFleet ? [...DEFAULT_ALERT_LIST] : []);
+    const incidents = fleet.incidents ?? (defaultFleet ? [...DEFAULT_INCIDENTS] : []);
+    const r = validateAlerts(alerts, incidents, new Set(devices.map((d) => d.id)), "options.fleet");
+    if (!r.ok) throw new EmulatorOptionsError(r.error);
+    return r.value;
+}
+
 /** The certificate to serve, or null for plain HTTP. */
 async function tlsMaterial(plan: TlsPlan): Promise<ServerTlsMaterial | null> {
     try {
@@ -68,10 +79,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const config = applyRuntimeOptions(defaultConfig(), options, "options");
     if (!config.ok) throw new EmulatorOptionsError(config.error);
     const devices = await buildFleet(start.value.fleet);
+    const { alerts, incidents } = buildAlerts(start.value.fleet, devices);
     const tls = await tlsMaterial(start.value.tls);
     const core = new EmulatorCore({
         config: config.value,
         devices,
+        alerts,
+        incidents,
         clock: new EmulatorClock(options.clock),
         requestLogLimit: start.value.requestLogLimit,
         onRequest: options.onRequest,

@@ -5,6 +5,7 @@ import { Result, fail, ok } from "../base/result";
 import { RuntimeOptions } from "../base/runtimeOptions";
 import { RUNTIME_KEYS, START_KEYS } from "../base/runtimeOptionsValidation";
 import type { RequestLogEntry } from "../core/requestLog";
+import { AlertSpec, IncidentSpec } from "../fleet/alertSpec";
 import { DeviceSpec, validateDeviceSpecs } from "../fleet/deviceSpec";
 import { MAX_GENERATED_DEVICES } from "../fleet/synthetic";
 import { DEFAULT_TLS_DIR } from "../http/tls";
@@ -27,6 +28,10 @@ export interface FleetOptions {
     file?: string;
     /** Number of synthetic devices appended (ids from sha1("synthetic:<n>"), names syn-00001.fleet.contoso.com). @default 0 */
     generate?: number;
+    /** Alerts, each on a device of the fleet. @default DEFAULT_ALERT_LIST with the default fleet, else none */
+    alerts?: AlertSpec[];
+    /** Incident names and statuses (an incident is every alert with its id). @default DEFAULT_INCIDENTS with the default fleet, else none */
+    incidents?: IncidentSpec[];
 }
 
 export interface EmulatorOptions extends RuntimeOptions {
@@ -93,10 +98,10 @@ function tlsPlan(options: EmulatorOptions, errors: string[]): TlsPlan {
 
 function checkFleet(fleet: unknown, errors: string[]): void {
     if (!isRecord(fleet)) {
-        errors.push("options.fleet: must be { devices?, file?, generate? }");
+        errors.push("options.fleet: must be { devices?, file?, generate?, alerts?, incidents? }");
         return;
     }
-    checkKeys(fleet, ["devices", "file", "generate"], "options.fleet", errors);
+    checkKeys(fleet, ["devices", "file", "generate", "alerts", "incidents"], "options.fleet", errors);
     if (fleet.devices !== undefined) {
         const r = validateDeviceSpecs(fleet.devices, "options.fleet.devices");
         if (!r.ok) errors.push(...r.error);

@@ -2,11 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"os/exec"
-	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 
@@ -29,7 +25,8 @@ func (h *languageHost) engine() string {
 	return h.engineAddress
 }
 
-// Handshake is how a recent engine hands over its address (older ones pass it as the last argument).
+// Handshake hands over the engine's address when the engine attaches to a host that is already
+// running (PULUMI_DEBUG_LANGUAGES); a host the engine starts gets it as its last argument.
 func (h *languageHost) Handshake(
 	_ context.Context, req *pulumirpc.LanguageHandshakeRequest,
 ) (*pulumirpc.LanguageHandshakeResponse, error) {
@@ -64,74 +61,6 @@ func (h *languageHost) GetRequiredPlugins(
 	return &pulumirpc.GetRequiredPluginsResponse{Plugins: resourcePlugins(req.GetInfo().GetProgramDirectory())}, nil
 }
 
-type packageJSON struct {
-	Name         string            `json:"name"`
-	Version      string            `json:"version"`
-	Dependencies map[string]string `json:"dependencies"`
-	Pulumi       struct {
-		Resource bool   `json:"resource"`
-		Name     string `json:"name"`
-		Version  string `json:"version"`
-	} `json:"pulumi"`
-}
-
-// resourcePlugins reads node_modules of dir and its parents (where node would find packages).
-func resourcePlugins(dir string) []*pulumirpc.PluginDependency {
-	var found []*pulumirpc.PluginDependency
-	seen := map[string]bool{}
-	for d := dir; d != ""; {
-		modules := filepath.Join(d, "node_modules")
-		entries, _ := os.ReadDir(modules)
-		for _, e := range entries {
-			names := []string{e.Name()}
-			if strings.HasPrefix(e.Name(), "@") {
-				names = nil
-				scoped, _ := os.ReadDir(filepath.Join(modules, e.Name()))
-				for _, s := range scoped {
-					names = append(names, filepath.Join(e.Name(), s.Name()))
-				}
-			}
-			for _, name := range names {
-				if seen[name] {
-					continue
-				}
-				seen[name] = true
-				pkg, ok := readPackageJSON(filepath.Join(modules, name, "package.json"))
-				if !ok || !pkg.Pulumi.Resource {
-					continue
-				}
-				pluginName := pkg.Pulumi.Name
-				if pluginName == "" {
-					pluginName = strings.TrimPrefix(strings.TrimPrefix(pkg.Name, "@pulumi/"), "@")
-				}
-				v := pkg.Pulumi.Version
-				if v == "" {
-					v = pkg.Version
-				}
-				if v != "" && !strings.HasPrefix(v, "v") {
-					v = "v" + v
-				}
-				found = append(found, &pulumirpc.PluginDependency{Name: pluginName, Kind: "resource", Version: v})
-			}
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			break
-		}
-		d = parent
-	}
-	return found
-}
-
-func readPackageJSON(path string) (packageJSON, bool) {
-	var pkg packageJSON
-	b, err := os.ReadFile(path)
-	if err != nil || json.Unmarshal(b, &pkg) != nil {
-		return pkg, false
-	}
-	return pkg, true
-}
-
 func (h *languageHost) About(context.Context, *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
 	nodeBin, err := exec.LookPath("node")
 	if err != nil {
@@ -148,25 +77,9 @@ func (h *languageHost) About(context.Context, *pulumirpc.AboutRequest) (*pulumir
 func (h *languageHost) GetProgramDependencies(
 	_ context.Context, req *pulumirpc.GetProgramDependenciesRequest,
 ) (*pulumirpc.GetProgramDependenciesResponse, error) {
-	dir := req.GetInfo().GetProgramDirectory()
-	pkg, ok := readPackageJSON(filepath.Join(dir, "package.json"))
-	if !ok {
-		return &pulumirpc.GetProgramDependenciesResponse{}, nil
-	}
-	names := make([]string, 0, len(pkg.Dependencies))
-	for name := range pkg.Dependencies {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	var deps []*pulumirpc.DependencyInfo
-	for _, name := range names {
-		v := pkg.Dependencies[name]
-		if installed, ok := readPackageJSON(filepath.Join(dir, "node_modules", name, "package.json")); ok {
-			v = installed.Version
-		}
-		deps = append(deps, &pulumirpc.DependencyInfo{Name: name, Version: v})
-	}
-	return &pulumirpc.GetProgramDependenciesResponse{Dependencies: deps}, nil
+	return &pulumirpc.GetProgramDependenciesResponse{
+		Dependencies: programDependencies(req.GetInfo().GetProgramDirectory()),
+	}, nil
 }
 
 func (h *languageHost) RuntimeOptionsPrompts(

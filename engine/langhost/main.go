@@ -14,6 +14,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
@@ -25,26 +26,24 @@ import (
 var version = "0.0.0-dev"
 
 func main() {
-	// The engine passes logging and tracing flags to every plugin; accept them so none is fatal.
-	flags := flag.NewFlagSet("pulumi-language-nodejs", flag.ContinueOnError)
-	tracing := flags.String("tracing", "", "Zipkin-compatible tracing endpoint")
-	flags.String("root", "", "project root (ignored: the engine sends it with every request)")
-	flags.Bool("typescript", true, "ignored: the Pulumi.yaml runtime option decides")
-	flags.Bool("logtostderr", false, "ignored")
-	flags.String("v", "", "ignored")
-	flags.Bool("logflow", false, "ignored")
-	if err := flags.Parse(os.Args[1:]); err != nil {
+	cl, err := parseCommandLine(os.Args[1:])
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "pulumi-language-nodejs: %v\n", err)
 		os.Exit(2)
 	}
 
-	engineAddress := ""
-	if args := flags.Args(); len(args) > 0 {
-		engineAddress = args[len(args)-1]
+	var engineGone chan bool
+	if cl.engineAddress != "" {
+		if engineGone, err = watchEngine(cl.engineAddress, engineCheckInterval); err != nil {
+			fmt.Fprintf(os.Stderr, "pulumi-language-nodejs: could not watch the engine at %s: %v\n", cl.engineAddress, err)
+			os.Exit(1)
+		}
 	}
 
-	host := &languageHost{engineAddress: engineAddress, tracing: *tracing}
+	host := &languageHost{engineAddress: cl.engineAddress, tracing: cl.tracing}
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		// Stops serving when the engine has gone away, so that a killed CLI leaves no host behind.
+		Cancel: engineGone,
 		Init: func(srv *grpc.Server) error {
 			pulumirpc.RegisterLanguageRuntimeServer(srv, host)
 			return nil
@@ -59,4 +58,33 @@ func main() {
 		fmt.Fprintf(os.Stderr, "pulumi-language-nodejs: stopped serving: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// commandLine is what the engine passes when it starts the host.
+type commandLine struct {
+	// engineAddress is the engine's gRPC address: the last positional argument (empty when none).
+	engineAddress string
+	// tracing is the Zipkin-compatible endpoint handed on to the SDK's run entry point.
+	tracing string
+}
+
+// parseCommandLine accepts the logging and tracing flags the engine passes to every plugin, so that
+// none of them is fatal, and takes the engine's address from the last positional argument.
+func parseCommandLine(args []string) (commandLine, error) {
+	flags := flag.NewFlagSet("pulumi-language-nodejs", flag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	tracing := flags.String("tracing", "", "Zipkin-compatible tracing endpoint")
+	flags.String("root", "", "project root (ignored: the engine sends it with every request)")
+	flags.Bool("typescript", true, "ignored: the Pulumi.yaml runtime option decides")
+	flags.Bool("logtostderr", false, "ignored")
+	flags.String("v", "", "ignored")
+	flags.Bool("logflow", false, "ignored")
+	if err := flags.Parse(args); err != nil {
+		return commandLine{}, err
+	}
+	cl := commandLine{tracing: *tracing}
+	if rest := flags.Args(); len(rest) > 0 {
+		cl.engineAddress = rest[len(rest)-1]
+	}
+	return cl, nil
 }

@@ -72,15 +72,7 @@ func (h *languageHost) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumir
 		return err
 	}
 
-	args := append([]string{}, opts.nodeargs...)
-	args = append(args, runPath)
-	if analyzer {
-		args = append(args, req.GetArgs()...)
-		args = append(args, info.GetProgramDirectory())
-	} else {
-		args = append(args, info.GetProgramDirectory())
-		args = append(args, req.GetArgs()...)
-	}
+	args, dir := pluginCommand(req, opts, runPath)
 	env := append(append([]string{}, req.GetEnv()...), opts.sdkEnv()...)
 
 	var proxy *sdk.PolicyProxy
@@ -99,11 +91,7 @@ func (h *languageHost) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumir
 	}
 
 	cmd := exec.CommandContext(ctx, nodeBin, args...)
-	cmd.Dir = req.GetPwd()
-	if analyzer {
-		// Policy packs have always run in their own folder.
-		cmd.Dir = info.GetProgramDirectory()
-	}
+	cmd.Dir = dir
 	if len(env) > 0 {
 		cmd.Env = env
 	} else {
@@ -130,6 +118,20 @@ func (h *languageHost) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumir
 	return closer.Close()
 }
 
+// pluginCommand is node's arguments and working folder for a plugin: a policy pack (kind "analyzer")
+// gets the engine's arguments first and its own folder last, and runs in that folder, as policy packs
+// always have; any other plugin gets its folder first, then the arguments, and runs in the engine's pwd.
+func pluginCommand(req *pulumirpc.RunPluginRequest, opts runtimeOptions, runPath string) (args []string, dir string) {
+	programDir := req.GetInfo().GetProgramDirectory()
+	args = append(append([]string{}, opts.nodeargs...), runPath)
+	if req.GetKind() == "analyzer" {
+		return append(append(args, req.GetArgs()...), programDir), programDir
+	}
+	return append(append(args, programDir), req.GetArgs()...), req.GetPwd()
+}
+
+// policyPackEnv hands the stack's identity and config to a policy pack, as the SDK's policy pack entry
+// point reads them; empty values are left out.
 func policyPackEnv(stack *pulumirpc.AnalyzerStackConfigureRequest) []string {
 	var env []string
 	add := func(k, v string) {

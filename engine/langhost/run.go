@@ -54,17 +54,23 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 	cmd.Stdout = struct{ io.Writer }{os.Stdout}
 	cmd.Stderr = struct{ io.Writer }{os.Stderr}
 
-	if err := cmd.Run(); err != nil {
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) {
-			if exitErr.ExitCode() == exitAfterUserMessage {
-				return &pulumirpc.RunResponse{Bail: true}, nil
-			}
-			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", exitErr.ExitCode())}, nil
-		}
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not run node: %v", err)}, nil
+	return runResponse(cmd.Run()), nil
+}
+
+// runResponse is what the engine is told of the program's end: nothing when it succeeded, Bail when
+// the SDK has already shown the error, else the exit code or why node did not run.
+func runResponse(err error) *pulumirpc.RunResponse {
+	if err == nil {
+		return &pulumirpc.RunResponse{}
 	}
-	return &pulumirpc.RunResponse{}, nil
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		if exitErr.ExitCode() == exitAfterUserMessage {
+			return &pulumirpc.RunResponse{Bail: true}
+		}
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", exitErr.ExitCode())}
+	}
+	return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not run node: %v", err)}
 }
 
 // runArguments are the flags of @pulumi/pulumi/cmd/run, then the entry point and the program's arguments.

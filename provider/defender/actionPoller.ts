@@ -12,7 +12,10 @@
  * An action missing from the batch answer (a listing can lag behind a fresh action) is read by id.
  * A failed poll is retried on the next tick; after `maxConsecutiveFailures` the waiters get the error.
  */
-import type { DefenderClient } from "./client";
+import { sharedWait, type SharedWaiter } from "../base/timers";
+import type { CallOptions, DefenderClient } from "./client";
+import { ENDPOINTS, requestOf } from "./endpoints";
+import { deadlineError } from "./errors";
 import type { MachineAction } from "./models";
 import { isBucketIdle } from "./pacing";
 
@@ -36,14 +39,14 @@ export interface ActionPollerOptions {
     readBudgetFree?: () => boolean;
 }
 
-interface Waiter {
-    resolve: (action: MachineAction) => void;
-    reject: (error: unknown) => void;
-}
+type Waiter = SharedWaiter<MachineAction>;
 
 export interface ActionPoller {
-    /** Resolves with the action as seen by the next poll that covers it. */
-    next(actionId: string): Promise<MachineAction>;
+    /**
+     * Resolves with the action as seen by the next poll that covers it. `signal` ends this wait (a
+     * DefenderApiError of kind `deadline`); the polls go on for the other waiters.
+     */
+    next(actionId: string, options?: CallOptions): Promise<MachineAction>;
     /** Ids currently waited on. */
     readonly waiting: number;
     /** Polls made, listing requests and single reads sent, and times a due poll gave way to a busy budget. */
@@ -55,76 +58,28 @@ export const DEFAULT_MAX_DEFER_MS = 60_000;
 export function createActionPoller(client: DefenderClient, options: ActionPollerOptions = {}): ActionPoller {
     const intervalMs = options.intervalMs ?? 5000;
     const batchSize = options.batchSize ?? 50;
-    const maxFailures = options.maxConsecutiveFailures ?? 5;
     const maxDeferMs = options.maxDeferMs ?? DEFAULT_MAX_DEFER_MS;
     const quietMs = Math.min(intervalMs, 1000);
     const host = apiHostOf(client);
-    const budgetFree = options.readBudgetFree ?? (() => isBucketIdle(host, "actions.read", quietMs));
+    const budgetFree = options.readBudgetFree ?? (() => isBucketIdle(host, ENDPOINTS.listActions.bucket, quietMs));
     // A deferred poll looks again soon, so it goes as soon as the budget has room.
     const recheckMs = Math.max(25, Math.min(250, intervalMs / 4));
-    const waiters = new Map<string, Waiter[]>();
-    const failures = new Map<string, number>();
+    const waits = createWaitList(options.maxConsecutiveFailures ?? 5);
     const stats = { polls: 0, listRequests: 0, singleReads: 0, deferrals: 0 };
     let timer: NodeJS.Timeout | undefined;
     let running = false; // one poll at a time: a slow (paced) poll must not overlap the next
     let dueSince: number | undefined; // when the deferred poll became due
 
-    const settle = (id: string, fn: (w: Waiter) => void) => {
-        const ws = waiters.get(id) ?? [];
-        waiters.delete(id);
-        failures.delete(id);
-        ws.forEach(fn);
-    };
-
-    const failed = (id: string, error: unknown) => {
-        const n = (failures.get(id) ?? 0) + 1;
-        if (n >= maxFailures) settle(id, (w) => w.reject(error));
-        else failures.set(id, n);
-    };
-
-    async function pollBatch(ids: string[]): Promise<void> {
-        let found: MachineAction[];
-        try {
-            stats.listRequests++;
-            found = await client.listActions({ ids });
-        } catch (e) {
-            ids.forEach((id) => failed(id, e));
-            return;
-        }
-        const byId = new Map(found.map((a) => [a.id.toLowerCase(), a]));
-        await Promise.all(
-            ids.map(async (id) => {
-                const hit = byId.get(id.toLowerCase());
-                if (hit) return settle(id, (w) => w.resolve(hit));
-                try {
-                    stats.singleReads++;
-                    const action = await client.getAction(id);
-                    settle(id, (w) => w.resolve(action));
-                } catch (e) {
-                    failed(id, e);
-                }
-            }),
-        );
-    }
-
-    function isBudgetFree(): boolean {
-        try {
-            return budgetFree();
-        } catch {
-            return true; // a broken probe must not stop polling
-        }
-    }
-
     async function tick(): Promise<void> {
         timer = undefined;
-        const ids = [...waiters.keys()];
+        const ids = waits.ids();
         if (ids.length === 0) {
             dueSince = undefined;
             return;
         }
         const now = Date.now();
         dueSince ??= now;
-        const idle = isBudgetFree();
+        const idle = isBudgetFree(budgetFree);
         if (!idle && now - dueSince < maxDeferMs) {
             stats.deferrals++;
             timer = setTimeout(() => void tick(), recheckMs);
@@ -137,7 +92,7 @@ export function createActionPoller(client: DefenderClient, options: ActionPoller
             stats.polls++;
             const batches: string[][] = [];
             for (let i = 0; i < ids.length; i += batchSize) batches.push(ids.slice(i, i + batchSize));
-            await Promise.all(batches.map(pollBatch));
+            await Promise.all(batches.map((batch) => pollBatch(client, batch, waits, stats)));
         } finally {
             running = false;
             schedule();
@@ -145,23 +100,91 @@ export function createActionPoller(client: DefenderClient, options: ActionPoller
     }
 
     function schedule(): void {
-        if (!running && timer === undefined && waiters.size > 0) timer = setTimeout(() => void tick(), intervalMs);
+        if (!running && timer === undefined && waits.size > 0) timer = setTimeout(() => void tick(), intervalMs);
     }
 
     return {
-        next(actionId: string): Promise<MachineAction> {
-            return new Promise((resolve, reject) => {
-                const ws = waiters.get(actionId) ?? [];
-                ws.push({ resolve, reject });
-                waiters.set(actionId, ws);
+        next(actionId: string, call: CallOptions = {}): Promise<MachineAction> {
+            const join = (waiter: Waiter) => {
+                waits.join(actionId, waiter);
                 schedule();
-            });
+            };
+            const stopped = () => deadlineError(requestOf(ENDPOINTS.getAction), "waiting for the action's next status poll");
+            return sharedWait(call.signal, join, (waiter) => waits.leave(actionId, waiter), stopped);
         },
         get waiting() {
-            return waiters.size;
+            return waits.size;
         },
         stats,
     };
+}
+
+/** The actions waited on, each with its callers, and how many polls in a row each has failed. */
+function createWaitList(maxFailures: number) {
+    const waiters = new Map<string, Waiter[]>();
+    const failures = new Map<string, number>();
+    const settle = (id: string, fn: (w: Waiter) => void) => {
+        const ws = waiters.get(id) ?? [];
+        waiters.delete(id);
+        failures.delete(id);
+        ws.forEach(fn);
+    };
+    return {
+        ids: () => [...waiters.keys()],
+        get size() {
+            return waiters.size;
+        },
+        join(id: string, waiter: Waiter) {
+            waiters.set(id, [...(waiters.get(id) ?? []), waiter]);
+        },
+        leave(id: string, waiter: Waiter) {
+            const left = (waiters.get(id) ?? []).filter((w) => w !== waiter);
+            if (left.length > 0) waiters.set(id, left);
+            else settle(id, () => undefined);
+        },
+        found(id: string, action: MachineAction) {
+            settle(id, (w) => w.resolve(action));
+        },
+        /** A failed poll; after `maxFailures` in a row the waiters get the error. */
+        failed(id: string, error: unknown) {
+            const n = (failures.get(id) ?? 0) + 1;
+            if (n >= maxFailures) settle(id, (w) => w.reject(error));
+            else failures.set(id, n);
+        },
+    };
+}
+
+/** One batch of ids: one listing, then a read by id of each action the listing lacks. */
+async function pollBatch(client: DefenderClient, ids: string[], waits: ReturnType<typeof createWaitList>, stats: ActionPoller["stats"]): Promise<void> {
+    let found: MachineAction[];
+    try {
+        stats.listRequests++;
+        found = await client.listActions({ ids });
+    } catch (e) {
+        ids.forEach((id) => waits.failed(id, e));
+        return;
+    }
+    const byId = new Map(found.map((a) => [a.id.toLowerCase(), a]));
+    await Promise.all(
+        ids.map(async (id) => {
+            const hit = byId.get(id.toLowerCase());
+            if (hit) return waits.found(id, hit);
+            try {
+                stats.singleReads++;
+                waits.found(id, await client.getAction(id));
+            } catch (e) {
+                waits.failed(id, e);
+            }
+        }),
+    );
+}
+
+function isBudgetFree(budgetFree: () => boolean): boolean {
+    try {
+        return budgetFree();
+    } catch {
+        return true; // a broken probe must not stop polling
+    }
 }
 
 function apiHostOf(client: DefenderClient): string | undefined {

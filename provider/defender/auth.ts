@@ -15,8 +15,11 @@
  */
 import { createHash } from "node:crypto";
 import { ClientSecretCredential, DefaultAzureCredential, type AccessToken, type TokenCredential } from "@azure/identity";
+import { describeValue } from "../base/text";
+import { abortable } from "../base/timers";
 import { defenderApiError } from "./errors";
 import { redact } from "./redaction";
+import { diagnoseSignIn, refusedToken, serviceErrorIn, signInText, timedOut, tokenUrl, type SignInFailure, type SignInTarget } from "./signIn";
 
 /** How the client gets its identity. */
 export type AuthMethod = "clientSecret" | "ambient";
@@ -49,10 +52,13 @@ export interface CredentialSettings extends CredentialOptions {
 }
 
 export interface TokenSource {
-    /** A bearer token, from cache while it has more than a short margin of life left. */
-    getToken(): Promise<string>;
+    /**
+     * A bearer token, from cache while it has more than a short margin of life left. `signal` ends the
+     * wait (rejecting with its reason); the token request, shared with other callers, goes on.
+     */
+    getToken(signal?: AbortSignal): Promise<string>;
     /** After the API refused `rejected` with 401: a token not served from the credential's cache (once per rejected token). */
-    refreshToken(rejected: string): Promise<string>;
+    refreshToken(rejected: string, signal?: AbortSignal): Promise<string>;
     /** `text` without the client secret or any token this source handed out. */
     redact(text: string): string;
     /** Which credential answers: for messages and tests. */
@@ -90,7 +96,7 @@ export function credentialProblems(opts: CredentialOptions): string[] {
         return problems;
     }
     if (opts.authMethod !== undefined && !(AUTH_METHODS as readonly unknown[]).includes(opts.authMethod)) {
-        problems.push(`authMethod must be one of ${AUTH_METHODS.join(", ")} (case-sensitive); got ${JSON.stringify(opts.authMethod)?.slice(0, 40)}`);
+        problems.push(`authMethod must be one of ${AUTH_METHODS.join(", ")} (case-sensitive); got ${describeValue(opts.authMethod, { max: 40 })}`);
         return problems;
     }
     const given = keys.filter((k) => opts[k] !== undefined);
@@ -122,6 +128,8 @@ export function identityOptions(settings: Pick<CredentialSettings, "authorityHos
 
 interface Entry {
     kind: TokenSource["credentialKind"];
+    /** Where a client-secret credential signs in: to say what failed. */
+    signsInAt?: Pick<SignInTarget, "authorityHost" | "tenantId">;
     credential?: TokenCredential;
     /** Builds a fresh instance (owned credentials only). */
     make?: () => TokenCredential;
@@ -154,20 +162,18 @@ export function tokenSourceFor(settings: CredentialSettings): TokenSource {
     }
     const entry = entryFor(settings);
     const scope = settings.scope;
+    const timeoutMs = settings.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
 
     const fetchToken = async (): Promise<string> => {
         let token: AccessToken | null;
         try {
             entry.credential ??= entry.make?.();
-            token = await withTimeout(
-                (signal) => (entry.credential as TokenCredential).getToken(scope, { abortSignal: signal }),
-                settings.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS,
-            );
+            token = await withTimeout((signal) => (entry.credential as TokenCredential).getToken(scope, { abortSignal: signal }), timeoutMs);
         } catch (e) {
-            throw tokenError(scope, e, entry);
+            throw await tokenError(scope, e, entry, timeoutMs);
         }
         if (!token || typeof token.token !== "string" || token.token === "") {
-            throw tokenError(scope, new Error("the credential returned no token"), entry);
+            throw await tokenError(scope, new Error("the credential returned no token"), entry, timeoutMs);
         }
         const now = Date.now();
         const margin = Math.min(REFRESH_MARGIN_MS, Math.max(0, (token.expiresOnTimestamp - now) / 2));
@@ -187,22 +193,23 @@ export function tokenSourceFor(settings: CredentialSettings): TokenSource {
 
     return {
         credentialKind: entry.kind,
-        getToken() {
+        getToken(signal?: AbortSignal) {
             const cached = entry.tokens.get(scope);
             if (cached && Date.now() < cached.freshUntil) return Promise.resolve(cached.token.token);
-            return entry.refreshing.get(scope) ?? once(entry.fetching, fetchToken);
+            return abortable(entry.refreshing.get(scope) ?? once(entry.fetching, fetchToken), signal);
         },
-        refreshToken(rejected: string) {
+        refreshToken(rejected: string, signal?: AbortSignal) {
             const running = entry.refreshing.get(scope);
-            if (running) return running;
+            if (running) return abortable(running, signal);
             const cached = entry.tokens.get(scope);
             // Another call already refreshed after the same 401.
             if (cached && cached.token.token !== rejected && Date.now() < cached.freshUntil) return Promise.resolve(cached.token.token);
-            return once(entry.refreshing, async () => {
+            const refresh = once(entry.refreshing, async () => {
                 entry.tokens.delete(scope);
                 if (entry.make) entry.credential = entry.make();
                 return fetchToken();
             });
+            return abortable(refresh, signal);
         },
         redact(text: string) {
             return redact(text, [...(entry.secret ? [entry.secret] : []), ...entry.handedOut]);
@@ -238,6 +245,7 @@ function entryFor(settings: CredentialSettings): Entry {
         } else if (tenantId !== undefined && clientId !== undefined && clientSecret !== undefined) {
             entry = fresh("ClientSecretCredential", {
                 secret: clientSecret,
+                signsInAt: { authorityHost: options.authorityHost, tenantId },
                 make: () => new ClientSecretCredential(tenantId, clientId, clientSecret, options),
             });
         } else {
@@ -254,6 +262,8 @@ function remember(entry: Entry, token: string): void {
 }
 
 const DEFAULT_TOKEN_TIMEOUT_MS = 30_000;
+/** How long the discovery may take when the sign-in itself timed out. */
+const TIMEOUT_PROBE_MS = 5_000;
 
 /** Bounds a token request: aborts it, and stops waiting even for a credential that ignores the signal. */
 async function withTimeout<T>(run: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
@@ -274,23 +284,35 @@ async function withTimeout<T>(run: (signal: AbortSignal) => Promise<T>, ms: numb
     }
 }
 
-function tokenError(scope: string, e: unknown, entry: Entry) {
+async function tokenError(scope: string, e: unknown, entry: Entry, timeoutMs: number) {
     const name = e instanceof Error ? e.name : "Error";
-    const message = e instanceof Error ? e.message : String(e);
     const secrets = [...(entry.secret ? [entry.secret] : []), ...entry.handedOut];
+    const message = redact(e instanceof Error ? e.message : String(e), secrets);
+    const fail = (detail: string, signIn?: SignInFailure) =>
+        defenderApiError({ kind: "token", method: "TOKEN", path: scope, outcomeUnknown: false, detail, ...(signIn ? { signIn } : {}) });
+    if (entry.signsInAt !== undefined && message !== "the credential returned no token") {
+        const signIn = await whySignInFailed({ ...entry.signsInAt, timeoutMs }, name, message);
+        const what = signIn.cause === "unknown" || signIn.step === "token" ? `${name}: ${message}` : signInText(signIn);
+        return fail(`${what} (${signIn.step === "discovery" ? "GET" : "POST"} ${signIn.url}); ${signIn.fix}`, signIn);
+    }
+    // Only the ambient credential can be missing.
     const unavailable = name === "CredentialUnavailableError" || name === "AggregateAuthenticationError";
-    // Only the ambient credential can be missing; a client secret credential that is "unavailable"
-    // could not reach or trust its login host.
-    const hint = !unavailable
-        ? ""
-        : entry.kind === "DefaultAzureCredential"
-          ? " (authMethod is ambient, and no ambient Azure identity answered: provide workload identity, AZURE_* environment variables, a managed identity or an Azure CLI login, or set tenantId, clientId and clientSecret instead)"
-          : " (the login host could not be used: check that authorityHost answers its OpenID discovery and that its TLS certificate is trusted)";
-    return defenderApiError({
-        kind: "token",
-        method: "TOKEN",
-        path: scope,
-        outcomeUnknown: false,
-        detail: `${name}: ${redact(message, secrets)}${hint}`,
-    });
+    const hint =
+        unavailable && entry.kind === "DefaultAzureCredential"
+            ? " (authMethod is ambient, and no ambient Azure identity answered: provide workload identity, AZURE_* environment variables, a managed identity or an Azure CLI login, or set tenantId, clientId and clientSecret instead)"
+            : "";
+    return fail(`${name}: ${message}${hint}`);
+}
+
+/**
+ * A client-secret sign-in's failure: the service's own code when it gave one, else what the login
+ * host's discovery says. A timeout is diagnosed too (briefly): @azure/identity retries a refused
+ * connection or a 5xx until the bound runs out, so the cause is often a quick answer.
+ */
+async function whySignInFailed(target: SignInTarget, name: string, message: string): Promise<SignInFailure> {
+    const service = serviceErrorIn(message);
+    if (service !== undefined) return refusedToken(target, service);
+    if (name !== "TokenTimeout") return diagnoseSignIn(target);
+    const probed = await diagnoseSignIn({ ...target, timeoutMs: Math.min(target.timeoutMs, TIMEOUT_PROBE_MS) });
+    return probed.cause === "timeout" || probed.cause === "unknown" ? { ...timedOut(target), url: tokenUrl(target) } : probed;
 }

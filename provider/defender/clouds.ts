@@ -3,6 +3,7 @@
  * so every endpoint can be overridden; overrides are checked here so a typo never sends a token to
  * the wrong place.
  */
+import { describeValue, quote } from "../base/text";
 
 export type Cloud = "Commercial" | "GCC" | "GCCHigh" | "DoD";
 
@@ -15,6 +16,8 @@ export interface CloudEndpoints {
     authorityHost: string;
     /** Token scope (audience + `/.default`). */
     scope: string;
+    /** Token scope of Defender XDR's own APIs (incidents), served on the same host with another audience. */
+    xdrScope: string;
 }
 
 const GOV_API = "https://api-gov.securitycenter.microsoft.us";
@@ -25,21 +28,25 @@ export const CLOUD_ENDPOINTS: Readonly<Record<Cloud, Readonly<CloudEndpoints>>> 
         apiBaseUrl: "https://api.security.microsoft.com",
         authorityHost: "https://login.microsoftonline.com",
         scope: "https://api.securitycenter.microsoft.com/.default",
+        xdrScope: "https://api.security.microsoft.com/.default",
     },
     GCC: {
         apiBaseUrl: GCC_API,
         authorityHost: "https://login.microsoftonline.com",
         scope: `${GCC_API}/.default`,
+        xdrScope: "https://api-gcc.security.microsoft.us/.default",
     },
     GCCHigh: {
         apiBaseUrl: GOV_API,
         authorityHost: "https://login.microsoftonline.us",
         scope: `${GOV_API}/.default`,
+        xdrScope: "https://api-gov.security.microsoft.us/.default",
     },
     DoD: {
         apiBaseUrl: GOV_API,
         authorityHost: "https://login.microsoftonline.us",
         scope: `${GOV_API}/.default`,
+        xdrScope: "https://api-gov.security.microsoft.us/.default",
     },
 };
 
@@ -48,10 +55,12 @@ export interface EndpointOptions {
     cloud?: Cloud;
     /** Overrides the cloud's API base URL (https; plain http only on a loopback host). */
     apiBaseUrl?: string;
-    /** Overrides the cloud's login host (https; plain http only on a loopback host). */
+    /** Overrides the cloud's login host (https, even on a loopback host: @azure/identity signs in over https alone). */
     authorityHost?: string;
     /** Overrides the cloud's token scope; must end with `/.default`. */
     scope?: string;
+    /** Overrides the cloud's Defender XDR token scope (the incidents API); must end with `/.default`. */
+    xdrScope?: string;
 }
 
 export interface ResolvedEndpoints extends CloudEndpoints {
@@ -65,7 +74,7 @@ export function endpointProblems(opts: EndpointOptions): string[] {
     const problems: string[] = [];
     const cloud = opts.cloud ?? "Commercial";
     if (!CLOUDS.includes(cloud)) {
-        problems.push(`cloud must be one of ${CLOUDS.join(", ")}; got ${JSON.stringify(cloud)}`);
+        problems.push(`cloud must be one of ${CLOUDS.join(", ")}; got ${describeValue(cloud)}`);
     }
     for (const field of ["apiBaseUrl", "authorityHost"] as const) {
         const value = opts[field];
@@ -73,8 +82,9 @@ export function endpointProblems(opts: EndpointOptions): string[] {
         const checked = checkBaseUrl(value, field);
         if (typeof checked !== "string") problems.push(checked.problem);
     }
-    if (opts.scope !== undefined) {
-        const scopeProblem = checkScope(opts.scope);
+    for (const field of ["scope", "xdrScope"] as const) {
+        if (opts[field] === undefined) continue;
+        const scopeProblem = checkScope(opts[field], field);
         if (scopeProblem) problems.push(scopeProblem);
     }
     return problems;
@@ -93,6 +103,7 @@ export function resolveEndpoints(opts: EndpointOptions = {}): ResolvedEndpoints 
         apiBaseUrl,
         authorityHost,
         scope: opts.scope ?? defaults.scope,
+        xdrScope: opts.xdrScope ?? defaults.xdrScope,
         customAuthorityHost: authorityHost !== defaults.authorityHost,
     };
 }
@@ -117,6 +128,12 @@ function checkBaseUrl(value: unknown, field: string): string | { problem: string
     if (url.protocol !== "https:" && url.protocol !== "http:") {
         return { problem: `${field} must use https; got ${describe(value)}` };
     }
+    if (url.protocol === "http:" && field === "authorityHost") {
+        // @azure/identity refuses a plain http login host at sign-in, after the operation started.
+        return {
+            problem: `${field} must use https (plain http is allowed only on a loopback host, and only for apiBaseUrl: @azure/identity signs in over https alone); got ${describe(value)}: serve the login host over TLS (the emulator does) and trust its certificate authority with NODE_EXTRA_CA_CERTS`,
+        };
+    }
     if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
         return { problem: `${field} must use https (plain http is allowed only on a loopback host: localhost, 127.0.0.0/8 or [::1]); got ${describe(value)}` };
     }
@@ -129,17 +146,16 @@ function checkBaseUrl(value: unknown, field: string): string | { problem: string
     return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
-function checkScope(value: unknown): string | undefined {
+function checkScope(value: unknown, field: "scope" | "xdrScope"): string | undefined {
     if (typeof value !== "string" || !/^\S+\/\.default$/.test(value)) {
-        return `scope must be a token scope ending with "/.default", such as https://api.securitycenter.microsoft.com/.default; got ${describe(value)}`;
+        const example = field === "scope" ? "https://api.securitycenter.microsoft.com/.default" : "https://api.security.microsoft.com/.default";
+        return `${field} must be a token scope ending with "/.default", such as ${example}; got ${describe(value)}`;
     }
     return undefined;
 }
 
+/** A URL as given, quoted, without its user-info part: never echo a password in a URL. */
 function describe(value: unknown): string {
-    if (typeof value === "string") {
-        const shown = value.replace(/\/\/[^/?#@]*@/, "//[redacted]@"); // never echo a password in a URL
-        return JSON.stringify(shown.length > 200 ? `${shown.slice(0, 200)}...` : shown);
-    }
+    if (typeof value === "string") return quote(value.replace(/\/\/[^/?#@]*@/, "//[redacted]@"), 200);
     return value === null ? "null" : typeof value;
 }

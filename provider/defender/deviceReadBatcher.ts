@@ -12,9 +12,12 @@
  * A device is absent only when its own read answered 404: `listMachines` reads by itself every device a
  * listing's answer lacks (a short or lagging page is not a deletion).
  */
-import type { DefenderClient } from "./client";
-import { invalidInputError } from "./errors";
-import { assertMachineId, describeValue } from "./ids";
+import { wholeNumberProblem } from "../base/ranges";
+import { sharedWait, type SharedWaiter } from "../base/timers";
+import type { CallOptions, DefenderClient } from "./client";
+import { ENDPOINTS, requestOf } from "./endpoints";
+import { deadlineError, invalidInputError } from "./errors";
+import { assertMachineId } from "./ids";
 import type { Machine, MachineAction } from "./models";
 
 export interface DeviceReadBatcherOptions {
@@ -37,8 +40,12 @@ export interface DeviceSnapshot {
 }
 
 export interface DeviceReadBatcher {
-    /** Resolves with the device as read by the next batch; rejects when that batch fails. */
-    read(machineId: string): Promise<DeviceSnapshot>;
+    /**
+     * Resolves with the device as read by the next batch; rejects when that batch fails. `signal` ends
+     * this wait (a DefenderApiError of kind `deadline`): a device no read waits for any more leaves a
+     * batch not sent yet, and a batch already sent goes on for the other reads.
+     */
+    read(machineId: string, options?: CallOptions): Promise<DeviceSnapshot>;
     /** Batches sent and device reads they answered. */
     readonly stats: { batches: number; devices: number };
 }
@@ -48,10 +55,7 @@ export const DEFAULT_MAX_GATHER_MS = 500;
 export const DEFAULT_READ_BATCH_SIZE = 50;
 const MAX_GATHER_MS = 60_000;
 
-interface Waiter {
-    resolve: (snapshot: DeviceSnapshot) => void;
-    reject: (error: unknown) => void;
-}
+type Waiter = SharedWaiter<DeviceSnapshot>;
 
 export function createDeviceReadBatcher(client: DefenderClient, options: DeviceReadBatcherOptions = {}): DeviceReadBatcher {
     const gatherMs = checkWhole(options.gatherMs, "gatherMs", DEFAULT_GATHER_MS, 0, MAX_GATHER_MS);
@@ -94,20 +98,28 @@ export function createDeviceReadBatcher(client: DefenderClient, options: DeviceR
     }
 
     return {
-        read(machineId: string): Promise<DeviceSnapshot> {
+        read(machineId: string, options: CallOptions = {}): Promise<DeviceSnapshot> {
             let id: string;
             try {
-                id = assertMachineId(machineId, "machineId", { method: "GET", path: "/api/machines" }).toLowerCase();
+                id = assertMachineId(machineId, "machineId", requestOf(ENDPOINTS.listMachines)).toLowerCase();
             } catch (e) {
                 return Promise.reject(e);
             }
-            return new Promise((resolve, reject) => {
-                gathering.set(id, [...(gathering.get(id) ?? []), { resolve, reject }]);
+            const join = (waiter: Waiter) => {
+                gathering.set(id, [...(gathering.get(id) ?? []), waiter]);
                 if (gathering.size >= batchSize) return flush();
                 if (timer !== undefined) clearTimeout(timer);
                 timer = setTimeout(flush, gatherMs);
                 deadline ??= setTimeout(flush, maxGatherMs);
-            });
+            };
+            const batch = gathering;
+            const leave = (waiter: Waiter) => {
+                const left = (batch.get(id) ?? []).filter((w) => w !== waiter);
+                // A device no read waits for any more leaves a batch not sent yet.
+                if (batch === gathering && left.length === 0) batch.delete(id);
+                else if (batch.has(id)) batch.set(id, left);
+            };
+            return sharedWait(options.signal, join, leave, () => deadlineError(requestOf(ENDPOINTS.listMachines), "waiting for the device's batched read"));
         },
         stats,
     };
@@ -127,8 +139,7 @@ export function deviceReadBatcherFor(client: DefenderClient): DeviceReadBatcher 
 
 function checkWhole(value: unknown, field: string, fallback: number, min: number, max: number): number {
     if (value === undefined) return fallback;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-        throw invalidInputError(`${field} must be a whole number from ${min} to ${max}; got ${describeValue(value)}`);
-    }
-    return value;
+    const problem = wholeNumberProblem(value, field, { min, max });
+    if (problem !== undefined) throw invalidInputError(problem);
+    return value as number;
 }

@@ -1,20 +1,27 @@
 /**
- * The one error type of the Defender layer. It is a plain `Error` with data fields attached, made by
- * a factory: code that Pulumi serializes rewrites classes, and an `Error` subclass loses its message
- * there. Nothing secret is ever stored on it: no request config, no headers, no `cause`.
+ * The one error type of the Defender layer: an Error subclass whose fields are data. (No code of this
+ * package is serialized into Pulumi state any more, where classes were rewritten: the provider text is
+ * a loader that requires the package.) Nothing secret is ever stored on it: no request config, no
+ * headers, no `cause`. `isDefenderApiError` recognizes it by its fields too, so an error from another
+ * copy of the package counts.
  */
+import { oneLine } from "../base/text";
 import { redact } from "./redaction";
+import type { SignInFailure } from "./signIn";
 
 /**
  * - `http`: the API answered with an error status.
  * - `rateLimited`: 429s outlasted the retry options (see `retryAfterSeconds`).
  * - `network` / `timeout`: no answer; for a POST `outcomeUnknown` is true.
+ * - `deadline`: the caller's signal aborted the call while it waited (`reason` says for what); for a POST
+ *   `outcomeUnknown` is true only when it was on the wire.
  * - `token`: no token could be obtained.
  * - `invalidInput`: refused before anything was sent (bad machine id, bad filter...).
  * - `invalidResponse`: the API answered 2xx with a body that is not what it documents.
  * - `invalidOptions`: the client options are unusable (see `problems`).
  */
-export type DefenderApiErrorKind = "http" | "rateLimited" | "network" | "timeout" | "token" | "invalidInput" | "invalidResponse" | "invalidOptions";
+export type DefenderApiErrorKind =
+    "http" | "rateLimited" | "network" | "timeout" | "deadline" | "token" | "invalidInput" | "invalidResponse" | "invalidOptions";
 
 export interface DefenderApiErrorFields {
     kind: DefenderApiErrorKind;
@@ -33,32 +40,64 @@ export interface DefenderApiErrorFields {
     outcomeUnknown: boolean;
     /** The wait the API asked for on a 429. */
     retryAfterSeconds?: number;
-    /** Network error code or "timeout after N ms" when there was no answer. */
+    /** Network error code or "timeout after N ms" when there was no answer; for `deadline`, what the call was waiting for. */
     reason?: string;
     /** What went wrong beyond the status, and what to do. */
     detail?: string;
     /** For `invalidOptions`: every problem, each naming the field and the fix. */
     problems?: string[];
+    /**
+     * For `token` with a client secret: the sign-in step that failed (discovery or the token request),
+     * the URL tried, the cause and its code (ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN, AADSTS90002), the
+     * one fix, and the settings it points at.
+     */
+    signIn?: SignInFailure;
 }
 
-export type DefenderApiError = Error & Readonly<DefenderApiErrorFields> & { readonly name: "DefenderApiError" };
-
+/** A text field's bound: 2,000 characters and the "…" marking a cut. */
+const MAX_TEXT_CHARS = 2001;
 const TEXT_FIELDS = ["defenderMessage", "correlationId", "reason", "detail", "code"] as const;
 
-/** Builds the error; string fields are scrubbed of anything token-shaped. Undefined fields are left out. */
+export class DefenderApiError extends Error {
+    declare readonly name: "DefenderApiError";
+    declare readonly kind: DefenderApiErrorKind;
+    declare readonly method: string;
+    declare readonly path: string;
+    declare readonly status?: number;
+    declare readonly code?: string;
+    declare readonly defenderMessage?: string;
+    declare readonly correlationId?: string;
+    declare readonly outcomeUnknown: boolean;
+    declare readonly retryAfterSeconds?: number;
+    declare readonly reason?: string;
+    declare readonly detail?: string;
+    declare readonly problems?: string[];
+    declare readonly signIn?: SignInFailure;
+
+    /** String fields are scrubbed of anything token-shaped and kept to one line; undefined fields are left out. */
+    constructor(fields: DefenderApiErrorFields) {
+        const clean = scrubbed(fields);
+        super(formatDefenderApiErrorMessage(clean));
+        Object.assign(this, { name: "DefenderApiError" }, Object.fromEntries(Object.entries(clean).filter(([, v]) => v !== undefined)));
+    }
+}
+
+/** Builds the error (the factory the layer uses). */
 export function defenderApiError(fields: DefenderApiErrorFields): DefenderApiError {
+    return new DefenderApiError(fields);
+}
+
+function scrubbed(fields: DefenderApiErrorFields): DefenderApiErrorFields {
     const clean: DefenderApiErrorFields = { ...fields };
     for (const key of TEXT_FIELDS) {
         const v = clean[key];
-        if (typeof v === "string") clean[key] = oneLine(redact(v));
+        if (typeof v === "string") clean[key] = oneLine(redact(v), MAX_TEXT_CHARS);
     }
     if (clean.problems) clean.problems = clean.problems.map((p) => redact(p));
-    const error = new Error(formatDefenderApiErrorMessage(clean)) as Error & Record<string, unknown>;
-    error.name = "DefenderApiError";
-    for (const [key, value] of Object.entries(clean)) {
-        if (value !== undefined) error[key] = value;
+    if (clean.signIn?.serviceMessage !== undefined) {
+        clean.signIn = { ...clean.signIn, serviceMessage: oneLine(redact(clean.signIn.serviceMessage), MAX_TEXT_CHARS) };
     }
-    return error as unknown as DefenderApiError;
+    return clean;
 }
 
 export function isDefenderApiError(e: unknown): e is DefenderApiError {
@@ -82,6 +121,8 @@ export function formatDefenderApiErrorMessage(f: DefenderApiErrorFields): string
             return `${request} refused before sending: ${f.detail ?? "invalid input"}`;
         case "token":
             return `Defender API token request for ${f.path} failed: ${f.detail ?? "no token"}`;
+        case "deadline":
+            return `${request} stopped at the deadline while ${f.reason ?? "waiting"}${detail}${unknown}`;
         case "network":
         case "timeout":
             return `${request} failed: no response (${f.reason ?? f.kind})${detail}${unknown}`;
@@ -94,13 +135,15 @@ export function formatDefenderApiErrorMessage(f: DefenderApiErrorFields): string
     }
 }
 
+/**
+ * The caller's signal aborted while a call waited for something other than an answer on the wire
+ * (`reason`: "waiting for …"); so nothing it sent can have been performed since.
+ */
+export function deadlineError(request: { method: string; path: string }, reason: string, detail?: string): DefenderApiError {
+    return defenderApiError({ kind: "deadline", method: request.method, path: request.path, outcomeUnknown: false, reason, detail });
+}
+
 /** An input refused before any request; `detail` names the field and the fix. */
 export function invalidInputError(detail: string, request: { method?: string; path?: string } = {}): DefenderApiError {
     return defenderApiError({ kind: "invalidInput", method: request.method ?? "", path: request.path ?? "", outcomeUnknown: false, detail });
-}
-
-function oneLine(text: string): string {
-    // eslint-disable-next-line no-control-regex
-    const flat = text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
-    return flat.length > 2000 ? `${flat.slice(0, 2000)}…` : flat;
 }

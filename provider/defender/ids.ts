@@ -2,9 +2,14 @@
  * Identifiers that end up in URLs: checked before any path is built, so nothing a user typed can
  * change which resource a request touches (`../x`, `%2e%2e`, look-alike digits...).
  */
+import { describeValue } from "../base/text";
 import { invalidInputError } from "./errors";
 
 const MACHINE_ID = /^[0-9a-fA-F]{40}$/;
+/** Defender alert ids: `da638…_-1234567890`, or GUID-like ids of other products' alerts. */
+const ALERT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+/** Defender XDR incident ids are whole numbers. */
+const INCIDENT_ID = /^[1-9]\d{0,11}$/;
 const ACTION_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const DNS_NAME_MAX = 255;
 const DNS_LABEL_MAX = 63;
@@ -24,6 +29,25 @@ export function isMachineId(value: unknown): value is string {
 /** A MachineAction id: a GUID. */
 export function isActionId(value: unknown): value is string {
     return typeof value === "string" && ACTION_ID.test(value);
+}
+
+export function isAlertId(value: unknown): value is string {
+    return typeof value === "string" && ALERT_ID.test(value);
+}
+
+export function alertIdProblem(value: unknown, field = "alertId"): string | undefined {
+    if (isAlertId(value)) return undefined;
+    return `${field} must be a Defender alert id such as da638512345678901234_1234567890 (letters, digits, "_" and "-", as in the alert page's URL); got ${describeValue(value)}`;
+}
+
+/** A Defender XDR incident id: a whole number, as text (`924521`). */
+export function isXdrIncidentId(value: unknown): value is string {
+    return typeof value === "string" && INCIDENT_ID.test(value);
+}
+
+export function xdrIncidentIdProblem(value: unknown, field = "incidentId"): string | undefined {
+    if (isXdrIncidentId(value)) return undefined;
+    return `${field} must be a Defender incident id: a whole number such as 924521, as in the incident page's URL; got ${describeValue(value)}`;
 }
 
 export function machineIdProblem(value: unknown, field = "machineId"): string | undefined {
@@ -79,12 +103,4 @@ export function encodePathSegment(segment: string): string {
         throw invalidInputError(`a URL path segment must not be empty, "." or ".."; got ${describeValue(segment)}`);
     }
     return encodeURIComponent(segment);
-}
-
-/** A value quoted for a message: JSON, non-printable and non-ASCII characters escaped, long values cut. */
-export function describeValue(value: unknown): string {
-    if (typeof value === "number" || typeof value === "boolean") return String(value);
-    if (typeof value !== "string") return value === null ? "null" : value === undefined ? "nothing" : `a ${typeof value}`;
-    const cut = value.length > 80 ? `${value.slice(0, 80)}...` : value;
-    return JSON.stringify(cut).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

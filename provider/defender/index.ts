@@ -2,8 +2,29 @@
  * The Defender for Endpoint API client: endpoints, credentials, the request funnel (pacing, retry,
  * error mapping), typed models and the isolation-state rule. Knows nothing of Pulumi.
  */
-export { createDefenderClient, type DefenderClient, type IsolateRequest, type ListActionsFilter, type ListingOptions, type ListMachinesFilter } from "./client";
+export { MAX_COMMENT_LENGTH } from "./callInputs";
+export {
+    createDefenderClient,
+    type CallOptions,
+    type DefenderClient,
+    type IsolateRequest,
+    type ListActionsFilter,
+    type ListingOptions,
+    type ListMachinesFilter,
+} from "./client";
 export type { ListingPage } from "./paging";
+export {
+    ENDPOINTS,
+    ENDPOINT_LIST,
+    endpointPath,
+    entityAnswer,
+    requestOf,
+    type Endpoint,
+    type EndpointName,
+    type EntityAnswer,
+    type PageAnswer,
+} from "./endpoints";
+export type { FleetFilter, FleetListing, FleetReads } from "./fleetReads";
 export { renameOptionFields, validateClientOptions, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT_MS, type DefenderClientOptions } from "./options";
 export {
     CLOUDS,
@@ -45,16 +66,30 @@ export {
     type PacingWaitEvent,
     type RateLimit,
 } from "./pacing";
+export { DOCUMENTED_BUCKET_LIMITS } from "./pacing";
 export { DEFAULT_RETRY_OPTIONS, backoffDelayMs, parseRetryAfterSeconds, resolveRetryOptions, retryOptionProblems, type RetryOptions } from "./retry";
+export { discoveryUrl, tokenUrl, type SignInCause, type SignInFailure } from "./signIn";
 export {
     defenderApiError,
     formatDefenderApiErrorMessage,
     invalidInputError,
     isDefenderApiError,
-    type DefenderApiError,
+    DefenderApiError,
     type DefenderApiErrorFields,
     type DefenderApiErrorKind,
 } from "./errors";
+export {
+    decide,
+    maxAttempts,
+    FIRST_ATTEMPT,
+    NOT_SENT_CODES,
+    type Answer,
+    type AttemptState,
+    type Decision,
+    type DecisionInput,
+    type ErrorBodyFields,
+    type FailureFields,
+} from "./decision";
 export {
     createTransport,
     requestsInFlight,
@@ -71,10 +106,15 @@ export {
     ISOLATION_TYPES,
     isActionStatus,
     isIsolationType,
+    parseAlert,
     parseMachine,
     parseMachineAction,
     parsePage,
+    parseXdrIncident,
     type ActionStatus,
+    type Alert,
+    type IncidentDevice,
+    type XdrIncident,
     type IsolationActionType,
     type IsolationType,
     type Machine,
@@ -93,11 +133,14 @@ export {
 } from "./deviceReadBatcher";
 export { compareActions, compareFinished, compareTimestamps, isolationState, type IsolationState } from "./isolationState";
 export {
+    alertIdProblem,
+    isAlertId,
+    isXdrIncidentId,
+    xdrIncidentIdProblem,
     actionIdProblem,
     assertActionId,
     assertDnsName,
     assertMachineId,
-    describeValue,
     dnsNameProblem,
     encodePathSegment,
     isActionId,
@@ -105,6 +148,6 @@ export {
     machineIdProblem,
     type RequestContext,
 } from "./ids";
-export { buildQuery, encodeQueryValue, odataEq, odataIn, odataString } from "./odata";
+export { buildQuery, encodeQueryValue, odataAnyEq, odataEq, odataIn, odataStartsWith, odataString } from "./odata";
 export { redact } from "./redaction";
 export { userAgent, PACKAGE_NAME } from "./userAgent";

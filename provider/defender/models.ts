@@ -3,6 +3,7 @@
  * optional ones left out (never `undefined`), nullable ones `null`. A body missing a field the
  * provider relies on is refused with the field's name.
  */
+import { describeValue } from "../base/text";
 import { isActionId, isMachineId } from "./ids";
 
 export type ActionStatus = "Pending" | "InProgress" | "Succeeded" | "Failed" | "TimeOut" | "Cancelled";
@@ -47,6 +48,40 @@ export interface Machine {
     healthStatus: string | null;
     lastSeen: string | null;
     machineTags: string[];
+    /** The device group. */
+    rbacGroupName: string | null;
+    lastIpAddress: string | null;
+    /** The address the device reached Defender from (often a NAT egress many devices share). */
+    lastExternalIpAddress: string | null;
+    /** "Onboarded" for devices Defender manages; others (discovered devices) take only UnManagedDevice. */
+    onboardingStatus: string | null;
+}
+
+/** A Defender for Endpoint alert (`GET /api/alerts/{id}`): it names one device. */
+export interface Alert {
+    id: string;
+    /** The Defender XDR incident it belongs to. */
+    incidentId: number | null;
+    title: string | null;
+    /** The device, 40 hex; null for an alert that names none. */
+    machineId: string | null;
+    computerDnsName: string | null;
+    severity: string | null;
+    status: string | null;
+}
+
+/** A device an incident's alert names. Devices of other products may have no Defender for Endpoint id. */
+export interface IncidentDevice {
+    machineId: string | null;
+    computerDnsName: string | null;
+}
+
+/** A Defender XDR incident (`GET /api/incidents/{id}`): its alerts and the devices they name. */
+export interface XdrIncident {
+    incidentId: number;
+    incidentName: string | null;
+    status: string | null;
+    alerts: Array<{ alertId: string; title: string | null; devices: IncidentDevice[] }>;
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; problem: string };
@@ -111,8 +146,58 @@ export function parseMachine(body: unknown): ParseResult<Machine> {
             healthStatus: nullableString(body.healthStatus),
             lastSeen: nullableString(body.lastSeen),
             machineTags: Array.isArray(body.machineTags) ? body.machineTags.filter((t): t is string => typeof t === "string") : [],
+            rbacGroupName: nullableString(body.rbacGroupName),
+            lastIpAddress: nullableString(body.lastIpAddress),
+            lastExternalIpAddress: nullableString(body.lastExternalIpAddress),
+            onboardingStatus: nullableString(body.onboardingStatus),
         },
     };
+}
+
+export function parseAlert(body: unknown): ParseResult<Alert> {
+    if (!isRecord(body)) return fail(`an Alert must be a JSON object; got ${kindOf(body)}`);
+    const problem = required(body, "id", isNonEmptyString, "a non-empty string");
+    if (problem) return fail(`Alert ${problem}`);
+    if (body.machineId !== null && body.machineId !== undefined && !isMachineId(body.machineId)) {
+        return fail(`Alert field "machineId" must be 40 hexadecimal characters or null; got ${JSON.stringify(body.machineId)?.slice(0, 80)}`);
+    }
+    return {
+        ok: true,
+        value: {
+            id: body.id as string,
+            incidentId: wholeNumber(body.incidentId),
+            title: nullableString(body.title),
+            machineId: typeof body.machineId === "string" ? body.machineId : null,
+            computerDnsName: nullableString(body.computerDnsName),
+            severity: nullableString(body.severity),
+            status: nullableString(body.status),
+        },
+    };
+}
+
+/** The XDR shape: `alerts[].devices[]` name a device by `mdatpDeviceId` (the table of the docs says `deviceId`: both are read). */
+export function parseXdrIncident(body: unknown): ParseResult<XdrIncident> {
+    if (!isRecord(body)) return fail(`an Incident must be a JSON object; got ${kindOf(body)}`);
+    const incidentId = wholeNumber(body.incidentId);
+    if (incidentId === null) return fail(`Incident field "incidentId" must be a whole number; got ${JSON.stringify(body.incidentId)?.slice(0, 80)}`);
+    if (body.alerts !== undefined && body.alerts !== null && !Array.isArray(body.alerts)) return fail('Incident field "alerts" must be a list');
+    const alerts: XdrIncident["alerts"] = [];
+    for (const [i, a] of ((body.alerts as unknown[] | null | undefined) ?? []).entries()) {
+        if (!isRecord(a) || !isNonEmptyString(a.alertId)) return fail(`Incident alerts[${i}] must be an object with an "alertId"`);
+        const devices: IncidentDevice[] = [];
+        for (const [j, d] of (Array.isArray(a.devices) ? a.devices : []).entries()) {
+            if (!isRecord(d)) return fail(`Incident alerts[${i}].devices[${j}] must be an object`);
+            const id = d.mdatpDeviceId ?? d.deviceId;
+            if (id !== null && id !== undefined && !isMachineId(id)) {
+                return fail(
+                    `Incident alerts[${i}].devices[${j}].mdatpDeviceId must be 40 hexadecimal characters or null; got ${JSON.stringify(id)?.slice(0, 80)}`,
+                );
+            }
+            devices.push({ machineId: typeof id === "string" ? id : null, computerDnsName: nullableString(d.deviceDnsName) });
+        }
+        alerts.push({ alertId: a.alertId as string, title: nullableString(a.title), devices });
+    }
+    return { ok: true, value: { incidentId, incidentName: nullableString(body.incidentName), status: nullableString(body.status), alerts } };
 }
 
 /** `{"value": [...], "@odata.nextLink"?: "..."}` with every item parsed; the first bad item refuses the page. */
@@ -132,7 +217,7 @@ export function parsePage<T>(body: unknown, parseItem: (item: unknown) => ParseR
 
 function required(body: Record<string, unknown>, key: string, check: (v: unknown) => boolean, what: string): string | undefined {
     if (!(key in body) || body[key] === null || body[key] === undefined) return `field "${key}" is missing`;
-    return check(body[key]) ? undefined : `field "${key}" must be ${what}; got ${JSON.stringify(body[key])?.slice(0, 80)}`;
+    return check(body[key]) ? undefined : `field "${key}" must be ${what}; got ${describeValue(body[key])}`;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -145,6 +230,10 @@ function isNonEmptyString(v: unknown): boolean {
 
 function isTimestamp(v: unknown): boolean {
     return typeof v === "string" && !Number.isNaN(Date.parse(v));
+}
+
+function wholeNumber(v: unknown): number | null {
+    return typeof v === "number" && Number.isSafeInteger(v) ? v : null;
 }
 
 function nullableString(v: unknown): string | null {

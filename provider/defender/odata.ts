@@ -28,3 +28,13 @@ export function buildQuery(params: ReadonlyArray<readonly [string, string | numb
     const parts = params.filter((p): p is readonly [string, string | number] => p[1] !== undefined).map(([k, v]) => `${k}=${encodeQueryValue(String(v))}`);
     return parts.length === 0 ? "" : `?${parts.join("&")}`;
 }
+
+/** `machineTags/any(tag: tag eq 'value')`: some element of a collection equals the value. */
+export function odataAnyEq(collection: string, variable: string, value: string): string {
+    return `${collection}/any(${variable}: ${variable} eq ${odataString(value)})`;
+}
+
+/** `startswith(name,'prefix')`. */
+export function odataStartsWith(name: string, prefix: string): string {
+    return `startswith(${name},${odataString(prefix)})`;
+}

@@ -2,6 +2,7 @@
  * The client's options as documented data, and their validation: every problem at once, each naming
  * the field and the fix, with no network call, so configuration can be checked before anything runs.
  */
+import { wholeNumberProblem, type WholeRange } from "../base/ranges";
 import { credentialProblems, type CredentialOptions } from "./auth";
 import { endpointProblems, type EndpointOptions } from "./clouds";
 import { rateLimitProblems, type RateLimit } from "./pacing";
@@ -35,6 +36,7 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
     "apiBaseUrl",
     "authorityHost",
     "scope",
+    "xdrScope",
     "authMethod",
     "tenantId",
     "clientId",
@@ -62,18 +64,17 @@ export function validateClientOptions(options: unknown): string[] {
     problems.push(...credentialProblems(o as CredentialOptions));
     if (o.rateLimits !== undefined) problems.push(...rateLimitProblems(o.rateLimits));
     problems.push(...retryOptionProblems(o.retry));
-    integer(o.timeoutMs, "timeoutMs", 1, 600_000, "milliseconds", problems);
-    integer(o.pageSize, "pageSize", 1, 10_000, "items", problems);
-    integer(o.maxPages, "maxPages", 1, 1000, "pages", problems);
+    const ranges: Array<[string, WholeRange]> = [
+        ["timeoutMs", { min: 1, max: 600_000, unit: "milliseconds" }],
+        ["pageSize", { min: 1, max: 10_000, unit: "items" }],
+        ["maxPages", { min: 1, max: 1000, unit: "pages" }],
+    ];
+    for (const [field, range] of ranges) {
+        const problem = o[field] === undefined ? undefined : wholeNumberProblem(o[field], field, range);
+        if (problem !== undefined) problems.push(problem);
+    }
     if (o.onEvent !== undefined && typeof o.onEvent !== "function") problems.push("onEvent must be a function (event) => void");
     return problems;
-}
-
-function integer(value: unknown, field: string, min: number, max: number, unit: string, problems: string[]): void {
-    if (value === undefined) return;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-        problems.push(`${field} must be a whole number of ${unit} from ${min} to ${max}; got ${JSON.stringify(value) ?? typeof value}`);
-    }
 }
 
 /**

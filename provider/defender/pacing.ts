@@ -15,22 +15,29 @@
  * when its window has passed is counted from when it was let through: request timeouts are shorter
  * than Defender's windows.)
  */
+import { wholeNumberProblem } from "../base/ranges";
+import { onAbort } from "../base/timers";
+import { createSlidingWindows, type RateLimit } from "./slidingWindows";
 
-export type ApiBucket = "isolate" | "unisolate" | "cancel" | "actions.read" | "machines.read";
-export const API_BUCKETS: readonly ApiBucket[] = ["isolate", "unisolate", "cancel", "actions.read", "machines.read"];
+export type ApiBucket = "isolate" | "unisolate" | "cancel" | "actions.read" | "machines.read" | "alerts.read" | "incidents.read";
+export const API_BUCKETS: readonly ApiBucket[] = ["isolate", "unisolate", "cancel", "actions.read", "machines.read", "alerts.read", "incidents.read"];
 
-export interface RateLimit {
-    /** Calls allowed in the window. */
-    calls: number;
-    /** Window length in seconds. */
-    perSeconds: number;
-}
+export type { RateLimit } from "./slidingWindows";
 
 /** Defender's documented limits: 100 calls a minute and 1,500 an hour, per API. */
 export const DEFAULT_RATE_LIMITS: readonly RateLimit[] = Object.freeze([
     Object.freeze({ calls: 100, perSeconds: 60 }),
     Object.freeze({ calls: 1500, perSeconds: 3600 }),
 ]);
+
+/**
+ * APIs with a budget of their own, enforced beside the configured limits: Defender XDR documents its
+ * incidents API at 50 calls a minute and 1,500 an hour (its get-incident page says 100 a minute; the
+ * lower one is kept).
+ */
+export const DOCUMENTED_BUCKET_LIMITS: Readonly<Partial<Record<ApiBucket, readonly RateLimit[]>>> = Object.freeze({
+    "incidents.read": Object.freeze([Object.freeze({ calls: 50, perSeconds: 60 }), Object.freeze({ calls: 1500, perSeconds: 3600 })]),
+});
 
 const MAX_CALLS = 1_000_000;
 const MAX_WINDOW_SECONDS = 86_400;
@@ -51,12 +58,9 @@ export function rateLimitProblems(value: unknown, field = "rateLimits"): string[
         for (const key of Object.keys(r)) {
             if (key !== "calls" && key !== "perSeconds") problems.push(`${at} has an unknown key "${key}"; only "calls" and "perSeconds" are read`);
         }
-        if (!isIntegerIn(r.calls, 1, MAX_CALLS))
-            problems.push(`${at}.calls must be a whole number of calls from 1 to ${MAX_CALLS}; got ${JSON.stringify(r.calls) ?? "nothing"}`);
-        if (!isIntegerIn(r.perSeconds, 1, MAX_WINDOW_SECONDS))
-            problems.push(
-                `${at}.perSeconds must be a whole number of seconds from 1 to ${MAX_WINDOW_SECONDS}; got ${JSON.stringify(r.perSeconds) ?? "nothing"}`,
-            );
+        const calls = wholeNumberProblem(r.calls, `${at}.calls`, { min: 1, max: MAX_CALLS, unit: "calls" });
+        const perSeconds = wholeNumberProblem(r.perSeconds, `${at}.perSeconds`, { min: 1, max: MAX_WINDOW_SECONDS, unit: "seconds" });
+        problems.push(...[calls, perSeconds].filter((p) => p !== undefined));
     });
     return problems;
 }
@@ -85,13 +89,16 @@ export interface AcquireOptions {
     /** Give up (result `blocked`) rather than wait longer than this for a Retry-After block. @default Infinity */
     maxBlockedWaitMs?: number;
     onWait?: (event: PacingWaitEvent) => void;
+    /** Stop waiting (result `aborted`) when this signal aborts; the call leaves the queue. @default undefined */
+    signal?: AbortSignal;
 }
 
-export type AcquireResult = { ok: true } | { ok: false; reason: "blocked"; blockedForMs: number } | { ok: false; reason: "reset" };
+export type AcquireResult =
+    { ok: true } | { ok: false; reason: "blocked"; blockedForMs: number } | { ok: false; reason: "reset" } | { ok: false; reason: "aborted" };
 
 export interface BucketPacer {
     readonly bucket: ApiBucket;
-    /** Resolves when the call may be sent (its slot is then counted). */
+    /** Resolves when the call may be sent (its slot is then counted), or why it may not. */
     acquire(options?: AcquireOptions): Promise<AcquireResult>;
     /**
      * A call this pacer let through got its answer (or failed): the oldest slot still counted from
@@ -120,6 +127,8 @@ interface Waiter {
     maxBlockedWaitMs: number;
     onWait?: (event: PacingWaitEvent) => void;
     told: boolean;
+    /** Stops listening to the caller's signal. */
+    stopListening: () => void;
 }
 
 interface Entry {
@@ -144,12 +153,13 @@ export function pacerFor(key: PacingKey, bucket: ApiBucket, limits: readonly Rat
         buckets = new Map();
         registry.set(id, buckets);
     }
+    const all = [...limits, ...(DOCUMENTED_BUCKET_LIMITS[bucket] ?? [])];
     let entry = buckets.get(bucket);
     if (!entry) {
-        entry = createEntry(key, bucket, limits);
+        entry = createEntry(key, bucket, all);
         buckets.set(bucket, entry);
     } else {
-        entry.addLimits(limits);
+        entry.addLimits(all);
     }
     return entry.pacer;
 }
@@ -184,55 +194,17 @@ export function resetPacing(): void {
 }
 
 function createEntry(key: PacingKey, bucket: ApiBucket, initial: readonly RateLimit[]): Entry {
-    const limits: RateLimit[] = [];
-    const stamps: number[] = []; // when each counted call was let through, or answered; ascending
-    const unanswered: number[] = []; // the stamps still at "let through" time, ascending
+    const windows = createSlidingWindows(initial);
     const queue: Waiter[] = [];
     let blockedUntil = 0;
     let lastAdmittedAt = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
 
-    const addLimits = (more: readonly RateLimit[]) => {
-        for (const l of more) {
-            if (!limits.some((x) => x.calls === l.calls && x.perSeconds === l.perSeconds)) limits.push({ calls: l.calls, perSeconds: l.perSeconds });
-        }
-    };
-    addLimits(initial);
-
-    const longestWindowMs = () => Math.max(...limits.map((l) => l.perSeconds * 1000));
-
-    /** Index of the first stamp still inside a window that started at `since` (exclusive). */
-    const firstAfter = (since: number) => {
-        let lo = 0;
-        let hi = stamps.length;
-        while (lo < hi) {
-            const mid = (lo + hi) >>> 1;
-            if (stamps[mid] > since) hi = mid;
-            else lo = mid + 1;
-        }
-        return lo;
-    };
-
-    const windowWaitMs = (now: number) => {
-        let wait = 0;
-        for (const l of limits) {
-            const windowMs = l.perSeconds * 1000;
-            const first = firstAfter(now - windowMs);
-            const used = stamps.length - first;
-            // The call that has to leave the window for a slot to open.
-            if (used >= l.calls) wait = Math.max(wait, stamps[first + used - l.calls] + windowMs - now);
-        }
-        return wait;
-    };
-
-    const tell = (w: Waiter, event: PacingWaitEvent) => {
-        if (w.told || !w.onWait) return;
-        w.told = true;
-        try {
-            w.onWait(event);
-        } catch {
-            // a progress listener must not break the call
-        }
+    const leave = (w: Waiter, result: AcquireResult) => {
+        const at = queue.indexOf(w);
+        if (at >= 0) queue.splice(at, 1);
+        w.stopListening();
+        w.resolve(result);
     };
 
     const pump = () => {
@@ -241,21 +213,15 @@ function createEntry(key: PacingKey, bucket: ApiBucket, initial: readonly RateLi
             timer = undefined;
         }
         const now = Date.now();
-        const horizon = now - longestWindowMs();
-        while (stamps.length > 0 && stamps[0] <= horizon) stamps.shift();
-        while (unanswered.length > 0 && unanswered[0] <= horizon) unanswered.shift();
-
+        windows.prune(now);
         const blockedFor = Math.max(0, blockedUntil - now);
-        for (let i = queue.length - 1; i >= 0; i--) {
-            if (blockedFor > queue[i].maxBlockedWaitMs) queue.splice(i, 1)[0].resolve({ ok: false, reason: "blocked", blockedForMs: blockedFor });
-        }
+        for (const w of queue.filter((q) => blockedFor > q.maxBlockedWaitMs).reverse()) leave(w, { ok: false, reason: "blocked", blockedForMs: blockedFor });
         while (queue.length > 0) {
-            const wait = Math.max(blockedUntil - now, windowWaitMs(now));
+            const wait = Math.max(blockedUntil - now, windows.waitMs(now));
             if (wait <= 0) {
-                stamps.push(now);
-                unanswered.push(now);
+                windows.admit(now);
                 lastAdmittedAt = now;
-                (queue.shift() as Waiter).resolve({ ok: true });
+                leave(queue[0], { ok: true });
                 continue;
             }
             const cause = blockedUntil - now >= wait ? "retryAfter" : "window";
@@ -269,20 +235,20 @@ function createEntry(key: PacingKey, bucket: ApiBucket, initial: readonly RateLi
         bucket,
         acquire(options: AcquireOptions = {}) {
             return new Promise<AcquireResult>((resolve) => {
-                const waiter: Waiter = { resolve, maxBlockedWaitMs: options.maxBlockedWaitMs ?? Infinity, onWait: options.onWait, told: false };
+                if (options.signal?.aborted) return resolve({ ok: false, reason: "aborted" });
+                const waiter = newWaiter(options, resolve);
                 if (options.front) queue.unshift(waiter);
                 else queue.push(waiter);
+                // A call that stops waiting leaves the queue; the calls behind it move up.
+                waiter.stopListening = onAbort(options.signal, () => {
+                    leave(waiter, { ok: false, reason: "aborted" });
+                    pump();
+                });
                 pump();
             });
         },
         answered() {
-            const since = unanswered.shift();
-            if (since === undefined) return; // already out of every window
-            const at = firstAfter(since) - 1;
-            if (at < 0 || stamps[at] !== since) return; // every unanswered stamp is also in stamps
-            const now = Math.max(Date.now(), since);
-            stamps.splice(at, 1);
-            stamps.splice(firstAfter(now), 0, now);
+            windows.answered(Date.now());
             pump();
         },
         block(ms: number) {
@@ -291,13 +257,9 @@ function createEntry(key: PacingKey, bucket: ApiBucket, initial: readonly RateLi
         },
         snapshot() {
             const now = Date.now();
-            return {
-                ...key,
-                bucket,
-                queued: queue.length,
-                blockedForMs: Math.max(0, blockedUntil - now),
-                windows: limits.map((l) => ({ ...l, used: stamps.length - firstAfter(now - l.perSeconds * 1000) })),
-            };
+            const used = windows.used(now);
+            const limits = windows.limits.map((l, i) => ({ ...l, used: used[i] }));
+            return { ...key, bucket, queued: queue.length, blockedForMs: Math.max(0, blockedUntil - now), windows: limits };
         },
     };
 
@@ -306,18 +268,28 @@ function createEntry(key: PacingKey, bucket: ApiBucket, initial: readonly RateLi
         pacer,
         lastAdmittedAt: () => lastAdmittedAt,
         addLimits: (more) => {
-            addLimits(more);
+            windows.addLimits(more);
             pump();
         },
         reset: () => {
             if (timer !== undefined) clearTimeout(timer);
             timer = undefined;
-            queue.splice(0).forEach((w) => w.resolve({ ok: false, reason: "reset" }));
-            unanswered.splice(0);
+            [...queue].forEach((w) => leave(w, { ok: false, reason: "reset" }));
+            windows.forgetUnanswered();
         },
     };
 }
 
-function isIntegerIn(v: unknown, min: number, max: number): boolean {
-    return typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+function newWaiter(options: AcquireOptions, resolve: (result: AcquireResult) => void): Waiter {
+    return { resolve, maxBlockedWaitMs: options.maxBlockedWaitMs ?? Infinity, onWait: options.onWait, told: false, stopListening: () => undefined };
+}
+
+function tell(w: Waiter, event: PacingWaitEvent): void {
+    if (w.told || !w.onWait) return;
+    w.told = true;
+    try {
+        w.onWait(event);
+    } catch {
+        // a progress listener must not break the call
+    }
 }

@@ -3,19 +3,17 @@
  * one (followed only on the API's own origin and base path). Bounded by `maxPages`: a listing longer
  * than that fails instead of being silently cut, because decisions are made on what it returns.
  */
+import type { Endpoint, PageAnswer } from "./endpoints";
 import { defenderApiError } from "./errors";
-import { parsePage, type ParseResult } from "./models";
+import { parsePage } from "./models";
 import { buildQuery } from "./odata";
-import type { ApiBucket } from "./pacing";
 import type { Transport } from "./transport";
 
 export interface ListRequest<T> {
-    /** Collection path, e.g. "/api/machineactions". */
-    path: string;
+    /** The collection's endpoint: its path, bucket and items. */
+    endpoint: Endpoint<PageAnswer<T>>;
     /** OData $filter, undefined for none. */
     filter?: string;
-    bucket: ApiBucket;
-    parseItem: (item: unknown) => ParseResult<T>;
     /** Items the caller keeps (a second check of what the filter asked for). */
     keep: (item: T) => boolean;
     /** Stop after this many kept items. */
@@ -26,6 +24,8 @@ export interface ListRequest<T> {
     maxPages: number;
     /** Called after each page is read, for progress. */
     onPage?: (page: ListingPage) => void;
+    /** The caller's deadline, for every page's request. */
+    signal?: AbortSignal;
 }
 
 /** Progress of a listing: pages read so far and the items they held. */
@@ -41,9 +41,10 @@ export interface ListingPage {
 }
 
 export async function listAll<T>(transport: Transport, request: ListRequest<T>): Promise<T[]> {
+    const { path: collection, bucket, answer } = request.endpoint;
     const size = request.want !== undefined && !request.filtersLocally ? Math.min(request.pageSize, request.want) : request.pageSize;
     const kept: T[] = [];
-    let next: string | undefined = `${request.path}${buildQuery([
+    let next: string | undefined = `${collection}${buildQuery([
         ["$filter", request.filter],
         ["$top", size],
     ])}`;
@@ -51,8 +52,8 @@ export async function listAll<T>(transport: Transport, request: ListRequest<T>):
     let seen = 0;
     for (let page = 0; page < request.maxPages && next !== undefined; page++) {
         const path: string = next;
-        const res = await transport.send({ method: "GET", path, bucket: request.bucket });
-        const parsed = res.bodyProblem === undefined ? parsePage(res.body, request.parseItem) : { ok: false as const, problem: res.bodyProblem };
+        const res = await transport.send({ method: "GET", path, bucket, signal: request.signal });
+        const parsed = res.bodyProblem === undefined ? parsePage(res.body, answer.item) : { ok: false as const, problem: res.bodyProblem };
         if (!parsed.ok) {
             throw defenderApiError({
                 kind: "invalidResponse",
@@ -60,7 +61,7 @@ export async function listAll<T>(transport: Transport, request: ListRequest<T>):
                 path,
                 status: res.status,
                 outcomeUnknown: false,
-                detail: `the answer is not a collection: ${parsed.problem}`,
+                detail: `the answer is not ${answer.says}: ${parsed.problem}`,
             });
         }
         for (const item of parsed.value.items) if (request.keep(item)) kept.push(item);
@@ -71,7 +72,7 @@ export async function listAll<T>(transport: Transport, request: ListRequest<T>):
             next = sameOriginPath(transport.apiBaseUrl, parsed.value.nextLink, path);
         } else if (parsed.value.items.length >= size) {
             skip += size;
-            next = `${request.path}${buildQuery([
+            next = `${collection}${buildQuery([
                 ["$filter", request.filter],
                 ["$top", size],
                 ["$skip", skip],
@@ -80,7 +81,7 @@ export async function listAll<T>(transport: Transport, request: ListRequest<T>):
             next = undefined;
         }
         try {
-            request.onPage?.({ path: request.path, page: page + 1, items: seen, more: next !== undefined });
+            request.onPage?.({ path: collection, page: page + 1, items: seen, more: next !== undefined });
         } catch {
             // a progress listener must not break a listing
         }
@@ -89,7 +90,7 @@ export async function listAll<T>(transport: Transport, request: ListRequest<T>):
         throw defenderApiError({
             kind: "invalidResponse",
             method: "GET",
-            path: `${request.path}${buildQuery([["$filter", request.filter]])}`,
+            path: `${collection}${buildQuery([["$filter", request.filter]])}`,
             outcomeUnknown: false,
             detail: `the listing has more than maxPages (${request.maxPages}) pages of ${size}; narrow the filter or raise maxPages`,
         });

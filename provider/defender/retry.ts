@@ -1,9 +1,10 @@
 /**
- * When a request is sent again. A 429 means the request was not performed, so GET and POST alike wait
- * Retry-After and go again. A GET is also retried after a 5xx, a timeout or a network error, with
- * capped exponential backoff and full jitter. A POST never is: its failure comes back with
- * `outcomeUnknown: true`, and the caller lists the device's actions before sending anything again.
+ * The retry options, each with its default, and the arithmetic the decision per answer
+ * (decision.ts) uses: capped exponential backoff with full jitter, and Retry-After.
  */
+
+import { wholeNumberProblem, type WholeRange } from "../base/ranges";
+import { describeValue } from "../base/text";
 
 export interface RetryOptions {
     /** Retries of a GET after a 5xx, a timeout or a network error (so `limit + 1` attempts). @default 4 */
@@ -35,13 +36,13 @@ export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = Object.freeze({
     defaultRetryAfterSeconds: 60,
 });
 
-const BOUNDS: Record<Exclude<keyof RetryOptions, "jitter">, [number, number, string]> = {
-    limit: [0, 20, "retries"],
-    backoffBaseMs: [0, 600_000, "milliseconds"],
-    backoffMaxMs: [0, 600_000, "milliseconds"],
-    rateLimitRetries: [0, 100, "retries"],
-    maxRetryAfterSeconds: [0, 86_400, "seconds"],
-    defaultRetryAfterSeconds: [0, 86_400, "seconds"],
+const RANGES: Record<Exclude<keyof RetryOptions, "jitter">, WholeRange> = {
+    limit: { min: 0, max: 20, unit: "retries" },
+    backoffBaseMs: { min: 0, max: 600_000, unit: "milliseconds" },
+    backoffMaxMs: { min: 0, max: 600_000, unit: "milliseconds" },
+    rateLimitRetries: { min: 0, max: 100, unit: "retries" },
+    maxRetryAfterSeconds: { min: 0, max: 86_400, unit: "seconds" },
+    defaultRetryAfterSeconds: { min: 0, max: 86_400, unit: "seconds" },
 };
 
 /** Problems with a partial retry options object, each naming `retry.<field>`; empty when valid. */
@@ -55,13 +56,11 @@ export function retryOptionProblems(value: unknown, field = "retry"): string[] {
     for (const key of Object.keys(r)) {
         if (!(key in DEFAULT_RETRY_OPTIONS)) problems.push(`${field}.${key} is not a retry option; known: ${Object.keys(DEFAULT_RETRY_OPTIONS).join(", ")}`);
     }
-    for (const [key, [min, max, unit]] of Object.entries(BOUNDS)) {
-        const v = r[key];
-        if (v !== undefined && !(typeof v === "number" && Number.isInteger(v) && v >= min && v <= max)) {
-            problems.push(`${field}.${key} must be a whole number of ${unit} from ${min} to ${max}; got ${JSON.stringify(v)}`);
-        }
+    for (const [key, range] of Object.entries(RANGES)) {
+        const problem = r[key] === undefined ? undefined : wholeNumberProblem(r[key], `${field}.${key}`, range);
+        if (problem !== undefined) problems.push(problem);
     }
-    if (r.jitter !== undefined && typeof r.jitter !== "boolean") problems.push(`${field}.jitter must be true or false; got ${JSON.stringify(r.jitter)}`);
+    if (r.jitter !== undefined && typeof r.jitter !== "boolean") problems.push(`${field}.jitter must be true or false; got ${describeValue(r.jitter)}`);
     if (problems.length === 0) {
         const merged = resolveRetryOptions(r as Partial<RetryOptions>);
         if (merged.backoffMaxMs < merged.backoffBaseMs) {
@@ -102,9 +101,4 @@ export function parseRetryAfterSeconds(header: string | undefined, now: number =
     const at = Date.parse(text);
     if (Number.isNaN(at)) return undefined;
     return Math.max(0, Math.ceil((at - now) / 1000));
-}
-
-/** Resolves after `ms` on the global timer (fake timers drive it in tests). */
-export function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,18 +1,26 @@
 /**
- * The one request funnel: every call to the Defender API goes through `send`, which adds the bearer
- * token, paces by API bucket, times out, retries by the rules in retry.ts, and turns every failure
- * into a DefenderApiError. Redirects are never followed and TLS verification is never turned off.
- * The error mapping is ours (`validateStatus` accepts everything); no axios error object, with its
- * request config and headers, ever leaves this file.
+ * The one request funnel: every call to the Defender API goes through `send`, as a sequence of small
+ * stages per attempt:
+ *
+ *   pacing (a slot in the API's bucket) → auth (the bearer token) → exchange (one HTTP round trip,
+ *   bounded as a whole) → the bucket is told of the answer → decide (pure: done, retry now, retry
+ *   after N ms, or fail with which error)
+ *
+ * and every failure leaves as a DefenderApiError. The request's signal (the caller's deadline) ends
+ * every wait in it (the queue, a Retry-After pause, a backoff, the token, the exchange) with an error of
+ * kind `deadline`, and nothing is sent after it aborted.
  */
-import axios, { type AxiosInstance } from "axios";
 import type { TokenSource } from "./auth";
-import { defenderApiError, isDefenderApiError, type DefenderApiError } from "./errors";
-import { pacerFor, type ApiBucket, type PacingKey, type PacingWaitEvent, type RateLimit } from "./pacing";
-import { backoffDelayMs, parseRetryAfterSeconds, sleep, type RetryOptions } from "./retry";
-import { userAgent } from "./userAgent";
+import { parseBody, parseErrorBody } from "./answerBody";
+import { decide, FIRST_ATTEMPT, type Answer, type AttemptState, type Decision, type RetryCause } from "./decision";
+import { deadlineError, defenderApiError, isDefenderApiError, type DefenderApiError } from "./errors";
+import { createExchange, type Exchange, type Exchanged, type ExchangeRequest } from "./exchange";
+import { pacerFor, type ApiBucket, type BucketPacer, type PacingKey, type PacingWaitEvent, type RateLimit } from "./pacing";
+import { parseRetryAfterSeconds, type RetryOptions } from "./retry";
+import { sleep } from "../base/timers";
 
-export type RetryCause = "rateLimited" | "serverError" | "network" | "timeout" | "unauthorized";
+export type { RetryCause } from "./decision";
+export { requestsInFlight } from "./exchange";
 
 /** Progress the funnel reports while a call waits; listeners must not throw (if they do, it is ignored). */
 export type DefenderClientEvent =
@@ -29,13 +37,10 @@ export interface TransportOptions {
     onEvent?: (event: DefenderClientEvent) => void;
 }
 
-export interface TransportRequest {
-    method: "GET" | "POST";
-    /** Path and query below apiBaseUrl, starting with "/", every part already encoded. */
-    path: string;
-    /** Sent as JSON, keys exactly as given. */
-    body?: unknown;
+export interface TransportRequest extends ExchangeRequest {
     bucket: ApiBucket;
+    /** Ends the call, wherever it waits, with a DefenderApiError of kind `deadline`. @default undefined */
+    signal?: AbortSignal;
 }
 
 export interface TransportResponse {
@@ -50,204 +55,23 @@ export interface Transport {
     send(request: TransportRequest): Promise<TransportResponse>;
 }
 
-/** Connection failures that happen before a byte of the request is sent: a POST was surely not performed. */
-const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
-const CORRELATION_HEADERS = ["request-id", "x-ms-request-id", "x-ms-correlation-request-id"];
-const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-const MAX_REQUEST_BYTES = 1024 * 1024;
-
-let inFlight = 0;
-
-/** HTTP requests on the wire right now, across every client in the process. */
-export function requestsInFlight(): number {
-    return inFlight;
-}
-
-type Exchange = { kind: "response"; status: number; headers: Record<string, string>; text: string } | { kind: "noResponse"; code: string; timeout: boolean };
-
 export function createTransport(options: TransportOptions): Transport {
-    const { apiBaseUrl, tokens, retry, timeoutMs } = options;
-    const http: AxiosInstance = axios.create({
-        timeout: timeoutMs,
-        maxRedirects: 0,
-        validateStatus: () => true,
-        responseType: "text",
-        transformRequest: [(data: unknown) => data],
-        transformResponse: [(data: unknown) => data],
-        maxContentLength: MAX_RESPONSE_BYTES,
-        maxBodyLength: MAX_REQUEST_BYTES,
-        transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
-    });
-
-    const emit = (event: DefenderClientEvent) => {
-        try {
-            options.onEvent?.(event);
-        } catch {
-            // progress listeners must not break a call
-        }
+    const funnel: Funnel = {
+        ...options,
+        exchange: createExchange(options.apiBaseUrl, options.timeoutMs),
+        emit: (event) => {
+            try {
+                options.onEvent?.(event);
+            } catch {
+                // progress listeners must not break a call
+            }
+        },
     };
-
-    const exchange = async (request: TransportRequest, token: string): Promise<Exchange> => {
-        const headers: Record<string, string> = {
-            Authorization: `Bearer ${token}`,
-            Accept: "application/json",
-            "User-Agent": userAgent(),
-        };
-        if (request.body !== undefined) headers["Content-Type"] = "application/json";
-        inFlight++;
-        // axios's `timeout` is an idle timeout in Node: an answer trickling in never trips it. This one bounds the whole exchange.
-        const controller = new AbortController();
-        const deadline = setTimeout(() => controller.abort(), timeoutMs);
-        try {
-            const res = await http.request<string>({
-                method: request.method,
-                url: `${apiBaseUrl}${request.path}`,
-                headers,
-                data: request.body === undefined ? undefined : JSON.stringify(request.body),
-                signal: controller.signal,
-            });
-            const flat: Record<string, string> = {};
-            for (const [k, v] of Object.entries(res.headers ?? {})) {
-                if (typeof v === "string") flat[k.toLowerCase()] = v;
-                else if (Array.isArray(v)) flat[k.toLowerCase()] = v.join(", ");
-            }
-            return { kind: "response", status: res.status, headers: flat, text: typeof res.data === "string" ? res.data : "" };
-        } catch (e) {
-            if (controller.signal.aborted) return { kind: "noResponse", code: "ETIMEDOUT", timeout: true };
-            const code = axios.isAxiosError(e) && typeof e.code === "string" ? e.code : "ERR_UNKNOWN";
-            return { kind: "noResponse", code, timeout: code === "ETIMEDOUT" || code === "ECONNABORTED" };
-        } finally {
-            clearTimeout(deadline);
-            inFlight--;
-        }
-    };
-
-    const send = async (request: TransportRequest): Promise<TransportResponse> => {
-        const { method, path } = request;
-        const isPost = method === "POST";
-        const pacer = pacerFor(options.pacingKey, request.bucket, options.rateLimits);
-        const fail = (fields: Omit<Parameters<typeof defenderApiError>[0], "method" | "path">): DefenderApiError =>
-            defenderApiError({ method, path, ...fields });
-
-        let transientRetries = 0;
-        let rateLimitedInARow = 0;
-        let refreshed = false;
-        const maxAttempts = retry.limit + retry.rateLimitRetries + 2;
-        for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-            const slot = await pacer.acquire({
-                front: attempt > 1,
-                maxBlockedWaitMs: retry.maxRetryAfterSeconds * 1000,
-                onWait: (e) => emit({ type: "pacingWait", ...e }),
-            });
-            if (!slot.ok) {
-                const detail =
-                    slot.reason === "blocked"
-                        ? `the API asked for a pause of ${Math.ceil(slot.blockedForMs / 1000)} s (Retry-After), longer than retry.maxRetryAfterSeconds (${retry.maxRetryAfterSeconds}); nothing was sent, run again later`
-                        : "the pacing queue was reset; nothing was sent";
-                throw fail({
-                    kind: "rateLimited",
-                    outcomeUnknown: false,
-                    detail,
-                    retryAfterSeconds: slot.reason === "blocked" ? Math.ceil(slot.blockedForMs / 1000) : undefined,
-                });
-            }
-            const token = await tokens.getToken();
-            const answer = await exchange(request, token);
-            pacer.answered(); // the service counted this call by now: the client's windows never run ahead of it
-
-            if (answer.kind === "noResponse") {
-                const cause: RetryCause = answer.timeout ? "timeout" : "network";
-                if (!isPost && transientRetries < retry.limit) {
-                    const delayMs = backoffDelayMs(transientRetries++, retry);
-                    emit({ type: "retry", method, path, attempt, cause, delayMs });
-                    await sleep(delayMs);
-                    continue;
-                }
-                throw fail({
-                    kind: answer.timeout ? "timeout" : "network",
-                    outcomeUnknown: isPost && !NOT_SENT.has(answer.code),
-                    reason: answer.timeout ? `timeout after ${timeoutMs} ms` : answer.code,
-                    detail: attempt > 1 ? `after ${attempt} attempts` : undefined,
-                });
-            }
-
-            const { status } = answer;
-            if (status >= 200 && status < 300) return parseBody(answer);
-            if (status !== 429) rateLimitedInARow = 0;
-
-            const errorBody = parseErrorBody(answer, tokens);
-            if (status === 401 && !refreshed) {
-                refreshed = true;
-                emit({ type: "retry", method, path, attempt, cause: "unauthorized", status, delayMs: 0 });
-                await tokens.refreshToken(token);
-                continue;
-            }
-            if (status === 401) {
-                throw fail({
-                    kind: "http",
-                    status,
-                    ...errorBody,
-                    outcomeUnknown: false,
-                    detail: "a freshly issued token was refused too: check tenantId, clientId, the secret and the token scope (audience)",
-                });
-            }
-            if (status === 429) {
-                rateLimitedInARow++;
-                const retryAfterSeconds = parseRetryAfterSeconds(answer.headers["retry-after"]) ?? retry.defaultRetryAfterSeconds;
-                pacer.block(retryAfterSeconds * 1000);
-                if (retryAfterSeconds > retry.maxRetryAfterSeconds) {
-                    throw fail({
-                        kind: "rateLimited",
-                        status,
-                        ...errorBody,
-                        outcomeUnknown: false,
-                        retryAfterSeconds,
-                        detail: `Retry-After of ${retryAfterSeconds} s exceeds retry.maxRetryAfterSeconds (${retry.maxRetryAfterSeconds}); nothing was performed, run again later`,
-                    });
-                }
-                if (rateLimitedInARow > retry.rateLimitRetries) {
-                    throw fail({
-                        kind: "rateLimited",
-                        status,
-                        ...errorBody,
-                        outcomeUnknown: false,
-                        retryAfterSeconds,
-                        detail: `still rate limited after ${retry.rateLimitRetries} retries (retry.rateLimitRetries); nothing was performed, run again later`,
-                    });
-                }
-                emit({ type: "retry", method, path, attempt, cause: "rateLimited", status, delayMs: retryAfterSeconds * 1000 });
-                continue; // the blocked bucket holds the retry until Retry-After has passed
-            }
-            if (status >= 500 && !isPost && transientRetries < retry.limit) {
-                const delayMs = backoffDelayMs(transientRetries++, retry);
-                emit({ type: "retry", method, path, attempt, cause: "serverError", status, delayMs });
-                await sleep(delayMs);
-                continue;
-            }
-            throw fail({
-                kind: "http",
-                status,
-                ...errorBody,
-                // A 5xx (or a redirect) to a POST does not say whether the action was created.
-                outcomeUnknown: isPost && (status >= 500 || status < 400),
-                detail:
-                    [
-                        status >= 300 && status < 400 ? "redirects are not followed" : undefined,
-                        errorBody.detail,
-                        attempt > 1 && status >= 500 ? `after ${attempt} attempts` : undefined,
-                    ]
-                        .filter((s) => s !== undefined)
-                        .join("; ") || undefined,
-            });
-        }
-        throw fail({ kind: "http", outcomeUnknown: isPost, detail: `gave up after ${maxAttempts} attempts` });
-    };
-
     return {
-        apiBaseUrl,
+        apiBaseUrl: options.apiBaseUrl,
         async send(request: TransportRequest): Promise<TransportResponse> {
             try {
-                return await send(request);
+                return await send(funnel, request);
             } catch (e) {
                 if (isDefenderApiError(e)) throw e;
                 // A bug below must still not leak a request config: keep only its message.
@@ -257,45 +81,137 @@ export function createTransport(options: TransportOptions): Transport {
                     path: request.path,
                     outcomeUnknown: request.method === "POST",
                     reason: "internal error",
-                    detail: tokens.redact(e instanceof Error ? e.message : String(e)),
+                    detail: options.tokens.redact(e instanceof Error ? e.message : String(e)),
                 });
             }
         },
     };
 }
 
-function parseBody(answer: { text: string; headers: Record<string, string>; status: number }): TransportResponse {
-    if (answer.text.trim() === "") return { status: answer.status, body: undefined, bodyProblem: "the answer has no body" };
+/** What every stage of one client's funnel reads. */
+interface Funnel extends TransportOptions {
+    exchange: Exchange;
+    emit: (event: DefenderClientEvent) => void;
+}
+
+/** The attempts of one call, stage by stage, until the decision says done or fail. */
+async function send(f: Funnel, request: TransportRequest): Promise<TransportResponse> {
+    const pacer = pacerFor(f.pacingKey, request.bucket, f.rateLimits);
+    let state = FIRST_ATTEMPT;
+    let sent = 0;
+    let waitingFor = "its turn";
     try {
-        return { status: answer.status, body: JSON.parse(answer.text) as unknown };
-    } catch {
-        return {
-            status: answer.status,
-            body: undefined,
-            bodyProblem: `the answer is not JSON (${answer.text.length} characters of ${answer.headers["content-type"] ?? "unknown type"})`,
-        };
+        for (;;) {
+            if (request.signal?.aborted) throw deadline(request, sent, "its turn");
+            await admit(f, pacer, request, state);
+            waitingFor = "a token from the login host";
+            const token = await f.tokens.getToken(request.signal);
+            const exchanged = await f.exchange(request, token, request.signal);
+            sent++;
+            pacer.answered(); // the service counted this call by now: the client's windows never run ahead of it
+            const decision = decide({ method: request.method, state, answer: answerOf(f, exchanged), retry: f.retry, timeoutMs: f.timeoutMs });
+            if (decision.verdict === "done") return parseBody(exchanged as Extract<Exchanged, { kind: "response" }>); // only an answer is done
+            if (decision.verdict === "fail") {
+                if (decision.blockBucketMs !== undefined) pacer.block(decision.blockBucketMs);
+                throw defenderApiError({ method: request.method, path: request.path, ...decision.error });
+            }
+            waitingFor = decision.verdict === "retryNow" ? "a fresh token after a 401" : `the backoff before sending again (${decision.cause})`;
+            await prepareRetry(f, decision, request, pacer, token);
+            state = decision.next;
+        }
+    } catch (e) {
+        // A wait the signal ended (the token, a backoff) rejects with the signal's reason.
+        if (request.signal?.aborted && !isDefenderApiError(e)) throw deadline(request, sent, waitingFor);
+        throw e;
     }
 }
 
-/** Defender's `{"error": {"code", "message", "target"}}`, as far as it is there. */
-function parseErrorBody(
-    answer: { text: string; headers: Record<string, string> },
-    tokens: TokenSource,
-): { code?: string; defenderMessage?: string; correlationId?: string; detail?: string } {
-    const out: { code?: string; defenderMessage?: string; correlationId?: string; detail?: string } = {};
-    const parsed = parseBody({ ...answer, status: 0 });
-    const error = typeof parsed.body === "object" && parsed.body !== null ? (parsed.body as Record<string, unknown>).error : undefined;
-    if (typeof error === "object" && error !== null) {
-        const e = error as Record<string, unknown>;
-        if (typeof e.code === "string" && e.code !== "") out.code = tokens.redact(e.code);
-        if (typeof e.message === "string" && e.message !== "") out.defenderMessage = tokens.redact(e.message);
-        if (typeof e.target === "string" && e.target !== "") out.correlationId = tokens.redact(e.target);
-    } else if (parsed.bodyProblem && answer.text.trim() !== "") {
-        out.detail = parsed.bodyProblem;
-    }
-    if (out.correlationId === undefined) {
-        const header = CORRELATION_HEADERS.map((h) => answer.headers[h]).find((v) => v !== undefined && v !== "");
-        if (header !== undefined) out.correlationId = tokens.redact(header);
-    }
-    return out;
+/** Pacing: waits for a slot; a retry goes to the head of the queue. */
+async function admit(f: Funnel, pacer: BucketPacer, request: TransportRequest, state: AttemptState): Promise<void> {
+    const slot = await pacer.acquire({
+        front: state.attempt > 1,
+        maxBlockedWaitMs: f.retry.maxRetryAfterSeconds * 1000,
+        onWait: (e) => f.emit({ type: "pacingWait", ...e }),
+        signal: request.signal,
+    });
+    if (slot.ok) return;
+    if (slot.reason === "aborted") throw deadline(request, state.attempt - 1, pacingWait(pacer));
+    const blockedForSeconds = slot.reason === "blocked" ? Math.ceil(slot.blockedForMs / 1000) : undefined;
+    throw defenderApiError({
+        kind: "rateLimited",
+        method: request.method,
+        path: request.path,
+        outcomeUnknown: false,
+        retryAfterSeconds: blockedForSeconds,
+        detail:
+            blockedForSeconds !== undefined
+                ? `the API asked for a pause of ${blockedForSeconds} s (Retry-After), longer than retry.maxRetryAfterSeconds (${f.retry.maxRetryAfterSeconds}); nothing was sent, run again later`
+                : "the pacing queue was reset; nothing was sent",
+    });
+}
+
+/** The answer as the decision reads it. */
+function answerOf(f: Funnel, exchanged: Exchanged): Answer {
+    if (exchanged.kind === "noResponse") return exchanged;
+    const ok = exchanged.status >= 200 && exchanged.status < 300;
+    return {
+        kind: "response",
+        status: exchanged.status,
+        retryAfterSeconds: parseRetryAfterSeconds(exchanged.headers["retry-after"]),
+        error: ok ? undefined : parseErrorBody(exchanged, (text) => f.tokens.redact(text)),
+    };
+}
+
+/** Carries out a retry verdict: the event, then the token refresh, the bucket's block or the backoff. */
+async function prepareRetry(
+    f: Funnel,
+    decision: Extract<Decision, { next: AttemptState }>,
+    request: TransportRequest,
+    pacer: BucketPacer,
+    token: string,
+): Promise<void> {
+    const delayMs = decision.verdict === "retryNow" ? 0 : decision.delayMs;
+    f.emit({
+        type: "retry",
+        method: request.method,
+        path: request.path,
+        attempt: decision.next.attempt - 1,
+        cause: decision.cause,
+        ...statusOf(decision),
+        delayMs,
+    });
+    if (decision.verdict === "retryNow") await f.tokens.refreshToken(token, request.signal);
+    // A bucket retry waits in the bucket's queue, with every other call of this API.
+    else if (decision.via === "bucket") pacer.block(decision.delayMs);
+    else await sleep(decision.delayMs, request.signal);
+}
+
+function statusOf(decision: { status?: number }): { status?: number } {
+    return decision.status === undefined ? {} : { status: decision.status };
+}
+
+/** What a call waiting in the pacing queue waits for, in words. */
+function pacingWait(pacer: BucketPacer): string {
+    const blockedForMs = pacer.snapshot().blockedForMs;
+    return blockedForMs > 0
+        ? `waiting out the pause the API asked for (Retry-After, ${Math.ceil(blockedForMs / 1000)} s left)`
+        : `waiting for a slot in the ${pacer.bucket} budget (rateLimits)`;
+}
+
+/**
+ * The caller's signal aborted while the call waited for `waitingFor`, with `sent` attempts answered
+ * and none on the wire (the exchange's own abort is an answer the decision reads). A POST is sent
+ * again only after a 429 or a 401, which were not performed: so nothing was.
+ */
+function deadline(request: TransportRequest, sent: number, waitingFor: string): DefenderApiError {
+    const reason = waitingFor.startsWith("waiting") ? waitingFor : `waiting for ${waitingFor}`;
+    const detail =
+        request.method === "POST"
+            ? sent === 0
+                ? "nothing was sent"
+                : "nothing was performed (the attempts sent were refused with 429 or 401)"
+            : sent > 0
+              ? `after ${sent} attempt${sent === 1 ? "" : "s"}`
+              : undefined;
+    return deadlineError(request, reason, detail);
 }

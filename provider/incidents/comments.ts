@@ -3,7 +3,7 @@
  * action, so whoever reads the device's timeline in the portal finds the incident, and stays within
  * MAX_COMMENT_LENGTH: past it, whole incidents are dropped from the end and counted ("… and 2 more").
  */
-import { MAX_COMMENT_LENGTH } from "../resource/inputs";
+import { MAX_COMMENT_LENGTH } from "../defender/callInputs";
 
 /** Joins `parts` with `separator`; what does not fit in `max` is dropped from the end and counted. */
 export function boundedList(parts: readonly string[], max: number = MAX_COMMENT_LENGTH, separator = "; "): string {

@@ -12,11 +12,18 @@
  *     comment: keeps Teams for the user's manager call
  * expiresAt: 2026-12-01T00:00:00Z   # optional: released on the first `pulumi up` after this time
  * ```
+ *
+ * Beside `isolate:` (or instead of it), `select:` chooses devices in Defender when the program runs;
+ * its keys are read by selectorFile.ts.
  */
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from "yaml";
-import { dnsNameProblem, isMachineId } from "../defender";
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from "yaml";
+import { quote } from "../base/text";
+import { dnsNameProblem, isMachineId } from "../defender/ids";
 import { ISOLATION_TYPES, type IsolationType } from "../resource/inputs";
 import { parseTimestamp } from "./expiry";
+import { FileChecker } from "./fileChecker";
+import { checkSelection } from "./selectorFile";
+import type { IncidentSelection } from "./selectors";
 import { describeValue, didYouMean, type IncidentProblem } from "./problems";
 
 /** A device as one incident lists it. Exactly one of machineId / computerDnsName, lower-cased. */
@@ -39,6 +46,8 @@ export interface Incident {
     devices: IncidentDevice[];
     /** From this instant on the incident no longer declares its devices. */
     expiresAt?: Date;
+    /** Selectors (`select:`, `exclude:`, `whenDeselected:`), when the file has any. */
+    selection?: IncidentSelection;
     /** The file as shown in messages, and the line of its `incident:` key. */
     file: string;
     line: number;
@@ -52,7 +61,7 @@ export interface ParsedIncidentFile {
     problems: IncidentProblem[];
 }
 
-export const INCIDENT_KEYS = ["incident", "title", "isolate", "expiresAt"] as const;
+export const INCIDENT_KEYS = ["incident", "title", "isolate", "select", "exclude", "whenDeselected", "expiresAt"] as const;
 export const DEVICE_KEYS = ["machineId", "computerDnsName", "isolationType", "comment"] as const;
 /** Letters, digits and `-_.#`, starting with a letter or digit: safe in comments and output keys. */
 export const INCIDENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._#-]{0,63}$/;
@@ -77,6 +86,14 @@ const INCIDENT_SYNONYMS: Record<string, string> = {
     expiration: "expiresAt",
     expireson: "expiresAt",
     until: "expiresAt",
+    selectors: "select",
+    selector: "select",
+    match: "select",
+    except: "exclude",
+    excluding: "exclude",
+    ondeselect: "whenDeselected",
+    whendeselect: "whenDeselected",
+    whenunmatched: "whenDeselected",
 };
 const DEVICE_SYNONYMS: Record<string, string> = {
     id: "machineId",
@@ -111,94 +128,6 @@ function looksLikeMachineId(s: string): boolean {
     return /^[0-9a-f]{40}$/i.test(s.trim());
 }
 
-class FileChecker {
-    readonly problems: IncidentProblem[] = [];
-
-    constructor(
-        private readonly file: string,
-        private readonly doc: Document,
-        private readonly lines: LineCounter,
-    ) {}
-
-    lineOf(node: Node | null | undefined, fallback = 1): number {
-        const start = node?.range?.[0];
-        return start === undefined ? fallback : this.lines.linePos(start).line;
-    }
-
-    add(line: number, path: string | undefined, message: string, fix: string): void {
-        this.problems.push({ file: this.file, line, ...(path ? { path } : {}), message, fix });
-    }
-
-    resolve(node: unknown): Node | null {
-        if (isAlias(node)) return (node.resolve(this.doc) as Node | undefined) ?? null;
-        return (node as Node | null) ?? null;
-    }
-
-    /**
-     * A scalar's text. A plain scalar YAML reads as a number keeps its source text, so an all-digit
-     * device id or `incident: 2031` is not mangled into a float.
-     */
-    text(node: Node | null): string | undefined {
-        if (!isScalar(node)) return undefined;
-        if (typeof node.value === "string") return node.value;
-        if (typeof node.value === "number" && node.type === "PLAIN" && typeof node.source === "string") return node.source;
-        return undefined;
-    }
-
-    describe(node: Node | null): string {
-        if (isSeq(node)) return "a list";
-        if (isMap(node)) return "a mapping";
-        return describeValue(isScalar(node) ? node.value : node);
-    }
-
-    /** The entries of a mapping; non-text keys and unknown keys are problems. */
-    entries(map: YAMLMap, prefix: string, allowed: readonly string[], synonyms: Record<string, string>): Map<string, { key: Node; value: Node | null }> {
-        const out = new Map<string, { key: Node; value: Node | null }>();
-        for (const pair of map.items) {
-            const keyNode = this.resolve(pair.key);
-            const key = this.text(keyNode);
-            const line = this.lineOf(keyNode, this.lineOf(map));
-            if (key === undefined) {
-                this.add(line, prefix || undefined, `has a key that is not a name (${this.describe(keyNode)})`, `use only the keys ${allowed.join(", ")}`);
-                continue;
-            }
-            const path = prefix ? `${prefix}.${key}` : key;
-            if (!(allowed as readonly string[]).includes(key)) {
-                const hint = didYouMean(key, allowed, synonyms);
-                this.add(
-                    line,
-                    path,
-                    "unknown key",
-                    hint ? `did you mean "${hint}"?` : `allowed keys are ${allowed.join(", ")}; keep notes in YAML comments (# ...)`,
-                );
-                continue;
-            }
-            out.set(key, { key: keyNode as Node, value: this.resolve(pair.value) });
-        }
-        return out;
-    }
-
-    /** A required or optional single-line string field. */
-    string(entry: { key: Node; value: Node | null } | undefined, path: string, opts: { max: number; example: string }): string | undefined {
-        if (!entry) return undefined;
-        const line = this.lineOf(entry.value, this.lineOf(entry.key));
-        const raw = this.text(entry.value);
-        if (raw === undefined) {
-            this.add(line, path, `must be text, got ${this.describe(entry.value)}`, `write it like ${path.split(".").pop()}: ${opts.example}`);
-            return undefined;
-        }
-        const value = raw.trim();
-        if (value === "") this.add(line, path, "is empty", `write it like ${path.split(".").pop()}: ${opts.example}`);
-        else if (/[\r\n]/.test(value)) this.add(line, path, "spans several lines", "write it on one line; Defender shows comments as one line");
-        else if ([...value].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f))
-            this.add(line, path, "contains control characters", "remove them (tabs included)");
-        else if (value.length > opts.max)
-            this.add(line, path, `is ${value.length} characters long, more than ${opts.max}`, `shorten it to at most ${opts.max} characters`);
-        else return value;
-        return undefined;
-    }
-}
-
 function checkDevice(c: FileChecker, node: Node | null, path: string, fallbackLine: number): IncidentDevice | undefined {
     const line = c.lineOf(node, fallbackLine);
     if (!isMap(node)) {
@@ -227,7 +156,7 @@ function checkDevice(c: FileChecker, node: Node | null, path: string, fallbackLi
         const where = c.lineOf(id.value, c.lineOf(id.key));
         const t = c.text(id.value);
         if (t === undefined || !isMachineId(t.trim())) {
-            const got = t === undefined ? c.describe(id.value) : `"${t}" (${t.trim().length} characters)`;
+            const got = t === undefined ? c.describe(id.value) : `${quote(t)} (${t.trim().length} characters)`;
             const fix =
                 t !== undefined && t.includes(".")
                     ? `this looks like a DNS name: write computerDnsName: ${t.trim()}`
@@ -338,8 +267,15 @@ export function parseIncidentFile(text: string, file: string): ParsedIncidentFil
 
     const devices: IncidentDevice[] = [];
     const isolate = fields.get("isolate");
+    const selection = checkSelection(c, fields);
     if (!isolate) {
-        c.add(topLine, "isolate", "is missing", "list the devices to isolate, e.g. 'isolate:' then '  - computerDnsName: fin-lt-042.contoso.com'");
+        if (!fields.has("select"))
+            c.add(
+                topLine,
+                "isolate",
+                "is missing",
+                "list the devices to isolate, e.g. 'isolate:' then '  - computerDnsName: fin-lt-042.contoso.com', or choose them with 'select:' (e.g. '  - tag: HR')",
+            );
     } else if (!isSeq(isolate.value) || isolate.value.items.length === 0) {
         const empty = isolate.value === null || (isScalar(isolate.value) && isolate.value.value === null) || isSeq(isolate.value);
         c.add(
@@ -365,8 +301,20 @@ export function parseIncidentFile(text: string, file: string): ParsedIncidentFil
         });
     }
 
+    for (const e of selection?.exclude ?? []) {
+        const excluded = Object.keys(e.criteria).length === 1 ? e.criteria.machineId : undefined;
+        const listed = devices.find((d) => excluded !== undefined && d.machineId === excluded);
+        if (listed)
+            c.add(
+                e.line,
+                e.path,
+                `excludes ${listed.path} (line ${listed.line}), which this incident lists under isolate`,
+                "remove one of the two: exclude applies to what select chooses",
+            );
+    }
+
     if (c.problems.length === 0 && id !== undefined && title !== undefined) {
-        result.incident = { id, title, devices, file, line: c.lineOf(idEntry?.key), ...(expiresAt ? { expiresAt } : {}) };
+        result.incident = { id, title, devices, file, line: c.lineOf(idEntry?.key), ...(expiresAt ? { expiresAt } : {}), ...(selection ? { selection } : {}) };
     }
     return result;
 }

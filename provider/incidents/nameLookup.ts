@@ -4,8 +4,7 @@
  * (its id) however incidents name it, so one device gets one resource. It runs in the Pulumi program
  * process, in preview too: it reads, it never isolates or releases.
  */
-import { createDefenderClient, type Machine } from "../defender";
-import { readSettings } from "../resource/settings";
+import type { Machine } from "../defender";
 
 /** For each name (lower-cased): the devices named exactly so (case-insensitive, never a substring). */
 export type DeviceNameMatches = Map<string, Machine[]>;
@@ -14,6 +13,10 @@ export async function lookUpDeviceNames(config: (key: string) => string | undefi
     const wanted = [...new Set(names.map((n) => n.toLowerCase()))];
     const out: DeviceNameMatches = new Map();
     if (wanted.length === 0) return out;
+    // Loaded here, not with the program: the client brings @azure/identity and axios, which a folder
+    // that names every device by id never needs (about a second of the program's start on two cores).
+    const { createDefenderClient } = await import("../defender");
+    const { readSettings } = await import("../resource/settings");
     const client = createDefenderClient(readSettings(config).client);
     await Promise.all(
         wanted.map(async (name) => {

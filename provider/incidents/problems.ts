@@ -2,6 +2,7 @@
  * A problem found in the incident folder: where it is (file, line, field path), what is wrong and how
  * to fix it. Problems are data: every check returns them, and the program reports them all at once.
  */
+import { describeValue as describe } from "../base/text";
 
 export interface IncidentProblem {
     /** The file (or the folder, for folder-wide problems) as shown to the user. */
@@ -36,13 +37,12 @@ export function describeProblems(folder: string, problems: readonly IncidentProb
     ].join("\n");
 }
 
-/** A JSON-ish rendering of a value for messages, bounded so a pasted blob stays readable. */
+/** YAML's words for the kinds of a value. */
+const YAML_WORDS = Object.freeze({ array: "a list", object: "a mapping", null: "nothing", undefined: "nothing" });
+
+/** A value from an incident file in a message, in YAML's words, bounded so a pasted blob stays readable. */
 export function describeValue(value: unknown): string {
-    if (value === null || value === undefined) return "nothing";
-    if (Array.isArray(value)) return "a list";
-    if (typeof value === "object") return "a mapping";
-    if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-    return String(value);
+    return describe(value, { max: 60, words: YAML_WORDS });
 }
 
 /** Edit distance, bounded by the short keys it compares. */

@@ -14,7 +14,8 @@
  *
  * `since` is when the state began: the completion of a finished action, the request of a pending one.
  */
-import { compareActions, compareFinished, isolationState, type Machine, type MachineAction } from "../defender";
+import { compareActions, compareFinished, isolationState } from "../defender/isolationState";
+import type { Machine, MachineAction } from "../defender/models";
 
 export type IsolationStateName = "isolated" | "isolating" | "releasing" | "released";
 export const ISOLATION_STATE_NAMES: readonly IsolationStateName[] = ["isolated", "isolating", "releasing", "released"];

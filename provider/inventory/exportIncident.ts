@@ -10,9 +10,10 @@
  * Left out, and said why: devices being released (declaring them would isolate them again once the
  * release finishes) and devices Defender no longer knows (their create would fail).
  */
-import { INCIDENT_ID_PATTERN, MAX_DEVICE_COMMENT_LENGTH, MAX_TITLE_LENGTH, parseIncidentFile } from "../incidents/incidentFile";
-import { formatProblem } from "../incidents/problems";
+import { quote } from "../base/text";
+import { INCIDENT_ID_PATTERN, MAX_DEVICE_COMMENT_LENGTH, MAX_TITLE_LENGTH } from "../incidents/incidentFile";
 import { ISOLATION_TYPES } from "../resource/inputs";
+import { incidentFileText, oneLine, type WrittenDevice } from "./incidentWriter";
 import type { DeviceIsolationStatus } from "./deviceStatus";
 import { shortTime } from "./timestamps";
 
@@ -41,7 +42,7 @@ export function exportOptionProblems(o: { incident?: string; title?: string }): 
         problems.push("--incident is required: the id of the incident the isolations are adopted into, e.g. --incident INC-3000");
     else if (!INCIDENT_ID_PATTERN.test(o.incident))
         problems.push(
-            `--incident must be letters, digits, '-', '_', '.' or '#', starting with a letter or digit (at most 64), e.g. INC-3000; got ${JSON.stringify(o.incident)}`,
+            `--incident must be letters, digits, '-', '_', '.' or '#', starting with a letter or digit (at most 64), e.g. INC-3000; got ${quote(o.incident)}`,
         );
     if (o.title !== undefined) {
         if (o.title.trim() === "") problems.push("--title is empty: give a one-line title, or leave it out for the default");
@@ -71,32 +72,27 @@ export function exportIncident(rows: readonly DeviceIsolationStatus[], options: 
 
     const day = options.now.toISOString().slice(0, 10);
     const title = options.title?.trim() ?? `Isolations in place in Defender on ${day}, adopted into Git`;
-    const lines = [
-        `# Written by defender-isolation export at ${options.now.toISOString()}: every device isolated or being`,
-        "# isolated in Defender then. 'pulumi up' adopts these isolations (no isolate is sent); deleting this",
-        "# file, or a device from it, releases them.",
-        `incident: ${options.incident}`,
-        `title: ${JSON.stringify(title)}`,
-        "isolate:",
-    ];
-    for (const r of devices) {
+    const written: WrittenDevice[] = devices.map((r) => {
         const type = (ISOLATION_TYPES as readonly string[]).includes(r.isolationType ?? "") ? (r.isolationType as string) : undefined;
-        lines.push(
-            `  # ${oneLine(r.computerDnsName ?? "name unknown")}: ${r.state === "isolated" ? "isolation" : "pending isolate"} ${r.actionId}${r.requestSource ? ` (${oneLine(r.requestSource)})` : ""}`,
-        );
+        const notes = [
+            `${oneLine(r.computerDnsName ?? "name unknown")}: ${r.state === "isolated" ? "isolation" : "pending isolate"} ${r.actionId}${r.requestSource ? ` (${oneLine(r.requestSource)})` : ""}`,
+        ];
         if (type === undefined) {
-            lines.push("  # Defender reports no isolation type while an isolate is pending: Full is assumed. If it turns out");
-            lines.push("  # otherwise, 'pulumi up' stops on this device, changes nothing, and names the type to write here.");
+            notes.push("Defender reports no isolation type while an isolate is pending: Full is assumed. If it turns out");
+            notes.push("otherwise, 'pulumi up' stops on this device, changes nothing, and names the type to write here.");
         }
-        lines.push(`  - machineId: ${r.machineId}`);
-        lines.push(`    isolationType: ${type ?? "Full"}`);
-        lines.push(`    comment: ${JSON.stringify(deviceComment(r))}`);
-    }
-    const text = `${lines.join("\n")}\n`;
-
-    const check = parseIncidentFile(text, `${options.incident}.yaml`);
-    if (check.problems.length > 0)
-        throw new Error(`the exported incident file does not pass the incident parser (a bug): ${check.problems.map(formatProblem).join("; ")}`);
+        return { notes, machineId: r.machineId, isolationType: type ?? "Full", comment: deviceComment(r) };
+    });
+    const { text } = incidentFileText({
+        header: [
+            `Written by defender-isolation export at ${options.now.toISOString()}: every device isolated or being`,
+            "isolated in Defender then. 'pulumi up' adopts these isolations (no isolate is sent); deleting this",
+            "file, or a device from it, releases them.",
+        ],
+        incident: options.incident,
+        title,
+        devices: written,
+    });
     return { text, devices, skipped };
 }
 
@@ -111,12 +107,4 @@ export function deviceComment(r: Pick<DeviceIsolationStatus, "state" | "requesto
 
 function label(r: DeviceIsolationStatus): string {
     return `${r.computerDnsName ?? "?"} (${r.machineId})`;
-}
-
-/** Text from Defender made safe for one line of YAML comment or a one-line value. */
-function oneLine(text: string): string {
-    return text
-        .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ") // eslint-disable-line no-control-regex -- control characters are what is removed
-        .trim()
-        .slice(0, 200);
 }

@@ -11,7 +11,7 @@
  *
  * Nothing is ever written to Defender.
  */
-import { createDefenderClient, type DefenderClient, type DefenderClientOptions, type ListingPage, type Machine, type MachineAction } from "../defender";
+import type { DefenderClient, DefenderClientOptions, ListingPage, Machine, MachineAction } from "../defender";
 import { countStates, deviceStatuses, needsLookup, type DeviceIsolationStatus, type IsolationStateName } from "./deviceStatus";
 
 export interface ListIsolationsOptions {
@@ -41,7 +41,9 @@ export const DEFAULT_INVENTORY_MAX_PAGES = 100;
 const LOOKUP_BATCH = 50;
 
 export async function listIsolations(options: ListIsolationsOptions = {}): Promise<IsolationInventory> {
-    const client = options.client ?? createDefenderClient(options.clientOptions ?? {});
+    // The client (with @azure/identity and axios) loads when first asked for, not with the package: a
+    // program that only declares isolations starts without it.
+    const client = options.client ?? (await import("../defender")).createDefenderClient(options.clientOptions ?? {});
     const progress = (e: InventoryProgress) => {
         try {
             options.onProgress?.(e);

@@ -7,7 +7,7 @@
  * "unknown" sentinel: it passes, and is checked again when known.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { isMachineId, dnsNameProblem } from "../defender";
+import { isMachineId, dnsNameProblem } from "../defender/ids";
 
 export type IsolationType = "Full" | "Selective" | "UnManagedDevice";
 export const ISOLATION_TYPES: readonly IsolationType[] = ["Full", "Selective", "UnManagedDevice"];

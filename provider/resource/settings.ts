@@ -22,6 +22,7 @@ export const CONFIG_KEYS = [
     "apiBaseUrl",
     "authorityHost",
     "scope",
+    "xdrScope",
     "rateLimits",
     "pollIntervalSeconds",
     "requestTimeoutSeconds",
@@ -52,7 +53,7 @@ export function readSettings(get: (key: string) => string | undefined): Provider
     };
 
     const client: DefenderClientOptions = {};
-    for (const key of ["tenantId", "clientId", "clientSecret", "apiBaseUrl", "authorityHost", "scope"] as const) {
+    for (const key of ["tenantId", "clientId", "clientSecret", "apiBaseUrl", "authorityHost", "scope", "xdrScope"] as const) {
         const v = value(key);
         if (v !== undefined) client[key] = v;
     }

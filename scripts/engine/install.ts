@@ -4,9 +4,11 @@
  *
  * - `pulumi`, the CLI and engine (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi);
  * - `pulumi-language-nodejs`, the Node.js language host (engine/langhost, on the same release's SDK);
+ * - `pulumi-language-yaml`, Pulumi YAML's language host (github.com/pulumi/pulumi-yaml, pinned in its
+ *   own module engine/yaml on the same release);
  * - `pulumi-resource-pulumi-nodejs`, the dynamic-provider plugin (a script shipped in the SDK module).
  *
- * Idempotent: when the three files are there, were built from the same engine/ sources and the CLI
+ * Idempotent: when the four files are there, were built from the same engine/ sources and the CLI
  * answers the pinned version, it says so and stops (seconds). Otherwise it builds into a temporary
  * folder and swaps it in whole, so an interrupted build never leaves a half-built engine behind.
  * Exit codes: 0 ready, 1 the build or its check failed, 2 Go is missing or too old.
@@ -16,9 +18,10 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as readline from "readline";
-import { builtCliDir, pinnedVersion, repoRootFromHere } from "./pin";
+import { builtCliDir, pinnedVersion, pinnedYamlVersion, repoRootFromHere } from "./pin";
 
 const LANGUAGE_HOST = "pulumi-language-nodejs";
+const YAML_LANGUAGE_HOST = "pulumi-language-yaml";
 const DYNAMIC_PLUGIN = "pulumi-resource-pulumi-nodejs";
 const STAMP = ".build-stamp.json";
 /** The Go release engine/go.mod and Pulumi's own modules need. */
@@ -49,16 +52,19 @@ export const NO_GO_MESSAGE = [
     "(or set PULUMI_CLI to its path).",
 ].join("\n");
 
-/** Hash of everything the build reads from this repository, so a changed language host is rebuilt. */
+/** Hash of everything the build reads from this repository, so a changed language host or pin is rebuilt. */
 function sourceHash(engineDir: string): string {
     const hash = createHash("sha256");
     const files = [
         "go.mod",
         "go.sum",
         "tools.go",
+        path.join("yaml", "go.mod"),
+        path.join("yaml", "go.sum"),
+        path.join("yaml", "tools.go"),
         ...fs
             .readdirSync(path.join(engineDir, "langhost"))
-            .filter((f) => f.endsWith(".go"))
+            .filter((f) => f.endsWith(".go") && !f.endsWith("_test.go"))
             .map((f) => path.join("langhost", f)),
     ];
     for (const f of files.sort())
@@ -78,7 +84,7 @@ function upToDate(binDir: string, version: string, hash: string): boolean {
     try {
         const stamp = JSON.parse(fs.readFileSync(path.join(binDir, STAMP), "utf8")) as { version?: string; sourceHash?: string };
         if (stamp.version !== version || stamp.sourceHash !== hash) return false;
-        for (const f of ["pulumi", LANGUAGE_HOST, DYNAMIC_PLUGIN]) fs.accessSync(path.join(binDir, f), fs.constants.X_OK);
+        for (const f of ["pulumi", LANGUAGE_HOST, YAML_LANGUAGE_HOST, DYNAMIC_PLUGIN]) fs.accessSync(path.join(binDir, f), fs.constants.X_OK);
         return (
             execFileSync(path.join(binDir, "pulumi"), ["version"], {
                 encoding: "utf8",
@@ -121,11 +127,12 @@ class BuildProgress {
     }
 }
 
-function goBuild(engineDir: string, args: string[], what: string, log: NodeJS.WritableStream): Promise<void> {
+/** `go build` in moduleDir (engine/ or a module of its own under it). */
+function goBuild(moduleDir: string, args: string[], what: string, log: NodeJS.WritableStream): Promise<void> {
     return new Promise((resolve, reject) => {
         const tty = Boolean((log as NodeJS.WriteStream).isTTY);
         const progress = new BuildProgress(what, log, tty);
-        const child = spawn("go", ["build", "-v", "-trimpath", ...args], { cwd: engineDir, stdio: ["ignore", "inherit", "pipe"] });
+        const child = spawn("go", ["build", "-v", "-trimpath", ...args], { cwd: moduleDir, stdio: ["ignore", "inherit", "pipe"] });
         const errors: string[] = [];
         readline.createInterface({ input: child.stderr! }).on("line", (l) => {
             progress.line(l);
@@ -166,6 +173,7 @@ export async function installEngine(o: { repoRoot: string; log?: NodeJS.Writable
     const started = Date.now();
     const engineDir = path.join(o.repoRoot, "engine");
     const version = pinnedVersion(o.repoRoot);
+    const yamlVersion = pinnedYamlVersion(o.repoRoot);
     const binDir = builtCliDir(o.repoRoot, version);
     const hash = sourceHash(engineDir);
     const seconds = () => Math.round((Date.now() - started) / 100) / 10;
@@ -199,6 +207,18 @@ export async function installEngine(o: { repoRoot: string; log?: NodeJS.Writable
             log,
         );
         await goBuild(engineDir, ["-ldflags", `-X main.version=${version}`, "-o", path.join(partial, LANGUAGE_HOST), "./langhost"], LANGUAGE_HOST, log);
+        await goBuild(
+            path.join(engineDir, "yaml"),
+            [
+                "-ldflags",
+                `-X github.com/pulumi/pulumi-yaml/pkg/version.Version=${yamlVersion}`,
+                "-o",
+                path.join(partial, YAML_LANGUAGE_HOST),
+                "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml",
+            ],
+            `${YAML_LANGUAGE_HOST} ${yamlVersion}`,
+            log,
+        );
 
         const sdkDir = execFileSync("go", ["list", "-m", "-f", "{{.Dir}}", "github.com/pulumi/pulumi/sdk/v3"], { cwd: engineDir, encoding: "utf8" }).trim();
         const script = path.join(sdkDir, "nodejs", "dist", DYNAMIC_PLUGIN);
@@ -212,7 +232,11 @@ export async function installEngine(o: { repoRoot: string; log?: NodeJS.Writable
         }).trim();
         if (printed !== version) throw new EngineInstallError(`the built CLI says ${JSON.stringify(printed)}, not ${version}`, 1);
         await checkLanguageHost(path.join(partial, LANGUAGE_HOST));
-        fs.writeFileSync(path.join(partial, STAMP), `${JSON.stringify({ version, sourceHash: hash, go, builtAt: new Date().toISOString() }, null, 2)}\n`);
+        await checkLanguageHost(path.join(partial, YAML_LANGUAGE_HOST));
+        fs.writeFileSync(
+            path.join(partial, STAMP),
+            `${JSON.stringify({ version, yamlVersion, sourceHash: hash, go, builtAt: new Date().toISOString() }, null, 2)}\n`,
+        );
 
         fs.rmSync(binDir, { recursive: true, force: true });
         fs.renameSync(partial, binDir);
@@ -220,7 +244,7 @@ export async function installEngine(o: { repoRoot: string; log?: NodeJS.Writable
         fs.rmSync(partial, { recursive: true, force: true });
     }
     log.write(
-        `Pulumi CLI ${version} ready: ${path.relative(o.repoRoot, path.join(binDir, "pulumi"))} (with ${LANGUAGE_HOST} and ${DYNAMIC_PLUGIN} beside it), built in ${seconds()} s.\n`,
+        `Pulumi CLI ${version} ready: ${path.relative(o.repoRoot, path.join(binDir, "pulumi"))} (with ${LANGUAGE_HOST}, ${YAML_LANGUAGE_HOST} ${yamlVersion} and ${DYNAMIC_PLUGIN} beside it), built in ${seconds()} s.\n`,
     );
     log.write("  Remove it with: rm -rf .state/pulumi   (Go's caches: go clean -modcache -cache)\n");
     return { binDir, version, built: true, seconds: seconds() };

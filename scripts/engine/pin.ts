@@ -29,7 +29,32 @@ export function pinnedVersion(repoRoot: string): string {
     return pkg;
 }
 
-/** Where `npm run pulumi:install` puts the CLI, the language host and the dynamic-provider plugin. */
+/** A required module's version in a go.mod, direct (`require x v` or in a block) or `// indirect`. */
+function requiredVersion(goMod: string, modulePath: string): string | undefined {
+    const escaped = modulePath.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    return new RegExp(`^\\s*(?:require\\s+)?${escaped}\\s+(v\\d+\\.\\d+\\.\\d+)\\s*(?://\\s*indirect\\s*)?$`, "m").exec(goMod)?.[1];
+}
+
+/**
+ * The Pulumi YAML release whose language host `npm run pulumi:install` builds, e.g. "v1.38.1", read from
+ * engine/yaml/go.mod, a module of its own (its dependencies would move the engine's). It must build on
+ * the engine's release: its pkg/v3 and sdk/v3 must be the ones engine/go.mod pins.
+ */
+export function pinnedYamlVersion(repoRoot: string): string {
+    const goMod = fs.readFileSync(path.join(repoRoot, "engine", "yaml", "go.mod"), "utf8");
+    const yaml = requiredVersion(goMod, "github.com/pulumi/pulumi-yaml");
+    if (!yaml) throw new Error("engine/yaml/go.mod does not require github.com/pulumi/pulumi-yaml at a release version");
+    const engine = pinnedVersion(repoRoot);
+    for (const m of ["github.com/pulumi/pulumi/pkg/v3", "github.com/pulumi/pulumi/sdk/v3"]) {
+        const v = requiredVersion(goMod, m);
+        if (v !== engine) {
+            throw new Error(`engine/yaml/go.mod has ${m} at ${v ?? "no version"}, and the engine is ${engine}: run \`go get ${m}@${engine}\` in engine/yaml`);
+        }
+    }
+    return yaml;
+}
+
+/** Where `npm run pulumi:install` puts the CLI, the language hosts and the dynamic-provider plugin. */
 export function builtCliDir(repoRoot: string, version = pinnedVersion(repoRoot)): string {
     return path.join(repoRoot, ".state", "pulumi", version, "bin");
 }

@@ -56,6 +56,7 @@ describe("e2e: npm run demo with the real Pulumi CLI", function () {
         "dsg-mac-11.contoso.com ISOLATED (Selective)",
         "fin-lt-042.contoso.com ISOLATED (Full)",
         "fin-lt-043.contoso.com ISOLATED (Selective)",
+        "hr-lt-007.contoso.com ISOLATED (Full)",
         "web-lnx-03.contoso.com ISOLATED (Full)",
     ];
 
@@ -65,9 +66,10 @@ describe("e2e: npm run demo with the real Pulumi CLI", function () {
         assert.match(run.stdout, /=== Done\n$/);
     });
 
-    it("previews the incidents' four devices, then isolates exactly them (the root project finds examples/incidents)", () => {
+    it("previews the incidents' five devices (one chosen by a selector, listed), then isolates exactly them (the root project finds examples/incidents)", () => {
         assert.deepEqual(isolated(table(/=== Devices before/)), []);
-        assert.match(run.stdout, /\$ pulumi preview [^\n]*\n(?:.*\n)*?Resources:\n\s+\+ 5 to create\n/);
+        assert.match(run.stdout, /\$ pulumi preview [^\n]*\n(?:.*\n)*?Resources:\n\s+\+ 6 to create\n/);
+        assert.match(run.stdout, /INC-2060 selects 1 device \(whenDeselected: keep\):\n.*select\[0\] \(tag "HR"\) matches 1 device: hr-lt-007\.contoso\.com/);
         assert.deepEqual(isolated(table(/=== Devices after `pulumi up`: the incidents/)), declared);
     });
 
@@ -77,12 +79,12 @@ describe("e2e: npm run demo with the real Pulumi CLI", function () {
             declared.filter((d) => !d.startsWith("fin-lt-042")),
         );
         assert.match(run.stdout, /fin-lt-042\.contoso\.com \([0-9a-f]{8}…\): released since this isolation by portal-user@contoso\.com/);
-        assert.match(run.stdout, /Resources:\n\s+\+ 1 created\n\s+4 unchanged\n/);
+        assert.match(run.stdout, /Resources:\n\s+\+ 1 created\n\s+5 unchanged\n/);
         assert.deepEqual(isolated(table(/is isolated again/)), declared);
     });
 
     it("destroys: every device released, the stack removed", () => {
-        assert.match(run.stdout, /Resources:\n\s+- 5 deleted\n/);
+        assert.match(run.stdout, /Resources:\n\s+- 6 deleted\n/);
         assert.deepEqual(isolated(table(/=== After `pulumi destroy`/)), []);
         assert.ok(!fs.readdirSync(stateDir).some((f) => f.startsWith("Pulumi.")), "the stack config file is removed");
     });

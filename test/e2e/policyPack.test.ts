@@ -241,7 +241,7 @@ describe("e2e: the guardrails policy pack on the GitOps project", function () {
             v.find((x) => x.resource.endsWith(DEFAULT_DEVICES.linuxServer.id))!.message,
             /^isolationType Full is for workstations \(names matching "\*-lt-\*", "\*-ws-\*", "\*-mac-\*", "\*-pc-\*"\); "web-lnx-03\.contoso\.com" is not one/,
         );
-        assert.match(r.stdout, /\+ 5 to create/);
+        assert.match(r.stdout, /\+ 6 to create/);
         assert.deepEqual(writes, []);
     });
 

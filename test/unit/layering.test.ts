@@ -5,16 +5,17 @@ import assert from "node:assert/strict";
 import { findCycles, importEdges, layeringViolations, sourceFiles, type ImportEdge, type Layer } from "../../testkit/importGraph";
 import { REPO_ROOT } from "../../testkit/paths";
 
-const PROVIDER_BELOW_APPS = ["defender", "rules", "resource", "incidents", "inventory"];
+const PROVIDER_BELOW_APPS = ["base", "defender", "rules", "resource", "incidents", "inventory"];
 
 /** Bottom-up. `may` names the layers a layer imports; nothing else is allowed. */
 export const LAYERS: readonly Layer[] = [
-    // The npm package, provider/: client → resource → libraries → programs.
-    { name: "defender", owns: ["provider/defender/"], may: [], forbidsPackages: ["@pulumi/"] },
+    // The npm package, provider/: base → client → resource → libraries → programs.
+    { name: "base", owns: ["provider/base/"], may: [], forbidsPackages: "any" },
+    { name: "defender", owns: ["provider/defender/"], may: ["base"], forbidsPackages: ["@pulumi/"] },
     { name: "rules", owns: ["provider/rules/"], may: [], forbidsPackages: "any" },
-    { name: "resource", owns: ["provider/resource/", "provider/lifecycle/"], may: ["defender"] },
-    { name: "incidents", owns: ["provider/incidents/"], may: ["defender", "resource", "rules"] },
-    { name: "inventory", owns: ["provider/inventory/"], may: ["defender", "resource", "incidents"] },
+    { name: "resource", owns: ["provider/resource/", "provider/lifecycle/"], may: ["base", "defender"] },
+    { name: "incidents", owns: ["provider/incidents/"], may: ["base", "defender", "resource", "rules"] },
+    { name: "inventory", owns: ["provider/inventory/"], may: ["base", "defender", "rules", "resource", "incidents"] },
     { name: "apps/gitops", owns: ["provider/apps/gitops/"], may: PROVIDER_BELOW_APPS },
     { name: "apps/cli", owns: ["provider/apps/cli/"], may: PROVIDER_BELOW_APPS },
     { name: "package", owns: ["provider/index.ts"], may: PROVIDER_BELOW_APPS },
@@ -25,7 +26,7 @@ export const LAYERS: readonly Layer[] = [
     // Everything that drives the above: the test kit, scripts, the benchmark, the tests.
     { name: "testkit", owns: ["testkit/"], may: [...PROVIDER_BELOW_APPS, "apps/gitops", "apps/cli", "package", "emulator", "engine-tools"] },
     { name: "scripts", owns: ["scripts/"], may: ["package", "emulator", "engine-tools", "testkit"] },
-    { name: "bench", owns: ["bench/"], may: [...PROVIDER_BELOW_APPS, "package", "emulator", "engine-tools", "testkit", "scripts"] },
+    { name: "bench", owns: ["bench/"], may: [...PROVIDER_BELOW_APPS, "apps/gitops", "package", "emulator", "engine-tools", "testkit", "scripts"] },
     {
         name: "test",
         owns: ["test/"],

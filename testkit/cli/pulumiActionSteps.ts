@@ -7,9 +7,9 @@
  * `command: preview` is `stack.preview(options)`, with `refresh` among the options since v6.0.0 (it
  * became the `--refresh` flag; before, a separate `pulumi refresh`). The Automation API
  * (@pulumi/pulumi/automation/stack.js) builds `up --yes --skip-preview` / `preview`, then the flags
- * below in its order, then `--exec-kind auto.local`, `--stack <name>` and `--non-interactive`. Left
- * out: `--exec-agent` (a label naming the action's version) and `--event-log` (a file the API tails);
- * neither changes what the command does.
+ * below in its order (`parallel` as `--parallel N` after the policy packs), then `--exec-kind auto.local`,
+ * `--stack <name>` and `--non-interactive`. Left out: `--exec-agent` (a label naming the action's
+ * version) and `--event-log` (a file the API tails); neither changes what the command does.
  *
  * An input this file does not know fails loudly: a workflow that gains `target:` or `diff:` must not
  * be tested as if it had not.
@@ -80,6 +80,16 @@ function booleanInput(name: string, value: string | undefined): boolean {
     throw new Error(`input ${name} is ${JSON.stringify(value)}, not a YAML 1.2 boolean`);
 }
 
+/**
+ * A whole-number input (`parallel`): the action passes it as a number and the Automation API adds the
+ * flag only when it is not 0; anything but a whole number is an error here rather than a guess.
+ */
+function numberInput(name: string, value: string | undefined, where: string): number | undefined {
+    if (value === undefined || value.trim() === "") return undefined;
+    if (!/^\d+$/.test(value.trim())) throw new Error(`${where}: input ${name} is ${JSON.stringify(value)}, not a whole number`);
+    return Number(value);
+}
+
 interface WorkflowFile {
     env?: Record<string, unknown>;
     jobs?: Record<string, { env?: Record<string, unknown>; steps?: { uses?: string; with?: Record<string, unknown>; env?: Record<string, unknown> }[] }>;
@@ -110,6 +120,7 @@ export function pulumiActionSteps(workflowYaml: string, context: ExpressionConte
             const known = new Set([
                 "command",
                 "message",
+                "parallel",
                 "work-dir",
                 "config-map",
                 "policyPacks",
@@ -130,6 +141,8 @@ export function pulumiActionSteps(workflowYaml: string, context: ExpressionConte
             for (const [input, flag] of GLOBAL_BOOLEAN_FLAGS) if (booleanInput(input, inputs[input])) args.push(flag);
             for (const pack of list(inputs.policyPacks)) args.push("--policy-pack", pack);
             for (const config of list(inputs.policyPackConfigs)) args.push("--policy-pack-config", config);
+            const parallel = numberInput("parallel", inputs.parallel, `${job} step ${step}`);
+            if (parallel) args.push("--parallel", String(parallel));
             args.push("--exec-kind", "auto.local");
             // Login and backend variables are the caller's (the suite substitutes the backend).
             const pulumiEnv = Object.fromEntries(

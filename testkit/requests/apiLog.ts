@@ -4,20 +4,14 @@
  * `onRequest` hook, so the emulator's own log can stay small at thousands of calls.
  */
 import type { RequestLogEntry } from "../../emulator";
+import { API_BUCKETS, ENDPOINT_LIST, type ApiBucket } from "../../provider/defender";
 
-/** The provider's names of Defender's separately limited APIs (as in provider/defender/pacing.ts). */
-export type Bucket = "isolate" | "unisolate" | "cancel" | "actions.read" | "machines.read";
-export const BUCKETS: readonly Bucket[] = ["isolate", "unisolate", "cancel", "actions.read", "machines.read"];
+/** Defender's separately limited APIs, as the client names them (re-exported for the benchmark). */
+export type Bucket = ApiBucket;
+export const BUCKETS: readonly Bucket[] = API_BUCKETS;
 
-const BUCKET_OF_ROUTE: Record<string, Bucket> = {
-    isolate: "isolate",
-    unisolate: "unisolate",
-    cancelAction: "cancel",
-    getAction: "actions.read",
-    listActions: "actions.read",
-    getMachine: "machines.read",
-    listMachines: "machines.read",
-};
+/** The budget of each emulator route: the client's endpoint of the same name. */
+const BUCKET_OF_ROUTE: ReadonlyMap<string, Bucket> = new Map(ENDPOINT_LIST.map((e) => [e.name, e.bucket]));
 
 export interface ApiRequest {
     /** Arrival at the emulator, epoch ms. */
@@ -32,7 +26,7 @@ export interface ApiRequest {
 
 /** The record of an API request, or undefined for token, discovery and unrouted traffic. */
 export function apiRequestOf(entry: RequestLogEntry): ApiRequest | undefined {
-    const bucket = entry.route === null ? undefined : BUCKET_OF_ROUTE[entry.route];
+    const bucket = entry.route === null ? undefined : BUCKET_OF_ROUTE.get(entry.route);
     if (bucket === undefined) return undefined;
     const filter = entry.query["$filter"] ?? "";
     return {

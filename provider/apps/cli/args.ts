@@ -3,9 +3,10 @@
  * every problem at once, each naming the flag and the fix. Pure: no network, no file system.
  */
 import { parseArgs } from "node:util";
+import { quote } from "../../base/text";
 import { dnsNameProblem, machineIdProblem } from "../../defender";
 
-export type Command = "status" | "export" | "help";
+export type Command = "status" | "export" | "propose" | "help";
 export type Format = "table" | "json" | "markdown";
 
 export interface CliArgs {
@@ -21,11 +22,24 @@ export interface CliArgs {
     apiBaseUrl?: string;
     authorityHost?: string;
     scope?: string;
-    /** export only. */
+    /** export: the incident file's id; propose: the Defender XDR incident number. */
     incident?: string;
     title?: string;
     out?: string;
     force: boolean;
+    /** propose only. */
+    alerts: string[];
+    tag?: string;
+    group?: string;
+    name?: string;
+    ip?: string;
+    externalIp?: string;
+    id?: string;
+    comment?: string;
+    isolationType?: string;
+    expiresIn?: string;
+    expiresAt?: string;
+    live: boolean;
 }
 
 export const USAGE = `usage: defender-isolation <command> [options]
@@ -39,6 +53,9 @@ commands:
                            requested it and from where, any pending action
   export --incident <ID>   an incident file declaring every device isolated or being isolated now;
                            'pulumi up' on it adopts those isolations without sending an isolate
+  propose                  a new incident file isolating what an alert, a Defender incident or
+                           selectors choose (--alert, --incident, --tag, --group, --name, --ip,
+                           --external-ip): commit it on a branch, open a pull request, merge it
   help                     this text
 
 options:
@@ -47,8 +64,26 @@ options:
   --stack <name>           the same against a Pulumi stack's state (read with 'pulumi stack export';
                            the CLI is PULUMI_CLI, else 'pulumi' on PATH)
   --json | --markdown      status as JSON (for machines) or Markdown (for a ticket or a PR); default a table
-  --title <text>           export: the incident's title (one line)
-  --out <file>             export: write the file there (refuses to overwrite without --force); default stdout
+  --title <text>           export, propose: the incident's title (one line)
+  --out <file>             export, propose: write the file there (export refuses to overwrite without
+                           --force; propose never overwrites); default stdout
+
+propose options:
+  --alert <id>             the device a Defender alert names (repeatable)
+  --incident <number>      the devices of a Defender XDR incident's alerts
+  --tag, --group <name>    devices carrying a machine tag, in a device group
+  --name <pattern>         DNS names like fin-lt-*.contoso.com (* any run, ? one character)
+  --ip, --external-ip <a>  lastIpAddress / lastExternalIpAddress in an address or CIDR range
+                           (the selector flags of one command all apply to a device)
+  --id <INC-…>             the incident file's id; default INC-<the Defender incident number>
+  --comment <text>         each device's comment; default the alert that names it
+  --isolation-type <type>  Full (default) or Selective
+  --expires-in <n>h|<n>d   released on the first up after then; or --expires-at <ISO-8601 with zone>
+  --live                   write the selectors themselves (resolved again on every run), not the
+                           devices they choose now
+  --incidents <dir>        propose: the incident folder: the file is <dir>/<id>.yaml unless --out,
+                           and an incident with the same id there is refused
+  --json                   propose: the proposal as JSON on stdout
   --cloud <name>           Commercial (default), GCC, GCCHigh or DoD
   --api-base-url <url>     the Defender API, e.g. https://eu.api.security.microsoft.com
   --authority-host <url>   the Entra ID login host
@@ -71,6 +106,18 @@ const OPTIONS = {
     incident: { type: "string" },
     out: { type: "string" },
     force: { type: "boolean" },
+    alert: { type: "string", multiple: true },
+    tag: { type: "string" },
+    group: { type: "string" },
+    name: { type: "string" },
+    ip: { type: "string" },
+    "external-ip": { type: "string" },
+    id: { type: "string" },
+    comment: { type: "string" },
+    "isolation-type": { type: "string" },
+    "expires-in": { type: "string" },
+    "expires-at": { type: "string" },
+    live: { type: "boolean" },
     cloud: { type: "string" },
     "api-base-url": { type: "string" },
     "authority-host": { type: "string" },
@@ -78,8 +125,9 @@ const OPTIONS = {
     help: { type: "boolean", short: "h" },
 } as const;
 
-const COMMANDS: readonly Command[] = ["status", "export", "help"];
+const COMMANDS: readonly Command[] = ["status", "export", "propose", "help"];
 const EXPORT_ONLY = ["incident", "title", "out", "force"] as const;
+const PROPOSE_ONLY = ["alert", "tag", "group", "name", "ip", "external-ip", "id", "comment", "isolation-type", "expires-in", "expires-at", "live"] as const;
 
 export function parseCliArgs(argv: readonly string[]): { ok: true; args: CliArgs } | { ok: false; problems: string[] } {
     let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
@@ -91,25 +139,60 @@ export function parseCliArgs(argv: readonly string[]): { ok: true; args: CliArgs
     const { values: v, positionals } = parsed;
     const problems: string[] = [];
     const command = (v.help ? "help" : (positionals[0] ?? "help")) as Command;
-    if (!COMMANDS.includes(command)) problems.push(`unknown command '${positionals[0]}': use status, export or help`);
+    if (!COMMANDS.includes(command)) problems.push(`unknown command '${positionals[0]}': use status, export, propose or help`);
     if (positionals.length > 1) problems.push(`unexpected argument '${positionals[1]}': flags start with --, and only one command is given`);
 
-    const args: CliArgs = { command, machineIds: [], machineNames: [], format: v.json ? "json" : v.markdown ? "markdown" : "table", force: v.force === true };
+    const args: CliArgs = {
+        command,
+        machineIds: [],
+        machineNames: [],
+        format: v.json ? "json" : v.markdown ? "markdown" : "table",
+        force: v.force === true,
+        alerts: (v.alert ?? []).map((a) => a.trim()),
+        live: v.live === true,
+    };
     if (v.json && v.markdown) problems.push("--json and --markdown exclude each other: give one of them");
     if (command === "export" && (v.json || v.markdown)) problems.push("export writes an incident file (YAML): --json and --markdown are for status");
+    if (command === "propose" && v.markdown)
+        problems.push("propose writes an incident file (YAML): --markdown is for status; --json prints the proposal for machines");
+    if (command === "propose" && v.force) problems.push("propose never overwrites a file: choose another --out, or delete the file first");
+    if (command === "propose" && v.machine !== undefined)
+        problems.push("--machine is an option of status and export; propose chooses devices with --alert, --incident, --tag, --group, --name, --ip");
     if (command === "status") {
         for (const key of EXPORT_ONLY) if (v[key] !== undefined) problems.push(`--${key} is an option of export, not of status`);
+    }
+    if (command !== "propose") {
+        for (const key of PROPOSE_ONLY) if (v[key] !== undefined) problems.push(`--${key} is an option of propose, not of ${command}`);
     }
     for (const raw of v.machine ?? []) {
         const m = raw.trim();
         if (machineIdProblem(m) === undefined) args.machineIds.push(m.toLowerCase());
         else if (/^[0-9a-f]{30,50}$/i.test(m) || dnsNameProblem(m) !== undefined) {
-            problems.push(
-                `--machine must be a device id (40 hexadecimal characters) or its DNS name such as fin-lt-042.contoso.com; got ${JSON.stringify(raw)}`,
-            );
+            problems.push(`--machine must be a device id (40 hexadecimal characters) or its DNS name such as fin-lt-042.contoso.com; got ${quote(raw)}`);
         } else args.machineNames.push(m.toLowerCase());
     }
-    const text = (key: "incidents" | "stack" | "title" | "incident" | "out" | "cloud" | "api-base-url" | "authority-host" | "scope") => {
+    const text = (
+        key:
+            | "incidents"
+            | "stack"
+            | "title"
+            | "incident"
+            | "out"
+            | "cloud"
+            | "api-base-url"
+            | "authority-host"
+            | "scope"
+            | "tag"
+            | "group"
+            | "name"
+            | "ip"
+            | "external-ip"
+            | "id"
+            | "comment"
+            | "isolation-type"
+            | "expires-in"
+            | "expires-at",
+    ) => {
         const value = v[key];
         if (value === undefined) return undefined;
         if (value.trim() === "" && key !== "title") problems.push(`--${key} needs a value`);
@@ -127,8 +210,18 @@ export function parseCliArgs(argv: readonly string[]): { ok: true; args: CliArgs
     set("apiBaseUrl", text("api-base-url"));
     set("authorityHost", text("authority-host"));
     set("scope", text("scope"));
+    set("tag", text("tag")?.trim());
+    set("group", text("group")?.trim());
+    set("name", text("name")?.trim());
+    set("ip", text("ip")?.trim());
+    set("externalIp", text("external-ip")?.trim());
+    set("id", text("id")?.trim());
+    set("comment", text("comment"));
+    set("isolationType", text("isolation-type")?.trim());
+    set("expiresIn", text("expires-in")?.trim());
+    set("expiresAt", text("expires-at")?.trim());
     if (args.stack !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._\-/]{0,199}$/.test(args.stack)) {
-        problems.push(`--stack must be a stack name such as dev or org/project/dev (letters, digits, '.', '_', '-', '/'); got ${JSON.stringify(args.stack)}`);
+        problems.push(`--stack must be a stack name such as dev or org/project/dev (letters, digits, '.', '_', '-', '/'); got ${quote(args.stack)}`);
     }
     return problems.length > 0 ? { ok: false, problems } : { ok: true, args };
 }

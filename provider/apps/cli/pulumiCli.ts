@@ -6,6 +6,7 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { quote } from "../../base/text";
 import { CommandError, EXIT_FAILED, EXIT_USAGE } from "./commandError";
 
 const EXPORT_TIMEOUT_MS = 120_000;
@@ -17,7 +18,7 @@ export function findPulumiCli(env: NodeJS.ProcessEnv): string {
     if (given) {
         if (!isExecutable(given))
             throw new CommandError(
-                `PULUMI_CLI is ${JSON.stringify(given)}, which is not an executable file: point it at the pulumi binary, or unset it to use 'pulumi' from PATH`,
+                `PULUMI_CLI is ${quote(given, 200)}, which is not an executable file: point it at the pulumi binary, or unset it to use 'pulumi' from PATH`,
                 EXIT_USAGE,
             );
         return given;

@@ -4,6 +4,9 @@
  */
 import type { DeviceIsolationStatus, DriftReport, IsolationStateName, MarkedStatus } from "../../inventory";
 import { age, shortTime } from "../../inventory/timestamps";
+import { oneLine } from "../../base/text";
+
+const MAX_CELL_CHARS = 60;
 
 export interface StatusReport {
     devices: (DeviceIsolationStatus | MarkedStatus)[];
@@ -161,9 +164,7 @@ function table(header: string[], rows: string[][]): string {
 
 /** Text from Defender in one table cell: one line, bounded. */
 function cell(text: string): string {
-    // eslint-disable-next-line no-control-regex
-    const flat = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").trim();
-    return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
+    return oneLine(text, MAX_CELL_CHARS);
 }
 
 /** Text from Defender in one Markdown table cell: no line break, no pipe, no markup. */

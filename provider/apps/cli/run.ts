@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createDefenderClient, isDefenderApiError, type DefenderClient } from "../../defender";
 import { driftReport, listIsolations, stackDeclarations, type Declaration, type DeviceIsolationStatus, type MarkedStatus } from "../../inventory";
+import type { Incident } from "../../incidents/incidentFile";
 import { parseCliArgs, USAGE, type CliArgs } from "./args";
 import { CommandError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type ExitCode } from "./commandError";
 import { terminalProgress, type ProgressSink } from "./progress";
@@ -57,6 +58,10 @@ async function run(argv: readonly string[], io: CommandIo, say: (line: string) =
     const settings = clientSettings(args, io.env);
     if (settings.problems.length > 0) throw new CommandError(formatSettingProblems(settings.problems), EXIT_USAGE);
     const now = io.now();
+    if (args.command === "propose") {
+        const { runPropose } = await import("./propose");
+        return runPropose(args, settings.options, io, now);
+    }
     const exporter = args.command === "export" ? await prepareExport(args, io) : undefined;
     const declared = await readDeclarations(args, io, now, say);
 
@@ -65,6 +70,7 @@ async function run(argv: readonly string[], io: CommandIo, say: (line: string) =
     let summary: StatusReport["summary"];
     try {
         const client = createDefenderClient({ ...settings.options, onEvent: (e) => progress.onClient(e) });
+        if (declared?.selecting && declared.selecting.length > 0) await addSelected(declared, client, args);
         const machineIds = await selectedMachines(client, args, say);
         ({ devices: rows, summary } = await listIsolations({ client, machineIds, onProgress: (e) => progress.onInventory(e) }));
     } finally {
@@ -100,6 +106,25 @@ async function selectedMachines(client: DefenderClient, args: CliArgs, say: (lin
 interface Declared {
     declarations: Declaration[];
     sources: string[];
+    /** Open incidents whose selectors choose devices in Defender. */
+    selecting?: Incident[];
+}
+
+/** The devices the folder's selectors choose now, read with the program's own rules; a problem stops the command. */
+async function addSelected(declared: Declared, client: DefenderClient, args: CliArgs): Promise<void> {
+    const { selectorDeclarations } = await import("../../inventory/incidentDeclarations");
+    const { formatProblem, sortProblems } = await import("../../incidents/problems");
+    const selected = await selectorDeclarations(declared.selecting ?? [], client);
+    if (selected.problems.length > 0) {
+        throw new CommandError(
+            [
+                `--incidents ${args.incidents}: the selectors cannot be resolved (the GitOps program stops there too):`,
+                ...sortProblems(selected.problems).map((p) => `  - ${formatProblem(p)}`),
+            ].join("\n"),
+            EXIT_USAGE,
+        );
+    }
+    declared.declarations.push(...selected.declarations);
 }
 
 async function readDeclarations(args: CliArgs, io: CommandIo, now: Date, say: (line: string) => void): Promise<Declared | undefined> {
@@ -121,6 +146,7 @@ async function readDeclarations(args: CliArgs, io: CommandIo, now: Date, say: (l
         }
         out.declarations.push(...read.declarations);
         out.sources.push(`incidents ${args.incidents}`);
+        out.selecting = read.selecting;
     }
     if (args.stack !== undefined) {
         const cli = findPulumiCli(io.env);

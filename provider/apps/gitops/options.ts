@@ -5,6 +5,8 @@
  * Pulumi.yaml declares them with the same defaults and descriptions.
  */
 import { DEFAULT_MAX_DEVICES as POLICY_MAX_DEVICES, MAX_MAX_DEVICES as POLICY_MAX_MAX_DEVICES, PROTECTED_DEVICES_DEFAULTS } from "../../rules";
+import { isWholeIn, wholeNumberText } from "../../base/ranges";
+import { describeValue, quote } from "../../base/text";
 import { didYouMean } from "../../incidents/problems";
 
 export interface IncidentProgramOptions {
@@ -72,10 +74,11 @@ export function resolveProgramOptions(options: IncidentProgramOptions): { option
         problems.push({ key: "incidentsDir", message: "is empty", fix: set("incidentsDir", "incidents") });
     }
     const max = resolved.maxDevices;
-    if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > MAX_MAX_DEVICES) {
+    const range = { min: 1, max: MAX_MAX_DEVICES };
+    if (!isWholeIn(max, range.min, range.max)) {
         problems.push({
             key: "maxDevices",
-            message: `must be a whole number from 1 to ${MAX_MAX_DEVICES}, got ${JSON.stringify(max)}`,
+            message: `must be ${wholeNumberText(range)}, got ${describeValue(max)}`,
             fix: set("maxDevices", String(DEFAULT_MAX_DEVICES)),
         });
     }
@@ -91,7 +94,7 @@ export function resolveProgramOptions(options: IncidentProgramOptions): { option
     }
     for (const key of ["waitForCompletion", "allowEmpty"] as const) {
         if (typeof resolved[key] !== "boolean")
-            problems.push({ key, message: `must be true or false, got ${JSON.stringify(resolved[key])}`, fix: set(key, "true") });
+            problems.push({ key, message: `must be true or false, got ${describeValue(resolved[key])}`, fix: set(key, "true") });
     }
     if (!(resolved.now instanceof Date) || Number.isNaN(resolved.now.getTime())) {
         problems.push({ key: "now", message: "must be a valid Date", fix: "pass a Date, or leave it out for the current time" });
@@ -152,7 +155,7 @@ export function readProgramConfig(config: Readonly<Record<string, string>>, proj
         else
             problems.push({
                 key: "maxDevices",
-                message: `must be a whole number, got ${JSON.stringify(max)}`,
+                message: `must be a whole number, got ${quote(max)}`,
                 fix: set("maxDevices", String(DEFAULT_MAX_DEVICES)),
             });
     }
@@ -164,7 +167,7 @@ export function readProgramConfig(config: Readonly<Record<string, string>>, proj
         else
             problems.push({
                 key: "protectedTags",
-                message: `must be a list of machine tag names, got ${JSON.stringify(tags)}`,
+                message: `must be a list of machine tag names, got ${quote(tags)}`,
                 fix: `${set("--path 'protectedTags[0]'", "DoNotIsolate")} (a JSON list such as ["DoNotIsolate","Tier0"]; [] protects no tag)`,
             });
     }
@@ -173,7 +176,7 @@ export function readProgramConfig(config: Readonly<Record<string, string>>, proj
         const text = get(key);
         if (text === undefined) continue;
         const value = parseBoolean(text);
-        if (value === undefined) problems.push({ key, message: `must be true or false, got ${JSON.stringify(text)}`, fix: set(key, "true") });
+        if (value === undefined) problems.push({ key, message: `must be true or false, got ${quote(text)}`, fix: set(key, "true") });
         else options[key] = value;
     }
     return { options, problems };

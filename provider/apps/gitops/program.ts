@@ -8,6 +8,11 @@
  *
  * One resource per device: devices named by computerDnsName are looked up in Defender (read-only, see
  * nameResolution.ts) and declared by machineId, so incidents naming one device two ways share it.
+ *
+ * Selectors (`select:`) are resolved the same way, read-only, when the program runs (selectorReads.ts,
+ * selectorResolution.ts): each device they choose is one more declaration by machineId. What they
+ * chose is logged and written to the `selection` output of its incident, which the next run reads back
+ * (previousSelection.ts) to hold a device that stopped matching (`whenDeselected: keep`).
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,8 +22,16 @@ import { deviceLimitProblem } from "../../incidents/guardrails";
 import { loadIncidentFolder } from "../../incidents/incidentFolder";
 import { lookUpDeviceNames } from "../../incidents/nameLookup";
 import { resolveDeviceNames, type NameLookup } from "../../incidents/nameResolution";
+import { isExpired } from "../../incidents/expiry";
+import type { Incident } from "../../incidents/incidentFile";
+import { largestSelectors, selectionLines, selectionOutput, type SelectionOutput } from "../../incidents/selectionReport";
+import { readSelectors, type PreviousSelection, type SelectorClient } from "../../incidents/selectorReads";
+import { resolveSelections, withSelectedDevices, type ResolvedSelection } from "../../incidents/selectorResolution";
+import { readPreviousSelection } from "./previousSelection";
+import { selectorClientFor } from "../../incidents/selectorLookup";
 import { formatConfigProblems, readProgramConfig, resolveProgramOptions, type ConfigProblem, type IncidentProgramOptions } from "./options";
 import { describeProblems, type IncidentProblem } from "../../incidents/problems";
+import { engineParallelism, parallelismWarning } from "./parallelism";
 
 /**
  * One device of one incident, in the stack outputs. Values from the resource are outputs at the leaves,
@@ -44,6 +57,8 @@ export interface IncidentOutput {
     expiresAt: string | null;
     expired: boolean;
     devices: IncidentDeviceOutput[];
+    /** What the incident's selectors chose (null without selectors, or when expired). */
+    selection: SelectionOutput | null;
 }
 
 export interface IncidentProgramResult {
@@ -68,11 +83,62 @@ export class IncidentProgramError extends pulumi.RunError {
     }
 }
 
-/**
- * `lookUpNames` resolves computerDnsName declarations to device ids (one resource per device).
- * @default none: devices keep the name they are declared by, and each resource resolves its own at create
- */
-export async function incidentProgram(input: IncidentProgramOptions = {}, lookUpNames?: NameLookup): Promise<IncidentProgramResult> {
+/** Where the program reads Defender and its own last deployment. */
+export interface ProgramSources {
+    /**
+     * Resolves computerDnsName declarations to device ids (one resource per device).
+     * @default none: devices keep the name they are declared by, and each resource resolves its own at create
+     */
+    lookUpNames?: NameLookup;
+    /** Reads what selectors need from Defender (read-only); required when an open incident has `select:`. */
+    selectorClient?: () => SelectorClient | Promise<SelectorClient>;
+    /** The selections of the stack's last deployment. @default none: as on a first deployment */
+    previousSelection?: () => Promise<PreviousSelection>;
+}
+
+const nothingDeclared = (what: string, e: unknown, fix: string) =>
+    `${what}: ${e instanceof Error ? e.message : String(e)}. Nothing was declared: no device is isolated or released until this works (${fix}).`;
+
+/** Resolves the selectors of the open incidents; the incidents come back with their selected devices. */
+async function resolveSelectors(
+    incidents: Incident[],
+    now: Date,
+    sources: ProgramSources,
+    protectedTags: readonly string[],
+): Promise<{ incidents: Incident[]; selections: Map<string, ResolvedSelection>; problems: IncidentProblem[] }> {
+    const open = incidents.filter((i) => i.selection && !isExpired(i.expiresAt, now));
+    if (open.length === 0) return { incidents, selections: new Map(), problems: [] };
+    if (!sources.selectorClient) {
+        const message = `${open.map((i) => i.id).join(", ")} select${open.length === 1 ? "s" : ""} devices in Defender, and this program was given no way to read Defender. Nothing was declared.`;
+        throw new IncidentProgramError(message, []);
+    }
+    let previous: PreviousSelection;
+    try {
+        previous = (await sources.previousSelection?.()) ?? new Map();
+    } catch (e) {
+        throw new IncidentProgramError(
+            nothingDeclared("Could not read what the selectors chose at the last deployment (the stack's outputs)", e, "check access to the stack's backend"),
+            [],
+        );
+    }
+    const openIds = new Set(open.map((i) => i.id.toLowerCase()));
+    const relevant = new Map([...previous].filter(([id]) => openIds.has(id)));
+    let reads;
+    try {
+        reads = await readSelectors(open, relevant, await sources.selectorClient());
+    } catch (e) {
+        const fix =
+            "check the defender:* configuration and the application's Machine.Read.All, Alert.Read.All and, for defenderIncident, Incident.Read.All permissions; a rate limit clears within the hour";
+        throw new IncidentProgramError(nothingDeclared("Could not read the devices the selectors choose in Defender", e, fix), []);
+    }
+    const { selections } = resolveSelections(open, reads, relevant, { protectedTags });
+    return { incidents: incidents.map((i) => withSelectedDevices(i, selections.get(i.id))), selections, problems: reads.problems };
+}
+
+/** `sources` may be a NameLookup alone (the program's earlier signature). */
+export async function incidentProgram(input: IncidentProgramOptions = {}, sourcesOrLookup: ProgramSources | NameLookup = {}): Promise<IncidentProgramResult> {
+    const sources: ProgramSources = typeof sourcesOrLookup === "function" ? { lookUpNames: sourcesOrLookup } : sourcesOrLookup;
+    const lookUpNames = sources.lookUpNames;
     const { options, problems: configProblems } = resolveProgramOptions(input);
     if (configProblems.length > 0) throw new IncidentProgramError(formatConfigProblems(configProblems), configProblems);
 
@@ -93,14 +159,27 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, lookUp
         incidentsRead = named.incidents;
         problems.push(...named.problems);
     }
+    let selections = new Map<string, ResolvedSelection>();
+    if (problems.length === 0) {
+        const selected = await resolveSelectors(incidentsRead, options.now, sources, options.protectedTags);
+        incidentsRead = selected.incidents;
+        selections = selected.selections;
+        problems.push(...selected.problems);
+    }
     const plan = planDevices(incidentsRead, options.now);
     problems.push(...plan.problems);
     if (problems.length === 0) {
         const limit = deviceLimitProblem(plan.devices.length, options.maxDevices, folder.folder);
-        if (limit) problems.push(limit);
+        if (limit) {
+            const largest = largestSelectors(selections.values());
+            problems.push(largest.length > 0 ? { ...limit, message: `${limit.message}; the largest selectors: ${largest.join("; ")}` } : limit);
+        }
     }
+    for (const [id, s] of selections) for (const line of selectionLines(id, s)) pulumi.log.info(line);
     if (problems.length > 0) throw new IncidentProgramError(describeProblems(folder.folder, problems), problems);
 
+    const crowded = parallelismWarning(plan.devices.length, options.waitForCompletion, engineParallelism());
+    if (crowded) void pulumi.log.warn(crowded);
     const resources: Record<string, DeviceIsolation> = {};
     for (const d of plan.devices) {
         resources[d.name] = new DeviceIsolation(d.name, {
@@ -121,6 +200,7 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, lookUp
             file: incident.file,
             expiresAt: incident.expiresAt ? incident.expiresAt.toISOString() : null,
             expired: incident.expired,
+            selection: selections.has(incident.id) ? selectionOutput(selections.get(incident.id) as ResolvedSelection) : null,
             devices: incident.devices.map((d): IncidentDeviceOutput => {
                 const r = resources[d.name];
                 return r
@@ -158,7 +238,10 @@ export async function incidentProgramFromConfig(
 ): Promise<IncidentProgramResult> {
     const { options, problems } = readProgramConfig(config, project);
     if (problems.length > 0) throw new IncidentProgramError(formatConfigProblems(problems), problems);
-    return incidentProgram({ ...options, ...(projectRoot ? { projectRoot } : {}) }, defenderNameLookup(config));
+    return incidentProgram(
+        { ...options, ...(projectRoot ? { projectRoot } : {}) },
+        { lookUpNames: defenderNameLookup(config), selectorClient: () => selectorClientFor((key) => config[key]), previousSelection: readPreviousSelection },
+    );
 }
 
 /** Names looked up with the stack's defender:* config (the same keys the provider reads). */

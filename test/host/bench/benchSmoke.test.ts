@@ -28,8 +28,8 @@ describe("scale: the benchmark runner (smoke)", function () {
     let preview: PreviewResult;
 
     before(async () => {
-        create = (await runScenario(TINY_CREATE)) as CreateResult;
-        preview = (await runScenario(TINY_PREVIEW)) as PreviewResult;
+        [create] = (await runScenario(TINY_CREATE)) as CreateResult[];
+        [preview] = (await runScenario(TINY_PREVIEW)) as PreviewResult[];
     });
 
     it("runs a create scenario: every device isolated once, each figure measured", () => {

@@ -162,5 +162,21 @@ describe("transport security", function () {
                 rig.assertInvariants();
             });
         }
+
+        it("defender:authorityHost over http on loopback is refused too (@azure/identity signs in over https alone), naming the key and the fix", async () => {
+            const port = (proxy.address() as net.AddressInfo).port;
+            rig = await startRig({ config: { authorityHost: `http://127.0.0.1:${port}` } });
+            rig.reset();
+            connections = 0;
+            const result = await rig.command((cmd) => cmd.create("laptop", args));
+            assert.ok(!result.ok);
+            assert.match(
+                result.error.message,
+                /^Invalid provider configuration:\s+- defender:authorityHost must use https \(plain http is allowed only on a loopback host, and only for apiBaseUrl.*NODE_EXTRA_CA_CERTS/,
+            );
+            assert.equal(connections, 0, "no connection attempt");
+            assert.deepEqual(rig.emulator.requests(), []);
+            rig.assertInvariants();
+        });
     });
 });

@@ -86,9 +86,15 @@ describe("scale: benchmark arithmetic", () => {
     });
 
     describe("arguments", () => {
-        it("runs the full set by default, the quick set with --quick", () => {
-            assert.deepEqual(selectScenarios({ quick: false, scenarios: [], help: false, engines: [] }), { ok: true, scenarios: [...FULL_SCENARIOS] });
-            assert.deepEqual(selectScenarios({ quick: true, scenarios: [], help: false, engines: [] }), { ok: true, scenarios: [...QUICK_SCENARIOS] });
+        it("runs the full set but its fullOnly scenarios by default, all of it with --full, the quick set with --quick", () => {
+            const none = { quick: false, full: false, scenarios: [], help: false, engines: [] };
+            const fullOnly = FULL_SCENARIOS.filter((s) => s.fullOnly).map((s) => s.name);
+            assert.deepEqual(fullOnly, ["limit-500", "limit-500-wait"]);
+            assert.deepEqual(selectScenarios(none), { ok: true, scenarios: FULL_SCENARIOS.filter((s) => !s.fullOnly) });
+            assert.deepEqual(selectScenarios({ ...none, full: true }), { ok: true, scenarios: [...FULL_SCENARIOS] });
+            assert.deepEqual(selectScenarios({ ...none, quick: true }), { ok: true, scenarios: [...QUICK_SCENARIOS] });
+            const parsed = parseArgs(["--full"]);
+            assert.ok(parsed.ok && parsed.args.full);
         });
 
         it("takes the engines to run, each once", () => {
@@ -113,7 +119,8 @@ describe("scale: benchmark arithmetic", () => {
             assert.deepEqual(parseArgs(["--fast"]), { ok: false, problem: "unknown argument '--fast'" });
             assert.deepEqual(parseArgs(["--scenario"]), { ok: false, problem: "--scenario needs a scenario name" });
             assert.deepEqual(parseArgs(["--engine", "k8s"]), { ok: false, problem: "--engine takes host or cli, got 'k8s'" });
-            assert.deepEqual(selectScenarios({ quick: false, scenarios: ["nope"], help: false, engines: [] }), {
+            assert.deepEqual(parseArgs(["--quick", "--full"]), { ok: false, problem: "--quick and --full exclude each other" });
+            assert.deepEqual(selectScenarios({ quick: false, full: false, scenarios: ["nope"], help: false, engines: [] }), {
                 ok: false,
                 problem: "no scenario named 'nope'",
             });

@@ -1,16 +1,40 @@
 import assert from "node:assert/strict";
-import { CLOUDS, endpointProblems, resolveEndpoints, type Cloud } from "../../../provider/defender";
+import { CLOUDS, createDefenderClient, endpointProblems, isDefenderApiError, resolveEndpoints, type Cloud } from "../../../provider/defender";
 
 describe("defender/clouds", () => {
-    const table: Array<[Cloud, string, string, string]> = [
-        ["Commercial", "https://api.security.microsoft.com", "https://login.microsoftonline.com", "https://api.securitycenter.microsoft.com/.default"],
-        ["GCC", "https://api-gcc.securitycenter.microsoft.us", "https://login.microsoftonline.com", "https://api-gcc.securitycenter.microsoft.us/.default"],
-        ["GCCHigh", "https://api-gov.securitycenter.microsoft.us", "https://login.microsoftonline.us", "https://api-gov.securitycenter.microsoft.us/.default"],
-        ["DoD", "https://api-gov.securitycenter.microsoft.us", "https://login.microsoftonline.us", "https://api-gov.securitycenter.microsoft.us/.default"],
+    const table: Array<[Cloud, string, string, string, string]> = [
+        [
+            "Commercial",
+            "https://api.security.microsoft.com",
+            "https://login.microsoftonline.com",
+            "https://api.securitycenter.microsoft.com/.default",
+            "https://api.security.microsoft.com/.default",
+        ],
+        [
+            "GCC",
+            "https://api-gcc.securitycenter.microsoft.us",
+            "https://login.microsoftonline.com",
+            "https://api-gcc.securitycenter.microsoft.us/.default",
+            "https://api-gcc.security.microsoft.us/.default",
+        ],
+        [
+            "GCCHigh",
+            "https://api-gov.securitycenter.microsoft.us",
+            "https://login.microsoftonline.us",
+            "https://api-gov.securitycenter.microsoft.us/.default",
+            "https://api-gov.security.microsoft.us/.default",
+        ],
+        [
+            "DoD",
+            "https://api-gov.securitycenter.microsoft.us",
+            "https://login.microsoftonline.us",
+            "https://api-gov.securitycenter.microsoft.us/.default",
+            "https://api-gov.security.microsoft.us/.default",
+        ],
     ];
-    for (const [cloud, apiBaseUrl, authorityHost, scope] of table) {
-        it(`${cloud} resolves to its API host, login host and scope`, () => {
-            assert.deepEqual(resolveEndpoints({ cloud }), { cloud, apiBaseUrl, authorityHost, scope, customAuthorityHost: false });
+    for (const [cloud, apiBaseUrl, authorityHost, scope, xdrScope] of table) {
+        it(`${cloud} resolves to its API host, login host and scopes (Defender for Endpoint's, Defender XDR's)`, () => {
+            assert.deepEqual(resolveEndpoints({ cloud }), { cloud, apiBaseUrl, authorityHost, scope, xdrScope, customAuthorityHost: false });
         });
     }
 
@@ -31,14 +55,19 @@ describe("defender/clouds", () => {
             apiBaseUrl: "https://us.api.security.microsoft.com/",
             authorityHost: "https://login.example.us//",
             scope: "api://defender/.default",
+            xdrScope: "api://defender-xdr/.default",
         });
         assert.deepEqual(r, {
             cloud: "GCCHigh",
             apiBaseUrl: "https://us.api.security.microsoft.com",
             authorityHost: "https://login.example.us",
             scope: "api://defender/.default",
+            xdrScope: "api://defender-xdr/.default",
             customAuthorityHost: true,
         });
+        assert.deepEqual(endpointProblems({ xdrScope: "https://api.security.microsoft.com" }), [
+            'xdrScope must be a token scope ending with "/.default", such as https://api.security.microsoft.com/.default; got "https://api.security.microsoft.com"',
+        ]);
     });
 
     it("keeps a base path and marks only a different login host as custom", () => {
@@ -47,8 +76,18 @@ describe("defender/clouds", () => {
     });
 
     for (const url of ["http://127.0.0.1:8443", "http://localhost:1234/x", "http://[::1]:99", "http://127.9.8.7"]) {
-        it(`allows plain http on loopback: ${url}`, () => {
-            assert.deepEqual(endpointProblems({ apiBaseUrl: url, authorityHost: url }), []);
+        it(`allows plain http on loopback for the API, never for the login host: ${url}`, () => {
+            assert.throws(
+                () => createDefenderClient({ apiBaseUrl: url, authorityHost: url, credential: { getToken: async () => null } }),
+                (e: unknown) => isDefenderApiError(e) && e.kind === "invalidOptions" && /^authorityHost must use https/.test(e.problems?.[0] ?? ""),
+            );
+            assert.deepEqual(endpointProblems({ apiBaseUrl: url }), []);
+            const problems = endpointProblems({ apiBaseUrl: url, authorityHost: url });
+            assert.equal(problems.length, 1);
+            assert.match(
+                problems[0],
+                /^authorityHost must use https \(plain http is allowed only on a loopback host, and only for apiBaseUrl: @azure\/identity signs in over https alone\); got ".*": serve the login host over TLS .*NODE_EXTRA_CA_CERTS$/,
+            );
         });
     }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { defenderApiError, isDefenderApiError, redact } from "../../../provider/defender";
+import { DefenderApiError, defenderApiError, isDefenderApiError, redact } from "../../../provider/defender";
 import { CORRELATION_ID, MACHINE_ID } from "./support/fixtures";
 
 describe("defender/errors", () => {
@@ -57,7 +57,7 @@ describe("defender/errors", () => {
         );
     });
 
-    it("is a plain Error with its fields as own data, no undefined keys and no cause", () => {
+    it("is an Error (a DefenderApiError) with its fields as own data, no undefined keys and no cause", () => {
         const e = defenderApiError({
             kind: "http",
             method: "GET",
@@ -67,7 +67,8 @@ describe("defender/errors", () => {
             outcomeUnknown: false,
             correlationId: undefined,
         });
-        assert.equal(Object.getPrototypeOf(e), Error.prototype);
+        assert.equal(Object.getPrototypeOf(e), DefenderApiError.prototype);
+        assert.ok(e instanceof Error);
         assert.equal(e.name, "DefenderApiError");
         assert.ok(!("correlationId" in e));
         assert.ok(!("cause" in e));

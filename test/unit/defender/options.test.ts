@@ -79,6 +79,7 @@ describe("defender/client options", () => {
             apiBaseUrl: "https://api-gcc.securitycenter.microsoft.us",
             authorityHost: "https://login.microsoftonline.com",
             scope: "https://api-gcc.securitycenter.microsoft.us/.default",
+            xdrScope: "https://api-gcc.security.microsoft.us/.default",
             customAuthorityHost: false,
         });
     });

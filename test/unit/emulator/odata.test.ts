@@ -6,19 +6,23 @@ interface Row {
     id: string;
     status: string;
     at: number;
+    tags: string[];
+    group: number;
 }
 
 const FIELDS: FieldTable<Row> = {
     id: { type: "string", get: (r) => r.id },
     status: { type: "string", get: (r) => r.status },
     at: { type: "datetime", get: (r) => r.at },
+    tags: { type: "collection", get: (r) => r.tags },
+    group: { type: "number", get: (r) => r.group },
 };
 
 const ROWS: Row[] = [
-    { id: "a", status: "Pending", at: Date.parse("2024-01-01T00:00:00Z") },
-    { id: "b", status: "Succeeded", at: Date.parse("2024-01-02T00:00:00Z") },
-    { id: "c", status: "Failed", at: Date.parse("2024-01-03T00:00:00Z") },
-    { id: "it's", status: "Pending", at: Date.parse("2024-01-04T00:00:00Z") },
+    { id: "a", status: "Pending", at: Date.parse("2024-01-01T00:00:00Z"), tags: ["Finance", "Laptop"], group: 1 },
+    { id: "b", status: "Succeeded", at: Date.parse("2024-01-02T00:00:00Z"), tags: ["HR"], group: 2 },
+    { id: "c", status: "Failed", at: Date.parse("2024-01-03T00:00:00Z"), tags: [], group: 2 },
+    { id: "it's", status: "Pending", at: Date.parse("2024-01-04T00:00:00Z"), tags: ["it's", "Finance-EU"], group: 3 },
 ];
 
 function select(filter: string, inSupported = true): string[] {
@@ -46,6 +50,15 @@ describe("emulator: OData $filter compiler", () => {
         ["at eq 2024-01-03T00:00:00+00:00", ["c"]],
         ["status ne 'Pending'", ["b", "c"]],
         ["  status   eq   'Failed'  ", ["c"]],
+        ["startswith(status,'pend')", ["a", "it's"]],
+        ["startswith(id,'IT')", ["it's"]],
+        ["startswith(status,'Pending') and id ne 'a'", ["it's"]],
+        ["tags/any(tag: tag eq 'finance')", ["a"]],
+        ["tags/any(t:t eq 'Finance-EU')", ["it's"]],
+        ["tags/any(x: x eq 'it''s')", ["it's"]],
+        ["tags/any(tag: tag eq 'HR') or tags/any(tag: tag eq 'Laptop')", ["a", "b"]],
+        ["group eq 2", ["b", "c"]],
+        ["group gt 1 and status eq 'Pending'", ["it's"]],
     ];
     for (const [filter, expected] of table) {
         it(`${filter} → ${expected.join(", ") || "nothing"}`, () => {
@@ -58,7 +71,17 @@ describe("emulator: OData $filter compiler", () => {
         ["status", /operator/],
         ["status eq", /value/],
         ["bogus eq 'x'", /Property 'bogus' is not supported/],
-        ["startswith(id,'a')", /Function 'startswith'/],
+        ["endswith(id,'a')", /Function 'endswith'/],
+        ["contains(id,'a')", /Function 'contains'/],
+        ["startswith(at,'2024')", /'startswith' is not supported on 'at'/],
+        ["startswith(id 'a')", /property and a quoted string/],
+        ["tags eq 'HR'", /collection/],
+        ["tags/any(tag: tag ne 'HR')", /Operator 'ne' is not supported inside any/],
+        ["tags/any(tag: other eq 'HR')", /range variable 'tag'/],
+        ["tags/any(tag eq 'HR')", /range variable/],
+        ["tags/any(tag: tag eq HR)", /quoted string/],
+        ["status/any(s: s eq 'x')", /not a collection/],
+        ["group eq '2'", /whole number/],
         ["not status eq 'x'", /'not'/],
         ["status has 'x'", /Operator 'has'/],
         ["status lt 'x'", /not supported on 'status'/],

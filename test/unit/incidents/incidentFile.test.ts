@@ -106,7 +106,7 @@ describe("gitops: incident file", () => {
                 "  - hostname: fin-lt-042.contoso.com",
             ),
             expected: [
-                `${FILE}:3 severity: unknown key: allowed keys are incident, title, isolate, expiresAt; keep notes in YAML comments (# ...)`,
+                `${FILE}:3 severity: unknown key: allowed keys are incident, title, isolate, select, exclude, whenDeselected, expiresAt; keep notes in YAML comments (# ...)`,
                 `${FILE}:4 expires: unknown key: did you mean "expiresAt"?`,
                 `${FILE}:6 isolate[0].machineID: unknown key: did you mean "machineId"?`,
                 `${FILE}:6 isolate[0]: names no device: add machineId (40 hexadecimal characters) or computerDnsName (the device's full DNS name)`,
@@ -119,7 +119,7 @@ describe("gitops: incident file", () => {
             text: lines("title: t"),
             expected: [
                 `${FILE}:1 incident: is missing: add the incident id, e.g. 'incident: INC-2031'`,
-                `${FILE}:1 isolate: is missing: list the devices to isolate, e.g. 'isolate:' then '  - computerDnsName: fin-lt-042.contoso.com'`,
+                `${FILE}:1 isolate: is missing: list the devices to isolate, e.g. 'isolate:' then '  - computerDnsName: fin-lt-042.contoso.com', or choose them with 'select:' (e.g. '  - tag: HR')`,
             ],
         },
         {

@@ -2,7 +2,7 @@
  * The provider's configuration, as properties over arbitrary values of every `defender:*` key:
  * `readSettings` never touches the network, accepts exactly what the contract allows (README,
  * Provider settings) and otherwise throws one Error naming each bad key; plain HTTP off loopback is
- * always refused; the client secret never appears in the message.
+ * always refused (and to the login host, everywhere); the client secret never appears in the message.
  */
 import { strict as assert } from "assert";
 import fc from "fast-check";
@@ -22,6 +22,7 @@ const VALID: Record<Key, string> = {
     apiBaseUrl: "https://eu.api.security.microsoft.com",
     authorityHost: "https://login.microsoftonline.us",
     scope: "https://api.securitycenter.microsoft.com/.default",
+    xdrScope: "https://api.security.microsoft.com/.default",
     rateLimits: `[{"calls":100,"perSeconds":60}]`,
     pollIntervalSeconds: "5",
     requestTimeoutSeconds: "30",
@@ -73,8 +74,10 @@ const ORACLE: Record<Key, (v: string) => boolean> = {
     authMethod: (v) => v === "clientSecret",
     cloud: (v) => ["Commercial", "GCC", "GCCHigh", "DoD"].includes(v),
     apiBaseUrl: urlOk,
-    authorityHost: urlOk,
+    // @azure/identity signs in over https alone, so plain http is refused even on loopback.
+    authorityHost: (v) => urlOk(v) && new URL(v).protocol === "https:",
     scope: (v) => /^\S+\/\.default$/.test(v),
+    xdrScope: (v) => /^\S+\/\.default$/.test(v),
     rateLimits: limitsOk,
     pollIntervalSeconds: (v) => Number.isFinite(Number(v)) && Number(v) >= 0.05 && Number(v) <= 300,
     requestTimeoutSeconds: (v) => Number.isFinite(Number(v)) && Number(v) >= 0.1 && Number(v) <= 600,

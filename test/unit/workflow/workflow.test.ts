@@ -6,6 +6,8 @@ import * as path from "path";
 import { buildActionlint, findShellcheck, formatProblem, runActionlint, type Actionlint } from "../../../scripts/engine/actionlint";
 import { pulumiActionSteps, evaluate } from "../../../testkit/cli/pulumiActionSteps";
 import { REPO_ROOT } from "../../../testkit/paths";
+import { ENGINE_PARALLELISM } from "../../../scripts/engine/parallelism";
+import { DEFAULT_RATE_LIMITS } from "../../../provider/defender/pacing";
 
 const WORKFLOW = path.join("examples", "github-actions", "incidents.yml");
 const SHA = "0123456789abcdef0123456789abcdef01234567";
@@ -65,16 +67,34 @@ describe("workflow: examples/github-actions/incidents.yml", () => {
 
         // The policy pack gates both: the up job previews with it first, since a stack policy runs only after a deployment's steps.
         const PACK = "--policy-pack policy --policy-pack-config policy/config.json";
+        const PARALLEL = `--parallel ${ENGINE_PARALLELISM}`;
         it("preview on pull requests and up on main, both with --refresh and the program run for it; up with the event and commit as message", () => {
             const steps = pulumiActionSteps(workflow, context);
             assert.deepEqual(
                 steps.map((s) => [s.job, s.command, s.args.join(" "), s.env]),
                 [
-                    ["preview", "preview", `preview --refresh ${PACK} --exec-kind auto.local`, { PULUMI_RUN_PROGRAM: "true" }],
-                    ["up", "preview", `preview --refresh ${PACK} --exec-kind auto.local`, { PULUMI_RUN_PROGRAM: "true" }],
-                    ["up", "up", `up --yes --skip-preview --message push ${SHA} --refresh ${PACK} --exec-kind auto.local`, { PULUMI_RUN_PROGRAM: "true" }],
+                    ["preview", "preview", `preview --refresh ${PACK} ${PARALLEL} --exec-kind auto.local`, { PULUMI_RUN_PROGRAM: "true" }],
+                    ["up", "preview", `preview --refresh ${PACK} ${PARALLEL} --exec-kind auto.local`, { PULUMI_RUN_PROGRAM: "true" }],
+                    [
+                        "up",
+                        "up",
+                        `up --yes --skip-preview --message push ${SHA} --refresh ${PACK} ${PARALLEL} --exec-kind auto.local`,
+                        { PULUMI_RUN_PROGRAM: "true" },
+                    ],
                 ],
             );
+        });
+
+        // A waited isolation holds an engine slot for its whole wait: fewer slots than Defender starts
+        // isolations in its longest window would make the engine, not the API, set the pace.
+        it("every step runs the engine with as many slots as Defender starts isolations in an hour (not the engine's 4 per CPU)", () => {
+            const hourly = Math.max(...DEFAULT_RATE_LIMITS.map((l) => l.calls));
+            assert.equal(ENGINE_PARALLELISM, hourly, "scripts/engine/parallelism.ts follows Defender's documented hourly budget");
+            for (const s of pulumiActionSteps(workflow, context)) {
+                const at = s.args.indexOf("--parallel");
+                assert.equal(s.args[at + 1], String(hourly), `${s.job} ${s.command}: ${s.args.join(" ")}`);
+                assert.equal(s.env.PULUMI_PARALLEL, undefined, "one setting, in the step's inputs");
+            }
         });
 
         it("every step chooses the runner's Azure login as the provider's identity (config-map), never a secret", () => {
@@ -110,6 +130,11 @@ describe("workflow: examples/github-actions/incidents.yml", () => {
                 name: "a config-map entry without a value",
                 edit: (w) => w.replace("{defender:authMethod: {value: ambient, secret: false}}", "{defender:authMethod: ambient}"),
                 error: /config-map defender:authMethod must be \{value/,
+            },
+            {
+                name: "a parallel input that is no whole number",
+                edit: (w) => w.replace("parallel: 1500         # Defender", "parallel: lots         # Defender"),
+                error: /input parallel is "lots", not a whole number/,
             },
             { name: "another command", edit: (w) => w.replace("command: preview", "command: destroy"), error: /command "destroy" is not mapped/ },
             {

@@ -264,6 +264,29 @@ describe("cli: defender-isolation status against the emulator", function () {
             assert.match(r.stdout, /^ {2}- web-lnx-03\.contoso\.com: never isolated \(no isolation action\); declared in INC-1$/m);
         });
 
+        it("--incidents with selectors: the devices they choose now count as declared, read with the program's rules", async () => {
+            const sel = fs.mkdtempSync(path.join(os.tmpdir(), "inventory-sel-"));
+            try {
+                // The isolating server and the Selective laptop, chosen by a tag each; the protected tag keeps nothing out here.
+                fs.writeFileSync(path.join(sel, "inc-5.yaml"), "incident: INC-5\ntitle: Servers\nselect:\n  - tag: tier0\n  - name: fin-lt-043.*\n");
+                const report = await json(["--incidents", sel]);
+                const declared = Object.fromEntries(report.devices.map((d) => [d.machineId, d.declaredIn]));
+                assert.deepEqual(declared[fleet.isolating.machineId], ["INC-5"]);
+                assert.deepEqual(declared[fleet.selective.machineId], ["INC-5"]);
+                assert.deepEqual(declared[fleet.isolated.machineId], []);
+                assert.ok(
+                    emu.requests().some((e) => e.path === "/api/machines" && /machineTags\/any/.test(e.query.$filter ?? "")),
+                    "the tag listing",
+                );
+                assert.deepEqual(
+                    emu.requests().filter((e) => e.method === "POST" && e.path.startsWith("/api/")),
+                    [],
+                );
+            } finally {
+                fs.rmSync(sel, { recursive: true, force: true });
+            }
+        });
+
         it("an incident folder with a problem: exit 2, every problem named, no request", async () => {
             const bad = fs.mkdtempSync(path.join(os.tmpdir(), "inventory-bad-"));
             try {

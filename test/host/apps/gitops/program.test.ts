@@ -131,6 +131,7 @@ describe("gitops: incident program", () => {
                     file: file("inc-2031.yaml"),
                     expiresAt: null,
                     expired: false,
+                    selection: null,
                     devices: [
                         a,
                         {
@@ -143,7 +144,7 @@ describe("gitops: incident program", () => {
                         },
                     ],
                 },
-                "INC-2044": { title: "Infostealer", file: file("inc-2044.yaml"), expiresAt: "2026-12-01T00:00:00.000Z", expired: false, devices: [a] },
+                "INC-2044": { title: "Infostealer", file: file("inc-2044.yaml"), expiresAt: "2026-12-01T00:00:00.000Z", expired: false, selection: null, devices: [a] },
             },
         });
     });
@@ -190,6 +191,7 @@ describe("gitops: incident program", () => {
                     file: path.join(f.dir, "inc-2044.yaml"),
                     expiresAt: "2026-12-01T00:00:00.000Z",
                     expired: true,
+                    selection: null,
                     devices: [
                         {
                             name: `isolate-${IDS.a}`,
@@ -345,6 +347,7 @@ describe("gitops: incident program", () => {
                     file: path.join(f.dir, "inc-2031.yaml"),
                     expiresAt: null,
                     expired: false,
+                    selection: null,
                     devices: [
                         {
                             name: `isolate-${IDS.a}`,

@@ -43,11 +43,59 @@ describe("cli/args", () => {
             stack: "org/proj/prod",
             format: "markdown",
             force: false,
+            alerts: [],
+            live: false,
             cloud: "GCC",
             apiBaseUrl: "https://eu.api.security.microsoft.com",
             authorityHost: "https://login.example",
             scope: "x/.default",
         });
+    });
+
+    it("propose takes the Defender alert and incident, selector flags, the file's id and expiry", () => {
+        const r = parseCliArgs([
+            "propose",
+            "--alert",
+            " da1 ",
+            "--alert",
+            "da2",
+            "--incident",
+            "924601",
+            "--tag",
+            "HR",
+            "--group",
+            "Finance",
+            "--name",
+            "fin-*",
+            "--ip",
+            "10.0.0.0/8",
+            "--external-ip",
+            "198.51.100.7",
+            "--id",
+            "INC-1",
+            "--comment",
+            "why",
+            "--isolation-type",
+            "Selective",
+            "--expires-in",
+            "72h",
+            "--live",
+            "--json",
+        ]);
+        assert.ok(r.ok, r.ok ? "" : r.problems.join("; "));
+        const a = r.args;
+        assert.deepEqual(
+            [a.alerts, a.incident, a.tag, a.group, a.name, a.ip, a.externalIp, a.id, a.comment, a.isolationType, a.expiresIn, a.live, a.format],
+            [["da1", "da2"], "924601", "HR", "Finance", "fin-*", "10.0.0.0/8", "198.51.100.7", "INC-1", "why", "Selective", "72h", true, "json"],
+        );
+        assert.deepEqual(problems(["status", "--alert", "da1", "--live"]), [
+            "--alert is an option of propose, not of status",
+            "--live is an option of propose, not of status",
+        ]);
+        assert.deepEqual(problems(["export", "--incident", "INC-1", "--tag", "HR"]), ["--tag is an option of propose, not of export"]);
+        assert.deepEqual(problems(["propose", "--machine", ID]), [
+            "--machine is an option of status and export; propose chooses devices with --alert, --incident, --tag, --group, --name, --ip",
+        ]);
     });
 
     it("export takes --incident, --title, --out, --force", () => {

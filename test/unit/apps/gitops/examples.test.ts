@@ -20,7 +20,7 @@ describe("examples and the root Pulumi project", () => {
 
         it("is valid", () => {
             assert.deepEqual(folder.problems, []);
-            assert.ok(folder.incidents.length >= 2 && folder.incidents.length <= 3, `${folder.incidents.length} incidents`);
+            assert.ok(folder.incidents.length >= 2 && folder.incidents.length <= 4, `${folder.incidents.length} incidents`);
         });
 
         it("names devices of the emulator's default fleet, each resolving to exactly one device", () => {
@@ -54,6 +54,15 @@ describe("examples and the root Pulumi project", () => {
                 "an incident expiring in the future (update the example when it has passed)",
             );
             assert.ok(plan.devices.length <= DEFAULT_MAX_DEVICES);
+        });
+
+        it("shows a selector, whose tag some online device of the default fleet carries (and no protected one)", () => {
+            const selecting = folder.incidents.filter((i) => i.selection);
+            assert.equal(selecting.length, 1, "one incident with select:");
+            const tags = selecting[0].selection?.select.map((e) => e.criteria.tag?.toLowerCase()) ?? [];
+            const chosen = DEFAULT_FLEET.filter((d) => d.online !== false && (d.machineTags ?? []).some((t) => tags.includes(t.toLowerCase())));
+            assert.ok(chosen.length >= 1 && chosen.length <= 3, `${chosen.length} devices`);
+            assert.ok(chosen.every((d) => !(d.machineTags ?? []).some((t) => DEFAULT_PROTECTED_TAGS.includes(t))));
         });
     });
 

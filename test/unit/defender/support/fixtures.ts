@@ -66,6 +66,10 @@ export function machineJson(overrides: Record<string, unknown> = {}): Record<str
         lastSeen: "2024-05-01T09:58:00Z",
         machineTags: ["finance"],
         riskScore: "Low",
+        rbacGroupName: "Finance",
+        lastIpAddress: "10.1.2.3",
+        lastExternalIpAddress: "203.0.113.10",
+        onboardingStatus: "Onboarded",
         ...overrides,
     };
 }
@@ -78,6 +82,10 @@ export function machine(overrides: Partial<Machine> = {}): Machine {
         healthStatus: "Active",
         lastSeen: "2024-05-01T09:58:00Z",
         machineTags: ["finance"],
+        rbacGroupName: "Finance",
+        lastIpAddress: "10.1.2.3",
+        lastExternalIpAddress: "203.0.113.10",
+        onboardingStatus: "Onboarded",
         ...overrides,
     };
 }
