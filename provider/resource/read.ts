@@ -21,60 +21,49 @@
  * Calls: the device's actions and existence come from batches shared by every read in the process
  * (see deviceReadBatcher); our action is read by id only when that listing does not hold it.
  */
-import { deviceReadBatcherFor, isDefenderApiError, isMachineId, type DeviceSnapshot, type MachineAction } from "../defender";
+import { deviceReadBatcherFor, isMachineId } from "../defender";
 import type { Context } from "./context";
 import { deviceName } from "./device";
 import { log, short } from "./log";
-import { actionOutputs, currentActionId, declarationFromState, toOutputs } from "./outputs";
-import { releaseAfter, reportedType, withOurs } from "./ownership";
+import { Observation } from "./observe";
+import { actionOutputs, currentActionId } from "./outputs";
+import { planRead } from "./steps";
+import { deadlineAfter } from "./wait";
 
-const notFound = (e: unknown) => isDefenderApiError(e) && e.status === 404;
 const GONE = { id: "", props: {} };
+/** A refresh reads; it never waits for an action: its calls end after this long. */
+const READ_DEADLINE_SECONDS = 600;
 
 export async function readIsolation(ctx: Context, id: string, state: Record<string, unknown>): Promise<{ id: string; props: Record<string, unknown> }> {
-    // Reads of one deployment run at once: their devices are read together, a few requests per 50 devices.
-    const devices = deviceReadBatcherFor(ctx.client);
-    const known = typeof state.machineId === "string" && isMachineId(state.machineId) ? state.machineId : undefined;
-    let device: DeviceSnapshot | undefined = known === undefined ? undefined : await devices.read(known);
-    // A fresh action can be missing from listings for a while; an import does not know the device yet.
-    const ourId = currentActionId(id, state);
-    let ours: MachineAction | undefined = device?.actions.find((a) => a.id.toLowerCase() === ourId.toLowerCase());
-    if (ours === undefined) {
-        try {
-            ours = await ctx.client.getAction(ourId);
-        } catch (e) {
-            if (notFound(e)) return gone(`the isolate action ${ourId} no longer exists in Defender`);
-            throw e;
-        }
+    const machineId = typeof state.machineId === "string" && isMachineId(state.machineId) ? state.machineId : undefined;
+    if (machineId === undefined) {
+        throw new Error(
+            `the state of ${id} holds no machineId, so its device cannot be read (a DeviceIsolation is read from the state its create wrote; importing one by id is not supported). Run 'pulumi state delete' for this resource, then 'pulumi up' to declare it again.`,
+        );
     }
-    const fromState = Object.keys(state).length > 0;
-    const name = deviceName({ id: ours.machineId, computerDnsName: ours.computerDnsName });
-    if (ours.type === "Unisolate")
+    const deadline = deadlineAfter(READ_DEADLINE_SECONDS);
+    const since = Date.now();
+    // Reads of one deployment run at once: their devices are read together, a few requests per 50 devices.
+    const device = await deviceReadBatcherFor(ctx.client).read(machineId);
+    const name = deviceName({ id: machineId, computerDnsName: typeof state.computerDnsName === "string" ? state.computerDnsName : null });
+    if (device.machine === undefined) return gone(`${name}: the device no longer exists in Defender`);
+    const ourId = currentActionId(id, state);
+    const obs = new Observation(ctx, machineId, deadline, since, ourId, { actions: device.actions, at: since });
+    // A fresh action can be missing from listings for a while: then it is read by id.
+    await obs.readOurs();
+    const ours = obs.oursRead() ?? device.actions.find((a) => a.id.toLowerCase() === ourId.toLowerCase());
+    if (ours?.type === "Unisolate")
         return gone(`${name}: the action ${ourId} is a release (Unisolate), not an isolation; a DeviceIsolation holds an isolate action`);
-    if (ours.type !== "Isolate") {
+    if (ours && ours.type !== "Isolate") {
         log.warn(
             `${name}: Defender reports the action ${short(ourId)} as type ${ours.type}, not Isolate (undocumented; an UnManagedDevice contain may be reported so); it is judged as this declaration's isolation`,
         );
     }
-    if (ours.status === "Failed" || ours.status === "TimeOut" || ours.status === "Cancelled") {
-        return gone(`${name}: the isolate ${short(id)} ended ${ours.status}; the device is not isolated by this declaration`);
-    }
-    if (device === undefined || device.machineId !== ours.machineId.toLowerCase()) device = await devices.read(ours.machineId);
-    if (device.machine === undefined) return gone(`${name}: the device no longer exists in Defender`);
-    // Ours finished (or is still on its way): a release that finished after it ended it, whatever followed.
-    // A listing that lags may not show ours yet; it exists, so the decision counts it.
-    const ended = releaseAfter(withOurs(device.actions, ours), ours);
-    if (ended) {
-        return gone(
-            `${name}: released since this isolation by ${ended.requestor ?? "unknown"} (${short(ended.id)}, ${ended.lastUpdateDateTimeUtc ?? ""}); anything done to the device since is not this declaration's`,
-        );
-    }
-
-    if (fromState) return { id, props: { ...state, ...actionOutputs(ours), computerDnsName: ours.computerDnsName ?? state.computerDnsName ?? "" } };
-    // Import by id: rebuild the state from the action itself.
-    const type = reportedType(ours.scope) ?? "Full";
-    const decl = { ...declarationFromState({}), machineId: ours.machineId, isolationType: type, comment: ours.requestorComment ?? "" };
-    return { id, props: toOutputs(decl, { id: ours.machineId, computerDnsName: ours.computerDnsName }, ours) };
+    const step = planRead(obs.assess());
+    if (step.do === "gone") return gone(`${name}: ${step.why}`);
+    if (step.warn) log.warn(`${name}: ${step.warn}`);
+    if (step.action === undefined) return { id, props: state };
+    return { id, props: { ...state, ...actionOutputs(step.action), computerDnsName: step.action.computerDnsName ?? state.computerDnsName ?? "" } };
 }
 
 function gone(why: string): { id: string; props: Record<string, unknown> } {

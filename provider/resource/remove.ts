@@ -29,15 +29,14 @@
  *   while the device may still be isolated. Without waitForCompletion, delete succeeds once Defender
  *   has accepted the release.
  */
-import { deviceReadBatcherFor, isDefenderApiError, isMachineId, isolationState, type MachineAction } from "../defender";
-import { newestPending } from "./adopt";
+import { deviceReadBatcherFor, isDefenderApiError, isMachineId, type MachineAction } from "../defender";
 import { isHandedOver, type Context } from "./context";
 import { deviceName } from "./device";
-import { errorText, fixFor } from "./failures";
+import { errorText, fixFor, LifecycleError, UNCHANGED } from "./failures";
 import { log, short } from "./log";
+import { Observation, unknownOutcome } from "./observe";
 import { currentActionId, declarationFromState } from "./outputs";
-import { isolationsSince, releaseAfter, withOurs } from "./ownership";
-import { sendAdopting } from "./send";
+import { planDelete } from "./steps";
 import { deadlineAfter, hostLabel, isInFlight, waitForAction, type Deadline } from "./wait";
 
 const notFound = (e: unknown) => isDefenderApiError(e) && e.status === 404;
@@ -50,7 +49,7 @@ export async function deleteIsolation(ctx: Context, id: string, state: Record<st
     const label = hostLabel(device);
     const ourId = currentActionId(id, state);
     const fail: (what: string, fix: string) => never = (what, fix) => {
-        throw new Error(`Release device ${name}: ${what}. ${fix} The resource stays in state, so running the command again continues from here.`);
+        throw new LifecycleError("delete", name, what, UNCHANGED.delete, fix);
     };
 
     const holder = isHandedOver(ourId);
@@ -62,60 +61,71 @@ export async function deleteIsolation(ctx: Context, id: string, state: Record<st
     }
 
     // Deletes of one deployment run at once: their devices are read together (see deviceReadBatcher).
+    const since = Date.now();
     const snapshot = isMachineId(decl.machineId) ? await deviceReadBatcherFor(ctx.client).read(decl.machineId) : undefined;
     if (snapshot && snapshot.machine === undefined) {
         log.info(`${name}: the device no longer exists in Defender; nothing to release`);
         return;
     }
-    let actions = snapshot?.actions;
+    const actions = snapshot?.actions ?? (await ctx.client.listActions({ machineId: decl.machineId }, { signal: deadline.signal }));
+    const obs = new Observation(ctx, decl.machineId, deadline, since, ourId, { actions, at: since });
     // A fresh action can be missing from listings for a while: then it is read by id.
-    let ours: MachineAction | undefined = actions?.find((a) => a.id.toLowerCase() === ourId.toLowerCase());
-    if (ours === undefined) {
-        try {
-            ours = await ctx.client.getAction(ourId);
-        } catch (e) {
-            if (!notFound(e)) fail(errorText(e), fixFor(isDefenderApiError(e) ? e.status : undefined, isDefenderApiError(e) ? e.code : undefined));
-            log.warn(`${name}: Defender no longer knows the isolate action ${ourId}; deciding from the device's actions`);
-        }
-    }
+    await obs
+        .readOurs()
+        .catch((e: unknown) => fail(errorText(e), fixFor(isDefenderApiError(e) ? e.status : undefined, isDefenderApiError(e) ? e.code : undefined)));
 
-    if (ours && isInFlight(ours.status)) {
-        ours = await cancelPending(ctx, ours, decl.releaseComment, name, label, deadline);
-        actions = undefined; // the device's actions changed: read them again
-    }
-    if (ours && ours.status !== "Succeeded") {
-        log.info(`${name}: the isolate ${short(ours.id)} ended ${ours.status}; nothing to release`);
-        return;
-    }
-
-    actions ??= await ctx.client.listActions({ machineId: decl.machineId });
-    if (ours) actions = withOurs(actions, ours);
-    const ended = ours ? releaseAfter(actions, ours) : undefined;
-    const now = isolationState(actions);
-    const otherIsolate = newestPending(now.pending, "Isolate");
-    if (ended && ours) {
-        const theirs = isolationsSince(actions, ended, ours).pop();
-        log.info(
-            `${name}: this declaration's isolation ${short(ourId)} already ended (released by ${ended.requestor ?? "unknown"}, ${short(ended.id)}); nothing of ours to release${theirs ? `. The ${theirs.status} isolate ${short(theirs.id)} requested since by ${theirs.requestor ?? "unknown"} is theirs: left in place` : ""}`,
-        );
-        return;
-    }
-    const releasing = newestPending(now.pending, "Unisolate");
     let release: MachineAction | undefined;
-    if (otherIsolate) {
-        fail(
-            `another isolate (${otherIsolate.id}, requested by ${otherIsolate.requestor ?? "unknown"}) is ${otherIsolate.status} on the device, and a release now could race it`,
-            "Wait for it to finish, then run the command again.",
-        );
-    } else if (releasing) {
-        release = releasing;
-        log.info(`${name}: adopting the release ${short(release.id)} already ${release.status}`);
-    } else if (!now.isolated) {
-        log.info(`${name}: already released${now.current ? ` (${short(now.current.id)} by ${now.current.requestor ?? "unknown"})` : ""}; nothing to do`);
-        return;
-    } else {
-        release = await postUnisolate(ctx, decl.machineId, decl.releaseComment, name, deadline, fail);
-        if (!release) return; // the device no longer exists
+    while (release === undefined) {
+        const step = planDelete(obs.assess(), obs.sent);
+        if (obs.settling() && (step.do === "release" || step.do === "fail")) {
+            if (await obs.relist()) continue;
+            throw unknownOutcome("delete", name, obs);
+        }
+        switch (step.do) {
+            case "fail":
+                return fail(step.happened, step.fix);
+            case "relist":
+                if (await obs.relist()) continue;
+                if (obs.unanswered()) throw unknownOutcome("delete", name, obs);
+                return fail(`${step.why}, and the deadline (completionTimeoutSeconds) passed before it did; nothing was released`, "Run the command again.");
+            case "done":
+                if (step.leftInForce) log.warn(`${name}: ${step.note}`);
+                else log.info(`${name}: ${step.note}`);
+                return;
+            case "cancel": {
+                const ended = await cancelPending(ctx, step.action, decl.releaseComment, name, label, deadline);
+                if (ended === undefined) {
+                    log.info(`${name}: the pending isolate ${short(step.action.id)} no longer exists in Defender; nothing to release`);
+                    return;
+                }
+                obs.note(ended);
+                if (!(await obs.relist()))
+                    fail(
+                        `the isolate ${ended.id} ended ${ended.status} after the cancel, and the deadline passed before the device's actions could be read again`,
+                        "Run the command again.",
+                    );
+                continue;
+            }
+            case "waitForRelease":
+                release = step.action;
+                log.info(`${name}: adopting the release ${short(release.id)} already ${release.status}`);
+                break;
+            case "release": {
+                const sent = await obs.send("Unisolate", (signal) => ctx.client.unisolate(decl.machineId, decl.releaseComment, { signal }));
+                if (sent.kind === "answered") release = sent.action;
+                else if (sent.kind === "refused") {
+                    if (sent.error.status === 404) {
+                        log.info(`${name}: the device no longer exists in Defender; nothing to release`);
+                        return;
+                    }
+                    return fail(sent.error.message, fixFor(sent.error.status, sent.error.code));
+                } else
+                    log.info(
+                        `${name}: the release request got no usable answer (${sent.error.message}); deciding from the device's actions before anything is sent again`,
+                    );
+                break;
+            }
+        }
     }
 
     if (!decl.waitForCompletion || !isInFlight(release.status)) {
@@ -169,30 +179,4 @@ async function cancelPending(
         ours = waited.action;
     }
     return ours;
-}
-
-async function postUnisolate(
-    ctx: Context,
-    machineId: string,
-    comment: string,
-    name: string,
-    deadline: Deadline,
-    fail: (what: string, fix: string) => never,
-): Promise<MachineAction | undefined> {
-    const outcome = await sendAdopting(ctx, { machineId, type: "Unisolate", name, deadline }, () => ctx.client.unisolate(machineId, comment));
-    if (outcome.kind === "sent") return outcome.action;
-    const e = outcome.error;
-    if (outcome.kind === "refused") {
-        if (notFound(e)) {
-            log.info(`${name}: the device no longer exists in Defender; nothing to release`);
-            return undefined;
-        }
-        return fail(e.message, fixFor(e.status, e.code));
-    }
-    return fail(
-        outcome.kind === "conflict"
-            ? "Defender answered that an action is already in progress but lists no release to adopt"
-            : `the outcome of the release request is unknown (${e.message}) and no new release is listed`,
-        "Run the command again once Defender lists the device's actions: a release in flight is adopted, not resent.",
-    );
 }

@@ -64,14 +64,21 @@ function afterRequest<T>(
     const opposite = sent.type === "Isolate" ? a.pendingRelease : a.pendingIsolate;
     if (opposite) {
         return refuse(
-            `Defender did not take the ${kind} while the ${opposite.type} ${opposite.id} (requested by ${who(opposite)}) is ${opposite.status} on the device; the two could complete in either order`,
+            `Defender did not take the ${kind} while the ${opposite.type === "Isolate" ? "isolate" : "release"} ${opposite.id} (requested by ${who(opposite)}) is still in progress (${opposite.status}) on the device; the two could complete in either order`,
             WAIT_AND_RUN,
         );
     }
     if (sent.outcome === "conflict") {
         return refuse(`Defender answered that an action is already in progress, but lists no pending ${kind} to adopt`, "Run the command again in a minute.");
     }
-    if (resent) return refuse(`the ${kind} request got no usable answer twice, and Defender lists no ${kind} it caused`, "Run the command again.");
+    if (resent) {
+        return refuse(
+            `the outcome of the ${kind} request is unknown: it got no usable answer twice, and Defender lists no ${kind} it caused`,
+            sent.type === "Isolate"
+                ? "Run 'pulumi up' again: it adopts the isolate if Defender made it, and isolates otherwise."
+                : "Run the command again: a release Defender made is found, never sent twice.",
+        );
+    }
     return undefined;
 }
 
@@ -102,7 +109,7 @@ export function planCreate(a: Assessment, asked: IsolationType, sent: readonly S
     if (a.pendingRelease) {
         if (!waitedForRelease) return { do: "waitForRelease", action: a.pendingRelease };
         return refuse(
-            `a release of the device (${a.pendingRelease.id}, requested by ${who(a.pendingRelease)}) is still ${a.pendingRelease.status}, and isolating now could race it (they can complete in either order)`,
+            `a release of this device is still in progress (${a.pendingRelease.id}, requested by ${who(a.pendingRelease)}, ${a.pendingRelease.status}), and isolating now could race it (they can complete in either order)`,
             "Run 'pulumi up' again once the release has finished.",
         );
     }
