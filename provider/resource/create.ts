@@ -35,7 +35,7 @@
  */
 import { deviceReadBatcherFor, type DefenderApiError, type Machine, type MachineAction } from "../defender";
 import { markAdopted, type Context } from "./context";
-import { deviceName, noDeviceWithId, refuseOtherName, refuseProtected, resolveDevice } from "./device";
+import { deviceName, noDeviceWithId, refuseOtherName, refuseProtected, findDeviceByName } from "./device";
 import { errorText, fixFor, LifecycleError, recordedFailure, UNCHANGED } from "./failures";
 import { toDeclaration, type Declaration } from "./inputs";
 import { log, short } from "./log";
@@ -125,7 +125,7 @@ async function lookUp(ctx: Context, decl: Declaration): Promise<{ machine: Machi
         refuseOtherName(snapshot.machine, decl);
         return { machine: snapshot.machine, actions: snapshot.actions, at };
     }
-    const machine = await resolveDevice(ctx.client, decl);
+    const machine = await findDeviceByName(ctx.client, decl);
     const at = Date.now();
     const snapshot = await devices.read(machine.id);
     return { machine, actions: snapshot.actions, at };
