@@ -2,15 +2,16 @@
  * create: make the device isolated, and record the isolate MachineAction as the resource id.
  *
  * Contract
- * - One declaration, at most one isolate action. Before any POST the device's actions are listed:
- *   an Isolate already Pending/InProgress is adopted, so is a current Succeeded isolation of the same
- *   type; a current isolation of another type is an error (change isolationType, or release first).
- *   Adopting makes that isolation this declaration's, knowingly (a log line names who requested it):
- *   deleting the declaration releases it. A release still in flight is waited for first, because an
- *   isolate racing a release can complete in either order.
- * - Sending: see send.ts. `400 ActiveRequestAlreadyExists` adopts the pending isolate; an unknown
- *   outcome adopts the pending isolate that shows up, or sends once more when none does. Only pending
- *   actions are adopted after a request, never a finished one a lagging listing hid.
+ * - One declaration, at most one isolate action. What to do is decided from the device's actions by
+ *   the one decision (evidence.ts, steps.ts): an Isolate already Pending/InProgress is adopted, so is a
+ *   current Succeeded isolation of the same type once a listing covers the start of create; a current
+ *   isolation of another type is an error (change isolationType, or release first). Adopting makes that
+ *   isolation this declaration's, knowingly (a log line names who requested it). A release still in
+ *   flight is waited for first, because an isolate racing a release can complete in either order.
+ * - Sending (observe.ts): `400 ActiveRequestAlreadyExists` or no usable answer → the device is listed
+ *   again until a listing covers the request; the isolate new since the request (pending, or finished in
+ *   force) is recorded as caused by it, never one known before; none → sent once more; no covering
+ *   listing before the deadline → fails closed, nothing recorded.
  * - Refused before any isolate: a device that does not exist, a name matching zero or several devices,
  *   a device with a protected machine tag. Each error names the device and the fix.
  * - Once an isolate exists because of our request, it is recorded whatever follows: a failure after it

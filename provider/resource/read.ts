@@ -1,19 +1,20 @@
 /**
  * read (refresh): is the declared isolation still real?
  *
- * Contract
- * - Our isolation is the isolate state records (machineActionId, else the resource id; see ownership.ts).
- * - The resource is gone (empty id, so the next `up` isolates again) when: the isolate action no
- *   longer exists; it ended Failed/TimeOut/Cancelled; the device no longer exists (its single read
- *   answers 404: a listing that lacks it proves nothing); or our isolation was released since (a
- *   release that finished after it, from the portal or any API client; actions are ordered by when they
- *   finished, as Defender can complete them out of order). A release ends our isolation even when
- *   someone isolated the device again afterwards: that isolation is theirs, and the next `up` adopts it
- *   knowingly (or isolates).
- * - An action of an undocumented shape (a type other than Isolate, as an UnManagedDevice contain may
- *   report) is reported with a warning and judged as the isolation it is; refresh never fails on it.
- *   An Unisolate is no isolation: the resource is gone.
- * - Otherwise the state is kept, with the action's current status and timestamps.
+ * Contract (the decision is evidence.ts's and steps.ts's planRead)
+ * - Our isolation is the isolate state records (machineActionId, else the resource id).
+ * - The resource is gone (empty id, so the next `up` isolates again) when: it ended
+ *   Failed/TimeOut/Cancelled; the device no longer exists (its single read answers 404: a listing that
+ *   lacks it proves nothing); our isolation was released since (a release that finished after it, from
+ *   the portal or any API client; actions are ordered by when they finished, as Defender can complete
+ *   them out of order), even when someone isolated the device again afterwards: that isolation is theirs;
+ *   or the isolate is purged from Defender's history and a release of the device is listed.
+ * - Kept, with a warning: the isolate purged and no release listed (nothing tells it ended); an action
+ *   with a status Defender does not document (it proves nothing).
+ * - An action of an undocumented type (an UnManagedDevice contain may report one) is judged as the
+ *   isolation it is, with a warning. An Unisolate is no isolation: the resource is gone.
+ * - State without a machineId (an import by id) is refused: a DeviceIsolation is read from the state its
+ *   create wrote.
  * - Any other error fails the refresh and leaves state as it was.
  * - A release done outside the API (the local force-release tool, firewall edits) leaves no trace
  *   in Defender and cannot be seen: a documented limitation.

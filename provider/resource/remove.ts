@@ -11,9 +11,14 @@
  * - Our isolation already ended: a release finished after it (from the portal, any tool, us) → no
  *   call. Whatever anyone did to the device afterwards is theirs: an isolation or a pending isolate
  *   someone requested since is LEFT IN PLACE, never released or cancelled, and a log line says so.
- * - Otherwise one unisolate, carrying releaseComment, sent as send.ts says: a release already in flight
- *   is adopted, so is the one Defender reports with `400 ActiveRequestAlreadyExists` or the one that
- *   shows up after a request without a usable answer; when none does, the release is sent once more.
+ * - The newest isolation in force is someone else's (isolated again on top of ours) → no call: it is
+ *   left in force, ours leaves state, and a warning says so. Our isolate purged from Defender's history
+ *   (404) → the same when an isolation in force is listed; done when a release is listed; else an error.
+ * - Otherwise one unisolate, carrying releaseComment, once a listing covers the start of delete and
+ *   shows our isolate (evidence.ts, steps.ts): a release already in flight is adopted, so is the release
+ *   new since a request refused as a duplicate or without a usable answer; when a covering listing shows
+ *   none, the release is sent once more (observe.ts).
+ * - An action of the device with a status Defender does not document → an error naming it, nothing sent.
  * - The device no longer exists in Defender (its single read answers 404, not merely a listing that
  *   lacks it) → success: nothing is left to release.
  * - Another isolate pending on the device while ours is in force → an error: releasing now could race it.
