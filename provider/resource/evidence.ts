@@ -94,6 +94,8 @@ export interface Assessment {
     odd: MachineAction[];
     /** The listing covers the operation's start: everything done to the device before it is seen. */
     covered: boolean;
+    /** Why it does not, when it does not. */
+    uncovered?: string;
     /** For the last request sent without a usable answer. */
     request?: RequestOutcome;
     /** What the evidence cannot tell, when that matters for ours. */
@@ -167,6 +169,7 @@ export function assess(e: Evidence): Assessment {
         isolated: current?.type === "Isolate",
         odd,
         covered: coverage.ok,
+        ...(coverage.ok ? {} : { uncovered: coverage.why }),
         pendingIsolate: newestInFlight("Isolate"),
         pendingRelease: newestInFlight("Unisolate"),
     };

@@ -37,7 +37,7 @@ export class LifecycleError extends Error {
         options?: { cause?: unknown },
     ) {
         super(
-            `${PREFIX[op]} ${device}: ${[happened, recorded, fix]
+            `${PREFIX[op]} ${device}: ${[happened, fix, recorded]
                 .map(sentence)
                 .filter((t) => t !== "")
                 .join(" ")}`,

@@ -122,7 +122,7 @@ export function planCreate(a: Assessment, asked: IsolationType, sent: readonly S
         if (scopeDiffers(a.current, asked)) return otherType(a.current, "current", asked);
         // A finished isolation is adopted only once the listing covers the start of create: a release
         // it does not show yet would leave the device released while state says isolated.
-        if (!a.covered) return relist("the isolation in place is adopted only once the device's listing covers the start of create");
+        if (!a.covered) return relist(`the isolation in place is adopted only once the device's listing covers the start of create (${a.uncovered ?? ""})`);
         return { do: "adopt", action: a.current, caused: false, what: "current" };
     }
     return { do: "isolate" };
@@ -232,7 +232,7 @@ export function planDelete(a: Assessment, sent: readonly Sent[]): DeleteStep {
     if (a.pendingRelease) return { do: "waitForRelease", action: a.pendingRelease };
     // Releasing ends whatever is in force: only once the listing covers the start of delete, so an
     // isolation someone made on top of ours just before is seen.
-    if (!a.covered) return relist("a release is sent only once the device's listing covers the start of delete");
+    if (!a.covered) return relist(`a release is sent only once the device's listing covers the start of delete (${a.uncovered ?? ""})`);
     return { do: "release" };
 }
 
