@@ -2,7 +2,7 @@
  * What one operation knows of a device's actions, gathered for the one decision (evidence.ts): the
  * last listing and when it was asked for, our isolate read by id when the listing lacks it (404: purged),
  * and the requests the operation sent with what their answers said. The operations ask it to list
- * again when a step says so; every call carries the operation's deadline.
+ * again when a step says so; every read carries the operation's deadline as its signal.
  *
  * A request without a usable answer (or refused as a duplicate) is judged only after a few listings
  * spread over SETTLE_LISTINGS pauses: a fresh action can be missing from listings for a moment even
@@ -119,8 +119,12 @@ export class Observation {
         return true;
     }
 
-    /** Sends a request and records what its answer says (the ids known before it, when it went). */
-    async send(type: Kind, post: (signal: AbortSignal) => Promise<MachineAction>, scope?: IsolationType): Promise<SendResult> {
+    /**
+     * Sends a request and records what its answer says (the ids known before it, when it went). The
+     * request itself carries no deadline: an isolate or release that has waited its turn is sent and its
+     * answer awaited (bounded by defender:requestTimeoutSeconds), so what Defender accepts is recorded.
+     */
+    async send(type: Kind, post: () => Promise<MachineAction>, scope?: IsolationType): Promise<SendResult> {
         const before = [...new Set([...this.listed.map((a) => a.id), ...this.read.keys(), ...this.gone])];
         const at = Date.now();
         const sent = (outcome: Sent["outcome"], action?: MachineAction): Sent => ({
@@ -132,7 +136,7 @@ export class Observation {
             ...(scope ? { scope } : {}),
         });
         try {
-            const action = await post(this.deadline.signal);
+            const action = await post();
             this.requests.push(sent("answered", action));
             this.note(action);
             return { kind: "answered", action };

@@ -98,7 +98,7 @@ async function changeType(ctx: Context, id: string, outs: Props, decl: Declarati
                 }
                 const sent = await obs.send(
                     "Isolate",
-                    (signal) => ctx.client.isolate(machineId, { comment: decl.comment, isolationType: decl.isolationType }, { signal }),
+                    () => ctx.client.isolate(machineId, { comment: decl.comment, isolationType: decl.isolationType }),
                     decl.isolationType,
                 );
                 if (sent.kind === "answered") held = sent.action;
