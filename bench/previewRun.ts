@@ -45,7 +45,15 @@ export async function runPreviewScenario(s: PreviewScenario, opts: RunOptions = 
         const run = await runProgram(programFromModule(PROGRAM), {
             project: PROJECT,
             preview: true,
-            config: { incidentsDir: folder.dir, maxDevices: String(s.devices) },
+            // An identity, as every stack has one (the program refuses to run without); with more devices
+            // declared by id than its plan shows, the preview reads nothing from Defender.
+            config: {
+                incidentsDir: folder.dir,
+                maxDevices: String(s.devices),
+                "defender:tenantId": "00000000-0000-0000-0000-00000000be01",
+                "defender:clientId": "00000000-0000-0000-0000-00000000be02",
+                "defender:clientSecret": "bench-preview-secret",
+            },
             timeoutMs: 120_000,
         });
         const resources = run.resources.filter((r) => r.type === RESOURCE_TYPE);

@@ -23,7 +23,7 @@ export interface BenchArgs {
 
 const USAGE = `usage: npm run bench -- [--quick | --full] [--engine host|cli] [--scenario <name>]...
   --quick            small scenarios, a smoke run (about two minutes)
-  --full             also N = 500 at Defender's own windows, through the CLI (about 12 minutes more)
+  --full             also N = 500 at Defender's own windows, through the CLI (about 20 minutes more: four rows of at least 4 minutes of windows)
   --engine <e>       host: the provider host driven over gRPC; cli: the real pulumi CLI (repeatable;
                      default both when a CLI is found by scripts/engine/findCli.ts, else host)
   --scenario <name>  run only this scenario (repeatable); names:

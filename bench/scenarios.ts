@@ -136,7 +136,7 @@ function create(s: Omit<CreateScenario, "kind" | "actionDelays" | "pollIntervalS
     return { kind: "create", waitForCompletion: false, actionDelays: QUICK_ACTIONS, pollIntervalSeconds: 1, ...s };
 }
 
-/** The default run (about half an hour on two cores); the `fullOnly` ones with `--full` (about 12 minutes more). */
+/** The default run (about 45 minutes on two cores, half of it at Defender's windows); the `fullOnly` ones with `--full` (about 20 minutes more). */
 export const FULL_SCENARIOS: readonly Scenario[] = [
     create({ name: "create-100", what: "100 isolations, no wait", devices: 100, configured: [W(20, 2)], enforced: [W(20, 2)] }),
     create({

@@ -1,9 +1,11 @@
 // `npm run emulator -- [options]`: runs the emulator in the foreground until SIGINT/SIGTERM.
 import { readFile } from "fs/promises";
+import { resolve } from "path";
 import { parse as parseYaml } from "yaml";
 import { CLI_DEFAULT_PORT, CLI_USAGE, CliCommand, parseCliArgs } from "./cliArgs";
 import { EmulatorOptions } from "./start/startOptions";
 import { EmulatorOptionsError, startEmulator } from "./start/startEmulator";
+import { stackCommands } from "./stackCommands";
 
 async function readStructured(path: string, what: string): Promise<unknown> {
     let text: string;
@@ -70,7 +72,10 @@ async function main(argv: string[]): Promise<number> {
     const options = await optionsOf(cmd);
     const emu = await startEmulator(options);
     if (cmd.json) process.stdout.write(`${JSON.stringify({ url: emu.url, caCertPath: emu.caCertPath ?? null })}\n`);
-    else process.stdout.write(`Defender emulator listening on ${emu.url}${emu.caCertPath ? ` (CA file: ${emu.caCertPath})` : ""}\n`);
+    else {
+        process.stdout.write(`Defender emulator listening on ${emu.url}${emu.caCertPath ? ` (CA file: ${emu.caCertPath})` : ""}\n`);
+        process.stdout.write(stackCommands({ url: emu.url, caCertPath: emu.caCertPath ? resolve(emu.caCertPath) : undefined, clients: options.clients }));
+    }
 
     await new Promise<void>((resolve) => {
         const stop = (): void => {

@@ -1,6 +1,6 @@
 /**
  * The policy pack: each guardrail of provider/rules as a CrossGuard policy over DeviceIsolation
- * resources. The rules live there, shared with the GitOps program; this file only wires them to
+ * resources, the dynamic resource's and the native provider's alike. The rules live there, shared with the GitOps program; this file only wires them to
  * @pulumi/policy.
  *
  * Inputs unknown during a preview (a comment computed from another resource's output) cannot be
@@ -8,7 +8,15 @@
  * runs on the known value at `pulumi up`.
  */
 import { PolicyPack, type PolicyConfigSchema, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
-import { DEVICE_ISOLATION_TYPE, GUARDRAILS, POLICY_PACK_NAME, withDefaults, type Guardrail, type IsolationDeclaration } from "../provider/rules";
+import {
+    GUARDRAILS,
+    isDeviceIsolationType,
+    isolationResources,
+    POLICY_PACK_NAME,
+    withDefaults,
+    type Guardrail,
+    type IsolationDeclaration,
+} from "../provider/rules";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function toPolicy(g: Guardrail<any>): ResourceValidationPolicy | StackValidationPolicy {
@@ -22,7 +30,7 @@ function toPolicy(g: Guardrail<any>): ResourceValidationPolicy | StackValidation
         return {
             ...common,
             validateResource: (args, report) => {
-                if (args.type !== DEVICE_ISOLATION_TYPE) return;
+                if (!isDeviceIsolationType(args.type)) return;
                 // props is CrossGuard's proxy: a rule that reads an unknown input stops there (see above).
                 for (const v of g.check(args.props as IsolationDeclaration, withDefaults(g.defaults, args.getConfig()))) report(v);
             },
@@ -31,7 +39,7 @@ function toPolicy(g: Guardrail<any>): ResourceValidationPolicy | StackValidation
     return {
         ...common,
         validateStack: (args, report) => {
-            const declarations = args.resources.filter((r) => r.type === DEVICE_ISOLATION_TYPE).map((r) => r.props as IsolationDeclaration);
+            const declarations = isolationResources(args.resources).map((r) => r.props as IsolationDeclaration);
             for (const v of g.check(declarations, withDefaults(g.defaults, args.getConfig()))) report(v);
         },
     };

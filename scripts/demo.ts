@@ -118,7 +118,7 @@ async function main(): Promise<number> {
         actionDelays: { toInProgressMs: 300, toSucceededMs: 900 },
     });
     process.stdout.write(`Emulator at ${emulator.url} (CA ${emulator.caCertPath})\n`);
-    const env = demoEnv(process.env, { backendDir, caCertPath: emulator.caCertPath, cli });
+    const env = demoEnv(process.env, { backendDir, caCertPath: emulator.caCertPath, cli, nodeDir: path.dirname(process.execPath) });
     const pulumi = (command: CliCommand) => {
         if (interrupted) return Promise.reject(new Error("interrupted"));
         return runCli(cli, command, repoRoot, env);

@@ -130,7 +130,8 @@ export function planDevices(incidents: readonly Incident[], now: Date): Plan {
         expired: isExpired(incident.expiresAt, now),
         devices: incident.devices.map((d) => ({
             name: resourceName(d),
-            ...(d.machineId ? { machineId: d.machineId } : { computerDnsName: d.computerDnsName }),
+            ...(d.machineId ? { machineId: d.machineId } : {}),
+            ...(d.computerDnsName ? { computerDnsName: d.computerDnsName } : {}),
             isolationType: d.isolationType,
             declared: open.has(deviceKey(d)),
         })),

@@ -10,7 +10,7 @@
  *   - computerDnsName: fin-lt-042.contoso.com
  *     isolationType: Selective
  *     comment: keeps Teams for the user's manager call
- * expiresAt: 2026-12-01T00:00:00Z   # optional: released on the first `pulumi up` after this time
+ * expiresAt: 2027-06-30T18:00:00Z   # optional: from then on it declares nothing; `pulumi up` releases its devices
  * ```
  *
  * Beside `isolate:` (or instead of it), `select:` chooses devices in Defender when the program runs;

@@ -29,3 +29,20 @@ export async function lookUpDeviceNames(config: (key: string) => string | undefi
     );
     return out;
 }
+
+/**
+ * The names of devices declared by id, for the preview's plan: one `id in (...)` listing per 50 ids.
+ * A device Defender does not know is left out (the plan says its name is not known).
+ */
+export async function lookUpDeviceIds(config: (key: string) => string | undefined, ids: readonly string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids.map((i) => i.toLowerCase()))];
+    const out = new Map<string, string>();
+    if (wanted.length === 0) return out;
+    const { createDefenderClient } = await import("../defender");
+    const { readSettings } = await import("../resource/settings");
+    const client = createDefenderClient(readSettings(config).client);
+    for (const m of await client.listMachines({ ids: wanted })) {
+        if (m.computerDnsName) out.set(m.id.toLowerCase(), m.computerDnsName);
+    }
+    return out;
+}

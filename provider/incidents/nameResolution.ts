@@ -19,6 +19,9 @@ export interface NamedDevice {
 /** Looks names up (lower-cased) and answers, per name, the devices named exactly so. */
 export type NameLookup = (names: readonly string[]) => Promise<Map<string, NamedDevice[]>>;
 
+/** Looks ids up (lower-cased) and answers the DNS name of each device Defender knows: for display only. */
+export type IdLookup = (ids: readonly string[]) => Promise<Map<string, string>>;
+
 export async function resolveDeviceNames(incidents: readonly Incident[], lookUp: NameLookup): Promise<{ incidents: Incident[]; problems: IncidentProblem[] }> {
     const names = incidents
         .flatMap((i) => i.devices)

@@ -10,16 +10,20 @@ import type { DeviceIsolationStatus } from "./deviceStatus";
 
 /** One device that a source declares isolated. */
 export interface Declaration {
-    /** 40 hex, lower-cased; or computerDnsName. */
+    /** 40 hex, lower-cased; or computerDnsName, or both (state records both: the name then links the device to declarations by name). */
     machineId?: string;
     computerDnsName?: string;
     /** Who declares it, as shown to the user: an incident id (`INC-2031`) or `stack <name>`. */
     source: string;
 }
 
-/** A declared device Defender does not show isolated. */
+/**
+ * A declared device Defender does not show isolated: once, however many sources declare it and
+ * however they name it (one by id, another by name).
+ */
 export interface NotIsolated {
     machineId?: string;
+    /** With machineId: the name another declaration gave the same device. */
     computerDnsName?: string;
     /** Sources that declare it, sorted. */
     declaredIn: string[];
@@ -82,12 +86,17 @@ export function driftReport(
         if (matches.some(isHeld)) return undefined;
         return matches.some((m) => m.state === "releasing") ? "releasing" : "released";
     };
+    const byIdEntry = new Map<string, NotIsolated>();
     for (const [id, sources] of byId) {
         const row = rowsById.get(id);
         if (!inScope([id], row?.computerDnsName?.toLowerCase() ?? undefined)) continue;
         const state = verdict(row ? [row] : []);
-        if (state) notIsolated.push({ machineId: id, declaredIn: [...sources].sort(), state });
+        if (!state) continue;
+        const entry: NotIsolated = { machineId: id, declaredIn: [...sources].sort(), state };
+        byIdEntry.set(id, entry);
+        notIsolated.push(entry);
     }
+    const linked = nameLinks(declarations, rowsByName, byId);
     for (const [name, sources] of byName) {
         const matches = rowsByName.get(name) ?? [];
         if (
@@ -98,7 +107,15 @@ export function driftReport(
         )
             continue;
         const state = verdict(matches);
-        if (state) notIsolated.push({ computerDnsName: name, declaredIn: [...sources].sort(), state });
+        if (!state) continue;
+        // The same device declared by id elsewhere, and not isolated either: one device, one entry.
+        const same = byIdEntry.get(linked.get(name) ?? "");
+        if (same) {
+            same.declaredIn = [...new Set([...same.declaredIn, ...sources])].sort();
+            same.computerDnsName ??= name;
+            continue;
+        }
+        notIsolated.push({ computerDnsName: name, declaredIn: [...sources].sort(), state });
     }
     notIsolated.sort((a, b) => {
         const ka = a.machineId ?? a.computerDnsName ?? "";
@@ -109,4 +126,27 @@ export function driftReport(
         devices,
         drift: { untracked: devices.filter((d) => isHeld(d) && !d.declared).map((d) => d.machineId), notIsolated },
     };
+}
+
+/**
+ * Names declared by name that denote a device declared by id: a declaration that carries both (state
+ * records the name a device was declared or found with), or else Defender's one record of that name.
+ * A name linked to two ids (a re-onboarded device, two records) stays apart.
+ */
+function nameLinks(
+    declarations: readonly Declaration[],
+    rowsByName: ReadonlyMap<string, DeviceIsolationStatus[]>,
+    byId: ReadonlyMap<string, unknown>,
+): Map<string, string> {
+    const ids = new Map<string, Set<string>>();
+    const link = (name: string, id: string) => ids.set(name, (ids.get(name) ?? new Set<string>()).add(id));
+    for (const d of declarations) {
+        if (d.machineId !== undefined && d.computerDnsName !== undefined) link(d.computerDnsName.toLowerCase(), d.machineId.toLowerCase());
+    }
+    for (const [name, rows] of rowsByName) {
+        if (!ids.has(name) && rows.length === 1 && byId.has(rows[0].machineId)) link(name, rows[0].machineId);
+    }
+    const out = new Map<string, string>();
+    for (const [name, set] of ids) if (set.size === 1) out.set(name, [...set][0]);
+    return out;
 }

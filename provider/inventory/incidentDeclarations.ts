@@ -32,7 +32,11 @@ export function incidentDeclarations(dir: string, now: Date): IncidentDeclaratio
     const declarations: Declaration[] = [];
     for (const d of plan.devices) {
         for (const source of d.incidents) {
-            declarations.push(d.machineId !== undefined ? { machineId: d.machineId, source } : { computerDnsName: d.computerDnsName, source });
+            declarations.push({
+                ...(d.machineId !== undefined ? { machineId: d.machineId } : {}),
+                ...(d.computerDnsName !== undefined ? { computerDnsName: d.computerDnsName } : {}),
+                source,
+            });
         }
     }
     const selecting = folder.incidents.filter((i) => i.selection && !isExpired(i.expiresAt, now));

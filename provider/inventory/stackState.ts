@@ -7,10 +7,11 @@
  * - A create the engine started but never recorded (`pending_operations`, after an interrupted
  *   `up`) may have isolated a device no resource knows of: it is declared too, and named in a warning.
  */
+import { DEVICE_ISOLATION_TYPE, isDeviceIsolationType } from "../rules";
 import type { Declaration } from "./drift";
 
-/** The type the engine records for a DeviceIsolation (a dynamic resource of module `defender`). */
-export const DEVICE_ISOLATION_TYPE = "pulumi-nodejs:dynamic/defender:DeviceIsolation";
+/** The type the engine records for a DeviceIsolation (a dynamic resource of module `defender`); the native provider's is read too. */
+export { DEVICE_ISOLATION_TYPE };
 
 export interface StackDeclarations {
     declarations: Declaration[];
@@ -36,7 +37,7 @@ export function stackDeclarations(exportText: string, stack: string): StackDecla
     const resources = Array.isArray(deployment.resources) ? deployment.resources : [];
     for (const item of resources) {
         const r = record(item);
-        if (r === undefined || r.type !== DEVICE_ISOLATION_TYPE || r.delete === true) continue;
+        if (r === undefined || !isDeviceIsolationType(r.type) || r.delete === true) continue;
         const found = declarationOf(record(r.outputs), source) ?? declarationOf(record(r.inputs), source);
         if (found) out.declarations.push(found);
         else
@@ -49,7 +50,7 @@ export function stackDeclarations(exportText: string, stack: string): StackDecla
     for (const item of pending) {
         const op = record(item);
         const r = record(op?.resource);
-        if (op?.type !== "creating" || r?.type !== DEVICE_ISOLATION_TYPE) continue;
+        if (op?.type !== "creating" || r === undefined || !isDeviceIsolationType(r.type)) continue;
         const found = declarationOf(record(r.inputs), source);
         if (found) out.declarations.push(found);
         out.warnings.push(
@@ -59,11 +60,13 @@ export function stackDeclarations(exportText: string, stack: string): StackDecla
     return out;
 }
 
+/** The device's id, its name, or both: the name links it to incident files that name it. */
 function declarationOf(props: Record<string, unknown> | undefined, source: string): Declaration | undefined {
     if (props === undefined) return undefined;
-    if (typeof props.machineId === "string" && MACHINE_ID.test(props.machineId)) return { machineId: props.machineId.toLowerCase(), source };
-    if (typeof props.computerDnsName === "string" && props.computerDnsName.trim() !== "")
-        return { computerDnsName: props.computerDnsName.trim().toLowerCase(), source };
+    const name = typeof props.computerDnsName === "string" && props.computerDnsName.trim() !== "" ? props.computerDnsName.trim().toLowerCase() : undefined;
+    if (typeof props.machineId === "string" && MACHINE_ID.test(props.machineId))
+        return { machineId: props.machineId.toLowerCase(), ...(name !== undefined ? { computerDnsName: name } : {}), source };
+    if (name !== undefined) return { computerDnsName: name, source };
     return undefined;
 }
 

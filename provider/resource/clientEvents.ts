@@ -9,7 +9,7 @@ import { elapsed, log } from "./log";
 const PROGRESS_EVERY_MS = 15_000;
 
 export interface LogSink {
-    info(message: string): void;
+    progress(message: string): void;
     warn(message: string): void;
 }
 
@@ -25,7 +25,7 @@ export function clientEventLogger(sink: LogSink = log, now: () => number = Date.
         if (event.type === "pacingWait") {
             if (event.waitMs >= 1000 && due(`pace:${event.bucket}`)) {
                 const why = event.cause === "retryAfter" ? "Defender asked for a pause (Retry-After)" : "keeping to defender:rateLimits";
-                sink.info(`rate limit: ${event.queued} ${event.bucket} call(s) queued, next in ${elapsed(event.waitMs)} (${why})`);
+                sink.progress(`rate limit: ${event.queued} ${event.bucket} call(s) queued, next in ${elapsed(event.waitMs)} (${why})`);
             }
         } else if (event.cause === "rateLimited" && due(`429:${event.path}`)) {
             sink.warn(

@@ -6,7 +6,7 @@
 import { createActionPoller, type ActionPoller } from "../defender/actionPoller";
 import { createDefenderClient, type DefenderClient } from "../defender";
 import { clientEventLogger } from "./clientEvents";
-import { readSettings, type ProviderSettings } from "./settings";
+import { ConfigurationError, readSettings, type ProviderSettings } from "./settings";
 
 export interface Context {
     client: DefenderClient;
@@ -18,26 +18,43 @@ export interface Context {
 
 let settings: ProviderSettings | undefined;
 let configError: Error | undefined;
+let configErrorTold = false;
 let current: { key: string; context: Context } | undefined;
 
 /**
  * Called by the host once per distinct provider text, inside its first operation. Synchronous on
- * purpose: the host runs concurrent operations without awaiting configure. It reports a failure only
- * to that first operation, so the error is kept and every later operation fails with it too.
+ * purpose: the host runs concurrent operations without awaiting configure. It never throws: an error
+ * thrown here reaches the user with the host's stack trace, and only through that first operation.
+ * The error is kept instead, and each operation reports it (configurationProblem).
  */
 export function configure(get: (key: string) => string | undefined): void {
     try {
         settings = readSettings(get);
         configError = undefined;
     } catch (e) {
-        configError = e as Error;
-        throw e;
+        settings = undefined;
+        configError = e instanceof Error ? e : new ConfigurationError(String(e));
     }
+    configErrorTold = false;
 }
+
+/**
+ * The settings' problem, if any: in full the first time this process reports it, then as a short
+ * reference, so a stack of many devices reads it once instead of once per device.
+ */
+export function configurationProblem(): string | undefined {
+    if (!configError) return undefined;
+    if (configErrorTold) return CONFIGURATION_TOLD;
+    configErrorTold = true;
+    return configError.message;
+}
+
+export const CONFIGURATION_TOLD = "not attempted: the provider's defender:* configuration is invalid (the first error says which key and how to fix it)";
 
 /** The process's context; rebuilt only when the settings change. */
 export function context(): Context {
-    if (configError) throw configError;
+    const problem = configurationProblem();
+    if (problem !== undefined) throw new ConfigurationError(problem);
     if (!settings) {
         throw new Error("The provider was not configured: this is a bug in the provider host call order; run the command again.");
     }

@@ -6,6 +6,8 @@
  * raised pass unchanged, the same object (a recorded partial failure keeps its id and properties).
  */
 import { isDefenderApiError } from "../defender";
+import { CONFIGURATION_TOLD } from "./context";
+import { ConfigurationError } from "./settings";
 
 export type Operation = "create" | "read" | "update" | "delete";
 
@@ -81,6 +83,8 @@ function withoutTrace(e: unknown): unknown {
 export function explain(op: Operation, device: string, e: unknown): unknown {
     if (e instanceof LifecycleError || (e instanceof Error && "reasons" in e)) return e;
     if (e instanceof Error && e.message.startsWith(`${PREFIX[op]} `)) return e;
+    // About the stack's settings, not this device: said once (context.ts), as it is, with the fix it names.
+    if (e instanceof ConfigurationError) return e.message === CONFIGURATION_TOLD ? new ConfigurationError(`${PREFIX[op]} ${device}: ${e.message}`) : e;
     const subject = `${PREFIX[op]} ${device}`;
     const text = errorText(e).replace(/\.?\s*$/, "");
     return new Error(`${subject}: ${text}. ${fixOf(e)} ${AFTER[op]}`, { cause: e });

@@ -8,7 +8,7 @@
  */
 import { checkInputs } from "./inputs";
 import { diffDeclaration } from "./diff";
-import { configure as configureContext, context, markStillDeclared, noteChecked, wasChecked } from "./context";
+import { configurationProblem, configure as configureContext, context, markStillDeclared, noteChecked, wasChecked } from "./context";
 import { createIsolation } from "./create";
 import { readIsolation } from "./read";
 import { deleteIsolation } from "./remove";
@@ -23,8 +23,15 @@ export async function configure(req: { config: { get(key: string): string | unde
     configureContext((key) => req.config.get(key));
 }
 
+/**
+ * Pure, and the first place an invalid configuration shows: as a check failure of the resource (the
+ * engine prints it once, on that resource, and stops before any request), in full for the first
+ * resource checked and as a short reference for the others.
+ */
 export async function check(_olds: Props, news: Props) {
     const checked = checkInputs(news);
+    const problem = configurationProblem();
+    if (problem !== undefined) return { inputs: checked.inputs, failures: [{ property: "", reason: problem }, ...checked.failures] };
     if (checked.failures.length === 0) noteChecked(checked.inputs);
     return checked;
 }

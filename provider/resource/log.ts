@@ -7,6 +7,13 @@ import * as pulumi from "@pulumi/pulumi";
 export const log = {
     info: (message: string): void => void pulumi.log.info(message),
     warn: (message: string): void => void pulumi.log.warn(message),
+    /**
+     * A progress line (a wait, its end, a rate-limit pause): shown while it is current, and left out of
+     * the diagnostics the CLI repeats at the end, so a long wait prints each line once. The dynamic
+     * provider's operations are not told their resource, so the engine shows these on the stack's row:
+     * each line names its device.
+     */
+    progress: (message: string): void => void pulumi.log.info(message, undefined, undefined, true),
 };
 
 /** "2m10s", "45s": how long a wait has lasted. */

@@ -47,6 +47,14 @@ export const NO_CREDENTIAL_CHOSEN =
     "or 'pulumi config set defender:authMethod ambient' to act as the runner's Azure identity (DefaultAzureCredential: workload identity, managed identity, AZURE_* environment, Azure CLI). " +
     "If the three are set in the stack config, this Pulumi CLI or @pulumi/pulumi is too old to pass stack config to dynamic providers: upgrade both";
 
+/** The `defender:*` settings are invalid: a problem of the stack's config, not of a device. */
+export class ConfigurationError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ConfigurationError";
+    }
+}
+
 /**
  * Reads and validates the settings. `get` returns a key's value (`get("defender:tenantId")`), or
  * undefined when unset. Throws one Error listing every problem.
@@ -119,7 +127,7 @@ export function readSettings(get: (key: string) => string | undefined): Provider
         problems.push(p.startsWith("defender:") ? p : `defender:${p}`);
     }
     if (problems.length > 0) {
-        throw new Error(
+        throw new ConfigurationError(
             `Invalid provider configuration:\n  - ${problems.join("\n  - ")}\nSet keys with 'pulumi config set defender:<key> <value>' ('--secret' for defender:clientSecret).`,
         );
     }

@@ -83,7 +83,7 @@ export async function waitForAction(ctx: Context, action: MachineAction, label: 
     const progress = () => {
         const now = Date.now();
         if (last.status !== loggedStatus || now - loggedAt >= PROGRESS_EVERY_MS) {
-            log.info(`waiting for ${last.type} ${short(last.id)} on ${label}: ${last.status} (${elapsed(now - start)})`);
+            log.progress(`waiting for ${last.type} ${short(last.id)} on ${label}: ${last.status} (${elapsed(now - start)})`);
             loggedAt = now;
             loggedStatus = last.status;
         }
@@ -99,7 +99,7 @@ export async function waitForAction(ctx: Context, action: MachineAction, label: 
             return { action: last, timedOut: false, pollError: e };
         }
     }
-    if (loggedAt > 0) log.info(`${last.type} ${short(last.id)} on ${label}: ${last.status} after ${elapsed(Date.now() - start)}`);
+    if (loggedAt > 0) log.progress(`${last.type} ${short(last.id)} on ${label}: ${last.status} after ${elapsed(Date.now() - start)}`);
     return { action: last, timedOut: false };
 }
 

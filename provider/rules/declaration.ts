@@ -7,6 +7,16 @@
 /** The dynamic resource's type as the engine reports it to policy packs and in the state. */
 export const DEVICE_ISOLATION_TYPE = "pulumi-nodejs:dynamic/defender:DeviceIsolation";
 
+/** The same resource served by the native provider plugin (`pulumi-resource-defender`): same inputs, same lifecycle. */
+export const NATIVE_DEVICE_ISOLATION_TYPE = "defender:index:DeviceIsolation";
+
+/** Both ways a DeviceIsolation reaches the engine; every rule holds for each. */
+export const DEVICE_ISOLATION_TYPES: readonly string[] = [DEVICE_ISOLATION_TYPE, NATIVE_DEVICE_ISOLATION_TYPE];
+
+export function isDeviceIsolationType(type: unknown): boolean {
+    return typeof type === "string" && DEVICE_ISOLATION_TYPES.includes(type);
+}
+
 /**
  * The release comment the provider records when a declaration sets none (the same text as
  * lifecycle's DEFAULT_RELEASE_COMMENT; a unit test keeps the two equal). It says nothing of why.

@@ -9,7 +9,13 @@ import { isolationTypeByDeviceClass } from "./isolationTypeByClass";
 import { releaseReason } from "./releaseReason";
 import { incidentTraceability } from "./traceability";
 
-export { DEVICE_ISOLATION_TYPE, PROVIDER_DEFAULT_RELEASE_COMMENT } from "./declaration";
+export {
+    DEVICE_ISOLATION_TYPE,
+    DEVICE_ISOLATION_TYPES,
+    NATIVE_DEVICE_ISOLATION_TYPE,
+    isDeviceIsolationType,
+    PROVIDER_DEFAULT_RELEASE_COMMENT,
+} from "./declaration";
 export type { IsolationDeclaration } from "./declaration";
 export { withDefaults } from "./definition";
 export type { ConfigSchema, EnforcementLevel, Guardrail, JsonSchema, ResourceGuardrail, StackGuardrail } from "./definition";

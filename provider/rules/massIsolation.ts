@@ -4,7 +4,7 @@
  * its own maxDevices setting (provider/incidents/guardrails.ts); the pack's limit is the one a pull
  * request cannot raise.
  */
-import { DEVICE_ISOLATION_TYPE, type IsolationDeclaration } from "./declaration";
+import { isDeviceIsolationType, type IsolationDeclaration } from "./declaration";
 import { schemaWithDefaults, type StackGuardrail } from "./definition";
 
 /** Far above a typical incident (a handful of devices), far below a fleet. */
@@ -33,9 +33,9 @@ export function massIsolationViolations(declarations: readonly IsolationDeclarat
     ];
 }
 
-/** The DeviceIsolation resources among a stack's resources. */
+/** The DeviceIsolation resources among a stack's resources, dynamic and native. */
 export function isolationResources<R extends { type: string }>(resources: readonly R[]): R[] {
-    return resources.filter((r) => r.type === DEVICE_ISOLATION_TYPE);
+    return resources.filter((r) => isDeviceIsolationType(r.type));
 }
 
 export const massIsolationBrake: StackGuardrail<MassIsolationConfig> = {

@@ -13,18 +13,20 @@ const DROPPED = /^(PULUMI_ACCESS_TOKEN|PULUMI_BACKEND_URL|PULUMI_CONFIG_PASSPHRA
 
 /**
  * The environment of every pulumi command: a local state folder, the passphrase of the throwaway
- * stack, the emulator's CA for the provider host (read by Node at start-up), no update check, and the
- * CLI's folder first on PATH so the language host installed next to it is found.
+ * stack, the emulator's CA for the provider host (read by Node at start-up), no update check, the
+ * CLI's folder first on PATH so the language host installed next to it is found, then `nodeDir`: the
+ * language host runs the program, and the provider host runs, on the `node` PATH finds first, which
+ * is this Node.js (the one that runs the demo or the tests) rather than whatever else PATH holds.
  */
 export function demoEnv(
     base: NodeJS.ProcessEnv,
-    o: { backendDir: string; caCertPath?: string; cli: PulumiCli; platform?: NodeJS.Platform },
+    o: { backendDir: string; caCertPath?: string; cli: PulumiCli; platform?: NodeJS.Platform; nodeDir?: string },
 ): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(base)) if (!DROPPED.test(k)) env[k] = v;
     const delimiter = (o.platform ?? process.platform) === "win32" ? ";" : ":";
     const cliDir = path.dirname(o.cli.command);
-    env.PATH = [cliDir, base.PATH].filter(Boolean).join(delimiter);
+    env.PATH = [...new Set([cliDir, o.nodeDir, base.PATH].filter(Boolean))].join(delimiter);
     env.PULUMI_BACKEND_URL = `file://${o.backendDir.split(path.sep).join("/")}`;
     env.PULUMI_CONFIG_PASSPHRASE = DEMO_PASSPHRASE;
     env.PULUMI_SKIP_UPDATE_CHECK = "true";

@@ -17,6 +17,9 @@ const HR = DEFAULT_DEVICES.hrLaptop;
 const MAC = DEFAULT_DEVICES.macLaptop;
 const SHA = "4f3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a";
 
+/** A row of the preview's plan (a Markdown table, each cell padded): incident, device, `id`, type, what happens (a pattern). */
+const planRow = (incident: string, device: string, id: string, type: string, what: string) =>
+    new RegExp(`\\| ${incident.replace(/\./g, "\\.")}\\s*\\| ${device.replace(/\./g, "\\.")}\\s+\\| \`${id}\`\\s+\\| ${type}\\s+\\| ${what}`);
 const RES = (name: string) => new RegExp(`pulumi-nodejs:dynamic/defender:DeviceIsolation isolate-${name.replace(/\./g, "\\.")} `);
 const NO_STACK_TRACE = /\n\s+at [\w.<>]+ \(|\.ts:\d+:\d+|\.js:\d+:\d+/;
 
@@ -97,6 +100,16 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
         assert.match(run.stdout, new RegExp(`\\+\\s+${RES(FIN2.id).source}create`));
         assert.match(run.stdout, /Resources:\n\s+\+ 3 to create\n/);
         assert.match(run.stdout, /deviceCount: 2/);
+        // The plan a reviewer reads beside the engine's isolate-<id> lines: per incident, each device's name, id, type, and what happens.
+        assert.match(run.stdout, /### Isolation plan: 2 to isolate, 0 to update, 0 unchanged, 0 no longer declared \(1 open incident\)/);
+        assert.match(
+            run.stdout,
+            planRow("INC-9001 Beacon on finance laptops", FIN.computerDnsName, FIN.id, "Full", "\\*\\*isolate\\*\\*"),
+            "the device declared by id, named",
+        );
+        assert.match(run.stdout, planRow("", FIN2.computerDnsName, FIN2.id, "Selective", "\\*\\*isolate\\*\\*"), "the device declared by name, with its id");
+        // The engine's progress line shows a message's first line, its diagnostics the whole: the table once.
+        assert.equal(run.stdout.match(/^\s*\| Incident\s+\| Device\s+\|/gm)?.length, 1, "the table printed once");
         assert.deepEqual(w, []);
         assert.equal(inState(await root.exportStack()).size, 0);
         assert.deepEqual(isolated(), []);
@@ -224,6 +237,14 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
         assert.match(p.run.stdout, new RegExp(`\\+\\s+${RES(HR.id).source}create`));
         assert.match(p.run.stdout, new RegExp(`~\\s+${RES(FIN.id).source}update`));
         assert.match(p.run.stdout, /Resources:\n\s+\+ 1 to create\n\s+~ 1 to update\n\s+2 changes\. 2 unchanged\n/);
+        // The plan says the same, device by device: the new one isolated, the shared one updated in place, the other unchanged.
+        assert.match(p.run.stdout, /### Isolation plan: 1 to isolate, 1 to update, 1 unchanged, 0 no longer declared \(2 open incidents\)/);
+        assert.match(p.run.stdout, planRow("INC-9002 Infostealer", HR.computerDnsName, HR.id, "Full", "\\*\\*isolate\\*\\*"));
+        assert.match(
+            p.run.stdout,
+            planRow("", FIN.computerDnsName, FIN.id, "Full", "update in place \\(comment or isolation type: see the engine's plan\\); also in INC-9001"),
+        );
+        assert.match(p.run.stdout, planRow("", FIN2.computerDnsName, FIN2.id, "Selective", "stays isolated \\(Succeeded, action `[0-9a-f]{8}`\\)"));
         assert.deepEqual(p.writes, []);
 
         const u = await cli(up);
@@ -284,6 +305,40 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
         assert.equal(inState(await root.exportStack()).size, 3);
     });
 
+    it("an incident added already expired: the preview warns, naming its device and what happens to it, and declares nothing", async () => {
+        file(
+            "inc-9005.yaml",
+            ["incident: INC-9005", "title: Closed before it was merged", "isolate:", `  - machineId: ${MAC.id}`, "expiresAt: 2020-01-01T00:00:00Z", ""].join(
+                "\n",
+            ),
+        );
+        try {
+            const { run, writes: w } = await cli(preview);
+            expectExit(run, 0);
+            const text = run.stdout.replace(/\n\s+/g, " ");
+            assert.match(
+                text,
+                new RegExp(
+                    `warning: INC-9005 \\(\\S+inc-9005\\.yaml\\) expired at 2020-01-01 00:00 UTC and declares no device\\. ${MAC.computerDnsName.replace(/\./g, "\\.")} \\(${MAC.id.slice(0, 8)}…\\): it is released by 'pulumi up' if this stack isolated it, and not isolated otherwise\\.`,
+                ),
+            );
+            assert.match(
+                run.stdout,
+                planRow(
+                    "INC-9005 Closed before it was merged \\(expired 2020-01-01 00:00 UTC\\)",
+                    MAC.computerDnsName,
+                    MAC.id,
+                    "Full",
+                    "released, if this stack isolated it",
+                ),
+            );
+            assert.match(run.stdout, /Resources:\n\s+4 unchanged\n/);
+            assert.deepEqual(w, []);
+        } finally {
+            removeFile("inc-9005.yaml");
+        }
+    });
+
     it("closing an incident (deleting its file) releases exactly the devices no other open incident lists", async () => {
         const before = inState(await root.exportStack());
         removeFile("inc-9002.yaml");
@@ -332,6 +387,10 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
         assert.deepEqual(
             second.writes.map((x) => `${x.route} ${x.machineId}`),
             [`unisolate ${MAC.id}`],
+        );
+        assert.match(
+            second.run.stdout.replace(/\n\s+/g, " "),
+            /warning: INC-9004 \(\S+\) expired at .* and declares no device\. .*: it is released by 'pulumi up' if this stack isolated it/,
         );
         const outputs = await stackOutputs();
         assert.equal(outputs.incidents["INC-9004"].expired, true);

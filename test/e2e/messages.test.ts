@@ -45,6 +45,25 @@ describe("e2e: what the CLI shows", function () {
         await s.config("isolationType", "Full");
     });
 
+    it("a client secret not set: the preview says so once, naming the key and the fix; no stack trace; nothing sent", async () => {
+        await s.ok("config", "rm", "defender:clientSecret");
+        s.emulator.clearRequests();
+        try {
+            const r = await s.run("preview");
+            assert.notEqual(r.code, 0);
+            const all = r.stdout + r.stderr;
+            // The engine's progress line shows the first line of a message, its diagnostics the whole: the problem once.
+            assert.equal(all.match(/clientSecret is missing/g)?.length, 1, all);
+            assert.match(all, /Invalid provider configuration:/);
+            assert.match(all, /pulumi config set defender:<key> <value>' \('--secret' for defender:clientSecret\)/);
+            assert.doesNotMatch(all, STACK_TRACE);
+            assert.equal(s.emulator.requests().length, 0, "neither a token request nor an API call");
+        } finally {
+            // On stdin, as a user is told to: never on a command line.
+            await s.ws.ok(["config", "set", ...s.flags.slice(0, -1), "--secret", "defender:clientSecret"], { cwd: s.cwd, stdin: "messages-suite-secret" });
+        }
+    });
+
     it("a Defender refusal at create: the device, the request, the status and code, the correlation id, the fix", async () => {
         s.emulator.injectFault({
             route: "isolate",

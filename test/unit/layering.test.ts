@@ -18,19 +18,24 @@ export const LAYERS: readonly Layer[] = [
     { name: "inventory", owns: ["provider/inventory/"], may: ["base", "defender", "rules", "resource", "incidents"] },
     { name: "apps/gitops", owns: ["provider/apps/gitops/"], may: PROVIDER_BELOW_APPS },
     { name: "apps/cli", owns: ["provider/apps/cli/"], may: PROVIDER_BELOW_APPS },
+    { name: "apps/plugin", owns: ["provider/apps/plugin/"], may: PROVIDER_BELOW_APPS },
     { name: "package", owns: ["provider/index.ts"], may: PROVIDER_BELOW_APPS },
     // Beside the package: the policy pack, the emulator, the engine's build tooling.
     { name: "policy", owns: ["policy/"], may: ["rules"] },
     { name: "emulator", owns: ["emulator/"], may: [] },
     { name: "engine-tools", owns: ["scripts/engine/"], may: [] },
     // Everything that drives the above: the test kit, scripts, the benchmark, the tests.
-    { name: "testkit", owns: ["testkit/"], may: [...PROVIDER_BELOW_APPS, "apps/gitops", "apps/cli", "package", "emulator", "engine-tools"] },
-    { name: "scripts", owns: ["scripts/"], may: ["package", "emulator", "engine-tools", "testkit"] },
-    { name: "bench", owns: ["bench/"], may: [...PROVIDER_BELOW_APPS, "apps/gitops", "package", "emulator", "engine-tools", "testkit", "scripts"] },
+    { name: "testkit", owns: ["testkit/"], may: [...PROVIDER_BELOW_APPS, "apps/gitops", "apps/cli", "apps/plugin", "package", "emulator", "engine-tools"] },
+    { name: "scripts", owns: ["scripts/"], may: ["package", "apps/plugin", "emulator", "engine-tools", "testkit"] },
+    {
+        name: "bench",
+        owns: ["bench/"],
+        may: [...PROVIDER_BELOW_APPS, "apps/gitops", "apps/plugin", "package", "emulator", "engine-tools", "testkit", "scripts"],
+    },
     {
         name: "test",
         owns: ["test/"],
-        may: [...PROVIDER_BELOW_APPS, "apps/gitops", "apps/cli", "package", "policy", "emulator", "engine-tools", "testkit", "scripts", "bench"],
+        may: [...PROVIDER_BELOW_APPS, "apps/gitops", "apps/cli", "apps/plugin", "package", "policy", "emulator", "engine-tools", "testkit", "scripts", "bench"],
     },
 ];
 

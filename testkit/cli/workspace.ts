@@ -50,7 +50,7 @@ export class CliWorkspace {
         this.backendDir = path.join(this.dir, "backend");
         fs.mkdirSync(this.backendDir);
         this.env = {
-            ...demoEnv(process.env, { backendDir: this.backendDir, caCertPath: o.caCertPath, cli }),
+            ...demoEnv(process.env, { backendDir: this.backendDir, caCertPath: o.caCertPath, cli, nodeDir: path.dirname(process.execPath) }),
             PULUMI_HOME: path.join(this.dir, "pulumi-home"),
             PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
             CI: undefined,

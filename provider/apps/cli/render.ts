@@ -32,22 +32,43 @@ export function renderJson(report: StatusReport): string {
     return `${JSON.stringify(out, null, 2)}\n`;
 }
 
-export function renderTable(report: StatusReport, now: Date): string {
+/** How the table is laid out: `width` is the terminal's (undefined: a pipe or `--wide`, every column in full). */
+export interface TableLayout {
+    width?: number;
+}
+
+/**
+ * A column of the table. When the terminal is narrower than the table, columns shrink (their cells cut
+ * with …) in this order: the columns that can be left out, down to `min`; then MACHINE ID, down to
+ * `soft`; then DEVICE, down to `soft`; then columns are left out, lowest `dropOrder` first, and the
+ * shrinking starts again; only then does every column go down to `min`.
+ */
+interface Column {
+    header: string;
+    min: number;
+    soft?: number;
+    dropOrder?: number;
+}
+
+const COLUMNS: readonly Column[] = [
+    { header: "STATE", min: 9 },
+    { header: "DEVICE", min: 14, soft: 24 },
+    { header: "MACHINE ID", min: 10, soft: 12 },
+    { header: "TYPE", min: 9 },
+    { header: "SINCE (UTC)", min: 16, dropOrder: 4 },
+    { header: "FOR", min: 3, dropOrder: 6 },
+    { header: "REQUESTOR", min: 9, dropOrder: 5 },
+    { header: "SOURCE", min: 6, dropOrder: 1 },
+    { header: "ACTION", min: 10, dropOrder: 2 },
+    { header: "PENDING", min: 17, dropOrder: 7 },
+    { header: "HEALTH", min: 6, dropOrder: 3 },
+];
+const DECLARED: Column = { header: "DECLARED", min: 8 };
+const GAP = 2;
+
+export function renderTable(report: StatusReport, now: Date, layout: TableLayout = {}): string {
     const drift = report.drift !== undefined;
-    const header = [
-        "STATE",
-        "DEVICE",
-        "MACHINE ID",
-        "TYPE",
-        "SINCE (UTC)",
-        "FOR",
-        "REQUESTOR",
-        "SOURCE",
-        "ACTION",
-        "PENDING",
-        "HEALTH",
-        ...(drift ? ["DECLARED"] : []),
-    ];
+    const columns = [...COLUMNS, ...(drift ? [DECLARED] : [])];
     const rows = report.devices.map((d) =>
         [
             d.state,
@@ -64,10 +85,94 @@ export function renderTable(report: StatusReport, now: Date): string {
             ...(drift ? [declaredText(d)] : []),
         ].map(cell),
     );
-    const lines = rows.length > 0 ? [table(header, rows)] : ["No device has an Isolate or Unisolate action."];
+    const lines: string[] = [];
+    if (rows.length > 0) {
+        const fit = fitColumns(columns, rows, layout.width);
+        lines.push(table(fit, rows));
+        if (fit.left.length > 0 || fit.cut) lines.push(narrowedNote(fit, layout.width as number));
+    } else lines.push("No device has an Isolate or Unisolate action.");
     lines.push("", summaryLine(report));
     if (report.drift) lines.push(...driftLines(report, (s) => s));
     return `${lines.join("\n")}\n`;
+}
+
+interface Fit {
+    /** Indexes of the columns shown, in order, and their widths. */
+    shown: number[];
+    widths: number[];
+    headers: string[];
+    /** Headers of the columns left out. */
+    left: string[];
+    /** Whether some cell was cut to its column. */
+    cut: boolean;
+}
+
+/** The columns within `width` (see Column); without a width, every column in full. */
+function fitColumns(columns: readonly Column[], rows: readonly string[][], width: number | undefined): Fit {
+    const natural = (i: number) => Math.max(columns[i].header.length, ...rows.map((r) => r[i].length));
+    let shown = columns.map((_, i) => i);
+    let widths = shown.map(natural);
+    const total = () => widths.reduce((a, b) => a + b, 0) + GAP * (widths.length - 1);
+    /** Shrinks the chosen columns, the widest first, each down to its floor, until the table fits. */
+    const shrink = (chosen: (c: Column) => boolean, floor: (c: Column) => number) => {
+        for (let excess = total() - (width as number); excess > 0; excess--) {
+            let widest = -1;
+            shown.forEach((i, k) => {
+                if (chosen(columns[i]) && widths[k] > floor(columns[i]) && (widest < 0 || widths[k] > widths[widest])) widest = k;
+            });
+            if (widest < 0) return;
+            widths[widest]--;
+        }
+    };
+    if (width !== undefined) {
+        for (;;) {
+            widths = shown.map(natural);
+            shrink(
+                (c) => c.dropOrder !== undefined,
+                (c) => c.min,
+            );
+            shrink(
+                (c) => c.header === "MACHINE ID",
+                (c) => c.soft ?? c.min,
+            );
+            shrink(
+                (c) => c.header === "DEVICE",
+                (c) => c.soft ?? c.min,
+            );
+            if (total() <= width) break;
+            const droppable = shown.filter((i) => columns[i].dropOrder !== undefined);
+            if (droppable.length === 0) {
+                shrink(
+                    () => true,
+                    (c) => c.min,
+                );
+                break;
+            }
+            const next = droppable.reduce((a, b) => ((columns[a].dropOrder as number) <= (columns[b].dropOrder as number) ? a : b));
+            shown = shown.filter((i) => i !== next);
+        }
+    }
+    const left = columns.filter((_, i) => !shown.includes(i)).map((c) => c.header);
+    const cut = shown.some((i, k) => widths[k] < natural(i));
+    return { shown, widths, headers: shown.map((i) => columns[i].header), left, cut };
+}
+
+function narrowedNote(fit: Fit, width: number): string {
+    const what = [...(fit.left.length > 0 ? [`left out ${fit.left.join(", ")}`] : []), ...(fit.cut ? ["cut long values (…)"] : [])];
+    return wrap(`To fit ${width} columns, ${what.join(" and ")}: --wide shows every column in full, --json everything.`, width);
+}
+
+/** Words in lines of at most `width` characters. */
+function wrap(text: string, width: number): string {
+    const lines: string[] = [];
+    let line = "";
+    for (const word of text.split(" ")) {
+        if (line !== "" && line.length + 1 + word.length > width) {
+            lines.push(line);
+            line = word;
+        } else line = line === "" ? word : `${line} ${word}`;
+    }
+    return [...lines, line].join("\n");
 }
 
 export function renderMarkdown(report: StatusReport, now: Date): string {
@@ -133,7 +238,8 @@ function driftLines(report: StatusReport, strong: (s: string) => string): string
     );
     for (const n of drift.notIsolated) {
         const what = n.state === "noAction" ? "never isolated (no isolation action)" : n.state;
-        lines.push(`  - ${n.machineId ?? n.computerDnsName}: ${what}; declared in ${n.declaredIn.join(", ")}`);
+        const device = n.machineId && n.computerDnsName ? `${n.computerDnsName} (${n.machineId})` : (n.machineId ?? n.computerDnsName);
+        lines.push(`  - ${device}: ${what}; declared in ${n.declaredIn.join(", ")}`);
     }
     return lines;
 }
@@ -152,14 +258,17 @@ function declaredText(d: DeviceIsolationStatus | MarkedStatus): string {
     return "declaredIn" in d && d.declaredIn.length > 0 ? d.declaredIn.join(", ") : "no";
 }
 
-function table(header: string[], rows: string[][]): string {
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+function table(fit: Fit, rows: string[][]): string {
     const line = (cells: string[]) =>
         cells
-            .map((c, i) => c.padEnd(widths[i]))
-            .join("  ")
+            .map((c, k) => fitCell(c, fit.widths[k]).padEnd(fit.widths[k]))
+            .join(" ".repeat(GAP))
             .trimEnd();
-    return [line(header), ...rows.map(line)].join("\n");
+    return [line(fit.headers), ...rows.map((r) => line(fit.shown.map((i) => r[i])))].join("\n");
+}
+
+function fitCell(text: string, width: number): string {
+    return text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
 }
 
 /** Text from Defender in one table cell: one line, bounded. */

@@ -5,10 +5,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { createDefenderClient, isDefenderApiError, type DefenderClient } from "../../defender";
+import { createDefenderClient, isDefenderApiError, userAgent, type DefenderClient } from "../../defender";
 import { driftReport, listIsolations, stackDeclarations, type Declaration, type DeviceIsolationStatus, type MarkedStatus } from "../../inventory";
 import type { Incident } from "../../incidents/incidentFile";
-import { parseCliArgs, USAGE, type CliArgs } from "./args";
+import { COMMAND_USAGE, parseCliArgs, USAGE, type CliArgs } from "./args";
 import { CommandError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type ExitCode } from "./commandError";
 import { terminalProgress, type ProgressSink } from "./progress";
 import { exportStack, findPulumiCli } from "./pulumiCli";
@@ -52,7 +52,11 @@ async function run(argv: readonly string[], io: CommandIo, say: (line: string) =
     }
     const args = parsed.args;
     if (args.command === "help") {
-        io.stdout.write(`${USAGE}\n`);
+        io.stdout.write(`${args.topic ? COMMAND_USAGE[args.topic] : USAGE}\n`);
+        return EXIT_OK;
+    }
+    if (args.command === "version") {
+        io.stdout.write(`${userAgent().replace("/", " ")}\n`);
         return EXIT_OK;
     }
     const settings = clientSettings(args, io.env);
@@ -86,7 +90,9 @@ async function run(argv: readonly string[], io: CommandIo, say: (line: string) =
     }
 
     if (exporter) return exporter(report, now, say);
-    const text = args.format === "json" ? renderJson(report) : args.format === "markdown" ? renderMarkdown(report, now) : renderTable(report, now);
+    // A terminal gets a table it can show; a pipe (no width) and --wide get every column in full.
+    const width = args.wide ? undefined : io.stdout.isTTY ? io.stdout.columns : undefined;
+    const text = args.format === "json" ? renderJson(report) : args.format === "markdown" ? renderMarkdown(report, now) : renderTable(report, now, { width });
     io.stdout.write(text);
     return EXIT_OK;
 }

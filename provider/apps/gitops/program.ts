@@ -17,17 +17,20 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { DeviceIsolation } from "../../resource/deviceIsolation";
-import { planDevices } from "../../incidents/devicePlan";
+import { planDevices, type Plan } from "../../incidents/devicePlan";
 import { deviceLimitProblem } from "../../incidents/guardrails";
 import { loadIncidentFolder } from "../../incidents/incidentFolder";
-import { lookUpDeviceNames } from "../../incidents/nameLookup";
-import { resolveDeviceNames, type NameLookup } from "../../incidents/nameResolution";
+import { expiryWarnings } from "../../incidents/expiryNotice";
+import { lookUpDeviceIds, lookUpDeviceNames } from "../../incidents/nameLookup";
+import { resolveDeviceNames, type IdLookup, type NameLookup } from "../../incidents/nameResolution";
+import { PLAN_ROWS, previewPlanMarkdown, type DeviceOutlook } from "../../incidents/previewPlan";
 import { isExpired } from "../../incidents/expiry";
 import type { Incident } from "../../incidents/incidentFile";
 import { largestSelectors, selectionLines, selectionOutput, type SelectionOutput } from "../../incidents/selectionReport";
 import { readSelectors, type PreviousSelection, type SelectorClient } from "../../incidents/selectorReads";
 import { resolveSelections, withSelectedDevices, type ResolvedSelection } from "../../incidents/selectorResolution";
 import { readPreviousSelection } from "./previousSelection";
+import { newDevicesFirst, readDeclaredDevices } from "./declarationOrder";
 import { selectorClientFor } from "../../incidents/selectorLookup";
 import { formatConfigProblems, readProgramConfig, resolveProgramOptions, type ConfigProblem, type IncidentProgramOptions } from "./options";
 import { describeProblems, type IncidentProblem } from "../../incidents/problems";
@@ -94,6 +97,10 @@ export interface ProgramSources {
     selectorClient?: () => SelectorClient | Promise<SelectorClient>;
     /** The selections of the stack's last deployment. @default none: as on a first deployment */
     previousSelection?: () => Promise<PreviousSelection>;
+    /** The device ids the stack's last deployment declared, declared last (declarationOrder.ts). @default none: the plan's order */
+    declaredBefore?: () => Promise<ReadonlySet<string>>;
+    /** Names the devices declared by id in the preview's plan (display only; a failure leaves their ids). @default none */
+    lookUpIds?: IdLookup;
 }
 
 const nothingDeclared = (what: string, e: unknown, fix: string) =>
@@ -135,10 +142,19 @@ async function resolveSelectors(
     return { incidents: incidents.map((i) => withSelectedDevices(i, selections.get(i.id))), selections, problems: reads.problems };
 }
 
-/** `sources` may be a NameLookup alone (the program's earlier signature). */
+/**
+ * `sources` may be a NameLookup alone (the program's earlier signature).
+ *
+ * Every preview and update warns about each expired incident; every preview also prints its plan (one
+ * Markdown table: per incident, each device's name, id, type and what happens to it).
+ */
 export async function incidentProgram(input: IncidentProgramOptions = {}, sourcesOrLookup: ProgramSources | NameLookup = {}): Promise<IncidentProgramResult> {
     const sources: ProgramSources = typeof sourcesOrLookup === "function" ? { lookUpNames: sourcesOrLookup } : sourcesOrLookup;
     const lookUpNames = sources.lookUpNames;
+    // Read while the folder is read and resolved; only the order depends on it, so a failure keeps the plan's order.
+    const heldBefore: Promise<ReadonlySet<string>> = sources.declaredBefore
+        ? sources.declaredBefore().catch(() => new Set<string>())
+        : Promise.resolve(new Set());
     const { options, problems: configProblems } = resolveProgramOptions(input);
     if (configProblems.length > 0) throw new IncidentProgramError(formatConfigProblems(configProblems), configProblems);
 
@@ -181,7 +197,8 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, source
     const crowded = parallelismWarning(plan.devices.length, options.waitForCompletion, engineParallelism());
     if (crowded) void pulumi.log.warn(crowded);
     const resources: Record<string, DeviceIsolation> = {};
-    for (const d of plan.devices) {
+    const held = await heldBefore;
+    for (const d of newDevicesFirst(plan.devices, held)) {
         resources[d.name] = new DeviceIsolation(d.name, {
             ...(d.machineId ? { machineId: d.machineId } : {}),
             ...(d.computerDnsName ? { computerDnsName: d.computerDnsName } : {}),
@@ -192,6 +209,11 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, source
             protectedMachineTags: options.protectedTags,
         });
     }
+
+    const dryRun = pulumi.runtime.isDryRun();
+    const names = dryRun ? await namesOfIdDevices(plan, sources.lookUpIds) : undefined;
+    for (const warning of expiryWarnings(plan, names)) void pulumi.log.warn(warning);
+    if (dryRun) void pulumi.log.info(previewPlanMarkdown({ plan, outlook: await previewOutlook(resources), names }));
 
     const incidents: Record<string, IncidentOutput> = {};
     for (const incident of plan.incidents) {
@@ -240,8 +262,63 @@ export async function incidentProgramFromConfig(
     if (problems.length > 0) throw new IncidentProgramError(formatConfigProblems(problems), problems);
     return incidentProgram(
         { ...options, ...(projectRoot ? { projectRoot } : {}) },
-        { lookUpNames: defenderNameLookup(config), selectorClient: () => selectorClientFor((key) => config[key]), previousSelection: readPreviousSelection },
+        {
+            lookUpNames: defenderNameLookup(config),
+            lookUpIds: defenderIdLookup(config),
+            selectorClient: () => selectorClientFor((key) => config[key]),
+            previousSelection: readPreviousSelection,
+            declaredBefore: readDeclaredDevices,
+        },
     );
+}
+
+/** Device names of ids, with the stack's defender:* config. */
+export function defenderIdLookup(config: Readonly<Record<string, string>>): IdLookup {
+    return (ids) => lookUpDeviceIds((key) => config[key], ids);
+}
+
+/**
+ * The names of the devices incidents list by id only, for the plan: when there are at most PLAN_ROWS
+ * of them (a read per 50); none when the lookup fails (the plan shows ids).
+ */
+async function namesOfIdDevices(plan: Plan, lookUpIds: IdLookup | undefined): Promise<Map<string, string> | undefined> {
+    const ids = [...new Set(plan.incidents.flatMap((i) => i.devices).flatMap((d) => (d.machineId && !d.computerDnsName ? [d.machineId] : [])))];
+    if (!lookUpIds || ids.length === 0 || ids.length > PLAN_ROWS) return undefined;
+    try {
+        return await lookUpIds(ids);
+    } catch (e) {
+        void pulumi.log.info(
+            `The plan shows devices declared by id without their names: reading their names failed (${e instanceof Error ? e.message : String(e)}).`,
+        );
+        return undefined;
+    }
+}
+
+/**
+ * What the preview says of each resource. The engine answers a preview's registration with the state's
+ * values for a resource it leaves unchanged, the resource's id alone for an update, and nothing for a
+ * create; the SDK shows "not known" as an output whose `isKnown` is false. That flag is not part of the
+ * SDK's typed surface, so its absence is handled: the plan then says "not known".
+ */
+async function previewOutlook(resources: Record<string, DeviceIsolation>): Promise<Map<string, DeviceOutlook>> {
+    type Probe = { isKnown?: Promise<boolean>; promise?: () => Promise<unknown> };
+    const known = (o: unknown) => (o as Probe).isKnown;
+    const value = async (o: unknown) => {
+        const v = await (o as Probe).promise?.();
+        return typeof v === "string" ? v : undefined;
+    };
+    const entries = await Promise.all(
+        Object.entries(resources).map(async ([name, r]): Promise<[string, DeviceOutlook]> => {
+            const [idKnown, actionKnown] = await Promise.all([known(r.id), known(r.machineActionId)]);
+            if (idKnown === undefined || actionKnown === undefined) return [name, { change: "unknown" }];
+            if (actionKnown) {
+                const [status, actionId, computerDnsName] = await Promise.all([value(r.status), value(r.machineActionId), value(r.computerDnsName)]);
+                return [name, { change: "unchanged", status, actionId, computerDnsName }];
+            }
+            return [name, { change: idKnown ? "update" : "isolate" }];
+        }),
+    );
+    return new Map(entries);
 }
 
 /** Names looked up with the stack's defender:* config (the same keys the provider reads). */

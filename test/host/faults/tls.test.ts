@@ -152,10 +152,12 @@ describe("transport security", function () {
                 connections = 0;
                 const result = await rig.command((cmd) => cmd.create("laptop", args));
                 assert.ok(!result.ok);
-                // Refused by the host's configure at the first call (check), as it would be at preview.
+                // Refused at the first call (check, as a check failure), as it would be at preview.
                 assert.match(
                     result.error.message,
-                    new RegExp(`^Invalid provider configuration:\\s+- defender:${key} must use https \\(plain http is allowed only on a loopback host`),
+                    new RegExp(
+                        `^check: : Invalid provider configuration:\\s+- defender:${key} must use https \\(plain http is allowed only on a loopback host`,
+                    ),
                 );
                 assert.equal(connections, 0, "no connection attempt");
                 assert.deepEqual(rig.emulator.requests(), []);
@@ -172,7 +174,7 @@ describe("transport security", function () {
             assert.ok(!result.ok);
             assert.match(
                 result.error.message,
-                /^Invalid provider configuration:\s+- defender:authorityHost must use https \(plain http is allowed only on a loopback host, and only for apiBaseUrl.*NODE_EXTRA_CA_CERTS/,
+                /^check: : Invalid provider configuration:\s+- defender:authorityHost must use https \(plain http is allowed only on a loopback host, and only for apiBaseUrl.*NODE_EXTRA_CA_CERTS/,
             );
             assert.equal(connections, 0, "no connection attempt");
             assert.deepEqual(rig.emulator.requests(), []);

@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { readSettings } from "../../../provider/resource/settings";
+import { CONFIGURATION_TOLD } from "../../../provider/resource/context";
 import { startWorld } from "../../../testkit/world";
 
 const TRIO = {
@@ -66,13 +67,30 @@ describe("provider settings: the identity is always a choice", () => {
         });
     }
 
-    it("through the host: with no identity chosen, create fails naming the keys, and nothing is sent anywhere", async function () {
+    it("through the host: with no identity chosen, check refuses naming the keys, once in full; no stack trace; nothing is sent anywhere", async function () {
         this.timeout(30_000);
         const world = await startWorld({ config: { tenantId: "", clientId: "", clientSecret: "" } });
         try {
+            const args = { machineId: "a1beb9c642989d916897d4ce0a770c37adc96b20", comment: "c" };
+            const first = await world.host.check(world.urn("laptop"), {}, await world.register("laptop", args));
+            const second = await world.host.check(
+                world.urn("desktop"),
+                {},
+                await world.register("desktop", { ...args, machineId: "f773d5f2d89dcf86581ce3c75319706cff4c0e64" }),
+            );
+            assert.equal(first.failures.length, 1);
+            assert.equal(first.failures[0].property, "");
+            assert.match(first.failures[0].reason, /^Invalid provider configuration:\n {2}- defender:authMethod is not set.*defender:clientId/s);
+            assert.deepEqual(second.failures, [{ property: "", reason: CONFIGURATION_TOLD }], "the second device refers to the first error");
+            // An operation the engine sends anyway (a refresh's read, say) fails with the short reference too.
             await assert.rejects(
-                world.create("laptop", { machineId: "a1beb9c642989d916897d4ce0a770c37adc96b20", comment: "c" }),
-                /defender:authMethod is not set.*defender:clientId/s,
+                world.host.create(world.urn("laptop"), first.inputs),
+                /Isolate device a1beb9c642989d916897d4ce0a770c37adc96b20: not attempted: the provider's defender:\* configuration is invalid/,
+            );
+            assert.deepEqual(
+                world.host.stderr().filter((l) => /^\s+at /.test(l)),
+                [],
+                "no stack trace from the host",
             );
             assert.deepEqual(world.emulator.requests(), [], "no token or API request");
         } finally {

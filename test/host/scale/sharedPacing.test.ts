@@ -71,7 +71,15 @@ describe("scale: pacing shared by every resource of a provider host", function (
         // Creates read their devices in batches, so only the isolates fill their windows.
         assert.deepEqual(
             { ...peaks, "actions.read": Math.min(peaks["actions.read"], LIMIT.calls), "machines.read": Math.min(peaks["machines.read"], LIMIT.calls) },
-            { isolate: LIMIT.calls, unisolate: 0, cancel: 0, "actions.read": peaks["actions.read"], "machines.read": peaks["machines.read"] },
+            {
+                isolate: LIMIT.calls,
+                unisolate: 0,
+                cancel: 0,
+                "actions.read": peaks["actions.read"],
+                "machines.read": peaks["machines.read"],
+                "alerts.read": 0,
+                "incidents.read": 0,
+            },
         );
         assert.ok(peaks["machines.read"] > 0 && peaks["actions.read"] > 0);
         const isolates = w.emulator.state().actions.filter((a) => a.type === "Isolate");

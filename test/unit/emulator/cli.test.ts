@@ -2,6 +2,7 @@
 import assert from "assert";
 import { spawn } from "child_process";
 import { CLI_DEFAULT_PORT, parseCliArgs } from "../../../emulator/cliArgs";
+import { QUICK_START_CREDENTIALS, stackCommands } from "../../../emulator/stackCommands";
 import { send } from "../../../testkit/http/send";
 import { distPath } from "../../../testkit/paths";
 
@@ -111,6 +112,47 @@ describe("emulator: command line", () => {
 
         it("defaults the CLI port to a fixed one", () => {
             assert.strictEqual(CLI_DEFAULT_PORT, 8443);
+        });
+    });
+
+    describe("the commands it prints to point a stack at it", () => {
+        const commands = (text: string) =>
+            text
+                .split("\n")
+                .filter((l) => l.startsWith("  "))
+                .map((l) => l.trim());
+
+        it("a local backend, the passphrase, the CA's absolute path, every defender:* key the provider needs", () => {
+            const text = stackCommands({ url: "https://127.0.0.1:8443", caCertPath: "/home/me/repo/.state/emulator-tls/ca.pem" });
+            assert.deepStrictEqual(commands(text), [
+                'mkdir -p .pulumi-local && export PULUMI_BACKEND_URL="file://$PWD/.pulumi-local"',
+                "export PULUMI_CONFIG_PASSPHRASE=emulator-only-not-a-secret",
+                "export NODE_EXTRA_CA_CERTS=/home/me/repo/.state/emulator-tls/ca.pem",
+                "pulumi stack init emulator",
+                "pulumi config set defender:apiBaseUrl https://127.0.0.1:8443",
+                "pulumi config set defender:authorityHost https://127.0.0.1:8443",
+                `pulumi config set defender:tenantId ${QUICK_START_CREDENTIALS.tenantId}`,
+                `pulumi config set defender:clientId ${QUICK_START_CREDENTIALS.clientId}`,
+                `pulumi config set --secret defender:clientSecret ${QUICK_START_CREDENTIALS.clientSecret}`,
+                "pulumi preview    # then: pulumi up, pulumi destroy",
+            ]);
+        });
+
+        it("a CA path with spaces or quotes is quoted for the shell; --clients names the registered client", () => {
+            const text = stackCommands({
+                url: "https://127.0.0.1:9443",
+                caCertPath: "/home/me/my repo's/ca.pem",
+                clients: [{ tenantId: "t-1", clientId: "c-1" }],
+            });
+            assert.ok(commands(text).includes(`export NODE_EXTRA_CA_CERTS='/home/me/my repo'\\''s/ca.pem'`), text);
+            assert.ok(commands(text).includes("pulumi config set defender:tenantId t-1"));
+            assert.ok(commands(text).includes("pulumi config set --secret defender:clientSecret <its clientSecret from the --clients file>"));
+        });
+
+        it("over plain HTTP: no CA, and why sign-in will be refused", () => {
+            const text = stackCommands({ url: "http://127.0.0.1:8080" });
+            assert.doesNotMatch(text, /NODE_EXTRA_CA_CERTS=/);
+            assert.match(text, /leave out --http/);
         });
     });
 

@@ -30,6 +30,14 @@ describe("demo: environment and stack config", () => {
         });
     });
 
+    it("puts the Node.js it is given right after the CLI, so the program and the provider host run on it", () => {
+        const env = demoEnv(
+            { PATH: "/usr/bin:/opt/node20/bin" },
+            { backendDir: "/b", cli, platform: "linux", nodeDir: "/repo/.state/node/22/node_modules/node/bin" },
+        );
+        assert.equal(env.PATH, "/home/ana/.pulumi/bin:/repo/.state/node/22/node_modules/node/bin:/usr/bin:/opt/node20/bin");
+    });
+
     it("drops the emulator's CA when there is none to trust", () => {
         const env = demoEnv({ PATH: "/usr/bin", NODE_EXTRA_CA_CERTS: "/old.pem" }, { backendDir: "/b", cli, platform: "linux" });
         assert.equal(env.NODE_EXTRA_CA_CERTS, undefined);

@@ -85,6 +85,62 @@ describe("inventory/drift", () => {
         );
     });
 
+    describe("one device declared by id in one source and by name in another is counted once", () => {
+        it("linked by the declaration that carries both (a stack's state), even with no action in Defender", () => {
+            const { drift } = driftReport(
+                [],
+                [
+                    { computerDnsName: "G.contoso.com", source: "INC-1" },
+                    { machineId: id("g"), computerDnsName: "g.contoso.com", source: "stack prod" },
+                ],
+            );
+            assert.deepEqual(drift.notIsolated, [
+                { machineId: id("g"), computerDnsName: "g.contoso.com", declaredIn: ["INC-1", "stack prod"], state: "noAction" },
+            ]);
+        });
+
+        it("linked by Defender's one record of that name", () => {
+            const { drift } = driftReport(
+                [row("d", "released")],
+                [
+                    { computerDnsName: "d.contoso.com", source: "INC-1" },
+                    { machineId: id("d"), source: "stack prod" },
+                ],
+            );
+            assert.deepEqual(drift.notIsolated, [
+                { machineId: id("d"), computerDnsName: "d.contoso.com", declaredIn: ["INC-1", "stack prod"], state: "released" },
+            ]);
+        });
+
+        it("a name of two records (re-onboarded) stays its own entry", () => {
+            const { drift } = driftReport(
+                [row("a", "released", "dup.contoso.com"), row("b", "released", "dup.contoso.com")],
+                [
+                    { computerDnsName: "dup.contoso.com", source: "INC-1" },
+                    { machineId: id("a"), source: "stack prod" },
+                ],
+            );
+            assert.deepEqual(
+                drift.notIsolated.map((n) => [n.machineId ?? n.computerDnsName, n.declaredIn]),
+                [
+                    [id("a"), ["stack prod"]],
+                    ["dup.contoso.com", ["INC-1"]],
+                ],
+            );
+        });
+
+        it("a name whose device is isolated under another record is not merged into a released id", () => {
+            const { drift } = driftReport(
+                [row("a", "released", "dup.contoso.com"), row("b", "isolated", "dup.contoso.com")],
+                [
+                    { computerDnsName: "dup.contoso.com", source: "INC-1" },
+                    { machineId: id("a"), computerDnsName: "dup.contoso.com", source: "stack prod" },
+                ],
+            );
+            assert.deepEqual(drift.notIsolated, [{ machineId: id("a"), declaredIn: ["stack prod"], state: "released" }]);
+        });
+    });
+
     it("no declaration: everything held is untracked", () => {
         assert.deepEqual(driftReport(rows, []).drift, { untracked: [id("a"), id("b"), id("e")], notIsolated: [] });
     });

@@ -19,7 +19,7 @@ const resource = (name: string, outputs: Record<string, unknown>, extra: Record<
 });
 
 describe("inventory/stackState: what a stack export declares", () => {
-    it("reads every live DeviceIsolation by machineId, else by name; skips other types and replaced resources", () => {
+    it("reads every live DeviceIsolation by machineId (with its name, which links it to incident files), else by name; skips other types and replaced resources", () => {
         const read = stackDeclarations(
             exportText([
                 { urn: "urn:pulumi:prod::p::pulumi:pulumi:Stack::p-prod", type: "pulumi:pulumi:Stack" },
@@ -32,11 +32,21 @@ describe("inventory/stackState: what a stack export declares", () => {
         );
         assert.deepEqual(read, {
             declarations: [
-                { machineId: id("a"), source: "stack prod" },
+                { machineId: id("a"), computerDnsName: "a.contoso.com", source: "stack prod" },
                 { computerDnsName: "b.contoso.com", source: "stack prod" },
             ],
             warnings: [],
         });
+    });
+
+    it("reads the native provider's DeviceIsolation (defender:index:DeviceIsolation) as the dynamic one", () => {
+        const native = { ...resource("native", { machineId: id("9") }), type: "defender:index:DeviceIsolation" };
+        native.urn = "urn:pulumi:prod::p::defender:index:DeviceIsolation::native";
+        const read = stackDeclarations(
+            exportText([native, { urn: "urn:pulumi:prod::p::pulumi:providers:defender::default", type: "pulumi:providers:defender" }]),
+            "prod",
+        );
+        assert.deepEqual(read, { declarations: [{ machineId: id("9"), source: "stack prod" }], warnings: [] });
     });
 
     it("a resource whose device is secret or missing is named in a warning, not counted", () => {

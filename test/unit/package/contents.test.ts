@@ -20,14 +20,23 @@ describe("package: npm pack contents", function () {
         manifest = require(path.join(repoRoot, "package.json"));
     });
 
-    it("holds only dist/provider's JavaScript and declarations, the README, the LICENSE and package.json", () => {
-        const stray = files.filter((f) => !/^dist\/provider\/.+\.(js|d\.ts)$/.test(f) && !["LICENSE", "README.md", "package.json"].includes(f));
+    it("holds only dist/provider's JavaScript and declarations, the plugin's entry, the schema, the README, the LICENSE and package.json", () => {
+        const extra = ["LICENSE", "README.md", "package.json", "plugin/pulumi-resource-defender", "schema.json"];
+        const stray = files.filter((f) => !/^dist\/provider\/.+\.(js|d\.ts)$/.test(f) && !extra.includes(f));
         assert.deepEqual(stray, []);
         assert.ok(!files.some((f) => /^(test|emulator|bench|scripts|engine|examples)\/|\.map$|\.ts$(?<!\.d\.ts)/.test(f)));
     });
 
     it("holds what the provider host loads and what package.json points at", () => {
-        for (const f of ["LICENSE", "dist/provider/lifecycle/index.js", manifest.main, manifest.types, ...Object.values(manifest.bin)]) {
+        for (const f of [
+            "LICENSE",
+            "dist/provider/lifecycle/index.js",
+            "dist/provider/apps/plugin/main.js",
+            "schema.json",
+            manifest.main,
+            manifest.types,
+            ...Object.values(manifest.bin),
+        ]) {
             assert.ok(files.includes(f.replace(/^\.\//, "")), `${f} is in the package`);
         }
         assert.equal(manifest.license, "Apache-2.0");

@@ -5,7 +5,7 @@ describe("progress lines for rate-limit waits", () => {
     function setup() {
         const lines: string[] = [];
         let t = 0;
-        const logger = clientEventLogger({ info: (m) => lines.push(`info ${m}`), warn: (m) => lines.push(`warn ${m}`) }, () => t);
+        const logger = clientEventLogger({ progress: (m) => lines.push(`progress ${m}`), warn: (m) => lines.push(`warn ${m}`) }, () => t);
         return { lines, logger, advance: (ms: number) => (t += ms) };
     }
 
@@ -17,9 +17,9 @@ describe("progress lines for rate-limit waits", () => {
         advance(15_000);
         logger({ type: "pacingWait", bucket: "isolate", waitMs: 27_000, queued: 150, cause: "window" });
         assert.deepEqual(lines, [
-            "info rate limit: 230 isolate call(s) queued, next in 42s (keeping to defender:rateLimits)",
-            "info rate limit: 3 machines.read call(s) queued, next in 5s (Defender asked for a pause (Retry-After))",
-            "info rate limit: 150 isolate call(s) queued, next in 27s (keeping to defender:rateLimits)",
+            "progress rate limit: 230 isolate call(s) queued, next in 42s (keeping to defender:rateLimits)",
+            "progress rate limit: 3 machines.read call(s) queued, next in 5s (Defender asked for a pause (Retry-After))",
+            "progress rate limit: 150 isolate call(s) queued, next in 27s (keeping to defender:rateLimits)",
         ]);
     });
 

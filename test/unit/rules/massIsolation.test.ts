@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { deviceLimitExceeded, isolationResources, MASS_ISOLATION_DEFAULTS, massIsolationViolations } from "../../../provider/rules/massIsolation";
-import { DEVICE_ISOLATION_TYPE } from "../../../provider/rules/declaration";
+import { DEVICE_ISOLATION_TYPE, NATIVE_DEVICE_ISOLATION_TYPE } from "../../../provider/rules/declaration";
 import { deviceLimitProblem } from "../../../provider/incidents/guardrails";
 
 const declarations = (n: number) => Array.from({ length: n }, (_, i) => ({ computerDnsName: `fin-lt-${i}.contoso.com` }));
@@ -30,14 +30,20 @@ describe("policy/mass-isolation-brake", () => {
         assert.match(massIsolationViolations(declarations(51), MASS_ISOLATION_DEFAULTS)[0], /only the owner of this policy pack's config can raise/);
     });
 
-    it("counts DeviceIsolation resources only", () => {
+    it("counts DeviceIsolation resources only, the dynamic resource's and the native provider's", () => {
         const resources = [
             { type: "pulumi:pulumi:Stack" },
             { type: DEVICE_ISOLATION_TYPE },
             { type: "pulumi:providers:pulumi-nodejs" },
             { type: DEVICE_ISOLATION_TYPE },
+            { type: "pulumi:providers:defender" },
+            { type: NATIVE_DEVICE_ISOLATION_TYPE },
+            { type: "defender:index:Other" },
         ];
-        assert.equal(isolationResources(resources).length, 2);
+        assert.deepEqual(
+            isolationResources(resources).map((r) => r.type),
+            [DEVICE_ISOLATION_TYPE, DEVICE_ISOLATION_TYPE, NATIVE_DEVICE_ISOLATION_TYPE],
+        );
     });
 
     it("is the GitOps program's maxDevices rule too: same verdict, same words", () => {

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../../../emulator";
 import { parseIncidentFile } from "../../../../provider/incidents/incidentFile";
-import { CLIENT_ID, CLIENT_SECRET, FAST_EMULATOR, TENANT_ID } from "../../../../testkit/world";
+import { CLIENT_ID, CLIENT_SECRET, FAST_EMULATOR, REPO_ROOT, TENANT_ID } from "../../../../testkit/world";
 import { apiRequests, at, commandEnv, runCommand, seedEveryState, type SeededFleet } from "../../../../testkit/cli/command";
 
 describe("cli: exit codes, settings and failures", function () {
@@ -45,9 +45,34 @@ describe("cli: exit codes, settings and failures", function () {
         assert.match(r.stdout, /exit codes: 0 done, 1 Defender \(or the Pulumi CLI\) failed, 2 bad usage/);
     });
 
+    it("help status: exit 0, the options of status only", async () => {
+        for (const argv of [
+            ["help", "status"],
+            ["status", "--help"],
+        ]) {
+            const r = await run(argv);
+            assert.equal(r.code, 0, argv.join(" "));
+            assert.match(r.stdout, /^usage: defender-isolation status \[options\]/);
+            assert.match(r.stdout, /--wide\s+the table with every column in full/);
+            assert.doesNotMatch(r.stdout, /--out <file>/);
+        }
+    });
+
+    it("--version: the package's version, exit 0, nothing sent", async () => {
+        const r = await run(["--version"]);
+        assert.equal(r.code, 0);
+        const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
+        assert.equal(r.stdout, `pulumi-defender-isolation ${version}\n`);
+    });
+
     describe("bad usage: exit 2, the flag named, nothing sent (not even a token request)", () => {
         const CASES: Array<{ name: string; args: string[]; env?: NodeJS.ProcessEnv; expected: RegExp }> = [
             { name: "an unknown flag", args: ["status", "--colour"], expected: /unknown option '--colour'/ },
+            {
+                name: "a mistyped flag",
+                args: ["status", "--incident", "x", "--markdwon"],
+                expected: /unknown option '--markdwon': did you mean '--markdown'\?/,
+            },
             { name: "an unknown command", args: ["list"], expected: /unknown command 'list'/ },
             { name: "a bad --machine", args: ["status", "--machine", "fin lt"], expected: /--machine must be a device id/ },
             {

@@ -82,6 +82,23 @@ describe("cli: --stack reads the stack's state with the Pulumi CLI", function ()
         assert.deepEqual(report.drift.untracked, [fleet.isolating.machineId]);
     });
 
+    it("--incidents naming a device that the stack holds by id: one device, counted once in the drift and the summary", async () => {
+        const dir = fs.mkdtempSync(path.join(tmp, "incidents-"));
+        fs.writeFileSync(path.join(dir, "inc-2.yaml"), `incident: INC-2\ntitle: Beacon\nisolate:\n  - computerDnsName: ${D.hrLaptop.computerDnsName}\n`);
+        const args = ["status", "--stack", "prod", "--incidents", dir, ...at(emu)];
+        const env = commandEnv(emu, { PULUMI_CLI: standIn.cli });
+        const json = await runCommand([...args, "--json"], env);
+        assert.equal(json.code, 0, json.stderr);
+        const report = JSON.parse(json.stdout) as { summary: { notIsolated: number }; drift: { notIsolated: unknown[] } };
+        assert.deepEqual(report.drift.notIsolated, [
+            { machineId: D.hrLaptop.id, computerDnsName: D.hrLaptop.computerDnsName, declaredIn: ["INC-2", "stack prod"], state: "released" },
+        ]);
+        assert.equal(report.summary.notIsolated, 1);
+        const table = await runCommand(args, env);
+        assert.match(table.stdout, /^1 declared, not isolated/m);
+        assert.equal(table.stdout.split(D.hrLaptop.id).length - 1, 2, `the device once in the table and once in the drift:\n${table.stdout}`);
+    });
+
     it("the table says what the drift was measured against", async () => {
         const r = await runCommand(["status", "--stack", "prod", ...at(emu)], commandEnv(emu, { PULUMI_CLI: standIn.cli }));
         assert.equal(r.code, 0, r.stderr);

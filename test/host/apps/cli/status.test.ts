@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../../../emulator";
 import { CLIENT_SECRET, FAST_EMULATOR } from "../../../../testkit/world";
+import { distPath } from "../../../../testkit/paths";
 import { apiRequests, at, commandEnv, D, runCommand, seedEveryState, type SeededFleet } from "../../../../testkit/cli/command";
 
 interface JsonDevice {
@@ -156,6 +157,25 @@ describe("cli: defender-isolation status against the emulator", function () {
         assert.match(r.stdout, new RegExp(`releasing\\s+dsg-mac-11\\.contoso\\.com .* ${fleet.releasing.actionId}\\s+Unisolate Pending`));
         assert.match(r.stdout, /^5 devices: 2 isolated, 1 isolating, 1 releasing, 1 released$/m);
         assert.equal(r.stderr, "", "no progress line when stderr is not a terminal");
+    });
+
+    it("on an 80-column terminal: the table fits, says what it left out; --wide shows it in full", async () => {
+        const probe = ["--require", distPath("testkit/cli/terminalProbe.js")];
+        const narrow = await runCommand(["status", ...at(emu)], commandEnv(emu, { TERMINAL_PROBE_COLUMNS: "80" }), { nodeArgs: probe });
+        assert.equal(narrow.code, 0, narrow.stderr);
+        const table = narrow.stdout.split("\n\n")[0].split("\n");
+        assert.match(table[0], /^STATE\s+DEVICE\s+MACHINE ID\s+TYPE\s+.*PENDING/);
+        for (const line of table) assert.ok(line.length <= 80, `${line.length} columns: ${line}`);
+        assert.match(narrow.stdout, /^releasing\s+dsg-mac-11\.contoso\.com\s+\S+…\s+Full\s+.*Unisolate Pending/m);
+        assert.match(
+            narrow.stdout.replace(/\n(?!\n)/g, " "),
+            /To fit 80 columns, left out SINCE \(UTC\), .* and cut long values \(…\): --wide shows every column in full/,
+        );
+        const wide = await runCommand(["status", "--wide", ...at(emu)], commandEnv(emu, { TERMINAL_PROBE_COLUMNS: "80" }), { nodeArgs: probe });
+        assert.equal(wide.code, 0, wide.stderr);
+        assert.match(wide.stdout, new RegExp(`isolated\\s+fin-lt-043\\.contoso\\.com\\s+${fleet.selective.machineId}\\s+Selective`));
+        assert.match(wide.stdout.split("\n")[0], /SOURCE\s+ACTION\s+PENDING\s+HEALTH$/);
+        assert.doesNotMatch(wide.stdout, /To fit/);
     });
 
     it("--markdown: a table for a ticket or a pull request", async () => {

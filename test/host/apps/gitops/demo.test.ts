@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { distPath } from "../../../../testkit/paths";
+import { parallelFlags } from "../../../../scripts/engine/parallelism";
 
 const DEMO = distPath("scripts/demo.js");
 
@@ -100,7 +101,8 @@ describe("demo script", function () {
     };
     const config = (rest: string) => `config set --stack STACK --config-file TMP/state/Pulumi.STACK.yaml ${rest}`;
     const flags = "--stack STACK --config-file TMP/state/Pulumi.STACK.yaml --non-interactive";
-    const quiet = "--suppress-progress --suppress-outputs";
+    // The demo runs the engine with as many slots as Defender starts isolations in an hour.
+    const quiet = ["--suppress-progress", "--suppress-outputs", ...parallelFlags()].join(" ");
     const envLine = "env file://TMP/state/demo-backend TMP/state/emulator-tls/ca.pem demo-only-not-a-secret";
 
     it("drives the CLI: stack, config (secret on stdin), preview, up, out-of-band release, up, destroy, stack rm", async () => {

@@ -3,6 +3,7 @@ import * as path from "path";
 import { programFromModule, runProgram, type CapturedResource, type ProgramOptions } from "../../../../testkit/host/registration";
 import { UNKNOWN } from "../../../../testkit/host/providerHost";
 import { incidentProgram, IncidentProgramError } from "../../../../provider/apps/gitops/program";
+import { declaredDevices } from "../../../../provider/apps/gitops/declarationOrder";
 import type { NameLookup } from "../../../../provider/incidents/nameResolution";
 import type { IncidentProgramOptions } from "../../../../provider/apps/gitops/options";
 import { IDS, incidentYaml, tempFolder } from "../../../unit/incidents/fixtures";
@@ -12,6 +13,12 @@ const NOW = new Date("2026-11-22T12:00:00Z");
 const TYPE = "pulumi-nodejs:dynamic/defender:DeviceIsolation";
 const DNS_IDS: Record<string, string> = { "fin-lt-042.contoso.com": IDS.c };
 const MAIN = distPath("provider/apps/gitops/main.js");
+/** A client-secret identity in the stack's config (never used: these runs read nothing from Defender). */
+const IDENTITY = {
+    "defender:tenantId": "00000000-0000-0000-0000-0000000000aa",
+    "defender:clientId": "00000000-0000-0000-0000-0000000000bb",
+    "defender:clientSecret": "program-test-secret",
+};
 
 /** Answers like the provider after a successful create: the device resolved, the action recorded. */
 function engine(r: CapturedResource): { id: string; state: Record<string, unknown> } {
@@ -144,9 +151,36 @@ describe("gitops: incident program", () => {
                         },
                     ],
                 },
-                "INC-2044": { title: "Infostealer", file: file("inc-2044.yaml"), expiresAt: "2026-12-01T00:00:00.000Z", expired: false, selection: null, devices: [a] },
+                "INC-2044": {
+                    title: "Infostealer",
+                    file: file("inc-2044.yaml"),
+                    expiresAt: "2026-12-01T00:00:00.000Z",
+                    expired: false,
+                    selection: null,
+                    devices: [a],
+                },
             },
         });
+    });
+
+    it("declares the devices its last deployment did not hold first, read from that deployment's outputs", async () => {
+        const f = folder({ "a.yaml": incidentYaml({ incident: "INC-1", title: "Held", isolate: [{ machineId: IDS.a }, { machineId: IDS.b }] }) });
+        const first = await run({ incidentsDir: f.dir });
+        f.write("b.yaml", incidentYaml({ incident: "INC-2", title: "New", isolate: [{ machineId: IDS.c }] }));
+        const names = async (declaredBefore?: () => Promise<ReadonlySet<string>>) => {
+            const r = await runProgram(
+                async () => {
+                    const result = await incidentProgram({ now: NOW, incidentsDir: f.dir }, { declaredBefore });
+                    return { incidents: result.incidents, deviceCount: result.deviceCount };
+                },
+                { answer: engine },
+            );
+            return r.resources.filter((x) => x.type === TYPE).map((x) => x.name);
+        };
+        assert.deepEqual(await names(async () => declaredDevices(first.outputs)), [`isolate-${IDS.c}`, `isolate-${IDS.a}`, `isolate-${IDS.b}`]);
+        // Without the last outputs, or when they cannot be read, the plan's order (by name) and the same declarations.
+        assert.deepEqual(await names(), [`isolate-${IDS.a}`, `isolate-${IDS.b}`, `isolate-${IDS.c}`]);
+        assert.deepEqual(await names(() => Promise.reject(new Error("backend unreachable"))), [`isolate-${IDS.a}`, `isolate-${IDS.b}`, `isolate-${IDS.c}`]);
     });
 
     it("moving a device to another incident keeps its resource (same URN), with a new comment", async () => {
@@ -379,7 +413,7 @@ describe("gitops: incident program", () => {
             const { resources, outputs } = await runProgram(programFromModule(MAIN), {
                 project,
                 answer: engine,
-                config: { incidentsDir: f.dir, maxDevices: "5", protectedTags: '["Tier0"]', waitForCompletion: "false", allowEmpty: "false" },
+                config: { incidentsDir: f.dir, maxDevices: "5", protectedTags: '["Tier0"]', waitForCompletion: "false", allowEmpty: "false", ...IDENTITY },
             });
             assert.deepEqual(
                 resources.map((r) => [r.name, r.inputs.protectedMachineTags, r.inputs.waitForCompletion]),

@@ -42,6 +42,7 @@ describe("cli/args", () => {
             incidents: "incidents",
             stack: "org/proj/prod",
             format: "markdown",
+            wide: false,
             force: false,
             alerts: [],
             live: false,
@@ -108,19 +109,55 @@ describe("cli/args", () => {
     });
 
     it("no command or help prints usage", () => {
-        for (const argv of [[], ["help"], ["--help"], ["status", "-h"]]) {
+        for (const argv of [[], ["help"], ["--help"], ["help", "help"]]) {
             const r = parseCliArgs(argv);
-            assert.ok(r.ok && r.args.command === "help", argv.join(" "));
+            assert.ok(r.ok && r.args.command === "help" && r.args.topic === undefined, argv.join(" "));
         }
+    });
+
+    it("help about one command: 'help status', 'status --help', 'export -h', 'help propose'", () => {
+        for (const [argv, topic] of [
+            [["help", "status"], "status"],
+            [["status", "--help"], "status"],
+            [["status", "-h", "--json"], "status"],
+            [["help", "export"], "export"],
+            [["export", "-h"], "export"],
+            [["help", "propose"], "propose"],
+            [["propose", "--help"], "propose"],
+        ] as const) {
+            const r = parseCliArgs(argv);
+            assert.ok(r.ok && r.args.command === "help" && r.args.topic === topic, argv.join(" "));
+        }
+    });
+
+    it("--version, whatever else is given", () => {
+        for (const argv of [["--version"], ["status", "--version"]]) {
+            const r = parseCliArgs(argv);
+            assert.ok(r.ok && r.args.command === "version", argv.join(" "));
+        }
+    });
+
+    it("--wide is for the status table", () => {
+        const r = parseCliArgs(["status", "--wide"]);
+        assert.ok(r.ok && r.args.wide);
+        assert.ok(parseCliArgs(["status"]).ok && !(parseCliArgs(["status"]) as { args: { wide: boolean } }).args.wide);
     });
 
     const BAD: Array<[string[], RegExp]> = [
         [["frobnicate"], /^unknown command 'frobnicate'/],
         [["status", "extra"], /^unexpected argument 'extra'/],
-        [["status", "--bogus"], /^unknown option '--bogus'/],
+        [["status", "--bogus"], /^unknown option '--bogus'; see 'defender-isolation help'/],
+        [["status", "--incidnets", "x"], /^unknown option '--incidnets': did you mean '--incidents'\?/],
+        [["status", "--jsno"], /^unknown option '--jsno': did you mean '--json'\?/],
+        [["status", "--api-base"], /^unknown option '--api-base'/],
+        [["propose", "--tag", "HR", "--wide"], /^propose writes an incident file \(YAML\): --wide is for the status table/],
+        [["stauts"], /^unknown command 'stauts': did you mean 'status'\? use status, export, propose or help/],
+        [["help", "frobnicate"], /^'help frobnicate': there is no command 'frobnicate'/],
+        [["status", "--wide", "--json"], /^--wide is for the table/],
+        [["export", "--incident", "I", "--wide"], /--json, --markdown and --wide are for status/],
         [["status", "--machine"], /^--machine needs a value$/],
         [["status", "--json", "--markdown"], /exclude each other/],
-        [["export", "--incident", "I", "--json"], /--json and --markdown are for status/],
+        [["export", "--incident", "I", "--json"], /--json, --markdown and --wide are for status/],
         [["status", "--incident", "INC-1"], /^--incident is an option of export/],
         [["status", "--machine", "a1beb9c642989d916897d4ce0a770c37adc96b2"], /^--machine must be a device id \(40 hexadecimal characters\) or its DNS name/],
         [["status", "--machine", "fin lt 042"], /^--machine must be a device id/],

@@ -7,20 +7,40 @@ import { parse } from "yaml";
 import { DEFAULT_FLEET } from "../../../../emulator/fleet/defaultFleet";
 import { planDevices } from "../../../../provider/incidents/devicePlan";
 import { loadIncidentFolder } from "../../../../provider/incidents/incidentFolder";
+import { parseIncidentFile, type Incident } from "../../../../provider/incidents/incidentFile";
 import { CONFIG_KEYS, DEFAULT_INCIDENTS_DIR, DEFAULT_MAX_DEVICES, DEFAULT_PROTECTED_TAGS } from "../../../../provider/apps/gitops/options";
 import { REPO_ROOT } from "../../../../testkit/paths";
 
 const ROOT = REPO_ROOT;
 const read = (p: string) => fs.readFileSync(path.join(ROOT, p), "utf8");
 
+/** Clocks the examples must hold under: they were written on 2026-12-04; nothing in them may change with the date. */
+const CLOCKS = ["2026-12-04T12:00:00Z", "2031-07-01T00:00:00Z", "2099-12-31T23:59:59Z"].map((t) => new Date(t));
+
 describe("examples and the root Pulumi project", () => {
+    describe("the incident files the docs show", () => {
+        const snippets = ["docs/gitops.md", "provider/apps/gitops/README.md"].flatMap((file) =>
+            [...read(file).matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => ({ file, text: m[1] })).filter((s) => /^incident:/m.test(s.text)),
+        );
+
+        it("are valid incident files, and hold on any date", () => {
+            assert.ok(snippets.length >= 2, `${snippets.length} snippets`);
+            for (const { file, text } of snippets) {
+                const parsed = parseIncidentFile(text, file);
+                assert.deepEqual(parsed.problems, [], file);
+                const incident = parsed.incident as Incident;
+                for (const now of CLOCKS) assert.equal(planDevices([incident], now).incidents[0].expired, false, `${file} at ${now.toISOString()}`);
+            }
+        });
+    });
+
     describe("examples/incidents", () => {
         const folder = loadIncidentFolder(path.join(ROOT, "examples/incidents"), { displayRoot: ROOT });
         const devices = folder.incidents.flatMap((i) => i.devices.map((d) => ({ incident: i, device: d })));
 
         it("is valid", () => {
             assert.deepEqual(folder.problems, []);
-            assert.ok(folder.incidents.length >= 2 && folder.incidents.length <= 4, `${folder.incidents.length} incidents`);
+            assert.ok(folder.incidents.length >= 2 && folder.incidents.length <= 5, `${folder.incidents.length} incidents`);
         });
 
         it("names devices of the emulator's default fleet, each resolving to exactly one device", () => {
@@ -35,7 +55,12 @@ describe("examples and the root Pulumi project", () => {
             }
         });
 
-        it("shows each feature: by id, by DNS name with Selective, a device in two incidents, an expiry to come", () => {
+        it("holds on any date: the same plan under every clock, from the day it was written to the end of the century", () => {
+            const plans = CLOCKS.map((now) => planDevices(folder.incidents, now));
+            for (const [i, plan] of plans.entries()) assert.deepEqual(plan, plans[0], `at ${CLOCKS[i].toISOString()}`);
+        });
+
+        it("shows each feature: by id, by DNS name with Selective, a device in two incidents, an expired incident", () => {
             assert.ok(
                 devices.some(({ device }) => device.machineId),
                 "a device by machineId",
@@ -44,14 +69,14 @@ describe("examples and the root Pulumi project", () => {
                 devices.some(({ device }) => device.computerDnsName && device.isolationType === "Selective"),
                 "Selective by DNS name",
             );
-            const plan = planDevices(folder.incidents, new Date());
+            const plan = planDevices(folder.incidents, CLOCKS[0]);
             assert.ok(
                 plan.devices.some((d) => d.incidents.length === 2),
                 "a device in two incidents",
             );
             assert.ok(
-                folder.incidents.some((i) => i.expiresAt && i.expiresAt > new Date()),
-                "an incident expiring in the future (update the example when it has passed)",
+                plan.incidents.some((i) => i.expired && i.devices.some((d) => !d.declared)),
+                "an expired incident whose device no open incident lists (the preview warns about it)",
             );
             assert.ok(plan.devices.length <= DEFAULT_MAX_DEVICES);
         });
@@ -99,10 +124,12 @@ describe("examples and the root Pulumi project", () => {
     });
 
     describe("examples/minimal", () => {
-        it("is a project that depends on this package by path", () => {
+        it("is a project that can be copied anywhere: no path into this repository; the package comes from its tarball (README)", () => {
             const pkg = JSON.parse(read("examples/minimal/package.json")) as { dependencies: Record<string, string> };
-            assert.equal(pkg.dependencies["pulumi-defender-isolation"], "file:../..");
+            assert.equal(pkg.dependencies["pulumi-defender-isolation"], undefined, "installed with npm install <tarball>, as its README says");
+            assert.ok(Object.values(pkg.dependencies).every((spec) => !spec.startsWith("file:")));
             assert.ok(pkg.dependencies["@pulumi/pulumi"]);
+            assert.match(read("examples/minimal/README.md"), /npm install \S+pulumi-defender-isolation-\d+\.\d+\.\d+\.tgz/);
             assert.equal((parse(read("examples/minimal/Pulumi.yaml")) as { runtime: string }).runtime, "nodejs");
             assert.match(read("examples/minimal/index.ts"), /computerDnsName/);
         });

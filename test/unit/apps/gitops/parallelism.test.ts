@@ -17,18 +17,27 @@ describe("gitops: the engine's parallelism", () => {
         assert.equal(RECOMMENDED_PARALLELISM, ENGINE_PARALLELISM);
     });
 
-    it("warns when waited isolations outnumber the engine's slots, naming both counts and the fix", () => {
+    it("warns when waited isolations outnumber the engine's slots, naming both counts, the wait and the fix", () => {
         const warning = parallelismWarning(150, true, 8);
         assert.ok(warning);
         assert.match(warning, /runs 8 resource operations at once/);
-        assert.match(warning, /each of the 150 declared devices/);
+        assert.match(warning, /fewer than the 150 declared devices/);
+        assert.match(warning, /holds one while it waits for Defender/);
         assert.match(warning, /--parallel 1500 \(or set PULUMI_PARALLEL=1500\)/);
     });
 
-    it("is silent when every device has a slot, when nothing waits, or when the parallelism is unknown", () => {
+    it("warns when nothing waits too, for the refresh's reads, without speaking of waits", () => {
+        const warning = parallelismWarning(150, false, 8);
+        assert.ok(warning);
+        assert.match(warning, /the refresh reads them a few at a time/);
+        assert.doesNotMatch(warning, /waits for Defender/);
+        assert.match(warning, /--parallel 1500/);
+    });
+
+    it("is silent when every device has a slot or when the parallelism is unknown", () => {
         assert.equal(parallelismWarning(8, true, 8), undefined);
-        assert.equal(parallelismWarning(150, false, 8), undefined);
+        assert.equal(parallelismWarning(8, false, 8), undefined);
         assert.equal(parallelismWarning(150, true, undefined), undefined);
-        assert.equal(parallelismWarning(150, true, 1500), undefined);
+        assert.equal(parallelismWarning(150, false, 1500), undefined);
     });
 });
