@@ -13,8 +13,9 @@
  *   with a status Defender does not document (it proves nothing).
  * - An action of an undocumented type (an UnManagedDevice contain may report one) is judged as the
  *   isolation it is, with a warning. An Unisolate is no isolation: the resource is gone.
- * - State without a machineId (an import by id) is refused: a DeviceIsolation is read from the state its
- *   create wrote.
+ * - Import by id (state without a machineId; the native provider imports, a dynamic resource cannot):
+ *   the state is rebuilt from the action (its device, reported type and comment, defaults otherwise),
+ *   then judged as any other; an id Defender answers 404 for is gone.
  * - Any other error fails the refresh and leaves state as it was.
  * - A release done outside the API (the local force-release tool, firewall edits) leaves no trace
  *   in Defender and cannot be seen: a documented limitation.
@@ -22,12 +23,13 @@
  * Calls: the device's actions and existence come from batches shared by every read in the process
  * (see deviceReadBatcher); our action is read by id only when that listing does not hold it.
  */
-import { deviceReadBatcherFor, isMachineId } from "../defender";
+import { deviceReadBatcherFor, isDefenderApiError, isMachineId, type MachineAction } from "../defender";
 import type { Context } from "./context";
 import { deviceName } from "./device";
 import { log, short } from "./log";
 import { Observation } from "./observe";
-import { actionOutputs, currentActionId } from "./outputs";
+import { actionOutputs, currentActionId, declarationFromState, toOutputs } from "./outputs";
+import { reportedType } from "./scope";
 import { planRead } from "./steps";
 import { deadlineAfter } from "./wait";
 
@@ -35,14 +37,16 @@ const GONE = { id: "", props: {} };
 /** A refresh reads; it never waits for an action: its calls end after this long. */
 const READ_DEADLINE_SECONDS = 600;
 
-export async function readIsolation(ctx: Context, id: string, state: Record<string, unknown>): Promise<{ id: string; props: Record<string, unknown> }> {
-    const machineId = typeof state.machineId === "string" && isMachineId(state.machineId) ? state.machineId : undefined;
-    if (machineId === undefined) {
-        throw new Error(
-            `the state of ${id} holds no machineId, so its device cannot be read (a DeviceIsolation is read from the state its create wrote; importing one by id is not supported). Run 'pulumi state delete' for this resource, then 'pulumi up' to declare it again.`,
-        );
-    }
+export async function readIsolation(ctx: Context, id: string, stored: Record<string, unknown>): Promise<{ id: string; props: Record<string, unknown> }> {
+    let state = stored;
     const deadline = deadlineAfter(READ_DEADLINE_SECONDS);
+    if (!(typeof state.machineId === "string" && isMachineId(state.machineId))) {
+        // Import by id (the native provider): the state is rebuilt from the action, then judged as any other.
+        const imported = await stateFromAction(ctx, id, deadline.signal);
+        if (imported === undefined) return gone(`the isolate action ${id} does not exist in Defender`);
+        state = imported;
+    }
+    const machineId = state.machineId as string;
     const since = Date.now();
     // Reads of one deployment run at once: their devices are read together, a few requests per 50 devices.
     const device = await deviceReadBatcherFor(ctx.client).read(machineId);
@@ -65,6 +69,24 @@ export async function readIsolation(ctx: Context, id: string, state: Record<stri
     if (step.warn) log.warn(`${name}: ${step.warn}`);
     if (step.action === undefined) return { id, props: state };
     return { id, props: { ...state, ...actionOutputs(step.action), computerDnsName: step.action.computerDnsName ?? state.computerDnsName ?? "" } };
+}
+
+/** The state an import by id starts from: the declaration the action says (its device, type and comment), with the defaults. */
+async function stateFromAction(ctx: Context, id: string, signal: AbortSignal): Promise<Record<string, unknown> | undefined> {
+    let action: MachineAction;
+    try {
+        action = await ctx.client.getAction(id, { signal });
+    } catch (e) {
+        if (isDefenderApiError(e) && e.status === 404) return undefined;
+        throw e;
+    }
+    const decl = {
+        ...declarationFromState({}),
+        machineId: action.machineId,
+        isolationType: reportedType(action.scope) ?? "Full",
+        comment: action.requestorComment ?? "",
+    };
+    return toOutputs(decl, { id: action.machineId, computerDnsName: action.computerDnsName }, action);
 }
 
 function gone(why: string): { id: string; props: Record<string, unknown> } {
