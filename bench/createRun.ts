@@ -120,7 +120,7 @@ export async function runCreateScenario(s: CreateScenario, opts: RunOptions = {}
             peakInWindow: peakPerBucket(requests, s.enforced[0].perSeconds * 1000),
             prepMs,
             hostPeakRssMb: peakRssMb(world.host.pid),
-            providerBytes: Buffer.byteLength(String(registered[0]?.inputs.__provider ?? "")),
+            providerBytes: Buffer.byteLength([registered[0]?.inputs.__provider].find((p): p is string => typeof p === "string") ?? ""),
             failures: failures.slice(0, 3).map((f) => f.slice(0, 300)),
             followUps,
         };

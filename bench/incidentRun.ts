@@ -90,7 +90,7 @@ async function runOnce(s: IncidentScenario, runProgram: boolean, parallel: Paral
             env: { PULUMI_RUN_PROGRAM: String(runProgram) },
         });
         const state = await ws.exportStack(STACK, REPO_ROOT);
-        const held = new Set(isolations(state).map((r) => String(r.outputs?.machineId ?? "")));
+        const held = new Set(isolations(state).map((r) => (typeof r.outputs?.machineId === "string" ? r.outputs.machineId : "")));
         const r = row({
             scenario: s.name,
             operation: "incident",

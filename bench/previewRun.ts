@@ -96,7 +96,7 @@ export async function runPreviewScenario(s: PreviewScenario, opts: RunOptions = 
             changed: diffs.filter((d) => d.changes === "DIFF_SOME").length,
             apiCalls: recorder.requests().length,
             hostPeakRssMb: peakRssMb(world.host.pid),
-            providerBytes: Buffer.byteLength(String(resources[0]?.inputs.__provider ?? "")),
+            providerBytes: Buffer.byteLength([resources[0]?.inputs.__provider].find((p): p is string => typeof p === "string") ?? ""),
         };
     } finally {
         await world.stop();

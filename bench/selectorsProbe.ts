@@ -42,7 +42,10 @@ async function main(): Promise<void> {
     const start = performance.now();
     const run = await runProgram(
         async () => {
-            const r = await incidentProgram({ incidentsDir: dir, maxDevices: Number(max) }, { selectorClient: timed, previousSelection: async () => previous });
+            const r = await incidentProgram(
+                { incidentsDir: dir, maxDevices: Number(max) },
+                { selectorClient: timed, previousSelection: () => Promise.resolve(previous) },
+            );
             selected = Object.fromEntries(Object.entries(r.incidents).map(([id, i]) => [id, i.selection?.devices.length ?? 0]));
             return { deviceCount: r.deviceCount };
         },

@@ -27,7 +27,7 @@ function merge(base: EmulatorOptions, over: EmulatorOptions): EmulatorOptions {
         const b = out[k];
         out[k] = typeof v === "object" && v !== null && !Array.isArray(v) && typeof b === "object" && b !== null && !Array.isArray(b) ? { ...b, ...v } : v;
     }
-    return out as EmulatorOptions;
+    return out;
 }
 
 /** The options a command line names: the CLI's port, then the --config file, then the flags, then --clients and --log. */
@@ -38,7 +38,7 @@ async function optionsOf(cmd: CliCommand): Promise<EmulatorOptions> {
         if (typeof fromFile !== "object" || fromFile === null || Array.isArray(fromFile)) {
             throw new EmulatorOptionsError([`--config: ${cmd.configFile} must hold an object of emulator options`]);
         }
-        options = merge(options, fromFile as EmulatorOptions);
+        options = merge(options, fromFile);
     }
     options = merge(options, cmd.options);
     if (cmd.clientsFile !== undefined) {

@@ -12,6 +12,7 @@
 //   7 start/     start options and startEmulator()
 //   8 (root)     this file, the command line (cli.ts, cliArgs.ts), ensureCa.ts
 export { startEmulator, EmulatorOptionsError } from "./start/startEmulator";
+export { DEFAULT_APP_ROLES } from "./base/appRoles";
 export type { RunningEmulator } from "./start/startEmulator";
 export type { EmulatorOptions, TlsOptions, FleetOptions } from "./start/startOptions";
 export { ensureCa, CA_CERT_FILE, CA_KEY_FILE, DEFAULT_TLS_DIR } from "./http/tls";

@@ -19,6 +19,7 @@ import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { inspect } from "util";
 import { DEFAULT_DEVICES, startEmulator, type RunningEmulator } from "../emulator";
 import { demoEnv, renderDeviceTable, stackConfigCommands, stackFlags, type CliCommand } from "./engine/localStack";
 import { findPulumiCli, type PulumiCli } from "./engine/findCli";
@@ -169,7 +170,7 @@ async function main(): Promise<number> {
         process.off("SIGINT", onSigint);
     }
     if (failure !== undefined) {
-        process.stderr.write(`\nThe demo failed: ${failure instanceof Error ? failure.message : String(failure)}\n`);
+        process.stderr.write(`\nThe demo failed: ${failure instanceof Error ? failure.message : inspect(failure)}\n`);
         return 1;
     }
     section("Done");

@@ -37,8 +37,12 @@ export function sourceFiles(root: string, dirs: readonly string[]): string[] {
 
 /** The specifiers a source text imports, in order. */
 export function specifiersOf(text: string): string[] {
-    // Comments may quote import lines (doc examples): leave them out.
-    const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+    // Comments may quote import lines (doc examples), and a double-quoted string may hold code as data
+    // (the provider text's own require): leave both out, keeping the string an import names.
+    const code = text
+        .replace(/\/\*[\s\S]*?\*\//g, "")
+        .replace(/^\s*\/\/.*$/gm, "")
+        .replace(/(\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)?"(?:[^"\\\n]|\\.)*"/gm, (m, keep: string | undefined) => (keep ? m : '""'));
     return [...code.matchAll(SPECIFIER)].map((m) => m[1]);
 }
 

@@ -6,13 +6,14 @@
  */
 import { strict as assert } from "assert";
 import { DeviceIsolation, type DeviceIsolationArgs } from "../provider";
+import { DEVICE_ISOLATION_TYPE } from "../provider/resource/deviceIsolation";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../emulator";
 import { ProviderCallError, startProviderHost, urnFor, type ProviderHost, type PropertyMap } from "./host/providerHost";
 import { captureRegistrations } from "./host/registration";
 
 export { REPO_ROOT } from "./paths";
 import { REPO_ROOT } from "./paths";
-export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/defender:DeviceIsolation";
+export const RESOURCE_TYPE = DEVICE_ISOLATION_TYPE;
 export const TENANT_ID = "7d6b0a4e-1c3f-4d2b-9a8e-3f1e2d4c5b6a";
 export const CLIENT_ID = "c0ffee00-1234-4abc-9def-0123456789ab";
 /** Recognizable, so a leak anywhere is easy to find. */
@@ -90,7 +91,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
         });
         const resource = resources.find((r) => r.type === RESOURCE_TYPE);
         assert.ok(resource, `no ${RESOURCE_TYPE} registered`);
-        return resource.inputs as PropertyMap;
+        return resource.inputs;
     };
     const checked = async (name: string, args: DeviceIsolationArgs) => {
         const result = await h.check(urn(name), {}, await register(name, args));

@@ -1,5 +1,6 @@
 // The runtime options of the emulator, with their defaults: those that can also be changed while it runs
 // (configure() / PATCH /_emulator/config). The start-only ones are in start/startOptions.ts.
+import { defaultAppRoles, type AppRoleConfig, type AppRoleOptions } from "./appRoles";
 
 export type IsolationType = "Full" | "Selective" | "UnManagedDevice";
 export const ISOLATION_TYPES: readonly IsolationType[] = ["Full", "Selective", "UnManagedDevice"];
@@ -98,6 +99,8 @@ export interface RuntimeOptions {
     portalRequestor?: string;
     /** Finished actions older than this (since they finished) are purged: GET answers 404, listings omit them; 0 keeps them. @default 0 */
     actionRetentionMs?: number;
+    /** Application roles in issued tokens, per client id; Defender routes refuse a token without the route's role (403). @default every client ["Machine.Isolate", "Machine.Read.All", "Alert.Read.All", "Incident.Read.All"] */
+    appRoles?: AppRoleOptions;
 }
 
 /** The effective runtime configuration, every field resolved. */
@@ -119,6 +122,7 @@ export interface EmulatorConfig {
     maxPageSize: number;
     portalRequestor: string;
     actionRetentionMs: number;
+    appRoles: AppRoleConfig;
 }
 
 export const DEFAULT_AUDIENCE = "https://api.securitycenter.microsoft.com/.default";
@@ -155,5 +159,6 @@ export function defaultConfig(): EmulatorConfig {
         maxPageSize: 10000,
         portalRequestor: "portal-user@contoso.com",
         actionRetentionMs: 0,
+        appRoles: defaultAppRoles(),
     };
 }

@@ -1,5 +1,6 @@
 // Validation of the runtime options at the edge (start options and PATCH /_emulator/config): every message
 // names the field and says how to fix it. Each option is checked by its own section, in the order below.
+import { applyAppRoles } from "./appRoles";
 import { checkKeys, intIn, isRecord } from "./checks";
 import { Result, fail, ok } from "./result";
 import { EmulatorConfig, RATE_LIMITED_APIS, RateLimitedApi, RateWindow } from "./runtimeOptions";
@@ -17,6 +18,7 @@ export const RUNTIME_KEYS = [
     "maxPageSize",
     "portalRequestor",
     "actionRetentionMs",
+    "appRoles",
 ] as const;
 /** Options fixed at start (start/startOptions.ts): named here so a runtime patch can refuse them by name. */
 export const START_KEYS = ["port", "tls", "tlsDir", "fleet", "requestLogLimit", "clock", "onRequest"] as const;
@@ -99,12 +101,14 @@ function audienceOf(key: "audience" | "xdrAudience", example: string): Section {
 const audience = audienceOf("audience", "https://api.securitycenter.microsoft.com/.default");
 const xdrAudience = audienceOf("xdrAudience", "https://api.security.microsoft.com/.default");
 
+type ClientCredentials = { tenantId: string; clientId: string; clientSecret: string };
+
 const clients: Section = (o, next, where, errors) => {
     if (o.clients === undefined) return;
     if (o.clients === null) next.clients = null;
     else if (!Array.isArray(o.clients)) errors.push(`${where}.clients: must be null or a list of { tenantId, clientId, clientSecret }`);
     else {
-        const good = o.clients.filter((c, i) => {
+        const good = o.clients.filter((c: unknown, i): c is ClientCredentials => {
             const valid = isRecord(c) && ["tenantId", "clientId", "clientSecret"].every((k) => typeof c[k] === "string" && c[k] !== "");
             if (!valid) errors.push(`${where}.clients[${i}]: must have non-empty string tenantId, clientId and clientSecret`);
             return valid;
@@ -160,12 +164,12 @@ const quirks: Section = (o, next, where, errors) => {
     for (const key of ["indexingLagMs", "mergeWindowMs"] as const) {
         if (q[key] === undefined) continue;
         if (!intIn(q[key], 0, MAX_DELAY_MS)) errors.push(`${where}.quirks.${key}: must be an integer number of ms ≥ 0`);
-        else next.quirks[key] = q[key] as number;
+        else next.quirks[key] = q[key];
     }
     for (const key of ["filterInSupported", "scopeNullWhilePending", "conflictAcrossTypes"] as const) {
         if (q[key] === undefined) continue;
         if (typeof q[key] !== "boolean") errors.push(`${where}.quirks.${key}: must be true or false`);
-        else next.quirks[key] = q[key] as boolean;
+        else next.quirks[key] = q[key];
     }
     if (q.unmanagedContainScope !== undefined) {
         const scopes = ["UnManagedDevice", "Full", "none"] as const;
@@ -198,6 +202,10 @@ const actionRetentionMs: Section = (o, next, where, errors) => {
     else next.actionRetentionMs = o.actionRetentionMs;
 };
 
+const appRoles: Section = (o, next, where, errors) => {
+    if (o.appRoles !== undefined) applyAppRoles(o.appRoles, next.appRoles, `${where}.appRoles`, errors);
+};
+
 /** In the order of RUNTIME_KEYS, so messages come in the order the options are documented. */
 const SECTIONS: readonly Section[] = [
     actionDelays,
@@ -212,6 +220,7 @@ const SECTIONS: readonly Section[] = [
     maxPageSize,
     portalRequestor,
     actionRetentionMs,
+    appRoles,
 ];
 
 /** Applies runtime options (from start options or a PATCH) onto `base`; nested objects merge. */

@@ -9,7 +9,7 @@ import { EntraRequestContext } from "../entra/entraErrors";
 import { RouteDef } from "../routes/catalogue";
 import { DEFENDER_HANDLERS, ENTRA_HANDLERS } from "../routes/handlers";
 import { RouteMatch, matchRoute } from "../routes/matchRoute";
-import { authenticate, rateLimit } from "./apiGate";
+import { authenticate, authorize, rateLimit } from "./apiGate";
 import { EmulatorCore } from "./emulatorCore";
 import { faultReply, shortPage } from "./faultReplies";
 import { Fault } from "./faults";
@@ -89,6 +89,7 @@ function routeReply(
     const clientId = auth.who.clientId;
     const handler = DEFENDER_HANDLERS[route.name];
     const reply =
+        authorize(route, auth.who) ??
         rateLimit(route, auth.who, core, ectx.now) ??
         handler({ state: core.state, config: core.config, now: ectx.now, origin: ectx.origin, clientId, params, query: url.searchParams, body });
     return { reply, clientId };

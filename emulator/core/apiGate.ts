@@ -1,13 +1,16 @@
 // The gate in front of the Defender API: a known, unexpired bearer token issued for an accepted audience,
-// then the caller's rate-limit budget for the route.
+// holding one of the route's application roles, then the caller's rate-limit budget for the route.
 import { Reply } from "../base/reply";
 import { defenderError } from "../defender/errors";
 import { DefenderRoute } from "../routes/catalogue";
+import { REQUIRED_ROLES } from "../routes/requiredRoles";
 import { EmulatorCore } from "./emulatorCore";
 
 export interface Caller {
     tenantId: string;
     clientId: string;
+    /** The application roles of the caller's token. */
+    roles: readonly string[];
 }
 
 export function authenticate(
@@ -28,7 +31,14 @@ export function authenticate(
     if (aud !== "any" && !aud.some((a) => a.toLowerCase() === found.token.scope.toLowerCase())) {
         return { ok: false, reply: defenderError(403, "Forbidden", `The access token was issued for '${found.token.scope}', not for this API`) };
     }
-    return { ok: true, who: { tenantId: found.token.tenantId, clientId: found.token.clientId } };
+    return { ok: true, who: { tenantId: found.token.tenantId, clientId: found.token.clientId, roles: found.token.roles } };
+}
+
+/** Null when the token holds one of the route's roles; else the 403 the live service answers, in its words. */
+export function authorize(route: DefenderRoute, who: Caller): Reply | null {
+    const required = REQUIRED_ROLES[route.name];
+    if (required.some((r) => who.roles.includes(r))) return null;
+    return defenderError(403, "Forbidden", `Missing application roles. API required roles: ${required.join(", ")}`);
 }
 
 /** Null when the call may go on; else the 429 answer. Only accepted calls take a slot. */

@@ -70,6 +70,8 @@ export interface IssueTokenOptions {
     scope?: string;
     /** @default config.tokenLifetimeSeconds */
     lifetimeSeconds?: number;
+    /** The token's application roles. @default what config.appRoles gives the client id */
+    roles?: string[];
 }
 
 export interface ControlError {

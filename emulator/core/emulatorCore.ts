@@ -1,6 +1,7 @@
 // The emulator's state and diagnostics (faults, request log), and every control operation on them.
 // Operations answer Results; the control API turns failures into JSON errors over HTTP and into
 // EmulatorControlError in process.
+import { rolesFor } from "../base/appRoles";
 import { isRecord } from "../base/checks";
 import { EmulatorClock, toServiceTime } from "../base/clock";
 import { Result, fail, ok } from "../base/result";
@@ -208,7 +209,7 @@ export class EmulatorCore {
         if (input.machineTags !== undefined) {
             if (!Array.isArray(input.machineTags) || !input.machineTags.every((t) => typeof t === "string"))
                 errors.push("machineTags: must be a list of strings");
-            else patch.machineTags = input.machineTags as string[];
+            else patch.machineTags = input.machineTags;
         }
         for (const key of ["rbacGroupName", "lastIpAddress", "lastExternalIpAddress"] as const) {
             const v = optionalString(input, key, errors);
@@ -276,8 +277,11 @@ export class EmulatorCore {
         if (typeof lifetime !== "number" || !Number.isInteger(lifetime) || lifetime < 1 || lifetime > 86400) {
             errors.push("lifetimeSeconds: must be an integer from 1 to 86400");
         }
+        const roles = o.roles === undefined ? rolesFor(this.config.appRoles, clientId) : o.roles;
+        if (!Array.isArray(roles) || !roles.every((r) => typeof r === "string" && r !== ""))
+            errors.push('roles: must be a list of role names such as ["Machine.Read.All"]');
         if (errors.length > 0) return fail(invalid(errors.join("; ")));
-        const t = this.tokens.issue(tenantId, clientId, scope, lifetime, this.now());
+        const t = this.tokens.issue(tenantId, clientId, scope, lifetime, this.now(), roles);
         return ok({ access_token: t.token, expires_in: lifetime, token_type: "Bearer" });
     }
 }

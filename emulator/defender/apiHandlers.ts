@@ -101,7 +101,11 @@ function requestedIsolation(body: Record<string, unknown>): { ok: true; requeste
     if (typeof t !== "string" || !(ISOLATION_TYPES as readonly string[]).includes(t)) {
         return {
             ok: false,
-            reply: defenderError(400, "InvalidInput", `IsolationType '${String(t)}' is not valid; expected one of ${ISOLATION_TYPES.join(", ")}`),
+            reply: defenderError(
+                400,
+                "InvalidInput",
+                `IsolationType '${typeof t === "string" ? t : JSON.stringify(t)}' is not valid; expected one of ${ISOLATION_TYPES.join(", ")}`,
+            ),
         };
     }
     return { ok: true, requested: t as IsolationType };

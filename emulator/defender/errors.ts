@@ -30,7 +30,8 @@ export interface DefenderErrorBody {
     error: { code: string; message: string; target: string };
 }
 
-export function defenderError(status: number, code: DefenderErrorCode | string, message: string, headers: Record<string, string> = {}): Reply {
+/** `code` is one of DefenderErrorCode, or any code an injected fault names. */
+export function defenderError(status: number, code: string, message: string, headers: Record<string, string> = {}): Reply {
     const target = newGuid();
     const body: DefenderErrorBody = { error: { code, message, target } };
     return { status, headers: { ...headers, [CORRELATION_HEADER]: target }, body };

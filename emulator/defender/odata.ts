@@ -8,12 +8,12 @@ export type FieldDef<T> =
     | {
           type: "string" | "datetime" | "number";
           /** Strings compare case-insensitively; datetimes as epoch ms. */
-          get(entity: T): string | number | null;
+          get: (entity: T) => string | number | null;
       }
     | {
           /** A list of strings, filtered only through `any`: `field/any(x: x eq 'value')`. */
           type: "collection";
-          get(entity: T): string[];
+          get: (entity: T) => string[];
       };
 export type FieldTable<T> = Record<string, FieldDef<T>>;
 export type Predicate<T> = (entity: T) => boolean;
@@ -196,7 +196,7 @@ class Parser<T> {
         this.i++;
         this.expect(")");
         const wanted = lit.v.toLowerCase();
-        return (e) => (field.get(e) as string[]).some((v) => v.toLowerCase() === wanted);
+        return (e) => field.get(e).some((v) => v.toLowerCase() === wanted);
     }
 
     private parseIn(name: string, field: FieldDef<T> & { type: "string" | "datetime" | "number" }): Predicate<T> {

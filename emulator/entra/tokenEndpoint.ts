@@ -1,4 +1,5 @@
 // POST /{tenant}/oauth2/v2.0/token for the client credentials grant, with Entra's error answers.
+import { rolesFor } from "../base/appRoles";
 import { EmulatorConfig } from "../base/runtimeOptions";
 import { Reply } from "../base/reply";
 import { EntraRequestContext, entraError } from "./entraErrors";
@@ -87,7 +88,7 @@ export function handleTokenRequest(
         );
     }
 
-    const issued = store.issue(tenant, clientId, resources[0], config.tokenLifetimeSeconds, ctx.now);
+    const issued = store.issue(tenant, clientId, resources[0], config.tokenLifetimeSeconds, ctx.now, rolesFor(config.appRoles, clientId));
     return out(tokenReply(issued.token, config.tokenLifetimeSeconds, ctx));
 }
 

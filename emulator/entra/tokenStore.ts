@@ -1,5 +1,6 @@
-// Issued access tokens: opaque random strings remembered with who asked, for what, until when.
-import { newOpaqueToken } from "../base/ids";
+// Issued access tokens: JWT-shaped (see accessToken.ts), remembered with who asked, for what, with which
+// application roles, until when.
+import { accessTokenJwt, resourceOfScope } from "./accessToken";
 
 export interface IssuedToken {
     token: string;
@@ -7,6 +8,8 @@ export interface IssuedToken {
     clientId: string;
     /** The scope as requested, e.g. "https://api.securitycenter.microsoft.com/.default". */
     scope: string;
+    /** The application roles in its `roles` claim, fixed when it was issued (as consent is). */
+    roles: string[];
     issuedAt: number;
     expiresAt: number;
 }
@@ -20,9 +23,11 @@ export class TokenStore {
     private readonly tokens = new Map<string, IssuedToken>();
     private issuedSincePrune = 0;
 
-    issue(tenantId: string, clientId: string, scope: string, lifetimeSeconds: number, now: number): IssuedToken {
+    issue(tenantId: string, clientId: string, scope: string, lifetimeSeconds: number, now: number, roles: readonly string[]): IssuedToken {
         if (++this.issuedSincePrune >= 1000) this.prune(now);
-        const t: IssuedToken = { token: newOpaqueToken(), tenantId, clientId, scope, issuedAt: now, expiresAt: now + lifetimeSeconds * 1000 };
+        const expiresAt = now + lifetimeSeconds * 1000;
+        const token = accessTokenJwt({ tenantId, clientId, resource: resourceOfScope(scope), roles, issuedAt: now, expiresAt });
+        const t: IssuedToken = { token, tenantId, clientId, scope, roles: [...roles], issuedAt: now, expiresAt };
         this.tokens.set(t.token, t);
         return t;
     }

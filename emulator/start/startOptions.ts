@@ -128,5 +128,5 @@ export function validateStartOptions(options: EmulatorOptions): Result<Validated
     if (!intIn(requestLogLimit, 0, 1_000_000)) errors.push("options.requestLogLimit: must be an integer from 0 to 1000000");
     if (options.clock !== undefined && typeof options.clock !== "function") errors.push("options.clock: must be a function returning epoch milliseconds");
     if (options.onRequest !== undefined && typeof options.onRequest !== "function") errors.push("options.onRequest: must be a function");
-    return errors.length > 0 ? fail(errors) : ok({ port, tls, fleet: fleet as FleetOptions, requestLogLimit });
+    return errors.length > 0 ? fail(errors) : ok({ port, tls, fleet: fleet, requestLogLimit });
 }

@@ -19,8 +19,18 @@ export const JSON_WORDS: Readonly<ValueWords> = Object.freeze({ array: "an array
  * "..."), every character outside printable ASCII escaped (\n, \u0430...).
  */
 export function quote(text: string, max = 80): string {
-    const cut = text.length > max ? `${text.slice(0, Math.max(0, max - 3))}...` : text;
-    return JSON.stringify(cut).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    const bounded = text.length > max ? `${text.slice(0, Math.max(0, max - 3))}...` : text;
+    return JSON.stringify(bounded).replace(/[^\x20-\x7e]/g, unicodeEscape);
+}
+
+/** One character as JSON writes it escaped: `\u001b`, `\u202e`. */
+export function unicodeEscape(c: string): string {
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+
+/** At most `max` characters of `text`; a cut one ends with "…". */
+export function cut(text: string, max: number): string {
+    return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
 }
 
 /** Any value in a message: a string quoted, a number or boolean as written, anything else by its kind ("an array", "nothing"). */
@@ -34,9 +44,17 @@ export function describeValue(value: unknown, options: { max?: number; words?: R
     return typeof value === "object" ? words.object : `a ${typeof value}`;
 }
 
-/** Text on one line: control and line-separator characters become spaces, trimmed, at most `max` characters (a cut one ends with "…"). */
+/**
+ * The characters a terminal may act on: C0 controls (ESC, so every ANSI sequence), DEL, C1 controls
+ * (8-bit CSI and OSC among them), the bidirectional marks, overrides and isolates, the line and
+ * paragraph separators. Outside text never reaches an output with one of them raw.
+ */
+// eslint-disable-next-line no-control-regex
+export const TERMINAL_CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/;
+
+const CONTROL_RUNS = new RegExp(`${TERMINAL_CONTROL.source}+`, "g");
+
+/** Text on one line: runs of the characters a terminal acts on become one space, trimmed, at most `max` characters (a cut one ends with "…"). */
 export function oneLine(text: string, max: number): string {
-    // eslint-disable-next-line no-control-regex
-    const flat = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").trim();
-    return flat.length > max ? `${flat.slice(0, Math.max(0, max - 1))}…` : flat;
+    return cut(text.replace(CONTROL_RUNS, " ").trim(), max);
 }

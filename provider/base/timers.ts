@@ -2,6 +2,7 @@
  * Waits that end early when a signal aborts: every wait of an operation with a deadline is one of
  * these, so none can outlast it. The global setTimeout only, so fake timers drive them in tests.
  */
+import { describeValue } from "./text";
 
 /** Resolves after `ms`; rejects with the signal's reason as soon as it aborts (at once if it already has), clearing the timer. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -72,7 +73,7 @@ export function isAbortSignal(value: unknown): value is AbortSignal {
 export function abortReason(signal: AbortSignal): Error {
     const reason: unknown = signal.reason;
     if (reason instanceof Error) return reason;
-    const e = new Error(reason === undefined ? "aborted" : String(reason));
+    const e = new Error(reason === undefined ? "aborted" : typeof reason === "string" ? reason : describeValue(reason));
     e.name = "AbortError";
     return e;
 }
@@ -92,7 +93,7 @@ export function sharedWait<T>(
     signal: AbortSignal | undefined,
     join: (waiter: SharedWaiter<T>) => void,
     leave: (waiter: SharedWaiter<T>) => void,
-    stopped: () => unknown,
+    stopped: () => Error,
 ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
         if (signal?.aborted) return reject(stopped());

@@ -89,7 +89,7 @@ export function credentialProblems(opts: CredentialOptions): string[] {
         problems.push(`clientId must be the application (client) id, a GUID from the app registration's overview page`);
     }
     if (opts.credential !== undefined) {
-        if (typeof opts.credential !== "object" || opts.credential === null || typeof (opts.credential as TokenCredential).getToken !== "function") {
+        if (typeof opts.credential !== "object" || opts.credential === null || typeof opts.credential.getToken !== "function") {
             problems.push(`credential must be a TokenCredential (an object with a getToken method), such as one from @azure/identity`);
         }
         if (opts.clientSecret !== undefined) problems.push(`clientSecret and credential exclude each other: pass one of them`);

@@ -100,7 +100,7 @@ export function checkActionsFilter(filter: ListActionsFilter): CheckedActionsFil
     if (filter.ids !== undefined) {
         if (!Array.isArray(filter.ids)) throw invalidInputError("filter.ids must be an array of MachineAction ids (GUIDs)", template);
         filter.ids.forEach((id, i) => assertActionId(id, `filter.ids[${i}]`, template));
-        out.ids = new Set(filter.ids.map((id) => id.toLowerCase()));
+        out.ids = new Set(filter.ids.map((id: string) => id.toLowerCase()));
     }
     if (filter.top !== undefined) {
         const problem = wholeNumberProblem(filter.top, "filter.top", { min: 1, max: MAX_TOP });

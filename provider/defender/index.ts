@@ -150,4 +150,5 @@ export {
 } from "./ids";
 export { buildQuery, encodeQueryValue, odataAnyEq, odataEq, odataIn, odataStartsWith, odataString } from "./odata";
 export { redact } from "./redaction";
+export { currentTokenPermissions, tokenPermissions, type TokenPermissions } from "./tokenRoles";
 export { userAgent, PACKAGE_NAME } from "./userAgent";

@@ -60,8 +60,8 @@ export function validateClientOptions(options: unknown): string[] {
     for (const key of Object.keys(o)) {
         if (!KNOWN_KEYS.has(key)) problems.push(`${key} is not a Defender client option; known: ${[...KNOWN_KEYS].join(", ")}`);
     }
-    problems.push(...endpointProblems(o as EndpointOptions));
-    problems.push(...credentialProblems(o as CredentialOptions));
+    problems.push(...endpointProblems(o));
+    problems.push(...credentialProblems(o));
     if (o.rateLimits !== undefined) problems.push(...rateLimitProblems(o.rateLimits));
     problems.push(...retryOptionProblems(o.retry));
     const ranges: Array<[string, WholeRange]> = [

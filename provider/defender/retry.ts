@@ -62,7 +62,7 @@ export function retryOptionProblems(value: unknown, field = "retry"): string[] {
     }
     if (r.jitter !== undefined && typeof r.jitter !== "boolean") problems.push(`${field}.jitter must be true or false; got ${describeValue(r.jitter)}`);
     if (problems.length === 0) {
-        const merged = resolveRetryOptions(r as Partial<RetryOptions>);
+        const merged = resolveRetryOptions(r);
         if (merged.backoffMaxMs < merged.backoffBaseMs) {
             problems.push(`${field}.backoffMaxMs (${merged.backoffMaxMs}) must be at least ${field}.backoffBaseMs (${merged.backoffBaseMs})`);
         }

@@ -57,13 +57,24 @@ export class FileChecker {
                 continue;
             }
             const path = prefix ? `${prefix}.${key}` : key;
-            if (!(allowed as readonly string[]).includes(key)) {
+            if (!allowed.includes(key)) {
                 const hint = didYouMean(key, allowed, synonyms);
                 this.add(
                     line,
                     path,
                     "unknown key",
                     hint ? `did you mean "${hint}"?` : `allowed keys are ${allowed.join(", ")}; keep notes in YAML comments (# ...)`,
+                );
+                continue;
+            }
+            // The YAML parser compares key nodes, so an alias used as a key (`*k :`) slips past its check.
+            const first = out.get(key);
+            if (first) {
+                this.add(
+                    this.lineOf(pair.key as Node, line),
+                    path,
+                    `is given twice (first at line ${this.lineOf(first.key)})`,
+                    "keep only one of the two keys",
                 );
                 continue;
             }

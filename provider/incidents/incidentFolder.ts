@@ -48,7 +48,10 @@ export function loadIncidentFolder(dir: string, options: IncidentFolderOptions =
     let names: string[];
     try {
         if (!fs.statSync(abs).isDirectory()) {
-            folderProblem("is not a folder", "set incidentsDir to the folder that holds the incident files: pulumi config set incidentsDir <folder>");
+            folderProblem(
+                "is not a folder",
+                "set incidentsDir to the folder that holds the incident files: pulumi config set incidentsDir incidents (your folder)",
+            );
             return result;
         }
         names = fs.readdirSync(abs);
@@ -57,7 +60,7 @@ export function loadIncidentFolder(dir: string, options: IncidentFolderOptions =
         if (code === "ENOENT") {
             folderProblem(
                 `does not exist (looked for ${abs})`,
-                "set incidentsDir to the folder that holds the incident files, relative to the project folder: pulumi config set incidentsDir <folder>",
+                "set incidentsDir to the folder that holds the incident files, relative to the project folder: pulumi config set incidentsDir incidents (your folder)",
             );
         } else {
             folderProblem(`cannot be read (${code ?? "error"})`, "check the folder's permissions");

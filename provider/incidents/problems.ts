@@ -2,6 +2,7 @@
  * A problem found in the incident folder: where it is (file, line, field path), what is wrong and how
  * to fix it. Problems are data: every check returns them, and the program reports them all at once.
  */
+import { engineText } from "../base/engineText";
 import { describeValue as describe } from "../base/text";
 
 export interface IncidentProblem {
@@ -17,10 +18,16 @@ export interface IncidentProblem {
     fix: string;
 }
 
-/** `incidents/inc-2031.yaml:7 isolate[1].isolationType: must be one of …, got "full": did you mean "Full"?` */
+/**
+ * `incidents/inc-2031.yaml:7 isolate[1].isolationType: must be one of …, got "full": did you mean "Full"?`
+ *
+ * A problem quotes what the file holds, and names the file: both are the incident author's text, shown
+ * by a terminal and, through the engine's output, in a pull request comment. So the line is written
+ * through engineText (no terminal control, no HTML); our own wording holds neither.
+ */
 export function formatProblem(p: IncidentProblem): string {
     const where = p.line === undefined ? p.file : `${p.file}:${p.line}`;
-    return `${where} ${p.path ? `${p.path}: ` : ""}${p.message}: ${p.fix}`;
+    return engineText(`${where} ${p.path ? `${p.path}: ` : ""}${p.message}: ${p.fix}`);
 }
 
 /** Problems sorted by file, then line, so the list reads top to bottom like the files. */
@@ -32,7 +39,7 @@ export function sortProblems(problems: readonly IncidentProblem[]): IncidentProb
 export function describeProblems(folder: string, problems: readonly IncidentProblem[]): string {
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
     return [
-        `The incident folder ${folder} has ${count}. Nothing was declared: no device is isolated or released until every problem is fixed.`,
+        `The incident folder ${engineText(folder)} has ${count}. Nothing was declared: no device is isolated or released until every problem is fixed.`,
         ...sortProblems(problems).map((p) => `  - ${formatProblem(p)}`),
     ].join("\n");
 }

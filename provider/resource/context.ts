@@ -6,6 +6,7 @@
 import { createActionPoller, type ActionPoller } from "../defender/actionPoller";
 import { createDefenderClient, type DefenderClient } from "../defender";
 import { clientEventLogger } from "./clientEvents";
+import { guardWrites } from "./writePermission";
 import { ConfigurationError, readSettings, type ProviderSettings } from "./settings";
 
 export interface Context {
@@ -60,7 +61,7 @@ export function context(): Context {
     }
     const key = JSON.stringify(settings);
     if (current?.key !== key) {
-        const client = createDefenderClient({ ...settings.client, onEvent: clientEventLogger() });
+        const client = guardWrites(createDefenderClient({ ...settings.client, onEvent: clientEventLogger() }), settings.client);
         const pollIntervalMs = Math.round(settings.pollIntervalSeconds * 1000);
         const listingLagMs = Math.round(settings.listingLagSeconds * 1000);
         current = { key, context: { client, poller: createActionPoller(client, { intervalMs: pollIntervalMs }), pollIntervalMs, listingLagMs } };

@@ -6,6 +6,7 @@
  * raised pass unchanged, the same object (a recorded partial failure keeps its id and properties).
  */
 import { isDefenderApiError } from "../defender";
+import { engineLines } from "../base/engineText";
 import { CONFIGURATION_TOLD } from "./context";
 import { ConfigurationError } from "./settings";
 
@@ -67,8 +68,20 @@ export async function explained<T>(op: Operation, device: string, run: () => Pro
     try {
         return await run();
     } catch (e) {
-        throw withoutTrace(explain(op, device, e));
+        throw inert(withoutTrace(explain(op, device, e)));
     }
+}
+
+/**
+ * Messages quote Defender's text (device names, requestors, Defender's own error wording): written
+ * through engineLines, in place, so a recorded partial failure stays the same object.
+ */
+function inert(e: unknown): unknown {
+    if (!(e instanceof Error)) return e;
+    e.message = engineLines(e.message);
+    const reasons = (e as { reasons?: unknown }).reasons;
+    if (Array.isArray(reasons)) (e as unknown as { reasons: unknown[] }).reasons = reasons.map((r) => (typeof r === "string" ? engineLines(r) : r));
+    return e;
 }
 
 /**

@@ -19,6 +19,7 @@ import { deviceName } from "./device";
 
 type Props = Record<string, unknown>;
 
+// eslint-disable-next-line @typescript-eslint/require-await -- the dynamic provider wants a promise, and a throw must reach it as a rejection
 export async function configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
     configureContext((key) => req.config.get(key));
 }
@@ -28,6 +29,7 @@ export async function configure(req: { config: { get(key: string): string | unde
  * engine prints it once, on that resource, and stops before any request), in full for the first
  * resource checked and as a short reference for the others.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- the dynamic provider wants a promise, and a throw must reach it as a rejection
 export async function check(_olds: Props, news: Props) {
     const checked = checkInputs(news);
     const problem = configurationProblem();
@@ -42,6 +44,7 @@ export async function check(_olds: Props, news: Props) {
  * refresh (`pulumi destroy` and `refresh: always` included) with the inputs stored in state, and such a
  * diff says nothing about the program.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- the dynamic provider wants a promise, and a throw must reach it as a rejection
 export async function diff(id: string, olds: Props, news: Props) {
     const result = diffDeclaration(olds, news);
     if (result.replaces.length === 0 && typeof id === "string" && id !== "" && wasChecked(news)) {
@@ -52,7 +55,7 @@ export async function diff(id: string, olds: Props, news: Props) {
 }
 
 export async function create(inputs: Props) {
-    const device = String(inputs.machineId ?? inputs.computerDnsName ?? "");
+    const device = [inputs.machineId, inputs.computerDnsName].find((v): v is string => typeof v === "string") ?? "";
     return explained("create", device, () => createIsolation(context(), inputs));
 }
 

@@ -59,7 +59,8 @@ function describe(value: unknown): string {
     if (value === null) return "null";
     if (Array.isArray(value)) return "an array";
     if (typeof value === "string") return `"${printable(value)}"`;
-    return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+    if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" || value === undefined) return `${typeof value} ${String(value)}`;
+    return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 /** Input quoted in a message: cut, and anything outside printable ASCII escaped, so it cannot break the line or pass for another name. */

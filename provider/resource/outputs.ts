@@ -49,7 +49,7 @@ export function actionOutputs(action: MachineAction) {
 
 /** The declaration as recorded in state, tolerant of state written by older versions. */
 export function declarationFromState(state: Record<string, unknown>): Declaration & { machineId: string } {
-    const str = (k: string, d = "") => (typeof state[k] === "string" ? (state[k] as string) : d);
+    const str = (k: string, d = "") => (typeof state[k] === "string" ? state[k] : d);
     return {
         machineId: str("machineId"),
         computerDnsName: str("computerDnsName"),

@@ -43,7 +43,7 @@ export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
  */
 export const NO_CREDENTIAL_CHOSEN =
     "defender:authMethod is not set and none of defender:tenantId, defender:clientId, defender:clientSecret reached the provider, so no identity was chosen. " +
-    "Set 'pulumi config set defender:tenantId <tenant id>', 'pulumi config set defender:clientId <application id>' and 'pulumi config set --secret defender:clientSecret <secret>', " +
+    "Set 'pulumi config set defender:tenantId TENANT_ID', 'pulumi config set defender:clientId APPLICATION_ID' and 'pulumi config set --secret defender:clientSecret SECRET', " +
     "or 'pulumi config set defender:authMethod ambient' to act as the runner's Azure identity (DefaultAzureCredential: workload identity, managed identity, AZURE_* environment, Azure CLI). " +
     "If the three are set in the stack config, this Pulumi CLI or @pulumi/pulumi is too old to pass stack config to dynamic providers: upgrade both";
 

@@ -47,7 +47,7 @@ export async function updateIsolation(ctx: () => Context, id: string, olds: Prop
 }
 
 async function changeType(ctx: Context, id: string, outs: Props, decl: Declaration, oldType: string): Promise<Props> {
-    const machineId = String(outs.machineId ?? "");
+    const machineId = typeof outs.machineId === "string" ? outs.machineId : "";
     const device = { id: machineId, computerDnsName: typeof outs.computerDnsName === "string" ? outs.computerDnsName : "" };
     const name = deviceName(device);
     const label = hostLabel(device);

@@ -4,7 +4,11 @@
  * this folder into itself, so nothing here may import from outside it, at run time or for types.
  */
 
-/** The dynamic resource's type as the engine reports it to policy packs and in the state. */
+/**
+ * The dynamic resource's type as the engine reports it to policy packs and in the state: a copy of
+ * provider/resource/deviceIsolation.ts's, which a unit test keeps equal. The guardrails never rely on
+ * it alone (see stackResources.ts): a program can register the same resource under another name.
+ */
 export const DEVICE_ISOLATION_TYPE = "pulumi-nodejs:dynamic/defender:DeviceIsolation";
 
 /** The same resource served by the native provider plugin (`pulumi-resource-defender`): same inputs, same lifecycle. */
@@ -43,10 +47,14 @@ export function textList(value: unknown): string[] {
     return Array.isArray(value) ? value.map(text).filter((v): v is string => v !== undefined) : [];
 }
 
-/** A value quoted in a message: bounded, and no control character can break the line. */
+/**
+ * A value quoted in a message: bounded, and inert wherever the engine's output is shown: no control
+ * character can break the line or drive a terminal, and no `<`, `>` or `&` can turn into HTML in the
+ * pull request comment that pulumi/actions builds from the output (a `<pre>` block).
+ */
 export function quote(value: string): string {
     const cut = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-    return JSON.stringify(cut).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    return JSON.stringify(cut).replace(/[^\x20-\x7e]|[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** How the declaration names its device, for messages. */

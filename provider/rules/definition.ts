@@ -5,8 +5,13 @@
  * policy; unit tables call the checks directly.
  */
 import type { IsolationDeclaration } from "./declaration";
+import type { StackResource } from "./stackResources";
 
-export type EnforcementLevel = "advisory" | "mandatory" | "disabled";
+/**
+ * CrossGuard's levels. "remediate" is how a policy that reads the provider text runs at all: CrossGuard
+ * hands internal inputs (`__provider`) only to remediations (see ProviderGuardrail).
+ */
+export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
 
 /** The subset of JSON Schema the guardrails' config uses. */
 export interface JsonSchema {
@@ -33,20 +38,43 @@ interface Common<C> {
     defaults: C;
 }
 
-/** Checked once per DeviceIsolation, on its inputs, before the engine plans its step. */
+/**
+ * Checked once per isolation declaration (see stackResources.ts: by its provider text or inputs,
+ * whatever its type token), on its inputs, before the engine plans its step.
+ */
 export interface ResourceGuardrail<C> extends Common<C> {
     kind: "resource";
     /** Every violation of this declaration, each saying what is wrong and the fix; [] when compliant. */
     check(declaration: IsolationDeclaration, config: C): string[];
 }
 
-/** Checked once per deployment, over every DeviceIsolation the stack will hold. */
+/**
+ * Checked once per resource of any type, on its type and inputs, before the engine plans its step:
+ * what a resource is allowed to be at all.
+ */
+export interface AnyResourceGuardrail<C> extends Common<C> {
+    kind: "anyResource";
+    check(resource: StackResource, config: C): string[];
+}
+
+/**
+ * Checked once per resource of any type, on its type and every input, the provider text `__provider`
+ * included. The engine strips inputs whose names start with `__` from what it sends to validations and
+ * hands them only to remediations, so the pack runs this as a remediation that never changes a resource
+ * and stops the deployment, before the resource's step, when the check finds a violation.
+ */
+export interface ProviderGuardrail<C> extends Common<C> {
+    kind: "provider";
+    check(resource: StackResource, config: C): string[];
+}
+
+/** Checked once per deployment, over every isolation declaration the stack will hold. */
 export interface StackGuardrail<C> extends Common<C> {
     kind: "stack";
     check(declarations: readonly IsolationDeclaration[], config: C): string[];
 }
 
-export type Guardrail<C = never> = ResourceGuardrail<C> | StackGuardrail<C>;
+export type Guardrail<C = never> = ResourceGuardrail<C> | AnyResourceGuardrail<C> | ProviderGuardrail<C> | StackGuardrail<C>;
 
 /** The schema's defaults under what the config sets (CrossGuard fills defaults too; unit tests need not). */
 export function withDefaults<C extends object>(defaults: C, config: Partial<C> | undefined): C {

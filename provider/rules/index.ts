@@ -8,6 +8,8 @@ import { protectedDevices } from "./protectedDevices";
 import { isolationTypeByDeviceClass } from "./isolationTypeByClass";
 import { releaseReason } from "./releaseReason";
 import { incidentTraceability } from "./traceability";
+import { allowedResourceTypes } from "./allowedTypes";
+import { isolationProviderText } from "./providerText";
 
 export {
     DEVICE_ISOLATION_TYPE,
@@ -18,7 +20,19 @@ export {
 } from "./declaration";
 export type { IsolationDeclaration } from "./declaration";
 export { withDefaults } from "./definition";
-export type { ConfigSchema, EnforcementLevel, Guardrail, JsonSchema, ResourceGuardrail, StackGuardrail } from "./definition";
+export type {
+    AnyResourceGuardrail,
+    ProviderGuardrail,
+    ConfigSchema,
+    EnforcementLevel,
+    Guardrail,
+    JsonSchema,
+    ResourceGuardrail,
+    StackGuardrail,
+} from "./definition";
+export * from "./stackResources";
+export * from "./allowedTypes";
+export * from "./providerText";
 export { matchingPattern } from "./names";
 export * from "./protectedDevices";
 export * from "./massIsolation";
@@ -31,4 +45,12 @@ export const POLICY_PACK_NAME = "defender-isolation-guardrails";
 
 /** Every guardrail, in the order the pack declares them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const GUARDRAILS: readonly Guardrail<any>[] = [protectedDevices, massIsolationBrake, incidentTraceability, isolationTypeByDeviceClass, releaseReason];
+export const GUARDRAILS: readonly Guardrail<any>[] = [
+    protectedDevices,
+    massIsolationBrake,
+    incidentTraceability,
+    isolationTypeByDeviceClass,
+    releaseReason,
+    allowedResourceTypes,
+    isolationProviderText,
+];

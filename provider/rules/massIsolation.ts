@@ -4,7 +4,8 @@
  * its own maxDevices setting (provider/incidents/guardrails.ts); the pack's limit is the one a pull
  * request cannot raise.
  */
-import { isDeviceIsolationType, type IsolationDeclaration } from "./declaration";
+import type { IsolationDeclaration } from "./declaration";
+import { isIsolationDeclaration, type StackResource } from "./stackResources";
 import { schemaWithDefaults, type StackGuardrail } from "./definition";
 
 /** Far above a typical incident (a handful of devices), far below a fleet. */
@@ -33,9 +34,9 @@ export function massIsolationViolations(declarations: readonly IsolationDeclarat
     ];
 }
 
-/** The DeviceIsolation resources among a stack's resources, dynamic and native. */
-export function isolationResources<R extends { type: string }>(resources: readonly R[]): R[] {
-    return resources.filter((r) => isDeviceIsolationType(r.type));
+/** The isolation declarations among a stack's resources, dynamic and native, whatever their type token (see stackResources.ts). */
+export function isolationResources<R extends StackResource>(resources: readonly R[]): R[] {
+    return resources.filter(isIsolationDeclaration);
 }
 
 export const massIsolationBrake: StackGuardrail<MassIsolationConfig> = {

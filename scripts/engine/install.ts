@@ -134,7 +134,7 @@ function goBuild(moduleDir: string, args: string[], what: string, log: NodeJS.Wr
         const progress = new BuildProgress(what, log, tty);
         const child = spawn("go", ["build", "-v", "-trimpath", ...args], { cwd: moduleDir, stdio: ["ignore", "inherit", "pipe"] });
         const errors: string[] = [];
-        readline.createInterface({ input: child.stderr! }).on("line", (l) => {
+        readline.createInterface({ input: child.stderr }).on("line", (l) => {
             progress.line(l);
             if (!l.startsWith("go: downloading ") && !/^[\w.-]+(\/[\w.~+-]+)*$/.test(l)) errors.push(l);
         });
@@ -155,7 +155,7 @@ function checkLanguageHost(file: string): Promise<void> {
             child.kill("SIGKILL");
             reject(new EngineInstallError(`${file} printed no port within 20 s`, 1));
         }, 20_000);
-        readline.createInterface({ input: child.stdout! }).once("line", (l) => {
+        readline.createInterface({ input: child.stdout }).once("line", (l) => {
             clearTimeout(timer);
             child.kill("SIGKILL");
             if (/^\d+$/.test(l.trim())) resolve();

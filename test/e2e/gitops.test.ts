@@ -120,7 +120,7 @@ describe("e2e: the GitOps root project through the real CLI (the workflow's comm
         expectExit(run, 0);
         assert.match(run.stdout, /Resources:\n\s+\+ 3 created\n/);
         assert.deepEqual(
-            w.map((x) => `${x.route} ${x.machineId} ${x.body.IsolationType}`).sort(),
+            w.map((x) => `${x.route} ${x.machineId} ${String(x.body.IsolationType)}`).sort(),
             [`isolate ${FIN.id} Full`, `isolate ${FIN2.id} Selective`].sort(),
         );
         assert.deepEqual(isolated(), [`${FIN.computerDnsName} Full`, `${FIN2.computerDnsName} Selective`].sort());

@@ -167,7 +167,7 @@ function configMap(text: string | undefined, where: string): Record<string, { va
         if (e === null || typeof e !== "object" || e.value === undefined || (e.secret !== undefined && typeof e.secret !== "boolean")) {
             throw new Error(`${where}: config-map ${key} must be {value: ..., secret: true|false}`);
         }
-        out[key] = { value: String(e.value), secret: e.secret === true };
+        out[key] = { value: typeof e.value === "string" ? e.value : JSON.stringify(e.value), secret: e.secret === true };
     }
     return out;
 }

@@ -21,7 +21,7 @@ export interface LaneOptions {
 }
 
 interface Outcome {
-    error?: unknown;
+    failed?: { error: unknown };
     ms: number;
 }
 
@@ -41,7 +41,7 @@ export async function runInLanes(scenarios: readonly Scenario[], opts: LaneOptio
                     await next.run(rig);
                     results.set(next.title, { ms: Date.now() - started });
                 } catch (error) {
-                    results.set(next.title, { error, ms: Date.now() - started });
+                    results.set(next.title, { failed: { error }, ms: Date.now() - started });
                 }
             }
         } finally {
@@ -65,7 +65,7 @@ export function describeScenarios(title: string, scenarios: readonly Scenario[],
             it(s.title, function () {
                 const outcome = results.get(s.title);
                 if (!outcome) throw new Error("the scenario did not run");
-                if (outcome.error !== undefined) throw outcome.error;
+                if (outcome.failed !== undefined) throw outcome.failed.error;
             });
         }
     });

@@ -226,7 +226,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         const actions = rig.emulator.state().actions.filter((a) => a.requestor === CLIENT_ID);
         const performed = (machineId: string, type: string) => actions.some((a) => a.machineId === machineId && a.type === type);
         declarations.forEach((d, i) => {
-            const machineId = String(d.args.machineId);
+            const machineId = typeof d.args.machineId === "string" ? d.args.machineId : "";
             const lost = d.plan.ifPerformed !== undefined && !performed(machineId, d.plan.ifPerformed);
             const createFails = d.plan.fails === "create" || (lost && d.plan.ifPerformed === "Isolate");
             const destroyFails = d.plan.fails === "destroy" || (lost && d.plan.ifPerformed === "Unisolate");

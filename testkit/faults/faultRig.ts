@@ -140,7 +140,8 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
         return { ok: false, error: e, op };
     };
 
-    const deviceNames = (entry: { properties: PropertyMap }) => [String(entry.properties.computerDnsName ?? "")].filter((n) => n !== "");
+    const deviceNames = (entry: { properties: PropertyMap }) =>
+        [entry.properties.computerDnsName].filter((n): n is string => typeof n === "string" && n !== "");
 
     const commandOn = (host: ProviderHost): Command => {
         const from = { out: host.stdout().length, err: host.stderr().length };
@@ -156,7 +157,7 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
         const create = async (name: string, args: DeviceIsolationArgs): Promise<OpResult> => {
             const inputs = (await register([[name, args]])).get(name) as PropertyMap;
             ledger.answers.push(inputs);
-            const machine = emulator.machine(String(args.machineId ?? args.computerDnsName ?? ""));
+            const machine = emulator.machine([args.machineId, args.computerDnsName].find((v): v is string => typeof v === "string") ?? "");
             const machineId = typeof args.machineId === "string" ? args.machineId.toLowerCase() : (machine?.id ?? "");
             const names = typeof args.computerDnsName === "string" ? [args.computerDnsName] : [machine?.computerDnsName ?? ""].filter((n) => n !== "");
             const op = ledger.begin("create", name, machineId, names);

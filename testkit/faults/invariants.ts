@@ -268,7 +268,7 @@ export function checkInvariants(input: InvariantInput): InvariantReport {
     }
     const current = [...ledger.state.values()];
     const holds = (e: StateEntry, actionId: string) =>
-        [e.id, String(e.properties.machineActionId ?? "")].some((x) => x.toLowerCase() === actionId.toLowerCase());
+        [e.id, e.properties.machineActionId].some((x) => typeof x === "string" && x.toLowerCase() === actionId.toLowerCase());
     for (const a of ours.filter((x) => x.type === "Isolate" && !FINISHED.has(x.status))) {
         expect(
             current.some((e) => holds(e, a.id)),

@@ -34,6 +34,7 @@ import {
     type UpdateResult,
     type WaitForLineOptions,
 } from "./hostTypes";
+import { describeValue } from "../../provider/base/text";
 import { decodeAnswer, marshalProperties, secret, urnFor, type PropertyMap } from "./wire";
 
 export * from "./wire";
@@ -210,7 +211,7 @@ class GrpcProviderHost implements ProviderHost {
     private unary<Req, Res>(method: string, fn: Unary<Req, Res>, req: Req, opts: CallOptions | undefined): Promise<Res> {
         const deadlineMs = opts?.deadlineMs ?? this.callTimeoutMs;
         return new Promise((resolve, reject) => {
-            fn.call(this.client, req, new grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (err, res) => {
+            fn(req, new grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (err, res) => {
                 if (err) {
                     reject(toCallError(method, err, deadlineMs));
                 } else {
@@ -228,7 +229,7 @@ class GrpcProviderHost implements ProviderHost {
     }
 
     async getPluginInfo(opts?: CallOptions): Promise<{ version: string }> {
-        const res = await this.unary("getPluginInfo", this.client.getPluginInfo, new emptypb.Empty(), opts);
+        const res = await this.unary("getPluginInfo", this.client.getPluginInfo.bind(this.client), new emptypb.Empty(), opts);
         return { version: res.getVersion() };
     }
 
@@ -240,7 +241,7 @@ class GrpcProviderHost implements ProviderHost {
                 throw new TypeError(`configure(): config key "${key}" has no namespace; the engine sends keys like "defender:clientSecret"`);
             }
             if (typeof value !== "string") {
-                throw new TypeError(`configure(): config["${key}"] is ${describe(value)}; the engine sends every value as text (JSON-encode objects)`);
+                throw new TypeError(`configure(): config["${key}"] is ${describeValue(value)}; the engine sends every value as text (JSON-encode objects)`);
             }
             args[key] = secretKeys.includes(key) ? secret(value) : value;
             // The engine also sends the old-style plaintext map; the Node host ignores it.
@@ -259,7 +260,7 @@ class GrpcProviderHost implements ProviderHost {
         req.setName("default");
         req.setType(DYNAMIC_PROVIDER_TYPE);
         req.setUrn(urnFor(DYNAMIC_PROVIDER_TYPE, "default", this.project));
-        const res = await this.unary("configure", this.client.configure, req, opts);
+        const res = await this.unary("configure", this.client.configure.bind(this.client), req, opts);
         this.protocol = {
             acceptSecrets: res.getAcceptsecrets(),
             acceptResources: res.getAcceptresources(),
@@ -275,7 +276,7 @@ class GrpcProviderHost implements ProviderHost {
         setTarget(req, urn);
         req.setOlds(toStruct(marshalProperties(olds, { ...m, label: "check(olds)" })));
         req.setNews(toStruct(marshalProperties(news, { ...m, label: "check(news)" })));
-        const res = await this.unary("check", this.client.check, req, opts);
+        const res = await this.unary("check", this.client.check.bind(this.client), req, opts);
         const decoded = decodeAnswer(res.getInputs(), {
             label: "check",
             rejectUnknowns: opts.preview !== true,
@@ -304,7 +305,7 @@ class GrpcProviderHost implements ProviderHost {
         req.setNews(toStruct(marshalProperties(news, { ...m, label: "diff(news)" })));
         req.setOldInputs(toStruct(marshalProperties(opts.oldInputs ?? olds, { ...m, label: "diff(oldInputs)" })));
         req.setIgnorechangesList(opts.ignoreChanges ?? []);
-        const res = await this.unary("diff", this.client.diff, req, opts);
+        const res = await this.unary("diff", this.client.diff.bind(this.client), req, opts);
         const changes: DiffChanges[] = ["DIFF_UNKNOWN", "DIFF_NONE", "DIFF_SOME"];
         const kinds: PropertyDiff["kind"][] = ["ADD", "ADD_REPLACE", "DELETE", "DELETE_REPLACE", "UPDATE", "UPDATE_REPLACE"];
         let detailedDiff: Record<string, PropertyDiff> | undefined;
@@ -341,7 +342,7 @@ class GrpcProviderHost implements ProviderHost {
         );
         req.setTimeout(opts.timeout ?? 0);
         req.setPreview(opts.preview === true);
-        const res = await this.unary("create", this.client.create, req, opts);
+        const res = await this.unary("create", this.client.create.bind(this.client), req, opts);
         if (res.getId() === "" && opts.preview !== true) {
             throw new Error(`plugin for package 'pulumi-nodejs' returned empty resource.ID from create '${urn}'`);
         }
@@ -359,7 +360,7 @@ class GrpcProviderHost implements ProviderHost {
         if (inputs !== undefined) {
             req.setInputs(toStruct(marshalProperties(inputs, { ...m, label: "read(inputs)" })));
         }
-        const res = await this.unary("read", this.client.read, req, opts);
+        const res = await this.unary("read", this.client.read.bind(this.client), req, opts);
         const decoded = decodeAnswer(res.getProperties(), { label: "read", rejectUnknowns: true, secretSource: properties });
         const rawInputs = res.getInputs();
         const decodedInputs =
@@ -397,7 +398,7 @@ class GrpcProviderHost implements ProviderHost {
         req.setTimeout(opts.timeout ?? 0);
         req.setIgnorechangesList(opts.ignoreChanges ?? []);
         req.setPreview(opts.preview === true);
-        const res = await this.unary("update", this.client.update, req, opts);
+        const res = await this.unary("update", this.client.update.bind(this.client), req, opts);
         const decoded = decodeAnswer(res.getProperties(), { label: "update", rejectUnknowns: opts.preview !== true, secretSource: news });
         return { properties: decoded.properties, secretProperties: decoded.secretPaths, sentToHost: true };
     }
@@ -411,11 +412,11 @@ class GrpcProviderHost implements ProviderHost {
         req.setProperties(toStruct(marshalProperties(properties, { ...m, label: "delete(properties)" })));
         req.setOldInputs(toStruct(marshalProperties(opts.oldInputs ?? properties, { ...m, label: "delete(oldInputs)" })));
         req.setTimeout(opts.timeout ?? 0);
-        await this.unary("delete", this.client.delete, req, opts);
+        await this.unary("delete", this.client.delete.bind(this.client), req, opts);
     }
 
     async cancel(opts?: CallOptions): Promise<void> {
-        await this.unary("cancel", this.client.cancel, new emptypb.Empty(), opts);
+        await this.unary("cancel", this.client.cancel.bind(this.client), new emptypb.Empty(), opts);
     }
 
     kill(signal: NodeJS.Signals = "SIGKILL"): void {

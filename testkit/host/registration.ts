@@ -173,9 +173,9 @@ async function runExclusive(program: () => unknown, opts: ProgramOptions): Promi
                     return { id: undefined, state: {} };
                 }
                 const answer = opts.answer?.(current) ?? {};
-                return { id: answer.id ?? (preview ? undefined : `${args.name}-id`), state: answer.state ?? args.inputs };
+                return { id: answer.id ?? (preview ? undefined : `${args.name}-id`), state: answer.state ?? (args.inputs as Record<string, unknown>) };
             },
-            call: (args) => args.inputs,
+            call: (args) => args.inputs as Record<string, unknown>,
         },
         project,
         stack,
@@ -216,26 +216,26 @@ async function runExclusive(program: () => unknown, opts: ProgramOptions): Promi
     };
     process.on("unhandledRejection", onUnhandled);
     try {
-        let programError: unknown;
+        let failed: { error: unknown } | undefined;
         try {
             await bounded(
-                pulumi.runtime.runInPulumiStack(async () => program()),
+                pulumi.runtime.runInPulumiStack(async () => await program()),
                 timeoutMs,
                 "the program did not finish",
             );
         } catch (err) {
-            programError = err;
+            failed = { error: err };
         }
         try {
             await bounded(pulumi.runtime.disconnect(), timeoutMs, "registrations did not drain");
         } catch (err) {
-            programError ??= err;
+            failed ??= { error: err };
         }
         // Rejections nobody awaited (e.g. a throwing apply) are reported a turn later; collect them here.
         await nextTurn();
         await nextTurn();
-        if (programError !== undefined) {
-            throw programError;
+        if (failed !== undefined) {
+            throw failed.error;
         }
         if (stray.length > 0) {
             throw stray[0] instanceof Error ? stray[0] : new Error(`the program failed: ${String(stray[0])}`);

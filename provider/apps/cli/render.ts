@@ -1,10 +1,16 @@
 /**
  * The three outputs of `status`: a table for a terminal, JSON for machines (the stable shape the
  * README documents), Markdown for a ticket or a pull request. Pure: the report and the time in, text out.
+ *
+ * Device names, requestors and sources come from Defender, and a compromised device chooses its own
+ * hostname: every such value passes through the output's escaping (provider/base: terminalText, markdownText) where it is written,
+ * in the table, the drift lines and the Markdown alike.
  */
 import type { DeviceIsolationStatus, DriftReport, IsolationStateName, MarkedStatus } from "../../inventory";
 import { age, shortTime } from "../../inventory/timestamps";
-import { oneLine } from "../../base/text";
+import { markdownLiteral, markdownProse } from "../../base/markdownText";
+import { terminalJson, terminalText } from "../../base/terminalText";
+import { cut } from "../../base/text";
 
 const MAX_CELL_CHARS = 60;
 
@@ -29,7 +35,7 @@ export function renderJson(report: StatusReport): string {
     }
     const out: Record<string, unknown> = { devices: report.devices, summary };
     if (report.drift) out.drift = report.drift;
-    return `${JSON.stringify(out, null, 2)}\n`;
+    return `${terminalJson(JSON.stringify(out, null, 2))}\n`;
 }
 
 /** How the table is laid out: `width` is the terminal's (undefined: a pipe or `--wide`, every column in full). */
@@ -92,7 +98,7 @@ export function renderTable(report: StatusReport, now: Date, layout: TableLayout
         if (fit.left.length > 0 || fit.cut) lines.push(narrowedNote(fit, layout.width as number));
     } else lines.push("No device has an Isolate or Unisolate action.");
     lines.push("", summaryLine(report));
-    if (report.drift) lines.push(...driftLines(report, (s) => s));
+    if (report.drift) lines.push(...driftLines(report, (s) => s, cell));
     return `${lines.join("\n")}\n`;
 }
 
@@ -190,16 +196,15 @@ export function renderMarkdown(report: StatusReport, now: Date): string {
         "Health",
         ...(drift ? ["Declared"] : []),
     ];
-    const code = (s: string) => (s === "-" ? s : `\`${s.replace(/`/g, "'")}\``);
     const rows = report.devices.map((d) => [
         `**${d.state}**`,
-        md(d.computerDnsName ?? "-"),
-        code(d.machineId),
-        md(d.isolationType ?? "-"),
+        md(d.computerDnsName),
+        md(d.machineId),
+        md(d.isolationType),
         d.since ? shortTime(d.since).replace(" UTC", "") : "-",
-        md(d.requestor ?? "-"),
-        md(d.requestSource ?? "-"),
-        code(d.actionId),
+        md(d.requestor),
+        md(d.requestSource),
+        md(d.actionId),
         md(pendingText(d)),
         md(health(d)),
         ...(drift ? [md(declaredText(d))] : []),
@@ -211,7 +216,7 @@ export function renderMarkdown(report: StatusReport, now: Date): string {
         lines.push("No device has an Isolate or Unisolate action.");
     }
     lines.push("", `**Summary:** ${summaryLine(report)}`);
-    if (report.drift) lines.push(...driftLines(report, (s) => `**${s}**`).map((l) => l.replace(/^ {2}- /, "- ")));
+    if (report.drift) lines.push(...driftLines(report, (s) => `**${s}**`, md, markdownProse).map((l) => l.replace(/^ {2}- /, "- ")));
     return `${lines.join("\n")}\n`;
 }
 
@@ -221,25 +226,31 @@ function summaryLine(report: StatusReport): string {
     return `${total} device${total === 1 ? "" : "s"}: ${s.isolated} isolated, ${s.isolating} isolating, ${s.releasing} releasing, ${s.released} released`;
 }
 
-function driftLines(report: StatusReport, strong: (s: string) => string): string[] {
+/**
+ * The drift section. `value` makes one outside value safe for the output (a device name, a requestor,
+ * an incident file); `prose` does the same for text of ours holding such values (the heading's sources).
+ */
+function driftLines(report: StatusReport, strong: (s: string) => string, value: (s: string | null | undefined) => string, prose = terminalText): string[] {
     const drift = report.drift as DriftReport;
     const byId = new Map(report.devices.map((d) => [d.machineId, d]));
-    const lines = ["", `${strong("Drift")} against ${(report.declaredBy ?? []).join(" and ")}:`];
+    const lines = ["", `${strong("Drift")} against ${prose((report.declaredBy ?? []).join(" and "))}:`];
     const n = drift.untracked.length;
     lines.push(
         `${strong(`${n} isolated or being isolated in Defender, declared nowhere`)}${n > 0 ? ` (nobody will ever release ${n === 1 ? "it" : "them"}; 'defender-isolation export' adopts ${n === 1 ? "it" : "them"} into Git)` : ""}`,
     );
     for (const id of drift.untracked) {
         const d = byId.get(id);
-        lines.push(`  - ${d?.computerDnsName ?? "?"} (${id}): ${d?.state ?? "?"} since ${d?.since ? shortTime(d.since) : "?"} by ${d?.requestor ?? "unknown"}`);
+        lines.push(
+            `  - ${value(d?.computerDnsName ?? "?")} (${value(id)}): ${d?.state ?? "?"} since ${d?.since ? shortTime(d.since) : "?"} by ${value(d?.requestor ?? "unknown")}`,
+        );
     }
     lines.push(
         `${strong(`${drift.notIsolated.length} declared, not isolated`)}${drift.notIsolated.length > 0 ? " (the next refresh and 'pulumi up' isolate them)" : ""}`,
     );
     for (const n of drift.notIsolated) {
         const what = n.state === "noAction" ? "never isolated (no isolation action)" : n.state;
-        const device = n.machineId && n.computerDnsName ? `${n.computerDnsName} (${n.machineId})` : (n.machineId ?? n.computerDnsName);
-        lines.push(`  - ${device}: ${what}; declared in ${n.declaredIn.join(", ")}`);
+        const device = n.machineId && n.computerDnsName ? `${value(n.computerDnsName)} (${value(n.machineId)})` : value(n.machineId ?? n.computerDnsName);
+        lines.push(`  - ${device}: ${what}; declared in ${n.declaredIn.map((f) => value(f)).join(", ")}`);
     }
     return lines;
 }
@@ -271,12 +282,13 @@ function fitCell(text: string, width: number): string {
     return text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
 }
 
-/** Text from Defender in one table cell: one line, bounded. */
-function cell(text: string): string {
-    return oneLine(text, MAX_CELL_CHARS);
+/** Text from Defender in one table cell: one line, bounded, nothing a terminal acts on (written as visible escapes). */
+function cell(text: string | null | undefined): string {
+    if (text === null || text === undefined || text.trim() === "") return "-";
+    return cut(terminalText(text.trim()), MAX_CELL_CHARS);
 }
 
-/** Text from Defender in one Markdown table cell: no line break, no pipe, no markup. */
-function md(text: string): string {
-    return cell(text).replace(/([\\|*_`<>[\]])/g, "\\$1");
+/** Text from Defender in one Markdown table cell: a code span, so no markup, link or HTML comes out of it. */
+function md(text: string | null | undefined): string {
+    return markdownLiteral(text, MAX_CELL_CHARS);
 }

@@ -35,6 +35,7 @@ import { selectorClientFor } from "../../incidents/selectorLookup";
 import { formatConfigProblems, readProgramConfig, resolveProgramOptions, type ConfigProblem, type IncidentProgramOptions } from "./options";
 import { describeProblems, type IncidentProblem } from "../../incidents/problems";
 import { engineParallelism, parallelismWarning } from "./parallelism";
+import { engineText } from "../../base/engineText";
 
 /**
  * One device of one incident, in the stack outputs. Values from the resource are outputs at the leaves,
@@ -75,7 +76,14 @@ export interface IncidentProgramResult {
 
 export const NOT_DECLARED = "NotDeclared";
 
-/** Thrown when the configuration or the incident folder has problems; nothing has been declared. */
+/**
+ * Thrown when the configuration or the incident folder has problems; nothing has been declared.
+ *
+ * Its stack is its message alone. The SDK prints a RunError's message without frames, but also formats
+ * the whole error for its trace (`util.inspect` with colours), and Node 20's marking of node_modules
+ * frames loops on a frame such as `node_modules/@pulumi/resource.ts:1687:22` (the SDK's source maps)
+ * until the string overflows: about 30 s before the error reached the terminal.
+ */
 export class IncidentProgramError extends pulumi.RunError {
     constructor(
         message: string,
@@ -83,6 +91,7 @@ export class IncidentProgramError extends pulumi.RunError {
     ) {
         super(message);
         this.name = "IncidentProgramError";
+        this.stack = `${this.name}: ${message}`;
     }
 }
 
@@ -169,7 +178,7 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, source
         try {
             named = await resolveDeviceNames(folder.incidents, lookUpNames);
         } catch (e) {
-            const message = `Could not look up the devices named by computerDnsName in Defender: ${e instanceof Error ? e.message : String(e)}. Nothing was declared: no device is isolated or released until the lookup works (check the defender:* configuration), or declare those devices by machineId.`;
+            const message = `Could not look up the devices named by computerDnsName in Defender: ${engineText(e instanceof Error ? e.message : String(e))}. Nothing was declared: no device is isolated or released until the lookup works (check the defender:* configuration), or declare those devices by machineId.`;
             throw new IncidentProgramError(message, []);
         }
         incidentsRead = named.incidents;
@@ -191,7 +200,7 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, source
             problems.push(largest.length > 0 ? { ...limit, message: `${limit.message}; the largest selectors: ${largest.join("; ")}` } : limit);
         }
     }
-    for (const [id, s] of selections) for (const line of selectionLines(id, s)) pulumi.log.info(line);
+    for (const [id, s] of selections) for (const line of selectionLines(id, s)) void pulumi.log.info(line);
     if (problems.length > 0) throw new IncidentProgramError(describeProblems(folder.folder, problems), problems);
 
     const crowded = parallelismWarning(plan.devices.length, options.waitForCompletion, engineParallelism());
@@ -215,11 +224,13 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, source
     for (const warning of expiryWarnings(plan, names)) void pulumi.log.warn(warning);
     if (dryRun) void pulumi.log.info(previewPlanMarkdown({ plan, outlook: await previewOutlook(resources), names }));
 
+    // Titles, file names and device names are the incident author's or Defender's text: the engine prints
+    // outputs in the CI log and pulumi/actions pastes them into the PR comment's HTML, so they go out inert.
     const incidents: Record<string, IncidentOutput> = {};
     for (const incident of plan.incidents) {
         incidents[incident.id] = {
-            title: incident.title,
-            file: incident.file,
+            title: engineText(incident.title),
+            file: engineText(incident.file),
             expiresAt: incident.expiresAt ? incident.expiresAt.toISOString() : null,
             expired: incident.expired,
             selection: selections.has(incident.id) ? selectionOutput(selections.get(incident.id) as ResolvedSelection) : null,
@@ -229,7 +240,7 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, source
                     ? {
                           name: d.name,
                           machineId: r.machineId,
-                          computerDnsName: r.computerDnsName,
+                          computerDnsName: r.computerDnsName.apply((n) => (typeof n === "string" ? engineText(n) : n)),
                           isolationType: r.isolationType,
                           status: r.status,
                           machineActionId: r.machineActionId,
@@ -237,7 +248,7 @@ export async function incidentProgram(input: IncidentProgramOptions = {}, source
                     : {
                           name: d.name,
                           machineId: d.machineId ?? null,
-                          computerDnsName: d.computerDnsName ?? null,
+                          computerDnsName: d.computerDnsName === undefined ? null : engineText(d.computerDnsName),
                           isolationType: d.isolationType,
                           status: NOT_DECLARED,
                           machineActionId: null,

@@ -54,7 +54,7 @@ let patched = false;
 export function guardExplicitProviders(stack: (key: string) => string | undefined): void {
     if (patched) return;
     const sdkRequire = createRequire(require.resolve("@pulumi/pulumi/provider/server"));
-    const grpc = sdkRequire("@grpc/grpc-js") as { Server: { prototype: { addService(service: unknown, impl: Implementation): void } } };
+    const grpc = sdkRequire("@grpc/grpc-js") as { Server: { prototype: { addService: (this: unknown, service: unknown, impl: Implementation) => void } } };
     const addService = grpc.Server.prototype.addService;
     grpc.Server.prototype.addService = function (service: unknown, impl: Implementation) {
         const configure = impl.configure;

@@ -141,7 +141,7 @@ describe("the invariant checker", function () {
         assert.ok(check().some((v) => v.invariant === 3 && /cancelled .* which no declaration held/.test(v.message)));
     });
 
-    it("4: an error that names neither the device, the operation nor a fix", async () => {
+    it("4: an error that names neither the device, the operation nor a fix", () => {
         const create = ledger.begin("create", "laptop", LAPTOP);
         ledger.failed(create, "Defender API GET /api/machineactions failed: 500 InternalServerError");
         assert.deepEqual(

@@ -114,7 +114,7 @@ describe("runProgram / captureRegistrations", () => {
         class UndeclaredCounter extends pulumi.dynamic.Resource {
             public readonly value!: pulumi.Output<number>;
             constructor(name: string) {
-                super({ create: async () => ({ id: "x" }) }, name, { value: undefined, start: 1 }, undefined, "counter", "Counter");
+                super({ create: () => Promise.resolve({ id: "x" }) }, name, { value: undefined, start: 1 }, undefined, "counter", "Counter");
             }
         }
         const run = await runProgram(

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { DEFAULT_DEVICES } from "../../../emulator";
 import { checkInputs } from "../../../provider/resource/inputs";
 import { counted } from "../../../testkit/faults/faultStats";
-import { startWorld, type World } from "../../../testkit/world";
+import { useWorld } from "../../../testkit/useWorld";
 
 const RUNS = 60;
 
@@ -51,14 +51,7 @@ const strip = (property: string) => property.replace(/\[\d+\]$/, "");
 
 describe("check through the provider host, on arbitrary declarations", function () {
     this.timeout(60_000);
-    let world: World;
-
-    before(async () => {
-        world = await startWorld();
-    });
-    after(async () => {
-        await world?.stop();
-    });
+    const world = useWorld();
 
     it(`answers ${RUNS} arbitrary declarations like the pure rules, with zero requests to Entra or Defender`, async () => {
         const registered = await world.register("d", { machineId: DEFAULT_DEVICES.finLaptop.id, comment: "INC-1" });

@@ -12,7 +12,7 @@ import { DEFAULT_DEVICES, startEmulator, type RequestLogEntry, type RunningEmula
 import { createDefenderClient, isDefenderApiError, type DefenderClient } from "../../../provider/defender";
 import { ProviderCallError } from "../../../testkit/host/providerHost";
 import { counted, faultStats } from "../../../testkit/faults/faultStats";
-import { startWorld, type World } from "../../../testkit/world";
+import { useWorld } from "../../../testkit/useWorld";
 
 const ID = DEFAULT_DEVICES.finLaptop.id;
 const OTHER = DEFAULT_DEVICES.hrLaptop.id;
@@ -118,7 +118,9 @@ describe("path and query injection cannot reach another endpoint", function () {
         before(async () => {
             // Plain HTTP on loopback (allowed), a token straight from the emulator: only the requests matter here.
             emulator = await startEmulator({ tls: false, rateLimits: false });
-            const credential: TokenCredential = { getToken: async () => ({ token: emulator.issueToken(), expiresOnTimestamp: Date.now() + 3_600_000 }) };
+            const credential: TokenCredential = {
+                getToken: () => Promise.resolve({ token: emulator.issueToken(), expiresOnTimestamp: Date.now() + 3_600_000 }),
+            };
             client = createDefenderClient({ apiBaseUrl: emulator.url, credential, rateLimits: [{ calls: 1_000_000, perSeconds: 1 }], retry: { limit: 0 } });
         });
         after(async () => {
@@ -175,14 +177,7 @@ describe("path and query injection cannot reach another endpoint", function () {
     });
 
     describe("through the provider host, with unchecked inputs and hostile state", () => {
-        let world: World;
-
-        before(async () => {
-            world = await startWorld();
-        });
-        after(async () => {
-            await world?.stop();
-        });
+        const world = useWorld();
         beforeEach(() => world.emulator.reset());
 
         /** Every API request went to a known route, with nothing but a valid id in its path. */

@@ -6,7 +6,8 @@
  */
 import { strict as assert } from "assert";
 import { syntheticDevices, type RequestLogEntry } from "../../../emulator";
-import { rejects, startWorld, type World } from "../../../testkit/world";
+import { rejects } from "../../../testkit/world";
+import { useWorld } from "../../../testkit/useWorld";
 
 const COUNT = 120;
 /** Device lookups and action listings; status polls (`id in`, GETs by action id) excluded. */
@@ -19,14 +20,7 @@ const isLookup = (r: RequestLogEntry) =>
 describe("create of many resources: batched device reads", function () {
     this.timeout(120_000);
     const machineIds = syntheticDevices(COUNT).map((d) => d.id);
-    let world: World;
-
-    before(async () => {
-        world = await startWorld({ emulator: { fleet: { generate: COUNT } } });
-    });
-    after(async () => {
-        await world?.stop();
-    });
+    const world = useWorld({ emulator: { fleet: { generate: COUNT } } });
 
     it(`creates ${COUNT} isolations with at most 0.1 reads per device, and adopts the isolation already in place`, async () => {
         const adopted = machineIds[7];

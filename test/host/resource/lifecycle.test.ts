@@ -6,7 +6,8 @@ import { strict as assert } from "assert";
 import { DEFAULT_DEVICES } from "../../../emulator";
 import type { DeviceIsolationArgs } from "../../../provider";
 import { UNKNOWN } from "../../../testkit/host/providerHost";
-import { CLIENT_SECRET, rejects, startWorld, type World } from "../../../testkit/world";
+import { CLIENT_SECRET, rejects } from "../../../testkit/world";
+import { useWorld } from "../../../testkit/useWorld";
 
 const LAPTOP = DEFAULT_DEVICES.finLaptop;
 const OFFLINE = DEFAULT_DEVICES.offlineLaptop;
@@ -19,17 +20,7 @@ function args(overrides: Partial<DeviceIsolationArgs> = {}): DeviceIsolationArgs
 
 describe("DeviceIsolation lifecycle through the provider host", function () {
     this.timeout(60_000);
-    let world: World;
-
-    before(async () => {
-        world = await startWorld();
-    });
-    after(async () => {
-        await world?.stop();
-    });
-    beforeEach(() => {
-        world.emulator.reset();
-    });
+    const world = useWorld({}, { resetEach: true });
 
     const isolateActions = (machineId: string) => world.emulator.state().actions.filter((a) => a.machineId === machineId && a.type === "Isolate");
     const unisolateActions = (machineId: string) => world.emulator.state().actions.filter((a) => a.machineId === machineId && a.type === "Unisolate");

@@ -7,7 +7,8 @@ import { DEFAULT_DEVICES } from "../../../emulator";
 import type { DeviceIsolationArgs } from "../../../provider";
 import { send } from "../../../testkit/http/send";
 import type { PropertyMap, ProviderHost } from "../../../testkit/host/providerHost";
-import { rejects, startWorld, TENANT_ID, type World } from "../../../testkit/world";
+import { rejects, startWorld, TENANT_ID } from "../../../testkit/world";
+import { useWorld } from "../../../testkit/useWorld";
 
 const LAPTOP = DEFAULT_DEVICES.finLaptop;
 const MAC = DEFAULT_DEVICES.macLaptop;
@@ -21,17 +22,7 @@ function args(overrides: Partial<DeviceIsolationArgs> = {}): DeviceIsolationArgs
 
 describe("ownership, recording and deadlines through the provider host", function () {
     this.timeout(60_000);
-    let world: World;
-
-    before(async () => {
-        world = await startWorld();
-    });
-    after(async () => {
-        await world?.stop();
-    });
-    beforeEach(() => {
-        world.emulator.reset();
-    });
+    const world = useWorld({}, { resetEach: true });
 
     const actionsOf = (machineId: string, type: string) => world.emulator.state().actions.filter((a) => a.machineId === machineId && a.type === type);
     const isolation = (machineId: string) => world.emulator.machine(machineId)?.isolation;

@@ -6,7 +6,8 @@
 import { strict as assert } from "assert";
 import { syntheticDevices, type RequestLogEntry, type RunningEmulator } from "../../../emulator";
 import type { PropertyMap } from "../../../testkit/host/providerHost";
-import { startWorld, type World } from "../../../testkit/world";
+import type { World } from "../../../testkit/world";
+import { useWorld } from "../../../testkit/useWorld";
 
 interface Created {
     name: string;
@@ -49,15 +50,11 @@ describe("refresh of many resources: batched device reads", function () {
     this.timeout(120_000);
     const COUNT = 60;
     const machineIds = syntheticDevices(COUNT).map((d) => d.id);
-    let world: World;
+    const world = useWorld({ emulator: { fleet: { generate: COUNT } } });
     let created: Created[];
 
     before(async () => {
-        world = await startWorld({ emulator: { fleet: { generate: COUNT } } });
         created = await createAll(world, machineIds);
-    });
-    after(async () => {
-        await world?.stop();
     });
 
     it("reads 60 resources in at most 4 requests per budget, and finds the one released out of band", async () => {
@@ -133,15 +130,11 @@ describe("refresh of many resources when the service refuses `in`", function () 
     this.timeout(60_000);
     const COUNT = 6;
     const machineIds = syntheticDevices(COUNT).map((d) => d.id);
-    let world: World;
+    const world = useWorld({ emulator: { fleet: { generate: COUNT }, quirks: { filterInSupported: false } } });
     let created: Created[];
 
     before(async () => {
-        world = await startWorld({ emulator: { fleet: { generate: COUNT }, quirks: { filterInSupported: false } } });
         created = await createAll(world, machineIds);
-    });
-    after(async () => {
-        await world?.stop();
     });
 
     it("falls back to one listing and one device read per device, with the same answers", async () => {

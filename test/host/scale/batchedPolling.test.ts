@@ -10,7 +10,8 @@ import { DeviceIsolation } from "../../../provider";
 import { apiRecorder, type ApiRequest } from "../../../testkit/requests/apiLog";
 import { captureRegistrations } from "../../../testkit/host/registration";
 import type { CreateResult } from "../../../testkit/host/providerHost";
-import { RESOURCE_TYPE, startWorld, type World } from "../../../testkit/world";
+import { RESOURCE_TYPE, type World } from "../../../testkit/world";
+import { useWorld } from "../../../testkit/useWorld";
 
 /** Actions take about four poll intervals (0.1 s) to succeed. */
 const SLOW_ACTIONS = { toInProgressMs: 150, toSucceededMs: 250 };
@@ -33,20 +34,14 @@ describe("scale: batched status polling through the provider host", function () 
 
     describe("when the service accepts id in (...)", () => {
         const recorder = apiRecorder();
-        let world: World | undefined;
-        before(async () => {
-            world = await startWorld({
-                emulator: { fleet: { generate: 80 }, actionDelays: SLOW_ACTIONS, requestLogLimit: 0, onRequest: recorder.onRequest },
-                config: { pollIntervalSeconds: "0.1" },
-            });
-        });
-        after(async () => {
-            await world?.stop();
+        const world = useWorld({
+            emulator: { fleet: { generate: 80 }, actionDelays: SLOW_ACTIONS, requestLogLimit: 0, onRequest: recorder.onRequest },
+            config: { pollIntervalSeconds: "0.1" },
         });
 
         it("80 concurrent creates wait for Succeeded with well under one status read per device, all batched", async () => {
             recorder.clear();
-            const created = await createAll(world as World, 80);
+            const created = await createAll(world, 80);
             assert.deepEqual(
                 created.map((c) => c.properties.status),
                 created.map(() => "Succeeded"),
@@ -68,26 +63,20 @@ describe("scale: batched status polling through the provider host", function () 
 
     describe("when the service refuses id in (...)", () => {
         const recorder = apiRecorder();
-        let world: World | undefined;
-        before(async () => {
-            world = await startWorld({
-                emulator: {
-                    fleet: { generate: 20 },
-                    actionDelays: SLOW_ACTIONS,
-                    quirks: { filterInSupported: false },
-                    requestLogLimit: 0,
-                    onRequest: recorder.onRequest,
-                },
-                config: { pollIntervalSeconds: "0.1" },
-            });
-        });
-        after(async () => {
-            await world?.stop();
+        const world = useWorld({
+            emulator: {
+                fleet: { generate: 20 },
+                actionDelays: SLOW_ACTIONS,
+                quirks: { filterInSupported: false },
+                requestLogLimit: 0,
+                onRequest: recorder.onRequest,
+            },
+            config: { pollIntervalSeconds: "0.1" },
         });
 
         it("falls back to reading each action by id after one refused listing, and every wait ends Succeeded", async () => {
             recorder.clear();
-            const created = await createAll(world as World, 20);
+            const created = await createAll(world, 20);
             assert.deepEqual(
                 created.map((c) => c.properties.status),
                 created.map(() => "Succeeded"),

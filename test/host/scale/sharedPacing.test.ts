@@ -10,7 +10,8 @@ import { DeviceIsolation } from "../../../provider";
 import { apiRecorder, BUCKETS } from "../../../testkit/requests/apiLog";
 import { maxInAnyWindow } from "../../../testkit/requests/windows";
 import { captureRegistrations } from "../../../testkit/host/registration";
-import { RESOURCE_TYPE, startWorld, type World } from "../../../testkit/world";
+import { RESOURCE_TYPE } from "../../../testkit/world";
+import { useWorld } from "../../../testkit/useWorld";
 
 const DEVICES = 60;
 const LIMIT = { calls: 10, perSeconds: 1 };
@@ -18,26 +19,19 @@ const LIMIT = { calls: 10, perSeconds: 1 };
 describe("scale: pacing shared by every resource of a provider host", function () {
     this.timeout(60_000);
     const recorder = apiRecorder();
-    let world: World | undefined;
-
-    before(async function () {
-        world = await startWorld({
-            emulator: {
-                fleet: { generate: DEVICES },
-                rateLimits: { windows: [LIMIT] },
-                actionDelays: { toInProgressMs: 100, toSucceededMs: 200 },
-                requestLogLimit: 0,
-                onRequest: recorder.onRequest,
-            },
-            config: { rateLimits: JSON.stringify([LIMIT]), pollIntervalSeconds: "0.1" },
-        });
-    });
-    after(async () => {
-        await world?.stop();
+    const world = useWorld({
+        emulator: {
+            fleet: { generate: DEVICES },
+            rateLimits: { windows: [LIMIT] },
+            actionDelays: { toInProgressMs: 100, toSucceededMs: 200 },
+            requestLogLimit: 0,
+            onRequest: recorder.onRequest,
+        },
+        config: { rateLimits: JSON.stringify([LIMIT]), pollIntervalSeconds: "0.1" },
     });
 
     it(`${DEVICES} concurrent creates, waited for: at most ${LIMIT.calls} calls a second reach each API, no 429, each device isolated once`, async () => {
-        const w = world as World;
+        const w = world;
         const devices = syntheticDevices(DEVICES);
         const registered = (
             await captureRegistrations(() => {

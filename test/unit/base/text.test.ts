@@ -27,5 +27,7 @@ describe("base/text: outside text in our messages", () => {
         assert.equal(oneLine("  a\r\nb\u2028c\u0000d  ", 100), "a b c d");
         assert.equal(oneLine("abcdef", 4), "abc…");
         assert.equal(oneLine("abcd", 4), "abcd");
+        // What a terminal acts on: ESC (so ANSI), C1 (8-bit CSI), the bidi overrides.
+        assert.equal(oneLine("fin\x1b[2J-lt\u009b31m-\u202egpj", 100), "fin [2J-lt 31m- gpj");
     });
 });

@@ -35,9 +35,9 @@ describe("defender/auth", () => {
     /** Stubs ClientSecretCredential.getToken (no network): numbered tokens, and which instance was asked. */
     function stubClientSecretTokens(): { instances: unknown[] } {
         const instances: unknown[] = [];
-        sandbox.stub(ClientSecretCredential.prototype, "getToken").callsFake(async function (this: unknown): Promise<AccessToken> {
+        sandbox.stub(ClientSecretCredential.prototype, "getToken").callsFake(function (this: unknown): Promise<AccessToken> {
             instances.push(this);
-            return { token: `entra-token-${instances.length}`, expiresOnTimestamp: Date.now() + 3_600_000 };
+            return Promise.resolve({ token: `entra-token-${instances.length}`, expiresOnTimestamp: Date.now() + 3_600_000 });
         });
         return { instances };
     }

@@ -4,26 +4,17 @@
 import assert from "node:assert/strict";
 import sinon from "sinon";
 import type { AccessToken, TokenCredential } from "@azure/identity";
-import { createDeviceReadBatcher, isDefenderApiError, pacingSnapshot, type DefenderApiError } from "../../../provider/defender";
+import { createDeviceReadBatcher, pacingSnapshot } from "../../../provider/defender";
 import { createActionPoller } from "../../../provider/defender/actionPoller";
 import { drive, fakeClock, realDelay } from "./support/clock";
 import { actionId, collection, errorBody, machineActionJson, machineJson, MACHINE_ID, OTHER_MACHINE_ID } from "./support/fixtures";
 import { useHarness } from "./support/harness";
+import { rejection } from "./support/rejection";
 
 const ISOLATE = `/api/machines/${MACHINE_ID}/isolate`;
 const MACHINE = `/api/machines/${MACHINE_ID}`;
 const isolateBody = { comment: "INC-7 beacon", isolationType: "Full" } as const;
 const retryAfter20 = { status: 429, headers: { "Retry-After": "20" }, json: errorBody("TooManyRequests", "Rate limit is exceeded. Try again in 20 seconds.") };
-
-async function rejection(p: Promise<unknown>): Promise<DefenderApiError> {
-    try {
-        await p;
-    } catch (e) {
-        assert.ok(isDefenderApiError(e), `not a DefenderApiError: ${String(e)}`);
-        return e;
-    }
-    return assert.fail("expected a rejection");
-}
 
 /** A signal that aborts `ms` after now, on the (possibly fake) global timer. */
 function abortAfter(ms: number): AbortSignal {

@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
-import { encodeQueryValue, isDefenderApiError, odataEq, odataIn, type DefenderApiError } from "../../../provider/defender";
+import { encodeQueryValue, odataEq, odataIn } from "../../../provider/defender";
 import type { RecordedRequest } from "../../../testkit/http/recordingServer";
 import { actionId, collection, errorBody, machineActionJson, machineJson } from "./support/fixtures";
 import { summary, useHarness } from "./support/harness";
-
-async function rejection(p: Promise<unknown>): Promise<DefenderApiError> {
-    try {
-        await p;
-    } catch (e) {
-        assert.ok(isDefenderApiError(e), `not a DefenderApiError: ${String(e)}`);
-        return e;
-    }
-    return assert.fail("expected a rejection");
-}
+import { rejection } from "./support/rejection";
 
 /** A deterministic device id: n as 40 hex digits. */
 const deviceId = (n: number) => n.toString(16).padStart(40, "0");

@@ -2,26 +2,17 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import sinon from "sinon";
-import { isDefenderApiError, pacingSnapshot, type DefenderApiError, type DefenderClientEvent } from "../../../provider/defender";
+import { pacingSnapshot, type DefenderClientEvent } from "../../../provider/defender";
 import { startRecordingServer } from "../../../testkit/http/recordingServer";
 import { drive, fakeClock, until } from "./support/clock";
 import { fakeCredential, fakeToken } from "./support/fakeCredential";
 import { actionId, CORRELATION_ID, errorBody, machineActionJson, machineJson, MACHINE_ID, OTHER_MACHINE_ID } from "./support/fixtures";
 import { useHarness } from "./support/harness";
+import { rejection } from "./support/rejection";
 
 const ISOLATE = `/api/machines/${MACHINE_ID}/isolate`;
 const MACHINE = `/api/machines/${MACHINE_ID}`;
 const isolateBody = { comment: "incident 42", isolationType: "Full" } as const;
-
-async function rejection(p: Promise<unknown>): Promise<DefenderApiError> {
-    try {
-        await p;
-    } catch (e) {
-        assert.ok(isDefenderApiError(e), `not a DefenderApiError: ${String(e)}`);
-        return e;
-    }
-    return assert.fail("expected a rejection");
-}
 
 describe("defender/client errors and retries", () => {
     const h = useHarness();

@@ -1,17 +1,8 @@
 import assert from "node:assert/strict";
-import { encodeQueryValue, isDefenderApiError, pacingSnapshot, type DefenderApiError } from "../../../provider/defender";
+import { encodeQueryValue, pacingSnapshot } from "../../../provider/defender";
 import { collection, errorBody, machineJson } from "./support/fixtures";
 import { summary, useHarness } from "./support/harness";
-
-async function rejection(p: Promise<unknown>): Promise<DefenderApiError> {
-    try {
-        await p;
-    } catch (e) {
-        assert.ok(isDefenderApiError(e), `not a DefenderApiError: ${String(e)}`);
-        return e;
-    }
-    return assert.fail("expected a rejection");
-}
+import { rejection } from "./support/rejection";
 
 const id = (n: number) => n.toString(16).padStart(40, "0");
 const filtered = (filter: string, top = 10000) => `$filter=${encodeQueryValue(filter)}&$top=${top}`;

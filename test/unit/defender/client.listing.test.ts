@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
-import { encodeQueryValue, isDefenderApiError, odataIn, type DefenderApiError } from "../../../provider/defender";
+import { encodeQueryValue, odataIn } from "../../../provider/defender";
 import type { RecordedRequest } from "../../../testkit/http/recordingServer";
 import { actionId, collection, errorBody, machineActionJson, machineJson, MACHINE_ID } from "./support/fixtures";
 import { summary, useHarness } from "./support/harness";
-
-async function rejection(p: Promise<unknown>): Promise<DefenderApiError> {
-    try {
-        await p;
-    } catch (e) {
-        assert.ok(isDefenderApiError(e), `not a DefenderApiError: ${String(e)}`);
-        return e;
-    }
-    return assert.fail("expected a rejection");
-}
+import { rejection } from "./support/rejection";
 
 const idsQuery = (ids: string[], top = 10000) => `$filter=${encodeQueryValue(odataIn("id", ids))}&$top=${top}`;
 const byMachine = `$filter=${encodeQueryValue(`machineId eq '${MACHINE_ID}'`)}`;

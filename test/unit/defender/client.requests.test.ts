@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
-import { isDefenderApiError, type DefenderApiError } from "../../../provider/defender";
 import { fakeCredential, fakeToken } from "./support/fakeCredential";
 import { actionId, collection, machine, machineAction, machineActionJson, machineJson, MACHINE_ID, OTHER_MACHINE_ID } from "./support/fixtures";
 import { expectedUserAgent, summary, useHarness } from "./support/harness";
+import { rejection } from "./support/rejection";
 
 const SCOPE = "https://api.securitycenter.microsoft.com/.default";
-
-async function rejection(p: Promise<unknown>): Promise<DefenderApiError> {
-    try {
-        await p;
-    } catch (e) {
-        assert.ok(isDefenderApiError(e), `not a DefenderApiError: ${String(e)}`);
-        return e;
-    }
-    return assert.fail("expected a rejection");
-}
 
 describe("defender/client requests", () => {
     const h = useHarness();

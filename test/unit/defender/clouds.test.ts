@@ -78,7 +78,7 @@ describe("defender/clouds", () => {
     for (const url of ["http://127.0.0.1:8443", "http://localhost:1234/x", "http://[::1]:99", "http://127.9.8.7"]) {
         it(`allows plain http on loopback for the API, never for the login host: ${url}`, () => {
             assert.throws(
-                () => createDefenderClient({ apiBaseUrl: url, authorityHost: url, credential: { getToken: async () => null } }),
+                () => createDefenderClient({ apiBaseUrl: url, authorityHost: url, credential: { getToken: () => Promise.resolve(null) } }),
                 (e: unknown) => isDefenderApiError(e) && e.kind === "invalidOptions" && /^authorityHost must use https/.test(e.problems?.[0] ?? ""),
             );
             assert.deepEqual(endpointProblems({ apiBaseUrl: url }), []);

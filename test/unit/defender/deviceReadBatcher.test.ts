@@ -30,21 +30,23 @@ function fakeDefender(opts: { absent?: string[]; released?: string[]; failMachin
     let failures = opts.failMachines ?? 0;
     const client = {
         endpoints: { apiBaseUrl: "https://api.security.microsoft.com" },
-        async listActions(filter: ListActionsFilter) {
+        listActions(filter: ListActionsFilter) {
             const ids = [...(filter.machineIds ?? [])];
             calls.push(`actions ${ids.join(",")}`);
-            return ids.flatMap((id) => [
-                machineAction({ id: actionId(Number.parseInt(id, 16)), machineId: id, status: "Succeeded" }),
-                ...(opts.released?.includes(id) ? [machineAction({ id: actionId(1000 + Number.parseInt(id, 16)), machineId: id, type: "Unisolate" })] : []),
-            ]);
+            return Promise.resolve(
+                ids.flatMap((id) => [
+                    machineAction({ id: actionId(Number.parseInt(id, 16)), machineId: id, status: "Succeeded" }),
+                    ...(opts.released?.includes(id) ? [machineAction({ id: actionId(1000 + Number.parseInt(id, 16)), machineId: id, type: "Unisolate" })] : []),
+                ]),
+            );
         },
-        async listMachines(filter: ListMachinesFilter) {
+        listMachines(filter: ListMachinesFilter) {
             calls.push(`machines ${filter.ids.join(",")}`);
             if (failures > 0) {
                 failures--;
-                throw new Error("machines listing failed");
+                return Promise.reject(new Error("machines listing failed"));
             }
-            return filter.ids.filter((id) => !opts.absent?.includes(id)).map((id) => machine({ id }));
+            return Promise.resolve(filter.ids.filter((id) => !opts.absent?.includes(id)).map((id) => machine({ id })));
         },
     } as unknown as DefenderClient;
     return { client, calls };

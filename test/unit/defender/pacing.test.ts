@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import sinon from "sinon";
 import {
     DEFAULT_RATE_LIMITS,
     pacerFor,
@@ -10,22 +9,13 @@ import {
     type PacingWaitEvent,
 } from "../../../provider/defender";
 import { maxInAnyWindow } from "../../../testkit/requests/windows";
+import { usePacingClock } from "./support/clock";
 
 const KEY: PacingKey = { apiHost: "api.security.microsoft.com", tenantId: "contoso", clientId: "app" };
 const T0 = 1_700_000_000_000;
 
 describe("defender/pacing", () => {
-    const sandbox = sinon.createSandbox();
-    let clock: sinon.SinonFakeTimers;
-
-    beforeEach(() => {
-        resetPacing();
-        clock = sandbox.useFakeTimers({ now: T0, toFake: ["setTimeout", "clearTimeout", "Date"] });
-    });
-    afterEach(() => {
-        resetPacing();
-        sandbox.restore();
-    });
+    const clock = usePacingClock(T0);
 
     /** Starts `n` acquisitions at once and returns when each was let through, in call order. */
     async function admitAll(n: number, bucket: "isolate" | "unisolate" = "isolate", limits = DEFAULT_RATE_LIMITS): Promise<{ at: number[]; order: number[] }> {
@@ -82,7 +72,7 @@ describe("defender/pacing", () => {
         assert.ok(b.at.every((t) => t === 0));
     });
 
-    it("shares a bucket between clients of the same API host, tenant and client id", async () => {
+    it("shares a bucket between clients of the same API host, tenant and client id", () => {
         const limits = [{ calls: 3, perSeconds: 60 }];
         const first = pacerFor(KEY, "cancel", limits);
         assert.equal(pacerFor({ apiHost: "API.security.microsoft.com", tenantId: "CONTOSO", clientId: "APP" }, "cancel", limits), first);

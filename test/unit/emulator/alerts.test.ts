@@ -3,25 +3,15 @@
 import assert from "assert";
 import sinon from "sinon";
 import { DEFAULT_ALERTS, DEFAULT_DEVICES, DEFAULT_XDR_AUDIENCE, RunningEmulator } from "../../../emulator";
-import { EmulatorClient, deviceSpec, odata, startTestEmulator } from "./helpers/fixtures";
+import { EmulatorClient, deviceSpec, odata, startTestEmulator, useTestEmulator } from "./helpers/fixtures";
 
 const { finLaptop, finLaptop2, hrLaptop, sqlServer, linuxServer } = DEFAULT_DEVICES;
 
 describe("emulator: alerts and incidents", () => {
-    let emu: RunningEmulator;
-    let client: EmulatorClient;
+    const { emu, client } = useTestEmulator();
     let xdr: EmulatorClient;
 
-    before(async () => {
-        emu = await startTestEmulator();
-    });
-    after(async () => {
-        await emu.stop();
-    });
     beforeEach(async () => {
-        emu.reset();
-        client = new EmulatorClient(emu);
-        await client.signIn();
         xdr = new EmulatorClient(emu);
         await xdr.signIn({ scope: DEFAULT_XDR_AUDIENCE });
     });

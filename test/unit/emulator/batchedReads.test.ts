@@ -1,27 +1,14 @@
 // The listings a batched refresh sends: GET /api/machines?$filter=id in (...) / id eq, and
 // GET /api/machineactions?$filter=machineId in (...), with and without the filterInSupported quirk.
 import assert from "assert";
-import { DEFAULT_DEVICES, RunningEmulator } from "../../../emulator";
-import { EmulatorClient, odata, startTestEmulator } from "./helpers/fixtures";
+import { DEFAULT_DEVICES } from "../../../emulator";
+import { odata, useTestEmulator } from "./helpers/fixtures";
 
 const { finLaptop, hrLaptop, linuxServer } = DEFAULT_DEVICES;
 const UNKNOWN_ID = "0".repeat(40);
 
 describe("emulator: listings by device ids", () => {
-    let emu: RunningEmulator;
-    let client: EmulatorClient;
-
-    before(async () => {
-        emu = await startTestEmulator();
-    });
-    after(async () => {
-        await emu.stop();
-    });
-    beforeEach(async () => {
-        emu.reset();
-        client = new EmulatorClient(emu);
-        await client.signIn();
-    });
+    const { emu, client } = useTestEmulator();
 
     const machineIds = async (filter: string): Promise<string[]> => {
         const r = await client.listMachines(odata({ $filter: filter }));

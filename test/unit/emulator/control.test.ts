@@ -1,26 +1,12 @@
 // The control API under /_emulator/ over HTTP (the in-process methods share the same operations).
 import assert from "assert";
-import { DEFAULT_DEVICES, DEFAULT_FLEET, EmulatorControlError, RunningEmulator } from "../../../emulator";
-import { CLIENT_ID, EmulatorClient, deviceSpec, startTestEmulator } from "./helpers/fixtures";
+import { DEFAULT_DEVICES, DEFAULT_FLEET, EmulatorControlError } from "../../../emulator";
+import { CLIENT_ID, EmulatorClient, deviceSpec, useTestEmulator } from "./helpers/fixtures";
 
 const { finLaptop, offlineLaptop, hrLaptop } = DEFAULT_DEVICES;
 
 describe("emulator: control API", () => {
-    let emu: RunningEmulator;
-    let client: EmulatorClient;
-
-    before(async () => {
-        emu = await startTestEmulator({ actionDelays: { toInProgressMs: 60_000, toSucceededMs: 60_000 } });
-    });
-    after(async () => {
-        await emu.stop();
-    });
-    beforeEach(async () => {
-        emu.reset();
-        client = new EmulatorClient(emu);
-        await client.signIn();
-        emu.clearRequests();
-    });
+    const { emu, client } = useTestEmulator({ actionDelays: { toInProgressMs: 60_000, toSucceededMs: 60_000 } }, { clearRequests: true });
 
     it("GET /state lists machines with their isolation state and all actions", async () => {
         const a = await client.isolate(finLaptop.id);

@@ -1,27 +1,15 @@
 // Entra ID: discovery, the client credentials token endpoint, its errors, and token checks on the API.
 import assert from "assert";
 import sinon from "sinon";
-import { DEFAULT_DEVICES, RunningEmulator } from "../../../emulator";
+import { DEFAULT_DEVICES } from "../../../emulator";
 import { send } from "../../../testkit/http/send";
-import { CLIENT_ID, CLIENT_SECRET, EmulatorClient, TENANT, startTestEmulator } from "./helpers/fixtures";
+import { CLIENT_ID, CLIENT_SECRET, TENANT, useTestEmulator } from "./helpers/fixtures";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const laptop = DEFAULT_DEVICES.finLaptop.id;
 
 describe("emulator: Entra ID", () => {
-    let emu: RunningEmulator;
-    let client: EmulatorClient;
-
-    before(async () => {
-        emu = await startTestEmulator();
-    });
-    after(async () => {
-        await emu.stop();
-    });
-    beforeEach(() => {
-        emu.reset();
-        client = new EmulatorClient(emu);
-    });
+    const { emu, client } = useTestEmulator({}, { signIn: false });
 
     describe("OpenID discovery", () => {
         it("names this origin's token endpoint and a matching issuer for any tenant", async () => {
@@ -52,14 +40,23 @@ describe("emulator: Entra ID", () => {
     });
 
     describe("token endpoint", () => {
-        it("issues an opaque bearer token with expires_in from the configured lifetime", async () => {
+        it("issues a JWT-shaped bearer token (Entra's claims, roles included) with expires_in from the configured lifetime", async () => {
             emu.configure({ tokenLifetimeSeconds: 600 });
             const r = await client.requestToken();
             assert.strictEqual(r.status, 200);
             assert.deepStrictEqual(Object.keys(r.json).sort(), ["access_token", "expires_in", "ext_expires_in", "token_type"]);
             assert.strictEqual(r.json.token_type, "Bearer");
             assert.strictEqual(r.json.expires_in, 600);
-            assert.ok(!String(r.json.access_token).includes("."), "not a JWT");
+            const [header, payload, signature] = String(r.json.access_token).split(".");
+            assert.ok(signature.length > 40, "a signature part");
+            assert.deepStrictEqual(JSON.parse(Buffer.from(header, "base64url").toString()), { typ: "JWT", alg: "RS256", kid: "emulator-unsigned" });
+            const claims = JSON.parse(Buffer.from(payload, "base64url").toString()) as Record<string, unknown>;
+            assert.strictEqual(claims.aud, "https://api.securitycenter.microsoft.com");
+            assert.strictEqual(claims.appid, CLIENT_ID);
+            assert.strictEqual(claims.tid, TENANT);
+            assert.strictEqual(claims.iss, `https://sts.windows.net/${TENANT}/`);
+            assert.deepStrictEqual(claims.roles, ["Machine.Isolate", "Machine.Read.All", "Alert.Read.All", "Incident.Read.All"]);
+            assert.strictEqual((claims.exp as number) - (claims.iat as number), 600);
             assert.strictEqual(r.headers["cache-control"], "no-store, no-cache");
         });
 

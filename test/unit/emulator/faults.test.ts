@@ -1,27 +1,13 @@
 // Fault injection: answers, delays and dropped connections on the next N matching calls.
 import assert from "assert";
-import { DEFAULT_DEVICES, RunningEmulator } from "../../../emulator";
+import { DEFAULT_DEVICES } from "../../../emulator";
 import { send } from "../../../testkit/http/send";
-import { EmulatorClient, startTestEmulator } from "./helpers/fixtures";
+import { EmulatorClient, startTestEmulator, useTestEmulator } from "./helpers/fixtures";
 
 const { finLaptop, hrLaptop } = DEFAULT_DEVICES;
 
 describe("emulator: faults", () => {
-    let emu: RunningEmulator;
-    let client: EmulatorClient;
-
-    before(async () => {
-        emu = await startTestEmulator();
-    });
-    after(async () => {
-        await emu.stop();
-    });
-    beforeEach(async () => {
-        emu.reset();
-        client = new EmulatorClient(emu);
-        await client.signIn();
-        emu.clearRequests();
-    });
+    const { emu, client } = useTestEmulator({}, { clearRequests: true });
 
     it("answers a Defender-shaped status on the next call of a route name, then behaves", async () => {
         emu.injectFault({ route: "isolate", kind: "status", status: 503, retryAfterSeconds: 2 });

@@ -1,7 +1,7 @@
 // POST /api/machines/{id}/isolate and /unisolate: shapes, validation, platform rules, duplicates.
 import assert from "assert";
-import { CORRELATION_HEADER, DEFAULT_DEVICES, RunningEmulator } from "../../../emulator";
-import { CLIENT_ID, EmulatorClient, isolateBody, startTestEmulator } from "./helpers/fixtures";
+import { CORRELATION_HEADER, DEFAULT_DEVICES } from "../../../emulator";
+import { CLIENT_ID, isolateBody, useTestEmulator } from "./helpers/fixtures";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SERVICE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/;
@@ -32,20 +32,7 @@ const ACTION_FIELDS = [
 ];
 
 describe("emulator: isolate and unisolate", () => {
-    let emu: RunningEmulator;
-    let client: EmulatorClient;
-
-    before(async () => {
-        emu = await startTestEmulator();
-    });
-    after(async () => {
-        await emu.stop();
-    });
-    beforeEach(async () => {
-        emu.reset();
-        client = new EmulatorClient(emu);
-        await client.signIn();
-    });
+    const { emu, client } = useTestEmulator();
 
     it("answers 201 with a complete Pending MachineAction", async () => {
         const r = await client.isolate(finLaptop.id, isolateBody({ Comment: "Isolate machine due to alert 1234" }));

@@ -8,7 +8,7 @@ import { deviceSpec } from "./helpers/fixtures";
 
 async function problemsOf(options: EmulatorOptions): Promise<string[]> {
     try {
-        const emu = await startEmulator({ tls: false, ...options } as EmulatorOptions);
+        const emu = await startEmulator({ tls: false, ...options });
         await emu.stop();
     } catch (e) {
         if (e instanceof EmulatorOptionsError) return e.problems;

@@ -49,7 +49,7 @@ export function incident(overrides: Partial<Omit<Incident, "devices">> & { devic
         line: 1,
         ...rest,
         devices: (devices ?? [{ machineId: IDS.a }]).map((d, i) => ({
-            isolationType: "Full" as IsolationType,
+            isolationType: "Full",
             path: `isolate[${i}]`,
             line: 4 + i,
             ...d,

@@ -274,6 +274,16 @@ describe("gitops: incident file", () => {
             expected: [`${FILE}:3 YAML syntax error: Map keys must be unique: keep only one of the two keys`],
         },
         {
+            name: "a key given twice through an alias, which the YAML parser lets through (the first list would be dropped)",
+            text: lines("incident: INC-1", "title: t", `&k isolate: [{ machineId: ${IDS.a} }]`, `*k : [{ machineId: ${IDS.b} }]`),
+            expected: [`${FILE}:4 isolate: is given twice (first at line 3): keep only one of the two keys`],
+        },
+        {
+            name: "a device key given twice through an alias",
+            text: lines("incident: INC-1", "title: &c t", "isolate:", `  - { &m machineId: ${IDS.a}, comment: x, *m : ${IDS.b} }`),
+            expected: [`${FILE}:4 isolate[0].machineId: is given twice (first at line 4): keep only one of the two keys`],
+        },
+        {
             name: "two documents in one file",
             text: incidentYaml() + "---\n" + incidentYaml({ incident: "INC-2" }),
             expected: [

@@ -69,7 +69,7 @@ describe("gitops: incident folder", () => {
         const missing = path.join(f.dir, "nope");
         const loaded = loadIncidentFolder(missing, { allowEmpty: true, displayRoot: f.dir });
         assert.deepEqual(loaded.problems.map(formatProblem), [
-            `nope does not exist (looked for ${missing}): set incidentsDir to the folder that holds the incident files, relative to the project folder: pulumi config set incidentsDir <folder>`,
+            `nope does not exist (looked for ${missing}): set incidentsDir to the folder that holds the incident files, relative to the project folder: pulumi config set incidentsDir incidents (your folder)`,
         ]);
     });
 

@@ -3,8 +3,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { DEVICE_ISOLATION_TYPE as REGISTERED_TYPE } from "../../../provider/resource/deviceIsolation";
-import { DEVICE_ISOLATION_TYPE, GUARDRAILS, withDefaults, type JsonSchema } from "../../../provider/rules";
+import { DEVICE_ISOLATION_TYPE as REGISTERED_TYPE, PROVIDER_TEXT } from "../../../provider/resource/deviceIsolation";
+import { DEVICE_ISOLATION_TYPE, GUARDRAILS, ISOLATION_PROVIDER_TEXT, withDefaults, type JsonSchema } from "../../../provider/rules";
 import { planDevices } from "../../../provider/incidents/devicePlan";
 import { loadIncidentFolder } from "../../../provider/incidents/incidentFolder";
 import { DEFAULT_MAX_DEVICES, DEFAULT_PROTECTED_TAGS } from "../../../provider/apps/gitops/options";
@@ -13,7 +13,7 @@ import { REPO_ROOT } from "../../../testkit/paths";
 const ROOT = REPO_ROOT;
 
 describe("policy/guardrails", () => {
-    it("five guardrails, unique names, one stack policy (the brake)", () => {
+    it("seven guardrails, unique names: four over isolation declarations, the brake over the stack, two over every resource (the provider text's run as a remediation, the one place CrossGuard shows it)", () => {
         assert.deepEqual(
             GUARDRAILS.map((g) => `${g.name}:${g.kind}:${g.enforcementLevel}`),
             [
@@ -22,6 +22,8 @@ describe("policy/guardrails", () => {
                 "incident-traceability:resource:mandatory",
                 "isolation-type-by-device-class:resource:advisory",
                 "release-reason:resource:mandatory",
+                "allowed-resource-types:anyResource:mandatory",
+                "isolation-provider-text:provider:remediate",
             ],
         );
     });
@@ -51,12 +53,17 @@ describe("policy/guardrails", () => {
         assert.equal(DEVICE_ISOLATION_TYPE, "pulumi-nodejs:dynamic/defender:DeviceIsolation");
     });
 
+    it("its copy of the provider text is the loader every DeviceIsolation carries", () => {
+        assert.equal(ISOLATION_PROVIDER_TEXT, PROVIDER_TEXT);
+    });
+
     it("provider/rules imports nothing from outside itself (the pack compiles the folder in)", () => {
         const dir = path.join(ROOT, "provider/rules");
         const files = fs.readdirSync(dir).filter((f) => f.endsWith(".ts"));
         assert.ok(files.includes("massIsolation.ts"), `not the source folder: ${dir}`);
         const offenders = files.flatMap((f) =>
-            [...fs.readFileSync(path.join(dir, f), "utf8").matchAll(/(?:from\s+|require\(|import\()\s*["']([^"']+)["']/g)]
+            // Double-quoted strings are data (the provider text holds a require of its own), except an import's path.
+            [...blankStrings(fs.readFileSync(path.join(dir, f), "utf8")).matchAll(/(?:from\s+|require\(|import\()\s*["']([^"']+)["']/g)]
                 .map((m) => m[1])
                 .filter((spec) => !spec.startsWith("./"))
                 .map((spec) => `${f}: ${spec}`),
@@ -87,14 +94,29 @@ describe("policy/config.json: the repository's own pack config", () => {
         }
     });
 
+    it("leaves isolation-provider-text at remediate, the only level at which CrossGuard runs it", () => {
+        const level = (config["isolation-provider-text"] as { enforcementLevel?: string } | undefined)?.enforcementLevel;
+        assert.ok(level === undefined || level === "remediate", `isolation-provider-text is set to ${level}: it would not run`);
+    });
+
     it("lets the example incidents through with no violation at all", () => {
         const folder = loadIncidentFolder(path.join(ROOT, "examples/incidents"), { displayRoot: ROOT });
         const plan = planDevices(folder.incidents, new Date("2026-01-01T00:00:00Z"));
         const declarations = plan.devices.map((d) => ({ ...d, protectedMachineTags: [...DEFAULT_PROTECTED_TAGS] }));
         for (const g of GUARDRAILS) {
             const c = withDefaults(g.defaults, config[g.name] as never);
-            const found = g.kind === "stack" ? g.check(declarations, c) : declarations.flatMap((d) => g.check(d, c));
+            const found =
+                g.kind === "stack"
+                    ? g.check(declarations, c)
+                    : g.kind === "anyResource" || g.kind === "provider"
+                      ? declarations.flatMap((d) => g.check({ type: REGISTERED_TYPE, props: { ...d, __provider: PROVIDER_TEXT } }, c))
+                      : declarations.flatMap((d) => g.check(d, c));
             assert.deepEqual(found, [], g.name);
         }
     });
 });
+
+/** Source text with every double-quoted string emptied, except one that follows `from`, `import(` or `require(`. */
+function blankStrings(source: string): string {
+    return source.replace(/(from\s+|import\(\s*|require\(\s*)?"(?:[^"\\\n]|\\.)*"/g, (m, keep: string | undefined) => (keep ? m : '""'));
+}

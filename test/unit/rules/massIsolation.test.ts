@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { deviceLimitExceeded, isolationResources, MASS_ISOLATION_DEFAULTS, massIsolationViolations } from "../../../provider/rules/massIsolation";
 import { DEVICE_ISOLATION_TYPE, NATIVE_DEVICE_ISOLATION_TYPE } from "../../../provider/rules/declaration";
+import { ISOLATION_PROVIDER_TEXT } from "../../../provider/rules/stackResources";
 import { deviceLimitProblem } from "../../../provider/incidents/guardrails";
 
 const declarations = (n: number) => Array.from({ length: n }, (_, i) => ({ computerDnsName: `fin-lt-${i}.contoso.com` }));
@@ -30,19 +31,28 @@ describe("policy/mass-isolation-brake", () => {
         assert.match(massIsolationViolations(declarations(51), MASS_ISOLATION_DEFAULTS)[0], /only the owner of this policy pack's config can raise/);
     });
 
-    it("counts DeviceIsolation resources only, the dynamic resource's and the native provider's", () => {
+    it("counts isolation declarations by what they are, whatever their type token, the native provider's too", () => {
+        const declaration = { machineId: "a".repeat(40), comment: "INC-1 x" };
         const resources = [
-            { type: "pulumi:pulumi:Stack" },
-            { type: DEVICE_ISOLATION_TYPE },
-            { type: "pulumi:providers:pulumi-nodejs" },
-            { type: DEVICE_ISOLATION_TYPE },
-            { type: "pulumi:providers:defender" },
-            { type: NATIVE_DEVICE_ISOLATION_TYPE },
-            { type: "defender:index:Other" },
+            { type: "pulumi:pulumi:Stack", props: {} },
+            { type: DEVICE_ISOLATION_TYPE, props: { ...declaration, __provider: ISOLATION_PROVIDER_TEXT } },
+            { type: "pulumi:providers:pulumi-nodejs", props: {} },
+            // The same declaration under a renamed type, by its provider text...
+            { type: "pulumi-nodejs:dynamic/defender:Renamed", props: { ...declaration, __provider: ISOLATION_PROVIDER_TEXT } },
+            // ... by the loader's shape after an edit ...
+            { type: "pulumi-nodejs:dynamic:Resource", props: { ...declaration, __provider: ISOLATION_PROVIDER_TEXT.replace("Install", "setup") } },
+            // ... and by its inputs under a provider text of its own.
+            { type: "pulumi-nodejs:dynamic:Resource", props: { computerDnsName: "x.contoso.com", comment: "c", __provider: "exports.handler=()=>({})" } },
+            // Not a declaration: a dynamic resource with other inputs, another provider's resource.
+            { type: "pulumi-nodejs:dynamic:Resource", props: { url: "https://x", __provider: "exports.handler=()=>({})" } },
+            { type: "command:local:Command", props: { create: "curl", comment: "c", machineId: "x" } },
+            // The native provider's DeviceIsolation, and its provider.
+            { type: "pulumi:providers:defender", props: {} },
+            { type: NATIVE_DEVICE_ISOLATION_TYPE, props: { ...declaration } },
         ];
         assert.deepEqual(
-            isolationResources(resources).map((r) => r.type),
-            [DEVICE_ISOLATION_TYPE, DEVICE_ISOLATION_TYPE, NATIVE_DEVICE_ISOLATION_TYPE],
+            isolationResources(resources).map((r) => resources.indexOf(r)),
+            [1, 3, 4, 5, 9],
         );
     });
 

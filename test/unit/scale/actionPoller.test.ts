@@ -4,9 +4,9 @@
  * and an in-memory client that records every request.
  */
 import { strict as assert } from "assert";
-import sinon from "sinon";
 import { createActionPoller, DEFAULT_MAX_DEFER_MS, type ActionPollerOptions } from "../../../provider/defender/actionPoller";
-import { pacerFor, resetPacing, type ActionStatus, type DefenderClient, type MachineAction } from "../../../provider/defender";
+import { pacerFor, type ActionStatus, type DefenderClient, type MachineAction } from "../../../provider/defender";
+import { usePacingClock } from "../defender/support/clock";
 
 const T0 = 1_700_000_000_000;
 const API = "https://api.security.microsoft.com";
@@ -45,34 +45,24 @@ function fakeClient(opts: { missingFromListings?: Set<string>; failListings?: nu
     };
     const client = {
         endpoints: { apiBaseUrl: API },
-        async listActions(filter: { ids?: readonly string[] } = {}) {
+        listActions(filter: { ids?: readonly string[] } = {}) {
             requests.push(`list ${filter.ids?.length ?? 0}`);
             if (listingFailures > 0) {
                 listingFailures--;
-                throw new Error("listing failed");
+                return Promise.reject(new Error("listing failed"));
             }
-            return (filter.ids ?? []).filter((id) => !opts.missingFromListings?.has(id)).map(find);
+            return Promise.resolve((filter.ids ?? []).filter((id) => !opts.missingFromListings?.has(id)).map(find));
         },
-        async getAction(id: string) {
+        getAction(id: string) {
             requests.push(`get ${id}`);
-            return find(id);
+            return Promise.resolve(find(id));
         },
     } as unknown as DefenderClient;
     return { client, statuses, requests };
 }
 
 describe("scale: batched status poller", () => {
-    const sandbox = sinon.createSandbox();
-    let clock: sinon.SinonFakeTimers;
-
-    beforeEach(() => {
-        resetPacing();
-        clock = sandbox.useFakeTimers({ now: T0, toFake: ["setTimeout", "clearTimeout", "Date"] });
-    });
-    afterEach(() => {
-        resetPacing();
-        sandbox.restore();
-    });
+    const clock = usePacingClock(T0);
 
     const poller = (client: DefenderClient, options: ActionPollerOptions = {}) =>
         createActionPoller(client, { intervalMs: 1000, readBudgetFree: () => true, ...options });

@@ -5,25 +5,15 @@
  */
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import sinon from "sinon";
 import { pacerFor, pacingSnapshot, resetPacing, type PacingKey, type RateLimit } from "../../../provider/defender";
 import { maxInAnyWindow } from "../../../testkit/requests/windows";
+import { usePacingClock } from "../defender/support/clock";
 
 const KEY: PacingKey = { apiHost: "api.security.microsoft.com", tenantId: "contoso", clientId: "app" };
 const T0 = 1_700_000_000_000;
 
 describe("scale: pacing counts a call from its answer", () => {
-    const sandbox = sinon.createSandbox();
-    let clock: sinon.SinonFakeTimers;
-
-    beforeEach(() => {
-        resetPacing();
-        clock = sandbox.useFakeTimers({ now: T0, toFake: ["setTimeout", "clearTimeout", "Date"] });
-    });
-    afterEach(() => {
-        resetPacing();
-        sandbox.restore();
-    });
+    const clock = usePacingClock(T0);
 
     /** Starts `n` acquisitions and records when each is let through (ms after T0), in call order. */
     function admit(limits: RateLimit[], n: number): { at: number[] } {

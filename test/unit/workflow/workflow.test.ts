@@ -8,6 +8,7 @@ import { pulumiActionSteps, evaluate } from "../../../testkit/cli/pulumiActionSt
 import { REPO_ROOT } from "../../../testkit/paths";
 import { ENGINE_PARALLELISM } from "../../../scripts/engine/parallelism";
 import { DEFAULT_RATE_LIMITS } from "../../../provider/defender/pacing";
+import { parse } from "yaml";
 
 const WORKFLOW = path.join("examples", "github-actions", "incidents.yml");
 const SHA = "0123456789abcdef0123456789abcdef01234567";
@@ -59,6 +60,74 @@ describe("workflow: examples/github-actions/incidents.yml", () => {
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
             }
+        });
+    });
+
+    describe("identities split by what they may do", () => {
+        interface Step {
+            uses?: string;
+            run?: string;
+            with?: Record<string, unknown>;
+            env?: Record<string, string>;
+        }
+        interface Job {
+            if?: string;
+            environment?: string | { name: string };
+            permissions?: Record<string, string>;
+            env?: Record<string, string>;
+            steps: Step[];
+        }
+        const text = fs.readFileSync(path.join(REPO_ROOT, WORKFLOW), "utf8");
+        const workflow = parse(text) as { on: Record<string, unknown>; env?: Record<string, string>; jobs: Record<string, Job> };
+        const environment = (j: Job) => (typeof j.environment === "string" ? j.environment : j.environment?.name);
+        const stepsOf = (j: Job, action: string) => j.steps.filter((s) => s.uses?.startsWith(`${action}@`));
+        const { preview, up } = workflow.jobs;
+
+        it("pull requests preview as the read-only Defender app, outside any environment; only the up job, in defender-production, names the isolator", () => {
+            assert.match(preview.if ?? "", /github\.event_name == 'pull_request'/);
+            assert.equal(environment(preview), undefined);
+            assert.deepEqual(
+                stepsOf(preview, "azure/login").map((s) => s.with?.["client-id"]),
+                ["${{ vars.DEFENDER_READER_CLIENT_ID }}"],
+            );
+            assert.equal(environment(up), "defender-production");
+            assert.match(up.if ?? "", /github\.event_name != 'pull_request' && github\.ref == 'refs\/heads\/main'/);
+            assert.deepEqual(
+                stepsOf(up, "azure/login").map((s) => s.with?.["client-id"]),
+                ["${{ vars.DEFENDER_ISOLATOR_CLIENT_ID }}"],
+            );
+            for (const [name, job] of Object.entries(workflow.jobs))
+                if (JSON.stringify(job).includes("DEFENDER_ISOLATOR_CLIENT_ID")) assert.equal(environment(job), "defender-production", name);
+            // pull_request_target would run the branch's code with the base repository's secrets and environments.
+            assert.deepEqual(Object.keys(workflow.on).sort(), ["pull_request", "push", "schedule", "workflow_dispatch"]);
+        });
+
+        it("state: the preview gets a read-only team token, the up a deploying team's; no job gets an organization token", () => {
+            const token = (j: Job) => stepsOf(j, "pulumi/auth-actions").map((s) => [s.with?.["requested-token-type"], s.with?.scope]);
+            assert.deepEqual(token(preview), [["urn:pulumi:token-type:access_token:team", "team:${{ vars.PULUMI_PREVIEW_TEAM }}"]]);
+            assert.deepEqual(token(up), [["urn:pulumi:token-type:access_token:team", "team:${{ vars.PULUMI_DEPLOY_TEAM }}"]]);
+            // What the workflow does, without its comments.
+            const steps = JSON.stringify(workflow);
+            assert.doesNotMatch(steps, /access_token:organization/);
+            // No long-lived credential anywhere: no Pulumi token, no Azure secret, no backend key.
+            assert.doesNotMatch(steps, /PULUMI_ACCESS_TOKEN|AZURE_CLIENT_SECRET|clientSecret|AZURE_STORAGE_KEY|AWS_SECRET/);
+        });
+
+        it("docs/identities.md binds each app's federated credential to the job that uses it: the event of the preview, the environment of the up", () => {
+            const doc = fs.readFileSync(path.join(REPO_ROOT, "docs", "identities.md"), "utf8");
+            const reader = /--id "\$READER" --parameters "\{[^}]*\\"subject\\": \\"([^"\\]+)\\"/.exec(doc)?.[1];
+            const isolator = /--id "\$ISOLATOR" --parameters "\{[^}]*\\"subject\\": \\"([^"\\]+)\\"/.exec(doc)?.[1];
+            assert.equal(reader, "repo:$REPO:pull_request");
+            assert.equal(isolator, `repo:$REPO:environment:${environment(up)}`);
+            assert.ok(doc.includes(`repos/$REPO/environments/${environment(up)}/deployment-branch-policies" -f name=main`), "the environment admits main only");
+        });
+
+        it("the preview's checkout leaves no GitHub token in .git/config for the branch's code to read", () => {
+            const checkout = stepsOf(preview, "actions/checkout");
+            assert.equal(checkout.length, 1);
+            assert.equal(checkout[0].with?.["persist-credentials"], false);
+            assert.deepEqual(preview.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
+            assert.deepEqual(up.permissions, { contents: "read", "id-token": "write" });
         });
     });
 

@@ -183,7 +183,7 @@ describe("cli: defender-isolation status against the emulator", function () {
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stdout, /^### Device isolation in Defender, \d{4}-\d\d-\d\d \d\d:\d\d UTC$/m);
         assert.match(r.stdout, /^\| State \| Device \| Machine ID \| Type \| Since \(UTC\) \| Requestor \| Source \| Action \| Pending \| Health \|$/m);
-        assert.match(r.stdout, new RegExp(`^\\| \\*\\*isolating\\*\\* \\| srv-sql-01\\.contoso\\.com \\| \`${D.sqlServer.id}\` \\| - \\|`, "m"));
+        assert.match(r.stdout, new RegExp(`^\\| \\*\\*isolating\\*\\* \\| \`srv-sql-01\\.contoso\\.com\` \\| \`${D.sqlServer.id}\` \\| - \\|`, "m"));
         assert.match(r.stdout, /^\*\*Summary:\*\* 5 devices: 2 isolated, 1 isolating, 1 releasing, 1 released$/m);
     });
 

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import * as path from "path";
+import * as util from "util";
 import { programFromModule, runProgram, type CapturedResource, type ProgramOptions } from "../../../../testkit/host/registration";
 import { UNKNOWN } from "../../../../testkit/host/providerHost";
 import { incidentProgram, IncidentProgramError } from "../../../../provider/apps/gitops/program";
@@ -48,9 +49,9 @@ function run(options: IncidentProgramOptions, opts: ProgramOptions = {}, lookUp?
 /** Defender's devices by name, as a table; counts the names asked for. */
 function lookUpFrom(table: Record<string, Array<{ id: string; lastSeen?: string }>>): NameLookup & { asked: string[] } {
     const asked: string[] = [];
-    const lookUp = async (names: readonly string[]) => {
+    const lookUp = (names: readonly string[]) => {
         asked.push(...names);
-        return new Map(names.map((n) => [n, (table[n] ?? []).map((m) => ({ id: m.id, lastSeen: m.lastSeen ?? null }))]));
+        return Promise.resolve(new Map(names.map((n) => [n, (table[n] ?? []).map((m) => ({ id: m.id, lastSeen: m.lastSeen ?? null }))])));
     };
     return Object.assign(lookUp, { asked });
 }
@@ -163,6 +164,27 @@ describe("gitops: incident program", () => {
         });
     });
 
+    it("stack outputs and problems show the author's and Defender's text inert: no terminal control, no HTML for the PR comment", async () => {
+        const title = "Beacon </pre><h1>Preview: no changes</h1> \u202e";
+        const f = folder({ "inc-2031.yaml": incidentYaml({ incident: "INC-2031", title, isolate: [{ machineId: IDS.a }] }) });
+        const hostileName = "web-01\x1b]0;owned\x07<img src=x>";
+        const { outputs } = await run(
+            { incidentsDir: f.dir },
+            { answer: (r) => ({ ...engine(r), state: { ...engine(r).state, computerDnsName: hostileName } }) },
+        );
+        const inc = (outputs.incidents as Record<string, { title: string; devices: { computerDnsName: string }[] }>)["INC-2031"];
+        assert.equal(inc.title, "Beacon \\u003c/pre\\u003e\\u003ch1\\u003ePreview: no changes\\u003c/h1\\u003e \\u202e");
+        assert.equal(inc.devices[0].computerDnsName, "web-01\\x1b]0;owned\\x07\\u003cimg src=x\\u003e");
+
+        const bad = folder({ "<h1>x<b>.yaml": "incident: INC-1\ntitle: t\nisolate:\n  - machineId: </pre>\n" });
+        await assert.rejects(run({ incidentsDir: bad.dir }), (e: unknown) => {
+            assert.ok(e instanceof Error);
+            assert.doesNotMatch(e.message, /<|>/, e.message);
+            assert.match(e.message, /\\u003ch1\\u003ex\\u003cb\\u003e\.yaml:4 isolate\[0\]\.machineId: .*got "\\u003c\/pre\\u003e"/);
+            return true;
+        });
+    });
+
     it("declares the devices its last deployment did not hold first, read from that deployment's outputs", async () => {
         const f = folder({ "a.yaml": incidentYaml({ incident: "INC-1", title: "Held", isolate: [{ machineId: IDS.a }, { machineId: IDS.b }] }) });
         const first = await run({ incidentsDir: f.dir });
@@ -177,7 +199,7 @@ describe("gitops: incident program", () => {
             );
             return r.resources.filter((x) => x.type === TYPE).map((x) => x.name);
         };
-        assert.deepEqual(await names(async () => declaredDevices(first.outputs)), [`isolate-${IDS.c}`, `isolate-${IDS.a}`, `isolate-${IDS.b}`]);
+        assert.deepEqual(await names(() => Promise.resolve(declaredDevices(first.outputs))), [`isolate-${IDS.c}`, `isolate-${IDS.a}`, `isolate-${IDS.b}`]);
         // Without the last outputs, or when they cannot be read, the plan's order (by name) and the same declarations.
         assert.deepEqual(await names(), [`isolate-${IDS.a}`, `isolate-${IDS.b}`, `isolate-${IDS.c}`]);
         assert.deepEqual(await names(() => Promise.reject(new Error("backend unreachable"))), [`isolate-${IDS.a}`, `isolate-${IDS.b}`, `isolate-${IDS.c}`]);
@@ -341,9 +363,7 @@ describe("gitops: incident program", () => {
         it("a failed lookup declares nothing and says what to check", async () => {
             const f = folder({ "inc-2.yaml": BY_NAME });
             await assert.rejects(
-                run({ incidentsDir: f.dir }, {}, async () => {
-                    throw new Error("token request failed");
-                }),
+                run({ incidentsDir: f.dir }, {}, () => Promise.reject(new Error("token request failed"))),
                 /Could not look up .*token request failed.*Nothing was declared.*defender:\* configuration/,
             );
         });
@@ -354,6 +374,22 @@ describe("gitops: incident program", () => {
             await run({ incidentsDir: f.dir }, {}, lookUp);
             assert.deepEqual(lookUp.asked, []);
         });
+    });
+
+    it("its error carries no stack frames: the SDK formats the whole error (colours on), which Node 20 took 30 s over with the SDK's frames", async () => {
+        const f = folder({ "inc-2050.yaml": "incident: INC-2050\ntitle: t\nisolate:\n  - machineId: abc\n" });
+        await assert.rejects(
+            runProgram(() => incidentProgram({ incidentsDir: f.dir, now: NOW }), { answer: engine }),
+            (e: unknown) => {
+                assert.ok(e instanceof IncidentProgramError);
+                assert.equal(e.stack, `IncidentProgramError: ${e.message}`);
+                // What the SDK's unhandled-error handler does with it (@pulumi/pulumi cmd/run/error.js defaultErrorMessage).
+                const shown = util.inspect(e, { colors: true });
+                assert.match(shown, /has 1 problem\. Nothing was declared/);
+                assert.doesNotMatch(shown, /\n\s+at /);
+                return true;
+            },
+        );
     });
 
     it("an empty folder fails unless allowEmpty is set, which declares no device", async () => {

@@ -32,7 +32,9 @@ describe("gitops: selectors, resolved in the emulator", function () {
         resetPacing();
         client = createDefenderClient({
             apiBaseUrl: emu.url,
-            credential: { getToken: async (scope) => ({ token: emu.issueToken({ scope: String(scope) }), expiresOnTimestamp: Date.now() + 3_600_000 }) },
+            credential: {
+                getToken: (scope) => Promise.resolve({ token: emu.issueToken({ scope: String(scope) }), expiresOnTimestamp: Date.now() + 3_600_000 }),
+            },
             retry: { jitter: false, backoffBaseMs: 1, backoffMaxMs: 5, limit: 2, rateLimitRetries: 2, maxRetryAfterSeconds: 1, defaultRetryAfterSeconds: 1 },
         });
     });
@@ -46,7 +48,7 @@ describe("gitops: selectors, resolved in the emulator", function () {
             async () => {
                 const r = await incidentProgram(
                     { incidentsDir: f.dir, now: NOW, ...(o.maxDevices ? { maxDevices: o.maxDevices } : {}) },
-                    { selectorClient: () => client, previousSelection: async () => previous },
+                    { selectorClient: () => client, previousSelection: () => Promise.resolve(previous) },
                 );
                 return { incidents: r.incidents, deviceCount: r.deviceCount };
             },

@@ -133,7 +133,7 @@ describe("the native provider plugin over gRPC", function () {
             protectedMachineTags: [],
         });
         // The engine checks the imported inputs; they pass unchanged, so a program declaring them is a no-op.
-        const checked = await host.check(URN, {}, read.inputs!);
+        const checked = await host.check(URN, {}, read.inputs);
         assert.deepEqual(checked.failures, []);
         const diff = await host.diff(action.id, URN, read.properties, checked.inputs);
         assert.equal(diff.changes, "DIFF_NONE");

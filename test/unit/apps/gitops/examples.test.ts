@@ -188,8 +188,8 @@ describe("examples and the root Pulumi project", () => {
                 const install = job.steps.findIndex((s) => s.run === "npm run policy:install");
                 assert.ok(install >= 0, "installs the pack");
                 for (const s of pulumiSteps(job)) {
-                    assert.equal(s.with?.policyPacks, "policy", `${s.with?.command}`);
-                    assert.equal(s.with?.policyPackConfigs, "policy/config.json", `${s.with?.command}`);
+                    assert.equal(s.with?.policyPacks, "policy", String(s.with?.command));
+                    assert.equal(s.with?.policyPackConfigs, "policy/config.json", String(s.with?.command));
                     assert.ok(job.steps.indexOf(s) > install, "after the pack is installed");
                 }
             }

@@ -4,8 +4,9 @@
  * for the local server to answer. The check and the jump happen with no yield in between (the
  * synchronous `clock.next()`), so no request can start after the check and before the jump.
  */
-import type { SinonFakeTimers, SinonSandbox } from "sinon";
-import { requestsInFlight } from "../../../../provider/defender";
+import sinon, { type SinonFakeTimers, type SinonSandbox } from "sinon";
+import { requestsInFlight, resetPacing } from "../../../../provider/defender";
+import { lateBound } from "../../../../testkit/lateBound";
 
 // Captured before any test installs fake timers.
 const realSetTimeout = globalThis.setTimeout;
@@ -18,6 +19,22 @@ export function realDelay(ms: number): Promise<void> {
 /** Fake setTimeout/clearTimeout/Date only: sockets, setImmediate and nextTick stay real. */
 export function fakeClock(sandbox: SinonSandbox, now = 1_700_000_000_000): SinonFakeTimers {
     return sandbox.useFakeTimers({ now, toFake: ["setTimeout", "clearTimeout", "Date"] });
+}
+
+/** Each test of the suite starts with no pacing state and fake timers at `now` (fakeClock); both are undone after it. */
+export function usePacingClock(now = 1_700_000_000_000): SinonFakeTimers {
+    const sandbox = sinon.createSandbox();
+    let clock: SinonFakeTimers | undefined;
+    beforeEach(() => {
+        resetPacing();
+        clock = fakeClock(sandbox, now);
+    });
+    afterEach(() => {
+        resetPacing();
+        sandbox.restore();
+        clock = undefined;
+    });
+    return lateBound("the fake clock", () => clock);
 }
 
 /** Runs fake time forward as needed until `work` settles. */

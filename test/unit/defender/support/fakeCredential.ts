@@ -34,14 +34,14 @@ export function fakeCredential(options: FakeCredentialOptions = {}): FakeCredent
         },
         scopes,
         issued,
-        async getToken(scope: string | string[], _options?: GetTokenOptions): Promise<AccessToken | null> {
+        getToken(scope: string | string[], _options?: GetTokenOptions): Promise<AccessToken | null> {
             calls++;
             scopes.push(Array.isArray(scope) ? scope.join(" ") : scope);
-            if (options.failWith) throw options.failWith;
-            if (options.answerNull) return null;
+            if (options.failWith) return Promise.reject(options.failWith);
+            if (options.answerNull) return Promise.resolve(null);
             const token = fakeToken(issued.length + 1);
             issued.push(token);
-            return { token, expiresOnTimestamp: Date.now() + (options.lifetimeMs ?? 3_600_000) };
+            return Promise.resolve({ token, expiresOnTimestamp: Date.now() + (options.lifetimeMs ?? 3_600_000) });
         },
     };
 }

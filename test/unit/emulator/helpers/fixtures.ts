@@ -5,6 +5,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { DEFAULT_AUDIENCE, DeviceSpec, EmulatorOptions, RunningEmulator, startEmulator } from "../../../../emulator";
 import { HttpResult, RequestOptions, send } from "../../../../testkit/http/send";
+import { lateBound } from "../../../../testkit/lateBound";
 
 let sharedTlsDir: string | undefined;
 
@@ -30,6 +31,34 @@ export function testOptions(overrides: EmulatorOptions = {}): EmulatorOptions {
 
 export async function startTestEmulator(overrides: EmulatorOptions = {}): Promise<RunningEmulator> {
     return startEmulator(testOptions(overrides));
+}
+
+/**
+ * A test emulator for the suite, started before its tests and stopped after them; before each test it
+ * is reset and `client` is a new client, signed in unless `signIn` is false, and with `clearRequests`
+ * the sign-in is cleared from the request log.
+ */
+export function useTestEmulator(
+    overrides: EmulatorOptions = {},
+    each: { signIn?: boolean; clearRequests?: boolean } = {},
+): { emu: RunningEmulator; client: EmulatorClient } {
+    let emu: RunningEmulator | undefined;
+    let client: EmulatorClient | undefined;
+    before(async () => {
+        emu = await startTestEmulator(overrides);
+    });
+    after(async () => {
+        await emu?.stop();
+        emu = undefined;
+    });
+    beforeEach(async () => {
+        if (emu === undefined) return;
+        emu.reset();
+        client = new EmulatorClient(emu);
+        if (each.signIn !== false) await client.signIn();
+        if (each.clearRequests) emu.clearRequests();
+    });
+    return { emu: lateBound("the test emulator", () => emu), client: lateBound("the emulator client", () => client) };
 }
 
 export const TENANT = "11111111-2222-3333-4444-555555555555";
