@@ -80,7 +80,8 @@ function inert(e: unknown): unknown {
     if (!(e instanceof Error)) return e;
     e.message = engineLines(e.message);
     const reasons = (e as { reasons?: unknown }).reasons;
-    if (Array.isArray(reasons)) (e as unknown as { reasons: unknown[] }).reasons = reasons.map((r) => (typeof r === "string" ? engineLines(r) : r));
+    if (Array.isArray(reasons))
+        (e as unknown as { reasons: unknown[] }).reasons = (reasons as unknown[]).map((r) => (typeof r === "string" ? engineLines(r) : r));
     return e;
 }
 

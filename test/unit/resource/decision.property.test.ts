@@ -58,7 +58,7 @@ function view(a: Truth, t: number): MachineAction {
         scope: a.type === "Isolate" && status !== "Pending" ? a.scope : null,
         requestor: a.by === "us" ? "provider-app" : "analyst@contoso.com",
         requestorComment: "c",
-        status: status as MachineAction["status"],
+        status: status,
         machineId: MACHINE,
         computerDnsName: "fin-lt-042.contoso.com",
         creationDateTimeUtc: iso(a.createdAt),
