@@ -33,6 +33,7 @@ export type {
     IsolationType,
 } from "./base/runtimeOptions";
 export { EmulatorControlError } from "./control/inProcessControls";
+export type { PurgeActionsOptions } from "./core/historyControls";
 export type { EmulatorControls } from "./control/inProcessControls";
 export type {
     EmulatorState,

@@ -97,6 +97,8 @@ export interface RuntimeOptions {
     maxPageSize?: number;
     /** Requestor of out-of-band ("portal") actions. @default "portal-user@contoso.com" */
     portalRequestor?: string;
+    /** Finished actions older than this (since they finished) are purged: GET answers 404, listings omit them; 0 keeps them. @default 0 */
+    actionRetentionMs?: number;
     /** Application roles in issued tokens, per client id; Defender routes refuse a token without the route's role (403). @default every client ["Machine.Isolate", "Machine.Read.All", "Alert.Read.All", "Incident.Read.All"] */
     appRoles?: AppRoleOptions;
 }
@@ -119,6 +121,7 @@ export interface EmulatorConfig {
     quirks: Required<QuirkOptions>;
     maxPageSize: number;
     portalRequestor: string;
+    actionRetentionMs: number;
     appRoles: AppRoleConfig;
 }
 
@@ -155,6 +158,7 @@ export function defaultConfig(): EmulatorConfig {
         },
         maxPageSize: 10000,
         portalRequestor: "portal-user@contoso.com",
+        actionRetentionMs: 0,
         appRoles: defaultAppRoles(),
     };
 }

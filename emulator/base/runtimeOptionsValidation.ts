@@ -17,6 +17,7 @@ export const RUNTIME_KEYS = [
     "quirks",
     "maxPageSize",
     "portalRequestor",
+    "actionRetentionMs",
     "appRoles",
 ] as const;
 /** Options fixed at start (start/startOptions.ts): named here so a runtime patch can refuse them by name. */
@@ -195,6 +196,12 @@ const portalRequestor: Section = (o, next, where, errors) => {
     else next.portalRequestor = o.portalRequestor;
 };
 
+const actionRetentionMs: Section = (o, next, where, errors) => {
+    if (o.actionRetentionMs === undefined) return;
+    if (!intIn(o.actionRetentionMs, 0, MAX_DELAY_MS)) errors.push(`${where}.actionRetentionMs: must be an integer number of ms ≥ 0 (0 keeps every action)`);
+    else next.actionRetentionMs = o.actionRetentionMs;
+};
+
 const appRoles: Section = (o, next, where, errors) => {
     if (o.appRoles !== undefined) applyAppRoles(o.appRoles, next.appRoles, `${where}.appRoles`, errors);
 };
@@ -212,6 +219,7 @@ const SECTIONS: readonly Section[] = [
     quirks,
     maxPageSize,
     portalRequestor,
+    actionRetentionMs,
     appRoles,
 ];
 

@@ -3,6 +3,7 @@
 import { Result, fail, ok } from "../base/result";
 import { ControlError } from "../core/controlShapes";
 import { EmulatorCore } from "../core/emulatorCore";
+import { hideActionControl, purgeActionsControl, reportStatusControl } from "../core/historyControls";
 
 type Json = unknown;
 type Handler = (core: EmulatorCore, params: string[], body: Json) => Result<Json, ControlError>;
@@ -54,6 +55,9 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
     route("POST", "/machines/:id/isolate", (core, [id], body) => core.isolateOutOfBand(id, body)),
     route("POST", "/machines/:id/release", (core, [id], body) => core.releaseOutOfBand(id, body)),
     route("POST", "/machines/:id/online", (core, [id], body) => core.setOnline(id, field(body, "online"))),
+    route("POST", "/actions/purge", (core, _p, body) => purgeActionsControl(core, body)),
+    route("POST", "/actions/:id/hide", (core, [id], body) => hideActionControl(core, id, field(body, "ms"))),
+    route("POST", "/actions/:id/status", (core, [id], body) => reportStatusControl(core, id, field(body, "status"))),
     route("GET", "/actions/:id", (core, [id]) => {
         const a = core.actionView(id);
         return a ? ok(a) : fail({ status: 404, code: "NotFound", message: `action ${id} does not exist` });

@@ -13,6 +13,7 @@ import {
     OutOfBandResult,
 } from "../core/controlShapes";
 import { EmulatorCore } from "../core/emulatorCore";
+import { hideActionControl, purgeActionsControl, reportStatusControl, type PurgeActionsOptions } from "../core/historyControls";
 import { Fault, FaultSpec } from "../core/faults";
 import { RequestLogEntry } from "../core/requestLog";
 import { ForcedStatus } from "../defender/defenderState";
@@ -69,6 +70,12 @@ export interface EmulatorControls {
     issueToken(options?: IssueTokenOptions): string;
     /** Every issued token becomes unknown (401). */
     revokeTokens(): void;
+    /** Purges actions (GET answers 404, listings omit them); returns their ids. */
+    purgeActions(options?: PurgeActionsOptions): string[];
+    /** Hides an action from listings (not from GET by id) for `ms` from now: a per-action indexing lag. */
+    hideFromListings(actionId: string, ms: number): MachineActionJson;
+    /** The API reports this undocumented status for the action (null: its real one again). */
+    reportStatus(actionId: string, status: string | null): MachineActionJson;
 }
 
 function unwrap<T>(r: Result<T, { status: number; code: string; message: string }>): T {
@@ -105,5 +112,8 @@ export function controlsOf(core: EmulatorCore): EmulatorControls {
         now: () => new Date(core.now()),
         issueToken: (o) => unwrap(core.issueToken(o)).access_token,
         revokeTokens: () => core.tokens.revokeAll(),
+        purgeActions: (o) => unwrap(purgeActionsControl(core, o)).purged,
+        hideFromListings: (id, ms) => unwrap(hideActionControl(core, id, ms)),
+        reportStatus: (id, status) => unwrap(reportStatusControl(core, id, status)),
     };
 }

@@ -3,6 +3,7 @@ import { EmulatorConfig, ISOLATION_TYPES, IsolationType } from "../base/runtimeO
 import { Reply, jsonReply } from "../base/reply";
 import { DefenderState, isFinal } from "./defenderState";
 import { defenderError } from "./errors";
+import { isListed, purgeExpired } from "./history";
 import { parseListQuery, selectPage } from "./listQuery";
 import { ActionRecord, ActionType, MachineRecord } from "./models";
 import { FieldTable } from "./odata";
@@ -183,6 +184,7 @@ export const unisolate: ApiHandler = (ctx) => createAction(ctx, "Unisolate");
 
 export const getAction: ApiHandler = (ctx) => {
     ctx.state.advance(ctx.now);
+    purgeExpired(ctx.state, ctx.config, ctx.now);
     const action = ctx.state.actions.get(ctx.params.id.toLowerCase());
     if (action === undefined) return defenderError(404, "ResourceNotFound", `MachineAction ${ctx.params.id} was not found`);
     return entity(ctx, "MachineActions", actionToJson(action, ctx.config));
@@ -192,9 +194,8 @@ export const listActions: ApiHandler = (ctx) => {
     const q = parseListQuery(ctx.query, actionFields(ctx.config), ctx.config.quirks.filterInSupported);
     if (!q.ok) return defenderError(400, "ODataError", q.error);
     ctx.state.advance(ctx.now);
-    const lag = ctx.config.quirks.indexingLagMs;
-    const all = [...ctx.state.actions.values()];
-    const indexed = lag > 0 ? all.filter((a) => a.createdAt <= ctx.now - lag) : all;
+    purgeExpired(ctx.state, ctx.config, ctx.now);
+    const indexed = [...ctx.state.actions.values()].filter((a) => isListed(a, ctx.now, ctx.config));
     const page = selectPage(indexed, q.value, ctx.query, ctx.config.maxPageSize);
     return listReply(
         ctx,
@@ -211,6 +212,7 @@ export const cancelAction: ApiHandler = (ctx) => {
     const c = parsed.body.Comment;
     if (c !== undefined && c !== null && typeof c !== "string") return defenderError(400, "InvalidRequestBody", "Comment must be a string");
     ctx.state.advance(ctx.now);
+    purgeExpired(ctx.state, ctx.config, ctx.now);
     const action = ctx.state.actions.get(ctx.params.id.toLowerCase());
     if (action === undefined) return defenderError(404, "ResourceNotFound", `MachineAction ${ctx.params.id} was not found`);
     if (isFinal(action.status)) {

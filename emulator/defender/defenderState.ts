@@ -291,6 +291,17 @@ export class DefenderState {
         return this.machines.delete(id.toLowerCase());
     }
 
+    /** Forgets an action, as Defender's retention does: GET answers 404, listings omit it. */
+    purge(id: string): boolean {
+        const action = this.actions.get(id);
+        if (action === undefined) return false;
+        this.actions.delete(id);
+        this.versions.delete(id);
+        const list = (this.byMachine.get(action.machineId) ?? []).filter((a) => a.id !== id);
+        this.byMachine.set(action.machineId, list);
+        return true;
+    }
+
     private register(action: ActionRecord): void {
         this.actions.set(action.id, action);
         const list = this.byMachine.get(action.machineId) ?? [];

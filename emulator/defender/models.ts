@@ -223,4 +223,8 @@ export interface ActionRecord {
     cancellationComment: string | null;
     cancellationAt: number | null;
     errorHResult: number;
+    /** History quirks (history.ts): listed only from this time on (a per-action indexing lag). */
+    listedFrom?: number;
+    /** History quirks (history.ts): an undocumented status the API reports instead of `status`. */
+    reportedStatus?: string;
 }

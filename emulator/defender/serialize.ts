@@ -37,7 +37,8 @@ export function actionToJson(a: ActionRecord, config: EmulatorConfig): MachineAc
         title: null,
         requestor: a.requestor,
         requestorComment: a.requestorComment,
-        status: a.status,
+        // An undocumented status set through the control API is reported as given (history.ts).
+        status: (a.reportedStatus ?? a.status) as MachineActionJson["status"],
         machineId: a.machineId,
         computerDnsName: a.computerDnsName,
         creationDateTimeUtc: toServiceTime(a.createdAt),

@@ -125,7 +125,7 @@ function keepsActions(f: CheckedActionsFilter): (a: MachineAction) => boolean {
         (f.machineId === undefined || a.machineId.toLowerCase() === f.machineId.toLowerCase()) &&
         (f.machineIds === undefined || f.machineIds.has(a.machineId.toLowerCase())) &&
         (f.type === undefined || a.type === f.type) &&
-        (f.statuses === undefined || f.statuses.includes(a.status)) &&
+        (f.statuses === undefined || (f.statuses as readonly string[]).includes(a.status)) &&
         (f.ids === undefined || f.ids.has(a.id.toLowerCase()));
 }
 

@@ -25,7 +25,8 @@ export interface MachineAction {
     scope: string | null;
     requestor: string | null;
     requestorComment: string | null;
-    status: ActionStatus;
+    /** One of ACTION_STATUSES, or the string Defender sent when it is not one of them (kept, never refused: the lifecycle fails closed for that device alone). */
+    status: ActionStatus | (string & {});
     machineId: string;
     computerDnsName: string | null;
     /** ISO timestamp. */
@@ -106,7 +107,7 @@ export function parseMachineAction(body: unknown): ParseResult<MachineAction> {
     const problem =
         required(body, "id", isActionId, "a GUID") ??
         required(body, "type", isNonEmptyString, "a non-empty string") ??
-        required(body, "status", isActionStatus, `one of ${ACTION_STATUSES.join(", ")}`) ??
+        required(body, "status", isNonEmptyString, "a non-empty string") ??
         required(body, "machineId", isMachineId, "40 hexadecimal characters") ??
         required(body, "creationDateTimeUtc", isTimestamp, "an ISO timestamp");
     if (problem) return fail(`MachineAction ${problem}`);
@@ -116,7 +117,7 @@ export function parseMachineAction(body: unknown): ParseResult<MachineAction> {
         scope: nullableString(body.scope),
         requestor: nullableString(body.requestor),
         requestorComment: nullableString(body.requestorComment),
-        status: body.status as ActionStatus,
+        status: body.status as string,
         machineId: body.machineId as string,
         computerDnsName: nullableString(body.computerDnsName),
         creationDateTimeUtc: body.creationDateTimeUtc as string,

@@ -13,6 +13,8 @@ export interface Context {
     client: DefenderClient;
     poller: ActionPoller;
     pollIntervalMs: number;
+    /** How far a device's listing may lag behind new actions (defender:listingLagSeconds). */
+    listingLagMs: number;
 }
 
 let settings: ProviderSettings | undefined;
@@ -61,7 +63,8 @@ export function context(): Context {
     if (current?.key !== key) {
         const client = guardWrites(createDefenderClient({ ...settings.client, onEvent: clientEventLogger() }), settings.client);
         const pollIntervalMs = Math.round(settings.pollIntervalSeconds * 1000);
-        current = { key, context: { client, poller: createActionPoller(client, { intervalMs: pollIntervalMs }), pollIntervalMs } };
+        const listingLagMs = Math.round(settings.listingLagSeconds * 1000);
+        current = { key, context: { client, poller: createActionPoller(client, { intervalMs: pollIntervalMs }), pollIntervalMs, listingLagMs } };
     }
     return current.context;
 }

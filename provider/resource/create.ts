@@ -2,15 +2,16 @@
  * create: make the device isolated, and record the isolate MachineAction as the resource id.
  *
  * Contract
- * - One declaration, at most one isolate action. Before any POST the device's actions are listed:
- *   an Isolate already Pending/InProgress is adopted, so is a current Succeeded isolation of the same
- *   type; a current isolation of another type is an error (change isolationType, or release first).
- *   Adopting makes that isolation this declaration's, knowingly (a log line names who requested it):
- *   deleting the declaration releases it. A release still in flight is waited for first, because an
- *   isolate racing a release can complete in either order.
- * - Sending: see send.ts. `400 ActiveRequestAlreadyExists` adopts the pending isolate; an unknown
- *   outcome adopts the pending isolate that shows up, or sends once more when none does. Only pending
- *   actions are adopted after a request, never a finished one a lagging listing hid.
+ * - One declaration, at most one isolate action. What to do is decided from the device's actions by
+ *   the one decision (evidence.ts, steps.ts): an Isolate already Pending/InProgress is adopted, so is a
+ *   current Succeeded isolation of the same type once a listing covers the start of create; a current
+ *   isolation of another type is an error (change isolationType, or release first). Adopting makes that
+ *   isolation this declaration's, knowingly (a log line names who requested it). A release still in
+ *   flight is waited for first, because an isolate racing a release can complete in either order.
+ * - Sending (observe.ts): `400 ActiveRequestAlreadyExists` or no usable answer → the device is listed
+ *   again until a listing covers the request; the isolate new since the request (pending, or finished in
+ *   force) is recorded as caused by it, never one known before; none → sent once more; no covering
+ *   listing before the deadline → fails closed, nothing recorded.
  * - Refused before any isolate: a device that does not exist, a name matching zero or several devices,
  *   a device with a protected machine tag. Each error names the device and the fix.
  * - Once an isolate exists because of our request, it is recorded whatever follows: a failure after it
@@ -33,16 +34,16 @@
  *   flight is waited for, then the device's actions are listed again on their own.
  * - What create returns is plain JSON built from strings Defender sent: it cannot fail to marshal.
  */
-import { deviceReadBatcherFor, isolationState, type Machine, type MachineAction } from "../defender";
-import { newestPending } from "./adopt";
+import { deviceReadBatcherFor, type DefenderApiError, type Machine, type MachineAction } from "../defender";
 import { markAdopted, type Context } from "./context";
-import { deviceName, noDeviceWithId, refuseOtherName, refuseProtected, resolveDevice } from "./device";
-import { errorText, fixFor, recordedFailure } from "./failures";
+import { deviceName, noDeviceWithId, refuseOtherName, refuseProtected, findDeviceByName } from "./device";
+import { errorText, fixFor, LifecycleError, recordedFailure, UNCHANGED } from "./failures";
 import { toDeclaration, type Declaration } from "./inputs";
 import { log, short } from "./log";
 import { toOutputs, type IsolationOutputs } from "./outputs";
-import { reportedType, scopeFits } from "./ownership";
-import { sendAdopting } from "./send";
+import { Observation, unknownOutcome } from "./observe";
+import { reportedType, scopeFits } from "./scope";
+import { planCreate } from "./steps";
 import { deadlineAfter, hostLabel, isInFlight, waitForAction, type Deadline } from "./wait";
 
 /** An isolate the declaration now holds; `caused`: it exists because of our request. */
@@ -54,12 +55,14 @@ interface Held {
 export async function createIsolation(ctx: Context, inputs: Record<string, unknown>): Promise<{ id: string; outs: IsolationOutputs }> {
     const decl = toDeclaration(inputs);
     const deadline = deadlineAfter(decl.completionTimeoutSeconds);
-    const { machine, actions } = await lookUp(ctx, decl);
+    const since = Date.now();
+    const { machine, actions, at } = await lookUp(ctx, decl);
     refuseProtected(machine, decl);
     const name = deviceName(machine);
     const label = hostLabel(machine);
 
-    const held = await isolateOrAdopt(ctx, decl, machine.id, name, label, deadline, actions);
+    const obs = new Observation(ctx, machine.id, deadline, since, undefined, { actions, at });
+    const held = await isolateOrAdopt(ctx, decl, name, label, deadline, obs);
     const record = (action: MachineAction, type = decl.isolationType) => ({
         ...toOutputs({ ...decl, isolationType: type }, machine, action),
         __provider: inputs.__provider,
@@ -112,96 +115,91 @@ export async function createIsolation(ctx: Context, inputs: Record<string, unkno
  * The device and its actions, read in the batches every create, read and delete of the process share
  * (see deviceReadBatcher): a mass isolation spends its read budgets on a few listings per 50 devices.
  * A device is unknown only when its own read answered 404. A name is resolved first (its own lookup).
+ * `at`: when the listing was asked for (it is complete up to then, less the allowed lag).
  */
-async function lookUp(ctx: Context, decl: Declaration): Promise<{ machine: Machine; actions: MachineAction[] }> {
+async function lookUp(ctx: Context, decl: Declaration): Promise<{ machine: Machine; actions: MachineAction[]; at: number }> {
     const devices = deviceReadBatcherFor(ctx.client);
     if (decl.machineId) {
+        const at = Date.now();
         const snapshot = await devices.read(decl.machineId);
         if (snapshot.machine === undefined) throw noDeviceWithId(decl.machineId);
         refuseOtherName(snapshot.machine, decl);
-        return { machine: snapshot.machine, actions: snapshot.actions };
+        return { machine: snapshot.machine, actions: snapshot.actions, at };
     }
-    const machine = await resolveDevice(ctx.client, decl);
+    const machine = await findDeviceByName(ctx.client, decl);
+    const at = Date.now();
     const snapshot = await devices.read(machine.id);
-    return { machine, actions: snapshot.actions };
+    return { machine, actions: snapshot.actions, at };
 }
 
-async function isolateOrAdopt(
-    ctx: Context,
-    decl: Declaration,
-    machineId: string,
-    name: string,
-    label: string,
-    deadline: Deadline,
-    listed: MachineAction[],
-): Promise<Held> {
-    // At most one wait for a release in flight, then decide on what the device looks like.
-    for (let round = 0; round < 2; round++) {
-        const actions = round === 0 ? listed : await ctx.client.listActions({ machineId });
-        const state = isolationState(actions);
-        const releasing = newestPending(state.pending, "Unisolate");
-        const isolating = newestPending(state.pending, "Isolate");
-
-        if (releasing) {
-            if (round > 0) break;
-            log.info(`${name}: a release (${short(releasing.id)}) is ${releasing.status}; waiting for it before isolating`);
-            const waited = await waitForAction(ctx, releasing, label, deadline);
-            if (waited.timedOut || waited.pollError) break;
-            continue;
+/**
+ * Decides from the device's actions (evidence.ts, steps.ts) until an isolate is held: adopts what is in
+ * place or what a lost request caused, waits for a release in flight once, lists again while the
+ * listing does not cover what matters, and sends the isolate only when the decision says so.
+ */
+async function isolateOrAdopt(ctx: Context, decl: Declaration, name: string, label: string, deadline: Deadline, obs: Observation): Promise<Held> {
+    let waitedForRelease = false;
+    for (;;) {
+        const step = planCreate(obs.assess(), decl.isolationType, obs.sent, waitedForRelease);
+        if (obs.settling() && (step.do === "isolate" || step.do === "fail")) {
+            if (await obs.relist()) continue;
+            throw unknownOutcome("create", name, obs);
         }
-        if (isolating) return { action: adopt(isolating, decl, name, "pending"), caused: false };
-        if (state.isolated && state.current) return { action: adopt(state.current, decl, name, "current"), caused: false };
-        return postIsolate(ctx, decl, machineId, name, deadline);
+        switch (step.do) {
+            case "fail":
+                throw new LifecycleError("create", name, step.happened, obs.unanswered() ? "Nothing is recorded" : UNCHANGED.create, step.fix);
+            case "relist":
+                if (await obs.relist()) continue;
+                if (obs.unanswered()) throw unknownOutcome("create", name, obs);
+                throw new LifecycleError(
+                    "create",
+                    name,
+                    `${step.why}, and the deadline (completionTimeoutSeconds) passed before it did; what is in force is unknown`,
+                    UNCHANGED.create,
+                    "Run 'pulumi up' again.",
+                );
+            case "waitForRelease": {
+                log.info(`${name}: a release (${short(step.action.id)}) is ${step.action.status}; waiting for it before isolating`);
+                const waited = await waitForAction(ctx, step.action, label, deadline);
+                obs.note(waited.action);
+                waitedForRelease = true;
+                await obs.relist(); // when the deadline leaves no time, the release's own answer decides
+                continue;
+            }
+            case "adopt":
+                return { action: adopt(step.action, name, step.what, step.caused), caused: step.caused };
+            case "isolate": {
+                const sent = await obs.send(
+                    "Isolate",
+                    () => ctx.client.isolate(obs.machineId, { comment: decl.comment, isolationType: decl.isolationType }),
+                    decl.isolationType,
+                );
+                if (sent.kind === "answered") return { action: sent.action, caused: true };
+                if (sent.kind === "refused") throw refusedRequest("create", name, sent.error);
+                log.info(
+                    `${name}: the isolate request got no usable answer (${sent.error.message}); deciding from the device's actions before anything is sent again`,
+                );
+                continue;
+            }
+        }
     }
-    throw new Error(
-        `Isolate device ${name}: a release of this device is still in progress in Defender, and isolating now could race it (they can complete in either order). Nothing was isolated; run 'pulumi up' again once the release has finished.`,
-    );
 }
 
-/** A pending or current isolation found in place becomes this declaration's, knowingly. */
-function adopt(action: MachineAction, decl: Declaration, name: string, what: "pending" | "current"): MachineAction {
-    if (!scopeFits(decl.isolationType, action.scope)) {
-        throw new Error(
-            `Isolate device ${name}: the device already has a ${what} ${action.scope} isolation (${action.id}, requested by ${action.requestor ?? "unknown"}), and this declaration asks for ${decl.isolationType}. Set isolationType: ${action.scope} to adopt it, or release the device first. Nothing was changed.`,
+export function refusedRequest(op: "create" | "update", name: string, e: DefenderApiError): LifecycleError {
+    return new LifecycleError(op, name, e.message, op === "create" ? "Nothing was isolated" : "", fixFor(e.status, e.code), { cause: e });
+}
+
+/** A pending or current isolation found in place (or the one our lost request caused) becomes this declaration's, knowingly. */
+function adopt(action: MachineAction, name: string, what: "pending" | "current" | "request", caused: boolean): MachineAction {
+    if (caused) {
+        log.info(
+            `${name}: the isolate request got no answer, but Defender made ${short(action.id)} (${action.status}); recording it instead of sending another`,
         );
+    } else {
+        log.info(
+            `${name}: adopting the ${what === "request" ? "pending" : what} isolate ${short(action.id)} (${action.status}, requested by ${action.requestor ?? "unknown"}) instead of sending another; it is this declaration's from now on, and deleting the declaration releases it`,
+        );
+        markAdopted(action.id);
     }
-    log.info(
-        `${name}: adopting the ${what} isolate ${short(action.id)} (${action.status}, requested by ${action.requestor ?? "unknown"}) instead of sending another; it is this declaration's from now on, and deleting the declaration releases it`,
-    );
-    markAdopted(action.id);
     return action;
-}
-
-/** Sends the isolate (see send.ts), wording every outcome that holds no isolate. */
-export async function postIsolate(
-    ctx: Context,
-    decl: Declaration,
-    machineId: string,
-    name: string,
-    deadline: Deadline,
-    prefix = `Isolate device ${name}`,
-): Promise<Held> {
-    const outcome = await sendAdopting(ctx, { machineId, type: "Isolate", name, deadline }, () =>
-        ctx.client.isolate(machineId, { comment: decl.comment, isolationType: decl.isolationType }),
-    );
-    if (outcome.kind === "sent") return { action: outcome.action, caused: outcome.caused };
-    const e = outcome.error;
-    if (outcome.kind === "refused") throw new Error(`${prefix}: ${e.message}. ${fixFor(e.status, e.code)} Nothing was isolated.`, { cause: e });
-    const releasing = newestPending(outcome.actions, "Unisolate");
-    if (releasing) {
-        throw new Error(
-            `${prefix}: Defender did not take the isolate (${e.code ?? e.message}) while a release of this device (${releasing.id}, requested by ${releasing.requestor ?? "unknown"}) is still in progress; they could complete in either order. Nothing was isolated or adopted; run 'pulumi up' again once the release has finished.`,
-            { cause: e },
-        );
-    }
-    if (outcome.kind === "conflict") {
-        throw new Error(
-            `${prefix}: Defender answered that an action is already in progress (${e.correlationId ? `correlation id ${e.correlationId}` : "no correlation id"}), but lists no pending isolate to adopt. Nothing was sent twice; run 'pulumi up' again in a minute.`,
-            { cause: e },
-        );
-    }
-    throw new Error(
-        `${prefix}: the outcome of the isolate request is unknown (${e.message}) and no new isolate action is listed for the device. Nothing is recorded; run 'pulumi up' again: it adopts the action if Defender created it, and isolates otherwise.`,
-        { cause: e },
-    );
 }

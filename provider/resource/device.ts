@@ -1,8 +1,8 @@
 /**
- * Which device a declaration means: by id, or by exact (case-insensitive) DNS name matching exactly
+ * Which device a declaration means: by id (read in the shared batch, see create.ts), or by exact (case-insensitive) DNS name matching exactly
  * one device. Also the guardrail on protected machine tags, and the short label log lines use.
  */
-import { isDefenderApiError, type DefenderClient, type Machine } from "../defender";
+import type { DefenderClient, Machine } from "../defender";
 import type { Declaration } from "./inputs";
 
 /** "fin-lt-042.contoso.com (1e5bc9d7…)": how errors and logs name a device. */
@@ -11,25 +11,14 @@ export function deviceName(machine: { id: string; computerDnsName?: string | nul
 }
 
 /** A declared machineId Defender answered 404 for. */
-export function noDeviceWithId(machineId: string, cause?: Error): Error {
+export function noDeviceWithId(machineId: string): Error {
     return new Error(
-        `Isolate device ${machineId}: Defender knows no device with this machineId${cause ? ` (${cause.message})` : " (its read answered 404)"}. Check the id in the Defender portal (Devices → the device → its URL), or declare computerDnsName instead. Nothing was isolated.`,
-        { cause },
+        `Isolate device ${machineId}: Defender knows no device with this machineId (its read answered 404). Check the id in the Defender portal (Devices → the device → its URL), or declare computerDnsName instead. Nothing was isolated.`,
     );
 }
 
-export async function resolveDevice(client: DefenderClient, decl: Declaration): Promise<Machine> {
-    if (decl.machineId) {
-        let machine: Machine;
-        try {
-            machine = await client.getMachine(decl.machineId);
-        } catch (e) {
-            if (isDefenderApiError(e) && e.status === 404) throw noDeviceWithId(decl.machineId, e);
-            throw e;
-        }
-        refuseOtherName(machine, decl);
-        return machine;
-    }
+/** The one device a declaration by name means (a declaration by id is read in the shared batch instead). */
+export async function findDeviceByName(client: DefenderClient, decl: Declaration): Promise<Machine> {
     const name = decl.computerDnsName as string;
     const found = await client.findMachinesByDnsName(name);
     const exact = found.filter((m) => (m.computerDnsName ?? "").toLowerCase() === name.toLowerCase());

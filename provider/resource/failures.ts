@@ -1,8 +1,9 @@
 /**
- * Every failure names the device, the operation and what to do. The operations word their own
- * errors; an error from below that reaches them unexplained (a Defender API or token error, an
- * invalid configuration) is worded here, once for all operations. Errors the operations wrote pass
- * unchanged, the same object (a recorded partial failure keeps its id and properties).
+ * Every failure names the device, the operation and what to do. The operations raise a
+ * LifecycleError, data to the last step (operation, device, what happened, what is recorded, the fix),
+ * worded here in one place; an error from below that reaches them unexplained (a Defender API or token
+ * error, an invalid configuration) is worded here too, once for all operations. Errors the operations
+ * raised pass unchanged, the same object (a recorded partial failure keeps its id and properties).
  */
 import { isDefenderApiError } from "../defender";
 import { engineLines } from "../base/engineText";
@@ -25,6 +26,44 @@ const AFTER: Record<Operation, string> = {
     delete: "The resource stays in state; run the command again: a release in flight is adopted, never sent twice.",
 };
 
+/** What an operation could not do, as data: `message` is its one wording. */
+export class LifecycleError extends Error {
+    constructor(
+        readonly op: Operation,
+        readonly device: string,
+        /** What happened, without the device or the operation. */
+        readonly happened: string,
+        /** What the state holds now. */
+        readonly recorded: string,
+        /** The one fix that applies. */
+        readonly fix: string,
+        options?: { cause?: unknown },
+    ) {
+        super(
+            `${PREFIX[op]} ${device}: ${[happened, fix, recorded]
+                .map(sentence)
+                .filter((t) => t !== "")
+                .join(" ")}`,
+            options,
+        );
+        this.name = "LifecycleError";
+    }
+}
+
+/** Text ending in one full stop, or nothing. */
+function sentence(text: string): string {
+    const t = text.trim().replace(/[.;]+$/, "");
+    return t === "" ? "" : `${t}.`;
+}
+
+/** What is recorded after a failure, by operation, when nothing changed. */
+export const UNCHANGED: Record<Operation, string> = {
+    create: "Nothing was isolated or recorded",
+    read: "The state is unchanged",
+    update: "The state is unchanged",
+    delete: "The resource stays in state, so running the command again continues from here",
+};
+
 export async function explained<T>(op: Operation, device: string, run: () => Promise<T>): Promise<T> {
     try {
         return await run();
@@ -41,7 +80,8 @@ function inert(e: unknown): unknown {
     if (!(e instanceof Error)) return e;
     e.message = engineLines(e.message);
     const reasons = (e as { reasons?: unknown }).reasons;
-    if (Array.isArray(reasons)) (e as unknown as { reasons: unknown[] }).reasons = reasons.map((r) => (typeof r === "string" ? engineLines(r) : r));
+    if (Array.isArray(reasons))
+        (e as unknown as { reasons: unknown[] }).reasons = (reasons as unknown[]).map((r) => (typeof r === "string" ? engineLines(r) : r));
     return e;
 }
 
@@ -55,6 +95,7 @@ function withoutTrace(e: unknown): unknown {
 }
 
 export function explain(op: Operation, device: string, e: unknown): unknown {
+    if (e instanceof LifecycleError || (e instanceof Error && "reasons" in e)) return e;
     if (e instanceof Error && e.message.startsWith(`${PREFIX[op]} `)) return e;
     // About the stack's settings, not this device: said once (context.ts), as it is, with the fix it names.
     if (e instanceof ConfigurationError) return e.message === CONFIGURATION_TOLD ? new ConfigurationError(`${PREFIX[op]} ${device}: ${e.message}`) : e;

@@ -1,19 +1,21 @@
 /**
  * read (refresh): is the declared isolation still real?
  *
- * Contract
- * - Our isolation is the isolate state records (machineActionId, else the resource id; see ownership.ts).
- * - The resource is gone (empty id, so the next `up` isolates again) when: the isolate action no
- *   longer exists; it ended Failed/TimeOut/Cancelled; the device no longer exists (its single read
- *   answers 404: a listing that lacks it proves nothing); or our isolation was released since (a
- *   release that finished after it, from the portal or any API client; actions are ordered by when they
- *   finished, as Defender can complete them out of order). A release ends our isolation even when
- *   someone isolated the device again afterwards: that isolation is theirs, and the next `up` adopts it
- *   knowingly (or isolates).
- * - An action of an undocumented shape (a type other than Isolate, as an UnManagedDevice contain may
- *   report) is reported with a warning and judged as the isolation it is; refresh never fails on it.
- *   An Unisolate is no isolation: the resource is gone.
- * - Otherwise the state is kept, with the action's current status and timestamps.
+ * Contract (the decision is evidence.ts's and steps.ts's planRead)
+ * - Our isolation is the isolate state records (machineActionId, else the resource id).
+ * - The resource is gone (empty id, so the next `up` isolates again) when: it ended
+ *   Failed/TimeOut/Cancelled; the device no longer exists (its single read answers 404: a listing that
+ *   lacks it proves nothing); our isolation was released since (a release that finished after it, from
+ *   the portal or any API client; actions are ordered by when they finished, as Defender can complete
+ *   them out of order), even when someone isolated the device again afterwards: that isolation is theirs;
+ *   or the isolate is purged from Defender's history and a release of the device is listed.
+ * - Kept, with a warning: the isolate purged and no release listed (nothing tells it ended); an action
+ *   with a status Defender does not document (it proves nothing).
+ * - An action of an undocumented type (an UnManagedDevice contain may report one) is judged as the
+ *   isolation it is, with a warning. An Unisolate is no isolation: the resource is gone.
+ * - Import by id (state without a machineId; the native provider imports, a dynamic resource cannot):
+ *   the state is rebuilt from the action (its device, reported type and comment, defaults otherwise),
+ *   then judged as any other; an id Defender answers 404 for is gone.
  * - Any other error fails the refresh and leaves state as it was.
  * - A release done outside the API (the local force-release tool, firewall edits) leaves no trace
  *   in Defender and cannot be seen: a documented limitation.
@@ -21,60 +23,70 @@
  * Calls: the device's actions and existence come from batches shared by every read in the process
  * (see deviceReadBatcher); our action is read by id only when that listing does not hold it.
  */
-import { deviceReadBatcherFor, isDefenderApiError, isMachineId, type DeviceSnapshot, type MachineAction } from "../defender";
+import { deviceReadBatcherFor, isDefenderApiError, isMachineId, type MachineAction } from "../defender";
 import type { Context } from "./context";
 import { deviceName } from "./device";
 import { log, short } from "./log";
+import { Observation } from "./observe";
 import { actionOutputs, currentActionId, declarationFromState, toOutputs } from "./outputs";
-import { releaseAfter, reportedType, withOurs } from "./ownership";
+import { reportedType } from "./scope";
+import { planRead } from "./steps";
+import { deadlineAfter } from "./wait";
 
-const notFound = (e: unknown) => isDefenderApiError(e) && e.status === 404;
 const GONE = { id: "", props: {} };
+/** A refresh reads; it never waits for an action: its calls end after this long. */
+const READ_DEADLINE_SECONDS = 600;
 
-export async function readIsolation(ctx: Context, id: string, state: Record<string, unknown>): Promise<{ id: string; props: Record<string, unknown> }> {
-    // Reads of one deployment run at once: their devices are read together, a few requests per 50 devices.
-    const devices = deviceReadBatcherFor(ctx.client);
-    const known = typeof state.machineId === "string" && isMachineId(state.machineId) ? state.machineId : undefined;
-    let device: DeviceSnapshot | undefined = known === undefined ? undefined : await devices.read(known);
-    // A fresh action can be missing from listings for a while; an import does not know the device yet.
-    const ourId = currentActionId(id, state);
-    let ours: MachineAction | undefined = device?.actions.find((a) => a.id.toLowerCase() === ourId.toLowerCase());
-    if (ours === undefined) {
-        try {
-            ours = await ctx.client.getAction(ourId);
-        } catch (e) {
-            if (notFound(e)) return gone(`the isolate action ${ourId} no longer exists in Defender`);
-            throw e;
-        }
+export async function readIsolation(ctx: Context, id: string, stored: Record<string, unknown>): Promise<{ id: string; props: Record<string, unknown> }> {
+    let state = stored;
+    const deadline = deadlineAfter(READ_DEADLINE_SECONDS);
+    if (!(typeof state.machineId === "string" && isMachineId(state.machineId))) {
+        // Import by id (the native provider): the state is rebuilt from the action, then judged as any other.
+        const imported = await stateFromAction(ctx, id, deadline.signal);
+        if (imported === undefined) return gone(`the isolate action ${id} does not exist in Defender`);
+        state = imported;
     }
-    const fromState = Object.keys(state).length > 0;
-    const name = deviceName({ id: ours.machineId, computerDnsName: ours.computerDnsName });
-    if (ours.type === "Unisolate")
+    const machineId = state.machineId as string;
+    const since = Date.now();
+    // Reads of one deployment run at once: their devices are read together, a few requests per 50 devices.
+    const device = await deviceReadBatcherFor(ctx.client).read(machineId);
+    const name = deviceName({ id: machineId, computerDnsName: typeof state.computerDnsName === "string" ? state.computerDnsName : null });
+    if (device.machine === undefined) return gone(`${name}: the device no longer exists in Defender`);
+    const ourId = currentActionId(id, state);
+    const obs = new Observation(ctx, machineId, deadline, since, ourId, { actions: device.actions, at: since });
+    // A fresh action can be missing from listings for a while: then it is read by id.
+    await obs.readOurs();
+    const ours = obs.oursRead() ?? device.actions.find((a) => a.id.toLowerCase() === ourId.toLowerCase());
+    if (ours?.type === "Unisolate")
         return gone(`${name}: the action ${ourId} is a release (Unisolate), not an isolation; a DeviceIsolation holds an isolate action`);
-    if (ours.type !== "Isolate") {
+    if (ours && ours.type !== "Isolate") {
         log.warn(
             `${name}: Defender reports the action ${short(ourId)} as type ${ours.type}, not Isolate (undocumented; an UnManagedDevice contain may be reported so); it is judged as this declaration's isolation`,
         );
     }
-    if (ours.status === "Failed" || ours.status === "TimeOut" || ours.status === "Cancelled") {
-        return gone(`${name}: the isolate ${short(id)} ended ${ours.status}; the device is not isolated by this declaration`);
-    }
-    if (device === undefined || device.machineId !== ours.machineId.toLowerCase()) device = await devices.read(ours.machineId);
-    if (device.machine === undefined) return gone(`${name}: the device no longer exists in Defender`);
-    // Ours finished (or is still on its way): a release that finished after it ended it, whatever followed.
-    // A listing that lags may not show ours yet; it exists, so the decision counts it.
-    const ended = releaseAfter(withOurs(device.actions, ours), ours);
-    if (ended) {
-        return gone(
-            `${name}: released since this isolation by ${ended.requestor ?? "unknown"} (${short(ended.id)}, ${ended.lastUpdateDateTimeUtc ?? ""}); anything done to the device since is not this declaration's`,
-        );
-    }
+    const step = planRead(obs.assess());
+    if (step.do === "gone") return gone(`${name}: ${step.why}`);
+    if (step.warn) log.warn(`${name}: ${step.warn}`);
+    if (step.action === undefined) return { id, props: state };
+    return { id, props: { ...state, ...actionOutputs(step.action), computerDnsName: step.action.computerDnsName ?? state.computerDnsName ?? "" } };
+}
 
-    if (fromState) return { id, props: { ...state, ...actionOutputs(ours), computerDnsName: ours.computerDnsName ?? state.computerDnsName ?? "" } };
-    // Import by id: rebuild the state from the action itself.
-    const type = reportedType(ours.scope) ?? "Full";
-    const decl = { ...declarationFromState({}), machineId: ours.machineId, isolationType: type, comment: ours.requestorComment ?? "" };
-    return { id, props: toOutputs(decl, { id: ours.machineId, computerDnsName: ours.computerDnsName }, ours) };
+/** The state an import by id starts from: the declaration the action says (its device, type and comment), with the defaults. */
+async function stateFromAction(ctx: Context, id: string, signal: AbortSignal): Promise<Record<string, unknown> | undefined> {
+    let action: MachineAction;
+    try {
+        action = await ctx.client.getAction(id, { signal });
+    } catch (e) {
+        if (isDefenderApiError(e) && e.status === 404) return undefined;
+        throw e;
+    }
+    const decl = {
+        ...declarationFromState({}),
+        machineId: action.machineId,
+        isolationType: reportedType(action.scope) ?? "Full",
+        comment: action.requestorComment ?? "",
+    };
+    return toOutputs(decl, { id: action.machineId, computerDnsName: action.computerDnsName }, action);
 }
 
 function gone(why: string): { id: string; props: Record<string, unknown> } {

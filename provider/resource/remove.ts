@@ -11,9 +11,14 @@
  * - Our isolation already ended: a release finished after it (from the portal, any tool, us) → no
  *   call. Whatever anyone did to the device afterwards is theirs: an isolation or a pending isolate
  *   someone requested since is LEFT IN PLACE, never released or cancelled, and a log line says so.
- * - Otherwise one unisolate, carrying releaseComment, sent as send.ts says: a release already in flight
- *   is adopted, so is the one Defender reports with `400 ActiveRequestAlreadyExists` or the one that
- *   shows up after a request without a usable answer; when none does, the release is sent once more.
+ * - The newest isolation in force is someone else's (isolated again on top of ours) → no call: it is
+ *   left in force, ours leaves state, and a warning says so. Our isolate purged from Defender's history
+ *   (404) → the same when an isolation in force is listed; done when a release is listed; else an error.
+ * - Otherwise one unisolate, carrying releaseComment, once a listing covers the start of delete and
+ *   shows our isolate (evidence.ts, steps.ts): a release already in flight is adopted, so is the release
+ *   new since a request refused as a duplicate or without a usable answer; when a covering listing shows
+ *   none, the release is sent once more (observe.ts).
+ * - An action of the device with a status Defender does not document → an error naming it, nothing sent.
  * - The device no longer exists in Defender (its single read answers 404, not merely a listing that
  *   lacks it) → success: nothing is left to release.
  * - Another isolate pending on the device while ours is in force → an error: releasing now could race it.
@@ -29,15 +34,14 @@
  *   while the device may still be isolated. Without waitForCompletion, delete succeeds once Defender
  *   has accepted the release.
  */
-import { deviceReadBatcherFor, isDefenderApiError, isMachineId, isolationState, type MachineAction } from "../defender";
-import { newestPending } from "./adopt";
+import { deviceReadBatcherFor, isDefenderApiError, isMachineId, type MachineAction } from "../defender";
 import { isHandedOver, type Context } from "./context";
 import { deviceName } from "./device";
-import { errorText, fixFor } from "./failures";
+import { errorText, fixFor, LifecycleError, UNCHANGED } from "./failures";
 import { log, short } from "./log";
+import { Observation, unknownOutcome } from "./observe";
 import { currentActionId, declarationFromState } from "./outputs";
-import { isolationsSince, releaseAfter, withOurs } from "./ownership";
-import { sendAdopting } from "./send";
+import { planDelete } from "./steps";
 import { deadlineAfter, hostLabel, isInFlight, waitForAction, type Deadline } from "./wait";
 
 const notFound = (e: unknown) => isDefenderApiError(e) && e.status === 404;
@@ -50,7 +54,7 @@ export async function deleteIsolation(ctx: Context, id: string, state: Record<st
     const label = hostLabel(device);
     const ourId = currentActionId(id, state);
     const fail: (what: string, fix: string) => never = (what, fix) => {
-        throw new Error(`Release device ${name}: ${what}. ${fix} The resource stays in state, so running the command again continues from here.`);
+        throw new LifecycleError("delete", name, what, UNCHANGED.delete, fix);
     };
 
     const holder = isHandedOver(ourId);
@@ -62,60 +66,71 @@ export async function deleteIsolation(ctx: Context, id: string, state: Record<st
     }
 
     // Deletes of one deployment run at once: their devices are read together (see deviceReadBatcher).
+    const since = Date.now();
     const snapshot = isMachineId(decl.machineId) ? await deviceReadBatcherFor(ctx.client).read(decl.machineId) : undefined;
     if (snapshot && snapshot.machine === undefined) {
         log.info(`${name}: the device no longer exists in Defender; nothing to release`);
         return;
     }
-    let actions = snapshot?.actions;
+    const actions = snapshot?.actions ?? (await ctx.client.listActions({ machineId: decl.machineId }, { signal: deadline.signal }));
+    const obs = new Observation(ctx, decl.machineId, deadline, since, ourId, { actions, at: since });
     // A fresh action can be missing from listings for a while: then it is read by id.
-    let ours: MachineAction | undefined = actions?.find((a) => a.id.toLowerCase() === ourId.toLowerCase());
-    if (ours === undefined) {
-        try {
-            ours = await ctx.client.getAction(ourId);
-        } catch (e) {
-            if (!notFound(e)) fail(errorText(e), fixFor(isDefenderApiError(e) ? e.status : undefined, isDefenderApiError(e) ? e.code : undefined));
-            log.warn(`${name}: Defender no longer knows the isolate action ${ourId}; deciding from the device's actions`);
-        }
-    }
+    await obs
+        .readOurs()
+        .catch((e: unknown) => fail(errorText(e), fixFor(isDefenderApiError(e) ? e.status : undefined, isDefenderApiError(e) ? e.code : undefined)));
 
-    if (ours && isInFlight(ours.status)) {
-        ours = await cancelPending(ctx, ours, decl.releaseComment, name, label, deadline);
-        actions = undefined; // the device's actions changed: read them again
-    }
-    if (ours && ours.status !== "Succeeded") {
-        log.info(`${name}: the isolate ${short(ours.id)} ended ${ours.status}; nothing to release`);
-        return;
-    }
-
-    actions ??= await ctx.client.listActions({ machineId: decl.machineId });
-    if (ours) actions = withOurs(actions, ours);
-    const ended = ours ? releaseAfter(actions, ours) : undefined;
-    const now = isolationState(actions);
-    const otherIsolate = newestPending(now.pending, "Isolate");
-    if (ended && ours) {
-        const theirs = isolationsSince(actions, ended, ours).pop();
-        log.info(
-            `${name}: this declaration's isolation ${short(ourId)} already ended (released by ${ended.requestor ?? "unknown"}, ${short(ended.id)}); nothing of ours to release${theirs ? `. The ${theirs.status} isolate ${short(theirs.id)} requested since by ${theirs.requestor ?? "unknown"} is theirs: left in place` : ""}`,
-        );
-        return;
-    }
-    const releasing = newestPending(now.pending, "Unisolate");
     let release: MachineAction | undefined;
-    if (otherIsolate) {
-        fail(
-            `another isolate (${otherIsolate.id}, requested by ${otherIsolate.requestor ?? "unknown"}) is ${otherIsolate.status} on the device, and a release now could race it`,
-            "Wait for it to finish, then run the command again.",
-        );
-    } else if (releasing) {
-        release = releasing;
-        log.info(`${name}: adopting the release ${short(release.id)} already ${release.status}`);
-    } else if (!now.isolated) {
-        log.info(`${name}: already released${now.current ? ` (${short(now.current.id)} by ${now.current.requestor ?? "unknown"})` : ""}; nothing to do`);
-        return;
-    } else {
-        release = await postUnisolate(ctx, decl.machineId, decl.releaseComment, name, deadline, fail);
-        if (!release) return; // the device no longer exists
+    while (release === undefined) {
+        const step = planDelete(obs.assess(), obs.sent);
+        if (obs.settling() && (step.do === "release" || step.do === "fail")) {
+            if (await obs.relist()) continue;
+            throw unknownOutcome("delete", name, obs);
+        }
+        switch (step.do) {
+            case "fail":
+                return fail(step.happened, step.fix);
+            case "relist":
+                if (await obs.relist()) continue;
+                if (obs.unanswered()) throw unknownOutcome("delete", name, obs);
+                return fail(`${step.why}, and the deadline (completionTimeoutSeconds) passed before it did; nothing was released`, "Run the command again.");
+            case "done":
+                if (step.leftInForce) log.warn(`${name}: ${step.note}`);
+                else log.info(`${name}: ${step.note}`);
+                return;
+            case "cancel": {
+                const ended = await cancelPending(ctx, step.action, decl.releaseComment, name, label, deadline);
+                if (ended === undefined) {
+                    log.info(`${name}: the pending isolate ${short(step.action.id)} no longer exists in Defender; nothing to release`);
+                    return;
+                }
+                obs.note(ended);
+                if (ended.status !== "Succeeded") {
+                    log.info(`${name}: the isolate ${short(ended.id)} ended ${ended.status}; nothing to release`);
+                    return;
+                }
+                await obs.relist(); // the cancel lost the race: decide again on what the device shows
+                continue;
+            }
+            case "waitForRelease":
+                release = step.action;
+                log.info(`${name}: adopting the release ${short(release.id)} already ${release.status}`);
+                break;
+            case "release": {
+                const sent = await obs.send("Unisolate", () => ctx.client.unisolate(decl.machineId, decl.releaseComment));
+                if (sent.kind === "answered") release = sent.action;
+                else if (sent.kind === "refused") {
+                    if (sent.error.status === 404) {
+                        log.info(`${name}: the device no longer exists in Defender; nothing to release`);
+                        return;
+                    }
+                    return fail(sent.error.message, fixFor(sent.error.status, sent.error.code));
+                } else
+                    log.info(
+                        `${name}: the release request got no usable answer (${sent.error.message}); deciding from the device's actions before anything is sent again`,
+                    );
+                break;
+            }
+        }
     }
 
     if (!decl.waitForCompletion || !isInFlight(release.status)) {
@@ -169,30 +184,4 @@ async function cancelPending(
         ours = waited.action;
     }
     return ours;
-}
-
-async function postUnisolate(
-    ctx: Context,
-    machineId: string,
-    comment: string,
-    name: string,
-    deadline: Deadline,
-    fail: (what: string, fix: string) => never,
-): Promise<MachineAction | undefined> {
-    const outcome = await sendAdopting(ctx, { machineId, type: "Unisolate", name, deadline }, () => ctx.client.unisolate(machineId, comment));
-    if (outcome.kind === "sent") return outcome.action;
-    const e = outcome.error;
-    if (outcome.kind === "refused") {
-        if (notFound(e)) {
-            log.info(`${name}: the device no longer exists in Defender; nothing to release`);
-            return undefined;
-        }
-        return fail(e.message, fixFor(e.status, e.code));
-    }
-    return fail(
-        outcome.kind === "conflict"
-            ? "Defender answered that an action is already in progress but lists no release to adopt"
-            : `the outcome of the release request is unknown (${e.message}) and no new release is listed`,
-        "Run the command again once Defender lists the device's actions: a release in flight is adopted, not resent.",
-    );
 }

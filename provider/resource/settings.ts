@@ -10,6 +10,11 @@ export interface ProviderSettings {
     client: DefenderClientOptions;
     /** Seconds between status polls while waiting for an action. @default 5 */
     pollIntervalSeconds: number;
+    /**
+     * Seconds a device's listing may lag behind new actions: a listing counts as complete only for
+     * actions created this long before it was asked for (evidence.ts). @default 0
+     */
+    listingLagSeconds: number;
 }
 
 /** The `defender:*` keys this provider reads, in the order the README documents them. */
@@ -26,6 +31,7 @@ export const CONFIG_KEYS = [
     "rateLimits",
     "pollIntervalSeconds",
     "requestTimeoutSeconds",
+    "listingLagSeconds",
 ] as const;
 
 export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
@@ -98,6 +104,15 @@ export function readSettings(get: (key: string) => string | undefined): Provider
         } else pollIntervalSeconds = n;
     }
 
+    let listingLagSeconds = 0;
+    const lag = value("listingLagSeconds");
+    if (lag !== undefined) {
+        const n = Number(lag);
+        if (!Number.isFinite(n) || n < 0 || n > 600) {
+            problems.push(`defender:listingLagSeconds must be a number of seconds from 0 to 600, got "${lag}"`);
+        } else listingLagSeconds = n;
+    }
+
     const timeout = value("requestTimeoutSeconds");
     if (timeout !== undefined) {
         const n = Number(timeout);
@@ -116,5 +131,5 @@ export function readSettings(get: (key: string) => string | undefined): Provider
             `Invalid provider configuration:\n  - ${problems.join("\n  - ")}\nSet keys with 'pulumi config set defender:<key> <value>' ('--secret' for defender:clientSecret).`,
         );
     }
-    return { client, pollIntervalSeconds };
+    return { client, pollIntervalSeconds, listingLagSeconds };
 }

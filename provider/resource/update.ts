@@ -20,16 +20,16 @@
  *   Defender reports, through the partial-failure path (the next `up` tries the change again).
  * - Protected tags are not checked again: the device is isolated already; only the type changes.
  */
-import { isolationState, type MachineAction } from "../defender";
-import { newestPending } from "./adopt";
+import type { MachineAction } from "../defender";
 import type { Context } from "./context";
-import { postIsolate } from "./create";
 import { deviceName } from "./device";
-import { errorText, PREFIX, recordedFailure } from "./failures";
+import { fixFor, LifecycleError, PREFIX, recordedFailure } from "./failures";
 import { toDeclaration, type Declaration } from "./inputs";
 import { log, short } from "./log";
 import { actionOutputs, currentActionId, declarationFromState } from "./outputs";
-import { releaseAfter, reportedType, scopeFits, withOurs } from "./ownership";
+import { Observation } from "./observe";
+import { reportedType, scopeFits } from "./scope";
+import { planTypeChange } from "./steps";
 import { deadlineAfter, hostLabel, isInFlight, waitForAction } from "./wait";
 
 type Props = Record<string, unknown>;
@@ -53,41 +53,63 @@ async function changeType(ctx: Context, id: string, outs: Props, decl: Declarati
     const label = hostLabel(device);
     const deadline = deadlineAfter(decl.completionTimeoutSeconds);
     const prefix = `${PREFIX.update} ${name} to ${decl.isolationType}`;
-    const kept = (what: string, fix: string) => new Error(`${prefix}: ${what}. The device is still isolated as ${oldType} and the state says so; ${fix}`);
+    const subject = `${name} to ${decl.isolationType}`;
+    const stillOld = `The device is still isolated as ${oldType} and the state says so`;
+    const kept = (what: string, fix: string) => new LifecycleError("update", subject, what, stillOld, fix);
     const recordAs = (action: MachineAction, type: string) => ({ ...outs, ...actionOutputs(action), isolationType: type });
 
     const ourId = currentActionId(id, outs);
-    const listed = await ctx.client.listActions({ machineId });
-    const ours = listed.find((a) => a.id.toLowerCase() === ourId.toLowerCase()) ?? (await ctx.client.getAction(ourId));
-    const actions = withOurs(listed, ours);
-    const now = isolationState(actions);
-    const inFlight = newestPending(now.pending, "Unisolate") ?? newestPending(now.pending, "Isolate");
-    if (inFlight) {
-        throw kept(
-            `the ${inFlight.type} ${inFlight.id} (requested by ${inFlight.requestor ?? "unknown"}) is still ${inFlight.status} on the device, and a new isolate could race it`,
-            "run 'pulumi up' again once it has finished.",
-        );
-    }
-    const ended = ours.status === "Succeeded" ? releaseAfter(actions, ours) : ours;
-    if (ended) {
-        throw new Error(
-            `${prefix}: the isolation this resource recorded (${ourId}) is no longer in force (${ended === ours ? `it ended ${ours.status}` : `released by ${ended.requestor ?? "unknown"}`}); nothing was sent. Run 'pulumi refresh', then 'pulumi up' to isolate the device as ${decl.isolationType}.`,
-        );
-    }
-
-    log.info(
-        `${name}: changing the isolation from ${oldType} to ${decl.isolationType} in place: isolating again with the new type while ${short(ourId)} stays in force`,
-    );
-    let held: MachineAction;
-    try {
-        held = (await postIsolate(ctx, decl, machineId, name, deadline, prefix)).action;
-    } catch (e) {
-        // postIsolate words what Defender did not do; the old isolation is what stays.
-        const why = errorText(e)
-            .replace(/^[^:]*: /, "")
-            .replace(/ Nothing (was|is) [^.;]*[.;]?/g, "")
-            .replace(/\.?\s*$/, "");
-        throw kept(why, "fix the cause, then run 'pulumi up' again.");
+    const since = Date.now();
+    const listed = await ctx.client.listActions({ machineId }, { signal: deadline.signal });
+    const obs = new Observation(ctx, machineId, deadline, since, ourId, { actions: listed, at: since });
+    await obs.readOurs();
+    let held: MachineAction | undefined;
+    while (held === undefined) {
+        const step = planTypeChange(obs.assess(), obs.sent);
+        const unknown = () =>
+            kept(
+                "the outcome of the new isolate request is unknown, and the deadline (completionTimeoutSeconds) passed before the device's listing showed what it caused",
+                "run 'pulumi up' again: it records the new isolate if Defender made it, and sends it otherwise.",
+            );
+        if (obs.settling() && (step.do === "isolate" || step.do === "fail")) {
+            if (await obs.relist()) continue;
+            throw unknown();
+        }
+        switch (step.do) {
+            case "fail":
+                throw step.happened.includes("no longer in force")
+                    ? new LifecycleError("update", subject, step.happened, "", step.fix.replace("in the new type", `as ${decl.isolationType}`))
+                    : kept(step.happened, step.fix);
+            case "relist":
+                if (await obs.relist()) continue;
+                if (obs.unanswered()) throw unknown();
+                throw kept(`${step.why}, and the deadline (completionTimeoutSeconds) passed before it did`, "run 'pulumi up' again.");
+            case "record":
+                log.info(
+                    `${name}: the new isolate request got no answer, but Defender made ${short(step.action.id)} (${step.action.status}); recording it instead of sending another`,
+                );
+                held = step.action;
+                break;
+            case "isolate": {
+                if (obs.sent.length === 0) {
+                    log.info(
+                        `${name}: changing the isolation from ${oldType} to ${decl.isolationType} in place: isolating again with the new type while ${short(ourId)} stays in force`,
+                    );
+                }
+                const sent = await obs.send(
+                    "Isolate",
+                    () => ctx.client.isolate(machineId, { comment: decl.comment, isolationType: decl.isolationType }),
+                    decl.isolationType,
+                );
+                if (sent.kind === "answered") held = sent.action;
+                else if (sent.kind === "refused") throw kept(sent.error.message, `${fixFor(sent.error.status, sent.error.code)} Then run 'pulumi up' again.`);
+                else
+                    log.info(
+                        `${name}: the new isolate request got no usable answer (${sent.error.message}); deciding from the device's actions before anything is sent again`,
+                    );
+                break;
+            }
+        }
     }
     if (decl.waitForCompletion && isInFlight(held.status)) {
         const waited = await waitForAction(ctx, held, label, deadline);

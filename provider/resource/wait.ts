@@ -36,14 +36,19 @@ export interface WaitResult {
     pollError?: unknown;
 }
 
-/** When an operation must stop waiting (epoch ms). */
+/** When an operation must stop waiting (epoch ms), and the signal every Defender call of the operation carries: it ends the call's waits there. */
 export interface Deadline {
     readonly at: number;
     readonly seconds: number;
+    readonly signal: AbortSignal;
 }
 
+/** Node's timers hold at most this many milliseconds. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export function deadlineAfter(seconds: number, now: number = Date.now()): Deadline {
-    return { at: now + seconds * 1000, seconds };
+    const at = now + seconds * 1000;
+    return { at, seconds, signal: AbortSignal.timeout(Math.min(MAX_TIMER_MS, Math.max(0, at - Date.now()))) };
 }
 
 export function remainingMs(deadline: Deadline): number {

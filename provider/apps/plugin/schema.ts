@@ -81,6 +81,9 @@ const CONFIG: Record<(typeof CONFIG_KEYS)[number], Property> = {
     rateLimits: str('Sliding windows the provider keeps to, per API, as JSON. Default `[{"calls":100,"perSeconds":60},{"calls":1500,"perSeconds":3600}]`.'),
     pollIntervalSeconds: str("Seconds between status polls while waiting (0.05 to 300). Default 5."),
     requestTimeoutSeconds: str("Seconds one HTTP request may take before it counts as failed (0.1 to 600). Default 30."),
+    listingLagSeconds: str(
+        "Seconds a device's action listing may lag behind new actions (0 to 600): a listing counts as complete only for actions created this long before it was asked for. Default 0.",
+    ),
 };
 
 export function buildSchema(version: string): Record<string, unknown> {

@@ -222,6 +222,7 @@ scenario(
         const isolates = actions(rig, "Isolate");
         assert.equal(isolates.length, 2, "the lost one, completed unseen, and the one sent once more");
         assert.equal(first.id, isolates[1].id, "the second is recorded; the first is superseded");
+        rig.emulator.configure({ quirks: { indexingLagMs: 0 } }); // delete releases only once the listing shows ours
         await rig.command((cmd) => cmd.delete("laptop"));
         assert.equal(rig.emulator.machine(LAPTOP.id)?.isolation.isolated, false);
         rig.assertInvariants();
@@ -242,23 +243,31 @@ scenario(
     },
 );
 
-scenario("a listing lagging behind a fresh isolate: destroy right after up still releases the device", async (rig) => {
-    rig.emulator.configure({ quirks: { indexingLagMs: 60_000 } });
-    await rig.command((cmd) => cmd.create("laptop", laptop()));
-    const result = await rig.command((cmd) => cmd.delete("laptop"));
-    assert.ok(result.ok, result.ok ? "" : result.error.message);
-    assert.equal(rig.emulator.machine(LAPTOP.id)?.isolation.isolated, false, "released, not taken for already released");
-    rig.assertInvariants();
-});
+scenario(
+    "a listing lagging behind a fresh isolate: destroy right after up releases nothing until the listing shows it (what came after it is unseen), then releases it",
+    async (rig) => {
+        rig.emulator.configure({ quirks: { indexingLagMs: 60_000 } });
+        await rig.command((cmd) => cmd.create("laptop", laptop({ completionTimeoutSeconds: 3 })));
+        const early = await rig.command((cmd) => cmd.delete("laptop"));
+        assert.ok(!early.ok, "fails closed while the listing lacks our isolate");
+        assert.match(early.error.message, /does not show .* yet.*stays in state/);
+        assert.equal(rig.emulator.machine(LAPTOP.id)?.isolation.isolated, true);
+        rig.emulator.configure({ quirks: { indexingLagMs: 0 } }); // the listing catches up
+        const result = await rig.command((cmd) => cmd.delete("laptop"));
+        assert.ok(result.ok, result.ok ? "" : result.error.message);
+        assert.equal(rig.emulator.machine(LAPTOP.id)?.isolation.isolated, false, "released, not taken for already released");
+        rig.assertInvariants();
+    },
+);
 
 scenario("a listing lagging behind a fresh isolate after an earlier release: refresh keeps it", async (rig) => {
-    rig.emulator.configure({ quirks: { indexingLagMs: 60_000 } });
     await rig.command((cmd) => cmd.create("first", laptop()));
-    await rig.command((cmd) => cmd.delete("first"));
-    rig.emulator.advanceClock(61_000); // the first isolate and its release are listed by now
+    await rig.command((cmd) => cmd.delete("first")); // the first isolate and its release are listed
+    rig.emulator.configure({ quirks: { indexingLagMs: 60_000 } });
     await rig.command((cmd) => cmd.create("laptop", laptop()));
     const read = await rig.command((cmd) => cmd.read("laptop"));
     assert.ok(read.ok && read.id !== "", "the fresh isolation is kept, not taken for released by the older release");
+    rig.emulator.configure({ quirks: { indexingLagMs: 0 } }); // delete releases only once the listing shows ours
     await rig.command((cmd) => cmd.delete("laptop"));
     rig.assertInvariants();
 });

@@ -59,8 +59,9 @@ const ENDPOINTS: Endpoint[] = [
         underBurst: "is retried",
     },
     { route: "listActions", post: false, phases: ["create", "read", "delete"], args: laptop("INC-1 listActions"), underBurst: "is retried" },
-    // Refresh and delete read the action by id when the device's listing does not show it yet.
-    { route: "getAction", post: false, phases: ["read", "delete"], args: laptop("INC-1 getAction"), underBurst: "is retried", listingLagMs: 60_000 },
+    // Refresh and delete read the action by id when the device's listing does not show it yet (delete then
+    // lists again until it does: a release waits for a listing that can show what came after ours).
+    { route: "getAction", post: false, phases: ["read", "delete"], args: laptop("INC-1 getAction"), underBurst: "is retried", listingLagMs: 8_000 },
     { route: "isolate", post: true, phases: ["create"], args: laptop("INC-1 isolate"), underBurst: "fails" },
     { route: "unisolate", post: true, phases: ["delete"], args: laptop("INC-1 unisolate"), underBurst: "fails" },
     // A pending isolate is cancelled at delete, never raced by a release.

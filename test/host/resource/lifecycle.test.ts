@@ -168,7 +168,7 @@ describe("DeviceIsolation lifecycle through the provider host", function () {
 
         it("after a 5xx without an action, sends the isolate once more, and no more: fails and records nothing when that fails too", async () => {
             world.emulator.injectFault({ route: "isolate", kind: "status", status: 503, count: 2 });
-            await rejects(world.create("a", args()), /outcome of the isolate request is unknown.*run 'pulumi up' again/);
+            await rejects(world.create("a", args()), /outcome of the isolate request is unknown.*run 'pulumi up' again/i);
             assert.equal(world.apiCalls().filter((c) => c.startsWith("POST")).length, 2);
             assert.equal(isolateActions(LAPTOP.id).length, 0);
         });

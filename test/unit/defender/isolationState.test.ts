@@ -4,7 +4,7 @@ import { actionId, machineAction, OTHER_MACHINE_ID } from "./support/fixtures";
 
 const T0 = "2024-05-01T10:00:00.0000000Z";
 const T1 = "2024-05-01T11:00:00.0000000Z";
-const inFlight = (s: ActionStatus) => s === "Pending" || s === "InProgress";
+const inFlight = (s: string) => s === "Pending" || s === "InProgress";
 
 function action(n: number, type: string, status: ActionStatus, created: string, updated: string | null = created): MachineAction {
     return machineAction({ id: actionId(n), type, status, creationDateTimeUtc: created, lastUpdateDateTimeUtc: updated });

@@ -26,6 +26,7 @@ const VALID: Record<Key, string> = {
     rateLimits: `[{"calls":100,"perSeconds":60}]`,
     pollIntervalSeconds: "5",
     requestTimeoutSeconds: "30",
+    listingLagSeconds: "2",
 };
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -81,6 +82,7 @@ const ORACLE: Record<Key, (v: string) => boolean> = {
     rateLimits: limitsOk,
     pollIntervalSeconds: (v) => Number.isFinite(Number(v)) && Number(v) >= 0.05 && Number(v) <= 300,
     requestTimeoutSeconds: (v) => Number.isFinite(Number(v)) && Number(v) >= 0.1 && Number(v) <= 600,
+    listingLagSeconds: (v) => Number.isFinite(Number(v)) && Number(v) >= 0 && Number(v) <= 600,
 };
 
 /** Arbitrary text, and texts near each key's edges. */
