@@ -23,7 +23,7 @@ const MAX_HIDE_MS = 24 * 3600 * 1000;
 
 export function purgeActionsControl(core: EmulatorCore, input: unknown): Result<{ purged: string[] }, ControlError> {
     if (input !== undefined && !isRecord(input)) return fail(invalid("body: must be an object { ids?, machineId?, finishedBefore? }"));
-    const o = (input ?? {}) as Record<string, unknown>;
+    const o: Record<string, unknown> = input ?? {};
     const errors: string[] = [];
     for (const key of Object.keys(o))
         if (!["ids", "machineId", "finishedBefore"].includes(key)) errors.push(`${key}: unknown option; expected ids, machineId or finishedBefore`);

@@ -106,7 +106,9 @@ async function send(f: Funnel, request: TransportRequest): Promise<TransportResp
             await admit(f, pacer, request, state);
             waitingFor = "a token from the login host";
             const token = await f.tokens.getToken(request.signal);
-            const exchanged = await f.exchange(request, token, request.signal);
+            // A write on the wire is never cut off by the deadline: its answer says what Defender
+            // accepted, so it can be recorded. The deadline ends every wait before it is sent.
+            const exchanged = await f.exchange(request, token, request.method === "GET" ? request.signal : undefined);
             sent++;
             pacer.answered(); // the service counted this call by now: the client's windows never run ahead of it
             const decision = decide({ method: request.method, state, answer: answerOf(f, exchanged), retry: f.retry, timeoutMs: f.timeoutMs });

@@ -171,7 +171,7 @@ async function isolateOrAdopt(ctx: Context, decl: Declaration, name: string, lab
             case "isolate": {
                 const sent = await obs.send(
                     "Isolate",
-                    () => ctx.client.isolate(obs.machineId, { comment: decl.comment, isolationType: decl.isolationType }),
+                    () => ctx.client.isolate(obs.machineId, { comment: decl.comment, isolationType: decl.isolationType }, { signal: deadline.signal }),
                     decl.isolationType,
                 );
                 if (sent.kind === "answered") return { action: sent.action, caused: true };

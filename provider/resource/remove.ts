@@ -116,7 +116,7 @@ export async function deleteIsolation(ctx: Context, id: string, state: Record<st
                 log.info(`${name}: adopting the release ${short(release.id)} already ${release.status}`);
                 break;
             case "release": {
-                const sent = await obs.send("Unisolate", () => ctx.client.unisolate(decl.machineId, decl.releaseComment));
+                const sent = await obs.send("Unisolate", () => ctx.client.unisolate(decl.machineId, decl.releaseComment, { signal: deadline.signal }));
                 if (sent.kind === "answered") release = sent.action;
                 else if (sent.kind === "refused") {
                     if (sent.error.status === 404) {

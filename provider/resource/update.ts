@@ -98,7 +98,7 @@ async function changeType(ctx: Context, id: string, outs: Props, decl: Declarati
                 }
                 const sent = await obs.send(
                     "Isolate",
-                    () => ctx.client.isolate(machineId, { comment: decl.comment, isolationType: decl.isolationType }),
+                    () => ctx.client.isolate(machineId, { comment: decl.comment, isolationType: decl.isolationType }, { signal: deadline.signal }),
                     decl.isolationType,
                 );
                 if (sent.kind === "answered") held = sent.action;

@@ -46,17 +46,17 @@ export function guardWrites(client: DefenderClient, options: DefenderClientOptio
     };
     return {
         ...client,
-        async isolate(machineId, request) {
+        async isolate(machineId, request, callOptions) {
             await check("isolate", `/api/machines/${machineId}/isolate`);
-            return client.isolate(machineId, request);
+            return client.isolate(machineId, request, callOptions);
         },
-        async unisolate(machineId, comment) {
+        async unisolate(machineId, comment, callOptions) {
             await check("unisolate", `/api/machines/${machineId}/unisolate`);
-            return client.unisolate(machineId, comment);
+            return client.unisolate(machineId, comment, callOptions);
         },
-        async cancelAction(actionId, comment) {
+        async cancelAction(actionId, comment, callOptions) {
             await check("cancel", `/api/machineactions/${actionId}/cancel`);
-            return client.cancelAction(actionId, comment);
+            return client.cancelAction(actionId, comment, callOptions);
         },
     };
 }

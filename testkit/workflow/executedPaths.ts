@@ -234,13 +234,16 @@ export function executedPaths(repoRoot: string, workflowFile: string, o: { insta
             if (step.run !== undefined) found.script(step.run, norm(step["working-directory"] ?? jobDir), where);
             if (step.uses?.startsWith("pulumi/actions@")) {
                 const w = step.with ?? {};
-                const workDir = norm(String(w["work-dir"] ?? "."));
+                // A with: value is text (YAML scalars); anything else is read as no value.
+                const text = (v: unknown, fallback: string) =>
+                    typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : fallback;
+                const workDir = norm(text(w["work-dir"], "."));
                 found.pulumiProject(workDir, `${where} (pulumi/actions ${String(w.command)})`);
-                for (const p of String(w.policyPacks ?? "")
+                for (const p of text(w.policyPacks, "")
                     .split(/[\s,]+/)
                     .filter(Boolean))
                     found.add(`${join(workDir, p)}/`, `${where} policyPacks`);
-                for (const p of String(w.policyPackConfigs ?? "")
+                for (const p of text(w.policyPackConfigs, "")
                     .split(/[\s,]+/)
                     .filter(Boolean))
                     found.add(join(workDir, p), `${where} policyPackConfigs`);

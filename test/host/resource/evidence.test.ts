@@ -144,7 +144,7 @@ describe("evidence: lag, lost answers, purged history, isolations on top, odd st
             assert.equal(lt.status, "fulfilled", lt.status === "rejected" ? String(lt.reason) : "");
             assert.equal(isolation(LAPTOP.id)?.isolated, true);
             assert.equal(mac.status, "rejected");
-            assert.match(String((mac).reason), new RegExp(`${odd.id}.*Queued`));
+            assert.match(String(mac.reason), new RegExp(`${odd.id}.*Queued`));
             assert.equal(world.apiCalls().filter((c) => c.startsWith("POST") && c.includes(MAC.id)).length, 0);
         });
 
@@ -158,7 +158,7 @@ describe("evidence: lag, lost answers, purged history, isolations on top, odd st
             assert.equal(a.status, "fulfilled", a.status === "rejected" ? String(a.reason) : "");
             assert.equal(isolation(LAPTOP.id)?.isolated, false);
             assert.equal(b.status, "rejected");
-            assert.match(String((b).reason), /Queued.*stays in state/);
+            assert.match(String(b.reason), /Queued.*stays in state/);
             assert.equal(isolation(MAC.id)?.isolated, true);
         });
     });

@@ -7,7 +7,7 @@ import { DEFAULT_DEVICES } from "../../../emulator";
 import type { DeviceIsolationArgs } from "../../../provider";
 import { send } from "../../../testkit/http/send";
 import type { PropertyMap, ProviderHost } from "../../../testkit/host/providerHost";
-import { rejects, startWorld, TENANT_ID } from "../../../testkit/world";
+import { rejects, startWorld, TENANT_ID, type World } from "../../../testkit/world";
 import { useWorld } from "../../../testkit/useWorld";
 
 const LAPTOP = DEFAULT_DEVICES.finLaptop;
@@ -255,6 +255,46 @@ describe("ownership, recording and deadlines through the provider host", functio
                 assert.ok(Date.now() - start < 6_000, `create took ${Date.now() - start} ms`);
                 assert.equal(created.properties.status, "Pending");
                 assert.equal(created.id, own.emulator.state().actions.filter((a) => a.type === "Isolate")[0].id);
+            } finally {
+                await own.stop();
+            }
+        });
+    });
+
+    describe("throttled writes end at the deadline", () => {
+        // Each its own host and emulator: a 429 pauses the host's budget for the API for 20 s.
+        const throttled = (own: World, route: string) => own.emulator.injectFault({ route, kind: "status", status: 429, count: 2, retryAfterSeconds: 20 });
+        const postsTo = (own: World, suffix: string) => own.apiCalls().filter((c) => c.startsWith("POST") && c.endsWith(suffix)).length;
+
+        it("create under two 429s with Retry-After 20 fails at completionTimeoutSeconds (3 s): nothing performed, nothing recorded", async () => {
+            const own = await startWorld();
+            try {
+                throttled(own, "isolate");
+                own.emulator.clearRequests();
+                const start = Date.now();
+                await rejects(own.create("laptop", args({ completionTimeoutSeconds: 3 })), /deadline[\s\S]*nothing was performed/);
+                const took = Date.now() - start;
+                // Without the deadline on the write, the two pauses made it about 40 s.
+                assert.ok(took < 15_000, `create took ${took} ms`);
+                assert.equal(postsTo(own, "/isolate"), 1, "nothing is sent after the deadline");
+                assert.equal(own.emulator.machine(LAPTOP.id)?.isolation?.isolated ?? false, false);
+            } finally {
+                await own.stop();
+            }
+        });
+
+        it("delete under two 429s with Retry-After 20 fails at completionTimeoutSeconds, keeping the device isolated and the resource in state", async () => {
+            const own = await startWorld();
+            try {
+                const created = await own.create("laptop", args({ completionTimeoutSeconds: 3 }));
+                throttled(own, "unisolate");
+                own.emulator.clearRequests();
+                const start = Date.now();
+                await rejects(own.host.delete(created.id, own.urn("laptop"), stateOf(created)), /deadline/);
+                const took = Date.now() - start;
+                assert.ok(took < 15_000, `delete took ${took} ms`);
+                assert.equal(postsTo(own, "/unisolate"), 1, "nothing is sent after the deadline");
+                assert.equal(own.emulator.machine(LAPTOP.id)?.isolation?.isolated, true);
             } finally {
                 await own.stop();
             }
