@@ -3,15 +3,14 @@
  * request comment it loses control characters (line breaks, terminal escapes, bidirectional overrides)
  * and, in Markdown, every character that would be markup. Pure.
  */
+import { cut, TERMINAL_CONTROL } from "../base/text";
 
-// C0 and C1 controls, DEL, line and paragraph separators, bidirectional marks and overrides, zero-width characters.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]+/g;
+/** What a terminal acts on (base's one set), and what hides in a cell: zero-width and invisible format characters. */
+const HIDDEN = new RegExp(`(?:${TERMINAL_CONTROL.source}|[\u200b-\u200d\u2060-\u2064\u206a-\u206f\ufeff])+`, "g");
 
 /** One printable line, at most `max` characters (cut with …). */
 export function plainText(text: string, max = 200): string {
-    const flat = text.replace(CONTROL, " ").replace(/\s+/g, " ").trim();
-    return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+    return cut(text.replace(HIDDEN, " ").replace(/\s+/g, " ").trim(), max);
 }
 
 /**
